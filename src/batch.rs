@@ -1,0 +1,264 @@
+//! Batch driver: finds the inputs, runs the pipeline on each in parallel (rayon), writes outputs through
+//! `output`, and the batch logs (`redactions.csv`, `summary.json`). No PDF knowledge. One file's failure
+//! (even a panic) never stops the batch; it sets the exit code.
+
+use crate::error::{exit, Error, ErrorKind, Result};
+use crate::output::{self, OutputPaths};
+use crate::pipeline::{self, BoxLog, Settings};
+use crate::rules::RuleSet;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub jobs: usize,
+    pub overwrite: bool,
+    pub log_text: bool,
+    pub progress: bool,
+    pub settings: Settings,
+}
+
+/// One input file and where its outputs go (relative to the output folder).
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub path: PathBuf,
+    pub rel: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub file: String,
+    /// `done`, `declined` (the tool refused to publish it) or `failed` (could not be read or written).
+    pub status: &'static str,
+    pub pages: usize,
+    pub redactions: usize,
+    pub outputs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'static str>,
+    #[serde(skip)]
+    pub boxes: Vec<BoxLog>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub files: usize,
+    pub done: usize,
+    pub declined: usize,
+    pub failed: usize,
+    pub redactions: usize,
+    pub results: Vec<FileReport>,
+}
+
+/// Expands files and folders (recursively, `*.pdf`) into inputs, sorted, each with the path its
+/// outputs mirror.
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            for e in walkdir::WalkDir::new(p).follow_links(false).sort_by_file_name() {
+                let e = e.map_err(|e| Error::usage(format!("cannot read folder {}: {e}", p.display())))?;
+                let is_pdf = e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf"));
+                if e.file_type().is_file() && is_pdf {
+                    let rel = e.path().strip_prefix(p).unwrap_or(e.path()).to_path_buf();
+                    out.push(Input { path: e.path().to_path_buf(), rel });
+                }
+            }
+        } else if p.is_file() {
+            let rel = PathBuf::from(p.file_name().unwrap_or(p.as_os_str()));
+            out.push(Input { path: p.clone(), rel });
+        } else {
+            return Err(Error::usage(format!("input not found: {}", p.display())));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for i in &out {
+        let key = i.rel.with_extension("").to_string_lossy().to_lowercase();
+        if !seen.insert(key) {
+            return Err(Error::usage(format!("two inputs would write the same outputs: {}", i.rel.display())));
+        }
+    }
+    Ok(out)
+}
+
+/// Processes one input: pipeline, then outputs. Never panics (a panic inside is caught).
+pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
+    let paths = OutputPaths::new(&cfg.out, &input.rel);
+    let mut rep = FileReport {
+        file: input.rel.to_string_lossy().replace('\\', "/"),
+        status: "done",
+        pages: 0,
+        redactions: 0,
+        outputs: vec![],
+        reason: None,
+        error: None,
+        boxes: vec![],
+    };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(input, cfg, rules, &paths, &mut rep)));
+    let err = match result {
+        Ok(Ok(())) => return rep,
+        Ok(Err(e)) => e,
+        Err(_) => Error::new(ErrorKind::Internal("the redactor panicked on this file".into())),
+    };
+    // Nothing of this file is published: remove what an earlier run (or this one) left.
+    if cfg.overwrite {
+        output::remove_stale(&paths.all());
+    }
+    rep.status = match err.kind {
+        ErrorKind::Io(_) | ErrorKind::Internal(_) => "failed",
+        _ => "declined",
+    };
+    rep.error = Some(err.code());
+    rep.reason = Some(err.reason());
+    rep.outputs.clear();
+    rep.boxes.clear();
+    rep.redactions = 0;
+    rep
+}
+
+fn run_one(input: &Input, cfg: &Config, rules: &RuleSet, paths: &OutputPaths, rep: &mut FileReport) -> Result<()> {
+    if !cfg.overwrite {
+        if let Some(p) = paths.all().into_iter().find(|p| p.exists()) {
+            return Err(Error::new(ErrorKind::Exists(p.clone())));
+        }
+    }
+    let bytes = std::fs::read(&input.path).map_err(Error::from)?;
+    let doc = pipeline::process(&bytes, rules, &cfg.settings)?;
+    rep.pages = doc.pages;
+    rep.boxes = doc.boxes;
+    rep.redactions = rep.boxes.len();
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut write = |p: &PathBuf, b: &[u8]| -> Result<()> {
+        output::write_atomic(p, b, cfg.overwrite).inspect_err(|_| {
+            output::remove_stale(&written.iter().collect::<Vec<_>>());
+        })?;
+        written.push(p.clone());
+        Ok(())
+    };
+    for part in &doc.parts {
+        write(paths.part(part.part), &part.bytes)?;
+    }
+    let log = file_log(rep, &doc.parts, cfg.log_text);
+    write(&paths.log, &log)?;
+    if cfg.overwrite {
+        let stale: Vec<&PathBuf> = [&paths.part1, &paths.part2].into_iter().filter(|p| !written.contains(p)).collect();
+        output::remove_stale(&stale);
+    }
+    rep.outputs = written.iter().map(|p| p.strip_prefix(&cfg.out).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct LogBox<'a> {
+    #[serde(flatten)]
+    b: &'a BoxLog,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], log_text: bool) -> Vec<u8> {
+    let parts_json: Vec<serde_json::Value> = parts.iter().map(|p| serde_json::json!({"part": p.part, "pages": p.pages})).collect();
+    let boxes: Vec<LogBox<'_>> = rep.boxes.iter().map(|b| LogBox { b, text: log_text.then(|| b.text.expose().as_str()) }).collect();
+    let v = serde_json::json!({
+        "file": rep.file,
+        "pages": rep.pages,
+        "parts": parts_json,
+        "redactions": boxes,
+    });
+    let mut s = serde_json::to_vec_pretty(&v).unwrap_or_default();
+    s.push(b'\n');
+    s
+}
+
+/// Runs a whole batch; returns the summary and the exit code.
+pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
+    let inputs = discover(&cfg.inputs)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.jobs.max(1)).build().map_err(|e| Error::usage(e.to_string()))?;
+    let bar = if cfg.progress && inputs.len() > 1 {
+        let b = indicatif::ProgressBar::new(inputs.len() as u64);
+        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed_precise} (eta {eta})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut results: Vec<FileReport> = pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|i| {
+                let r = process_one(i, cfg, rules);
+                if let Some(reason) = &r.reason {
+                    bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
+                }
+                bar.inc(1);
+                r
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    results.sort_by(|a, b| a.file.cmp(&b.file));
+    std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
+    output::write_atomic(&cfg.out.join("redactions.csv"), &schedule_csv(&results, cfg.log_text)?, true)?;
+    let summary = Summary {
+        tool: "foiredact",
+        version: env!("CARGO_PKG_VERSION"),
+        files: results.len(),
+        done: results.iter().filter(|r| r.status == "done").count(),
+        declined: results.iter().filter(|r| r.status == "declined").count(),
+        failed: results.iter().filter(|r| r.status == "failed").count(),
+        redactions: results.iter().map(|r| r.redactions).sum(),
+        results,
+    };
+    let mut js = serde_json::to_vec_pretty(&summary).map_err(|e| Error::usage(e.to_string()))?;
+    js.push(b'\n');
+    output::write_atomic(&cfg.out.join("summary.json"), &js, true)?;
+    let code = if summary.done == summary.files { exit::OK } else { exit::SOME_FAILED };
+    Ok((summary, code))
+}
+
+/// The schedule: one row per redaction box.
+fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["file", "part", "page", "x0", "y0", "x1", "y1", "rule", "category", "exemption", "part_page"];
+    if log_text {
+        header.push("text");
+    }
+    let io = |e: csv::Error| Error::new(ErrorKind::Io(e.to_string()));
+    w.write_record(&header).map_err(io)?;
+    for r in results {
+        for b in &r.boxes {
+            let f = |v: f64| format!("{v:.2}");
+            let mut row = vec![
+                r.file.clone(),
+                b.part.to_string(),
+                b.page.to_string(),
+                f(b.rect.x0),
+                f(b.rect.y0),
+                f(b.rect.x1),
+                f(b.rect.y1),
+                b.rule.clone(),
+                b.category.clone(),
+                b.exemption.clone(),
+                b.part_page.to_string(),
+            ];
+            if log_text {
+                row.push(b.text.expose().clone());
+            }
+            w.write_record(&row).map_err(io)?;
+        }
+    }
+    w.into_inner().map_err(|e| Error::new(ErrorKind::Io(e.to_string())))
+}
+
+/// `--out` must be a folder (or not exist yet).
+pub fn check_out(out: &Path) -> Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::usage(format!("--out is not a folder: {}", out.display())));
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Command-line interface: clap structs and help text. Never opens files.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  foiredact redact decisions/ --out release/
+  foiredact redact decision-086.pdf --out release/ --terms names.txt
+  foiredact redact decisions/ --out release/ --rules rules/ --rules our-extra-rules.toml --jobs 4
+  foiredact text decision-086.pdf --page 2
+  foiredact rules check rules/
+
+Exit codes:
+  0  every file was redacted, verified and written
+  1  some file was declined or failed (the reason is in summary.json and on stderr); the others were written
+  2  bad arguments or rule files: nothing was processed";
+
+#[derive(Debug, Parser)]
+#[command(name = "foiredact", version, about = "Truly redact personal data from FOI decision PDFs and split them into Part 1 and Part 2", after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Redact PDFs: writes <stem>.part1.pdf, <stem>.part2.pdf and <stem>.redactions.json per input, and
+    /// redactions.csv and summary.json for the batch.
+    #[command(after_help = AFTER_HELP)]
+    Redact(RedactArgs),
+    /// Print the text the rules see on each page (like pdftotext), or every glyph with --json.
+    Text(TextArgs),
+    /// Check or list rule files.
+    #[command(subcommand)]
+    Rules(RulesCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Rule files (TOML) or folders of them; replaces the built-in default rules. Repeatable.
+    #[arg(long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Words or phrases to redact, one per line (case-insensitive, whole words, any white space between
+    /// the words of a phrase, even a line break). Added to the rules.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// PDF files, or folders searched recursively for *.pdf. Outputs mirror each file's path relative to
+    /// the folder given.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Files processed in parallel (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Replace existing outputs (and remove stale ones of the same input).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Put the redacted text itself in the logs (redactions.json, redactions.csv). Off by default: the
+    /// logs then hold no personal data.
+    #[arg(long)]
+    pub log_text: bool,
+    /// Password for encrypted inputs.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The PDF to read.
+    pub pdf: PathBuf,
+    /// Only this page (1-based).
+    #[arg(long)]
+    pub page: Option<usize>,
+    /// Print every glyph with its Unicode, bounding box, font and operation, as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Password for an encrypted input.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCmd {
+    /// Validate rule files: syntax, unknown keys, regexes, and every rule's examples and non-examples.
+    Check {
+        /// Rule files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// List the rules (the built-in defaults unless --rules is given).
+    List {
+        #[arg(long = "rules", value_name = "FILE|DIR")]
+        rules: Vec<PathBuf>,
+    },
+}

@@ -1,0 +1,343 @@
+//! Detection: a [`RuleSet`] over page text -> findings (what to redact) and section marks (Part
+//! headings). Pure: plain strings in, byte spans out; knows nothing of PDF.
+//!
+//! # Invariants
+//! Every `Finding::span` is a half-open byte range on char boundaries of the text it was found in, holds
+//! at least one alphanumeric character, and findings are sorted and non-overlapping (overlaps merged).
+
+use crate::error::Sensitive;
+use crate::rules::{AllowMatcher, AllowRule, Matcher, RuleSet};
+use regex::Regex;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Rule id (`a+b` when overlapping findings of several rules were merged).
+    pub rule: String,
+    pub category: String,
+    pub exemption: String,
+    pub span: Range<usize>,
+    pub text: Sensitive<String>,
+}
+
+/// A Part heading found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionMark {
+    pub part: u8,
+    pub rule: String,
+    pub span: Range<usize>,
+}
+
+/// All findings of all rules, allow rules applied, overlaps merged.
+pub fn detect(rs: &RuleSet, text: &str) -> Vec<Finding> {
+    let norm = Normalized::new(text);
+    let allowed: Vec<Range<usize>> = rs.allow.iter().flat_map(|a| allow_spans(a, text, &norm)).collect();
+    let mut all = Vec::new();
+    for i in 0..rs.rules.len() {
+        let allowable = rs.rules[i].allowable;
+        all.extend(run_rule(rs, i, text, &norm).into_iter().filter(|f| !allowable || !allowed.iter().any(|a| a.start <= f.span.start && f.span.end <= a.end)));
+    }
+    merge(all, text)
+}
+
+/// The findings of one rule alone (no allow rules), merged; used to check examples.
+pub fn detect_rule(rs: &RuleSet, i: usize, text: &str) -> Vec<Finding> {
+    let norm = Normalized::new(text);
+    merge(run_rule(rs, i, text, &norm), text)
+}
+
+/// Part headings, in text order.
+pub fn sections(rs: &RuleSet, text: &str) -> Vec<SectionMark> {
+    let mut marks: Vec<SectionMark> = Vec::new();
+    for s in &rs.sections {
+        for m in s.re.find_iter(text) {
+            let lead = m.as_str().len() - m.as_str().trim_start().len();
+            let span = m.start() + lead..m.start() + m.as_str().trim_end().len();
+            marks.push(SectionMark { part: s.part, rule: s.id.clone(), span });
+        }
+    }
+    marks.sort_by_key(|m| (m.span.start, m.part));
+    marks.dedup_by(|b, a| b.span.start < a.span.end);
+    marks
+}
+
+/// Splits an example with `[[...]]` marks into its plain text and the marked spans.
+pub fn parse_marked(ex: &str) -> (String, Vec<Range<usize>>) {
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    let mut rest = ex;
+    while let Some(open) = rest.find("[[") {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("]]") else {
+            text.push_str(&rest[open..]);
+            return (text, spans);
+        };
+        let start = text.len();
+        text.push_str(&after[..close]);
+        spans.push(start..text.len());
+        rest = &after[close + 2..];
+    }
+    text.push_str(rest);
+    (text, spans)
+}
+
+pub fn allow_spans_of(a: &AllowRule, text: &str) -> Vec<Range<usize>> {
+    allow_spans(a, text, &Normalized::new(text))
+}
+
+fn allow_spans(a: &AllowRule, text: &str, norm: &Normalized) -> Vec<Range<usize>> {
+    match &a.matcher {
+        AllowMatcher::Regex(re) => re.find_iter(text).map(|m| m.range()).collect(),
+        AllowMatcher::Dictionary(ac) => norm.find_words(ac),
+    }
+}
+
+fn finding(rs: &RuleSet, i: usize, text: &str, span: Range<usize>) -> Finding {
+    let r = &rs.rules[i];
+    Finding { rule: r.id.clone(), category: r.category.clone(), exemption: r.exemption.clone(), text: Sensitive::new(text[span.clone()].to_string()), span }
+}
+
+fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Finding> {
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    match &rs.rules[i].matcher {
+        Matcher::Regex { re, group, min_digits, max_digits } => {
+            for c in re.captures_iter(text) {
+                if let Some(m) = c.get(*group) {
+                    let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
+                    if digits >= *min_digits && digits <= *max_digits {
+                        spans.push(m.range());
+                    }
+                }
+            }
+        }
+        Matcher::Terms(re) => spans.extend(re.find_iter(text).map(|m| m.range())),
+        Matcher::Dictionary(ac) => spans.extend(norm.find_words(ac)),
+        Matcher::Field { label, next_line, multiline } => {
+            for m in label.captures_iter(text) {
+                let end = m.get(0).map_or(0, |m| m.end());
+                spans.extend(field_value(rs.any_label.as_ref(), text, end, *next_line, *multiline));
+            }
+        }
+        Matcher::Block { start, label, max_lines } => {
+            for m in start.find_iter(text) {
+                let rest_end = cell_end(text, m.end());
+                spans.extend(trimmed(text, m.end()..rest_end));
+                // The block's region: the lines after the start line.
+                let mut region_end = line_end(text, m.end());
+                for _ in 0..*max_lines {
+                    if region_end >= text.len() {
+                        break;
+                    }
+                    region_end = line_end(text, region_end + 1);
+                }
+                for lm in label.captures_iter(&text[m.end()..region_end]) {
+                    let end = m.end() + lm.get(0).map_or(0, |x| x.end());
+                    spans.extend(field_value(rs.any_label.as_ref(), text, end, true, false));
+                }
+            }
+        }
+    }
+    spans.into_iter().map(|s| finding(rs, i, text, s)).collect()
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |p| from + p)
+}
+
+fn cell_end(text: &str, from: usize) -> usize {
+    text[from..].find(['\n', '\t']).map_or(text.len(), |p| from + p)
+}
+
+/// The span without surrounding white space; `None` if only white space is left.
+fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
+}
+
+fn starts_with_label(any_label: Option<&Regex>, text: &str, at: usize) -> bool {
+    let line = &text[at..cell_end(text, at)];
+    any_label.and_then(|re| re.find(line)).is_some_and(|m| line[..m.start()].trim().is_empty())
+}
+
+/// The value of a field whose label ends at `at`: the rest of the cell; else the next cell on the line;
+/// else (with `next_line`) the next line, unless that is blank or itself starts with a label.
+fn field_value(any_label: Option<&Regex>, text: &str, at: usize, next_line: bool, multiline: bool) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let end = cell_end(text, at);
+    if let Some(v) = trimmed(text, at..end) {
+        out.push(v);
+    } else if text[end..].starts_with('\t') {
+        let s = end + 1;
+        if !starts_with_label(any_label, text, s) {
+            out.extend(trimmed(text, s..cell_end(text, s)));
+        }
+    } else if next_line && end < text.len() {
+        let s = end + 1;
+        if !starts_with_label(any_label, text, s) {
+            out.extend(trimmed(text, s..cell_end(text, s)));
+        }
+    }
+    // An address continues over lines that end with a comma.
+    while multiline {
+        let Some(last) = out.last().cloned() else { break };
+        if !text[..last.end].ends_with(',') {
+            break;
+        }
+        let le = line_end(text, last.end);
+        if le >= text.len() {
+            break;
+        }
+        let s = le + 1;
+        if starts_with_label(any_label, text, s) {
+            break;
+        }
+        match trimmed(text, s..cell_end(text, s)) {
+            Some(v) => out.push(v),
+            None => break,
+        }
+    }
+    out
+}
+
+/// Sorts findings, merges overlapping ones, and drops those without any letter or digit.
+pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
+    all.retain(|f| text[f.span.clone()].chars().any(char::is_alphanumeric));
+    all.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+    let mut out: Vec<Finding> = Vec::new();
+    for f in all {
+        match out.last_mut() {
+            Some(cur) if f.span.start < cur.span.end => {
+                if f.span.end > cur.span.end {
+                    cur.span.end = f.span.end;
+                    cur.text = Sensitive::new(text[cur.span.clone()].to_string());
+                }
+                if !cur.rule.split('+').any(|r| r == f.rule) {
+                    cur.rule = format!("{}+{}", cur.rule, f.rule);
+                }
+            }
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+/// A matcher for the texts already found (at least 4 letters or digits each), so that a name found
+/// in one place (a field, a signature block) is also redacted wherever else it occurs.
+pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
+    let mut origin = std::collections::HashMap::new();
+    for f in found {
+        origin.entry(fold(f.text.expose())).or_insert_with(|| (f.rule.clone(), f.category.clone(), f.exemption.clone()));
+    }
+    let mut alts: Vec<String> = found
+        .iter()
+        .map(|f| f.text.expose())
+        .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
+        .map(|t| {
+            let body = t.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+");
+            let first = t.chars().next().is_some_and(|c| c.is_alphanumeric());
+            let last = t.chars().last().is_some_and(|c| c.is_alphanumeric());
+            format!("{}{}{}", if first { r"\b" } else { "" }, body, if last { r"\b" } else { "" })
+        })
+        .collect();
+    if alts.is_empty() {
+        return None;
+    }
+    alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
+    alts.dedup();
+    let re = regex::RegexBuilder::new(&alts.join("|")).case_insensitive(true).size_limit(256 << 20).build().ok()?;
+    Some(Repeats { re, origin })
+}
+
+/// Texts already found, with the rule, category and exemption of their first finding.
+pub struct Repeats {
+    re: Regex,
+    origin: std::collections::HashMap<String, (String, String, String)>,
+}
+
+fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Findings of [`repeat_rule`] in a text.
+pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
+    rep.re
+        .find_iter(text)
+        .map(|m| {
+            let (rule, category, exemption) = rep.origin.get(&fold(m.as_str())).cloned().unwrap_or_else(|| ("repeat".into(), "repeat".into(), "s40(2)".into()));
+            Finding { rule, category, exemption, span: m.range(), text: Sensitive::new(m.as_str().to_string()) }
+        })
+        .collect()
+}
+
+/// The text with every run of white space folded to one space, and a map back to the original bytes,
+/// so that dictionary phrases match across line breaks.
+struct Normalized {
+    text: String,
+    /// For each byte of `text`, the original byte offset.
+    back: Vec<usize>,
+    orig_len: usize,
+}
+
+impl Normalized {
+    fn new(src: &str) -> Self {
+        let mut text = String::with_capacity(src.len());
+        let mut back = Vec::with_capacity(src.len());
+        let mut in_space = false;
+        for (i, c) in src.char_indices() {
+            if c.is_whitespace() {
+                if !in_space {
+                    text.push(' ');
+                    back.push(i);
+                }
+                in_space = true;
+            } else {
+                in_space = false;
+                text.push(c);
+                back.extend((0..c.len_utf8()).map(|k| i + k));
+            }
+        }
+        Normalized { text, back, orig_len: src.len() }
+    }
+
+    fn orig(&self, i: usize) -> usize {
+        self.back.get(i).copied().unwrap_or(self.orig_len)
+    }
+
+    /// Whole-word matches of a dictionary, as spans of the original text.
+    fn find_words(&self, ac: &aho_corasick::AhoCorasick) -> Vec<Range<usize>> {
+        let t = &self.text;
+        ac.find_iter(t)
+            .filter(|m| {
+                let before = t[..m.start()].chars().next_back();
+                let after = t[m.end()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+            })
+            .map(|m| {
+                let last = m.end() - 1;
+                self.orig(m.start())..self.orig(last) + 1
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marked_examples() {
+        let (t, s) = parse_marked("Tel [[01632 960000]] or [[x]].");
+        assert_eq!(t, "Tel 01632 960000 or x.");
+        assert_eq!(s, vec![4..16, 20..21]);
+    }
+
+    #[test]
+    fn normalized_maps_back_over_line_breaks() {
+        let n = Normalized::new("Mrs Agnieszka\nNowak said");
+        let ac = aho_corasick::AhoCorasickBuilder::new().ascii_case_insensitive(true).build(["agnieszka nowak"]).expect("builds");
+        assert_eq!(n.find_words(&ac), vec![4..19]);
+    }
+}

@@ -1,0 +1,195 @@
+//! Errors, exit codes and the `Sensitive` wrapper.
+//!
+//! An [`Error`] names the file (and the page or rule-file line) but never the personal data that led to
+//! it: every piece of text that may be personal travels inside [`Sensitive`], whose `Debug` and `Display`
+//! print `[redacted]`. Reading it takes an explicit `.expose()`, easy to grep for.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A value that may hold personal data. Printing it shows `[redacted]`.
+#[derive(Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Sensitive<T>(T);
+
+impl<T> Sensitive<T> {
+    pub fn new(value: T) -> Self {
+        Sensitive(value)
+    }
+    /// The value itself. Every call is a place where personal data can leave: keep them few.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl<T> fmt::Display for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Why a file or a run failed. Messages never carry document text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The file could not be read from disk.
+    Io(String),
+    /// The bytes are not a PDF we can open (corrupt beyond repair, truncated ...).
+    Load(String),
+    /// The file is encrypted and no working password was given.
+    Encrypted,
+    /// A configured limit was hit (size, objects, operators, time).
+    Limit(String),
+    /// Text on a page could not be decoded, so it cannot be proven clean.
+    UnreadableText(String),
+    /// Something the redactor cannot yet remove safely (e.g. an image under a box).
+    Unsupported(String),
+    /// The output failed its own verification.
+    Verify(String),
+    /// A rule file is invalid.
+    Rules { file: String, line: usize, msg: String },
+    /// Bad command-line arguments.
+    Usage(String),
+    /// The output exists and `--overwrite` was not given.
+    Exists(PathBuf),
+    /// A bug: a panic caught while processing this file.
+    Internal(String),
+}
+
+/// An error with the file and page it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub path: Option<PathBuf>,
+    /// 1-based page number of the input, when the error concerns one page.
+    pub page: Option<usize>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind) -> Self {
+        Error { kind, path: None, page: None }
+    }
+    pub fn load(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Load(msg.into()))
+    }
+    pub fn unreadable(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::UnreadableText(msg.into()))
+    }
+    pub fn unsupported(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Unsupported(msg.into()))
+    }
+    pub fn verify(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Verify(msg.into()))
+    }
+    pub fn limit(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Limit(msg.into()))
+    }
+    pub fn usage(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Usage(msg.into()))
+    }
+    pub fn rules(file: impl Into<String>, line: usize, msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Rules { file: file.into(), line, msg: msg.into() })
+    }
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        if self.path.is_none() {
+            self.path = Some(path.into());
+        }
+        self
+    }
+    pub fn with_page(mut self, page: usize) -> Self {
+        if self.page.is_none() {
+            self.page = Some(page);
+        }
+        self
+    }
+    /// A short machine-readable name of the kind, for the summary.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::Io(_) => "io",
+            ErrorKind::Load(_) => "load",
+            ErrorKind::Encrypted => "encrypted",
+            ErrorKind::Limit(_) => "limit",
+            ErrorKind::UnreadableText(_) => "unreadable-text",
+            ErrorKind::Unsupported(_) => "unsupported",
+            ErrorKind::Verify(_) => "verify",
+            ErrorKind::Rules { .. } => "rules",
+            ErrorKind::Usage(_) => "usage",
+            ErrorKind::Exists(_) => "exists",
+            ErrorKind::Internal(_) => "internal",
+        }
+    }
+    /// The reason without the path, as written to the summary.
+    pub fn reason(&self) -> String {
+        let body = match &self.kind {
+            ErrorKind::Io(m) => format!("cannot read or write: {m}"),
+            ErrorKind::Load(m) => format!("not a readable PDF: {m}"),
+            ErrorKind::Encrypted => "encrypted with a password (none given, or the one given is wrong)".into(),
+            ErrorKind::Limit(m) => format!("limit exceeded: {m}"),
+            ErrorKind::UnreadableText(m) => format!("text cannot be decoded: {m}"),
+            ErrorKind::Unsupported(m) => format!("cannot redact safely: {m}"),
+            ErrorKind::Verify(m) => format!("verification failed: {m}"),
+            ErrorKind::Rules { file, line, msg } => format!("rule file {file}, line {line}: {msg}"),
+            ErrorKind::Usage(m) => m.clone(),
+            ErrorKind::Exists(p) => format!("output exists (use --overwrite): {}", p.display()),
+            ErrorKind::Internal(m) => format!("internal error (a bug; please report): {m}"),
+        };
+        match self.page {
+            Some(p) => format!("page {p}: {body}"),
+            None => body,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{}: {}", p.display(), self.reason()),
+            None => f.write_str(&self.reason()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::new(ErrorKind::Io(e.to_string()))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes: a stable interface, documented in `--help` and the README.
+pub mod exit {
+    /// Every file was processed and written.
+    pub const OK: u8 = 0;
+    /// Some file was declined or failed; the others were written.
+    pub const SOME_FAILED: u8 = 1;
+    /// Bad arguments or rule files: nothing was processed.
+    pub const USAGE: u8 = 2;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_never_prints_its_value() {
+        let s = Sensitive::new("Jane Smith".to_string());
+        assert_eq!(format!("{s}"), "[redacted]");
+        assert_eq!(format!("{s:?}"), "[redacted]");
+        assert_eq!(s.expose(), "Jane Smith");
+    }
+
+    #[test]
+    fn error_display_names_file_and_page() {
+        let e = Error::unreadable("font F12 has no Unicode mapping").with_page(4).with_path("a/b.pdf");
+        assert_eq!(e.to_string(), "a/b.pdf: page 4: text cannot be decoded: font F12 has no Unicode mapping");
+    }
+}

@@ -1,0 +1,144 @@
+//! Reading order: glyphs -> page text with a map from every byte back to its glyph.
+//!
+//! Pure geometry over `model::Glyph`. Glyphs are grouped by baseline direction, then into lines by
+//! their distance across the baseline, ordered along it; a gap wider than a fraction of the font size
+//! becomes a space, a very wide gap (a table column) a tab, and lines end with `\n`. Our own box labels
+//! are left out of the text.
+
+use crate::model::{Glyph, PageText, NO_GLYPH};
+
+/// Gap (in font sizes) above which a space is inserted between two glyphs.
+const WORD_GAP: f64 = 0.12;
+/// Gap (in font sizes) above which the gap is a column break (tab).
+const COLUMN_GAP: f64 = 1.6;
+
+/// Fills `page.text` and `page.glyph_of_byte` from `page.glyphs`.
+pub fn layout(page: &mut PageText) {
+    let (text, map) = build(&page.glyphs);
+    page.text = text;
+    page.glyph_of_byte = map;
+}
+
+fn dir_key(g: &Glyph) -> (i32, i32) {
+    ((g.dir.0 * 20.0).round() as i32, (g.dir.1 * 20.0).round() as i32)
+}
+
+/// Position along and across the baseline direction of glyph `g`, in the frame of direction `d`.
+fn frame(g: &Glyph, d: (f64, f64)) -> (f64, f64) {
+    let (x, y) = g.origin;
+    (x * d.0 + y * d.1, -x * d.1 + y * d.0)
+}
+
+pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
+    let mut idx: Vec<usize> = (0..glyphs.len()).filter(|&i| !glyphs[i].ours && glyphs[i].size > 0.0).collect();
+    // Groups by direction, largest first (the body text), then by key for determinism.
+    let mut groups: Vec<((i32, i32), Vec<usize>)> = Vec::new();
+    idx.sort_by_key(|&i| dir_key(&glyphs[i]));
+    for i in idx.drain(..) {
+        let k = dir_key(&glyphs[i]);
+        match groups.last_mut() {
+            Some((gk, v)) if *gk == k => v.push(i),
+            _ => groups.push((k, vec![i])),
+        }
+    }
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+
+    let mut text = String::new();
+    let mut map: Vec<u32> = Vec::new();
+    for (_, members) in groups {
+        let d = glyphs[members[0]].dir;
+        let mut pos: Vec<(usize, f64, f64)> = members.iter().map(|&i| {
+            let (along, across) = frame(&glyphs[i], d);
+            (i, along, across)
+        }).collect();
+        // Top of the page first (largest `across`), then left to right.
+        pos.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.total_cmp(&b.1)));
+        let mut lines: Vec<Vec<(usize, f64, f64)>> = Vec::new();
+        let mut line_across = f64::NAN;
+        for p in pos {
+            let size = glyphs[p.0].size;
+            if lines.is_empty() || (line_across - p.2).abs() > 0.45 * size {
+                lines.push(Vec::new());
+                line_across = p.2;
+            }
+            lines.last_mut().expect("a line was pushed").push(p);
+        }
+        for mut line in lines {
+            line.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            let mut prev: Option<(usize, f64)> = None; // glyph, end along the baseline
+            for (i, along, _) in line {
+                let g = &glyphs[i];
+                if let Some((pi, pend)) = prev {
+                    let pg = &glyphs[pi];
+                    // Same glyph drawn twice at the same place (fake bold, shadows): keep one in the text.
+                    let (palong, _) = frame(pg, d);
+                    if pg.text == g.text && (palong - along).abs() < 0.05 * g.size {
+                        continue;
+                    }
+                    let gap = along - pend;
+                    let size = g.size.max(pg.size);
+                    let white = pg.text.chars().all(char::is_whitespace) || g.text.chars().all(char::is_whitespace);
+                    if gap > COLUMN_GAP * size {
+                        push(&mut text, &mut map, "\t", NO_GLYPH);
+                    } else if (gap > WORD_GAP * size || gap < -0.5 * size) && !white {
+                        push(&mut text, &mut map, " ", NO_GLYPH);
+                    }
+                }
+                push(&mut text, &mut map, &g.text, i as u32);
+                prev = Some((i, along + g.advance.max(0.0)));
+            }
+            push(&mut text, &mut map, "\n", NO_GLYPH);
+        }
+    }
+    (text, map)
+}
+
+fn push(text: &mut String, map: &mut Vec<u32>, s: &str, g: u32) {
+    text.push_str(s);
+    map.extend(std::iter::repeat_n(g, s.len()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::Rect;
+    use crate::model::GlyphRef;
+
+    fn g(t: &str, x: f64, y: f64, adv: f64) -> Glyph {
+        Glyph {
+            text: t.into(),
+            bbox: Rect { x0: x, y0: y - 2.0, x1: x + adv, y1: y + 8.0 },
+            origin: (x, y),
+            dir: (1.0, 0.0),
+            size: 10.0,
+            advance: adv,
+            at: GlyphRef { stream: (1, 0), op: 0, item: 0, byte: 0, len: 1 },
+            tj_units: adv * 100.0,
+            font: "F1".into(),
+            invisible: false,
+            ours: false,
+        }
+    }
+
+    #[test]
+    fn lines_words_and_columns() {
+        let glyphs = vec![
+            g("b", 105.0, 700.0, 5.0),
+            g("a", 100.0, 700.0, 5.0),
+            g("c", 112.0, 700.0, 5.0), // gap 2 = 0.2 size: a space
+            g("d", 200.0, 700.0, 5.0), // a column gap
+            g("e", 100.0, 686.0, 5.0), // next line
+        ];
+        let (text, map) = build(&glyphs);
+        assert_eq!(text, "ab c\td\ne\n");
+        assert_eq!(map[0], 1);
+        assert_eq!(map[1], 0);
+        assert_eq!(map[2], NO_GLYPH);
+    }
+
+    #[test]
+    fn duplicate_glyphs_appear_once() {
+        let (text, _) = build(&[g("a", 100.0, 700.0, 5.0), g("a", 100.2, 700.0, 5.0)]);
+        assert_eq!(text, "a\n");
+    }
+}

@@ -1,0 +1,16 @@
+//! `foiredact`: parses the command line and dispatches. No PDF code here.
+
+use clap::Parser;
+use foiredact::cli::{Cli, Command, RulesCmd};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Redact(a) => foiredact::commands::redact(a),
+        Command::Text(a) => foiredact::commands::text(a),
+        Command::Rules(RulesCmd::Check { paths }) => foiredact::commands::rules_check(&paths),
+        Command::Rules(RulesCmd::List { rules }) => foiredact::commands::rules_list(&rules),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,80 @@
+//! Plain data passed between the stages. No lopdf types here: `detect` and `plan` see only these.
+
+use crate::geom::Rect;
+use serde::Serialize;
+
+/// Where a glyph's bytes are: which stream (an indirect object), which operation, which string operand
+/// of that operation (the index inside a TJ array; 0 for Tj, ' and "), and which bytes of that string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct GlyphRef {
+    pub stream: (u32, u16),
+    pub op: u32,
+    pub item: u32,
+    pub byte: u32,
+    pub len: u32,
+}
+
+/// One glyph as drawn on the page, in default user space (PDF points).
+#[derive(Debug, Clone, Serialize)]
+pub struct Glyph {
+    /// Unicode text of the glyph ("fi" for a ligature); U+FFFD when the font gives none.
+    pub text: String,
+    pub bbox: Rect,
+    /// Baseline origin and unit direction of the baseline.
+    pub origin: (f64, f64),
+    pub dir: (f64, f64),
+    /// Font size and advance, in points on the page.
+    pub size: f64,
+    pub advance: f64,
+    pub at: GlyphRef,
+    /// The glyph's displacement as a TJ adjustment (thousandths of the font size, Tc and Tw included):
+    /// what replaces the glyph when it is deleted, so that the rest of the line stays in place.
+    pub tj_units: f64,
+    /// Font resource name (e.g. `F1`).
+    pub font: String,
+    /// Drawn with text render mode 3 or 7 (invisible, e.g. an OCR layer).
+    pub invisible: bool,
+    /// Drawn by foiredact itself (a box label): never personal data.
+    pub ours: bool,
+}
+
+/// An image drawn on the page (XObject or inline), with the rectangle it covers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageUse {
+    pub bbox: Rect,
+    pub stream: (u32, u16),
+    pub op: u32,
+}
+
+/// Everything extraction learnt about one page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PageText {
+    /// 1-based page number in the input.
+    pub page: usize,
+    pub media_box: Option<Rect>,
+    pub glyphs: Vec<Glyph>,
+    pub images: Vec<ImageUse>,
+    /// Reading-order text: lines separated by `\n`, wide gaps (table cells) by `\t`.
+    pub text: String,
+    /// For each byte of `text`, the glyph it came from (`NO_GLYPH` for inserted white space).
+    #[serde(skip)]
+    pub glyph_of_byte: Vec<u32>,
+    /// Reasons this page's text may be incomplete (undecodable fonts, unparsable streams). Non-empty
+    /// means the page cannot be proven clean.
+    pub problems: Vec<String>,
+}
+
+pub const NO_GLYPH: u32 = u32::MAX;
+
+impl PageText {
+    /// The glyph indices behind a byte span of `text`, in text order, deduplicated.
+    pub fn glyphs_in(&self, span: std::ops::Range<usize>) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for &g in self.glyph_of_byte.get(span).unwrap_or(&[]) {
+            if g != NO_GLYPH && out.last() != Some(&(g as usize)) {
+                out.push(g as usize);
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,79 @@
+//! Output: the only file writer. Every file appears whole or not at all (a temporary file in the same
+//! folder, then a rename); existing files are replaced only when asked.
+
+use crate::error::{Error, ErrorKind, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically. Without `overwrite`, an existing file is an error.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::from(e).with_path(dir))?;
+    let mut tmp = tempfile::Builder::new().prefix(".foiredact-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::from(e).with_path(dir))?;
+    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| Error::from(e).with_path(path))?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| Error::from(e.error).with_path(path))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                Error::new(ErrorKind::Exists(path.to_path_buf()))
+            } else {
+                Error::from(e.error).with_path(path)
+            }
+        })?;
+    }
+    Ok(())
+}
+
+/// The output paths of one input: `<dir>/<stem>.part1.pdf`, `.part2.pdf`, `.redactions.json`.
+#[derive(Debug, Clone)]
+pub struct OutputPaths {
+    pub part1: PathBuf,
+    pub part2: PathBuf,
+    pub log: PathBuf,
+}
+
+impl OutputPaths {
+    pub fn new(out_dir: &Path, rel: &Path) -> Self {
+        let dir = out_dir.join(rel.parent().unwrap_or(Path::new("")));
+        let stem = rel.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
+        OutputPaths { part1: dir.join(format!("{stem}.part1.pdf")), part2: dir.join(format!("{stem}.part2.pdf")), log: dir.join(format!("{stem}.redactions.json")) }
+    }
+    pub fn all(&self) -> [&PathBuf; 3] {
+        [&self.part1, &self.part2, &self.log]
+    }
+    pub fn part(&self, n: u8) -> &PathBuf {
+        if n == 1 {
+            &self.part1
+        } else {
+            &self.part2
+        }
+    }
+}
+
+/// Removes outputs of an earlier run that this run does not produce (so a stale Part 2 is never left
+/// beside a fresh Part 1).
+pub fn remove_stale(paths: &[&PathBuf]) {
+    for p in paths {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_refuses_to_clobber() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("a/b.pdf");
+        write_atomic(&p, b"one", false).expect("first write");
+        let e = write_atomic(&p, b"two", false).expect_err("second write must fail");
+        assert!(matches!(e.kind, ErrorKind::Exists(_)));
+        assert_eq!(std::fs::read(&p).expect("read"), b"one");
+        write_atomic(&p, b"two", true).expect("overwrite");
+        assert_eq!(std::fs::read(&p).expect("read"), b"two");
+        let leftovers: Vec<_> = std::fs::read_dir(d.path().join("a")).expect("dir").filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        assert!(leftovers.is_empty());
+    }
+}

@@ -1,0 +1,591 @@
+//! Content-stream tokenizer and serializer of our own.
+//!
+//! Owns: turning a decoded content stream (or CMap) into operations that remember the exact byte range
+//! they came from, and writing a stream back with only the changed operations replaced. Everything not
+//! changed is copied byte for byte (numbers, comments, inline-image data, unknown operators), which is why
+//! we do not use `lopdf::content::Content` (see `../shared/PDF-NOTES.md`).
+//!
+//! # Errors
+//! Anything it cannot parse (an unterminated string, a stray `)`, an array left open, an inline image
+//! without `EI`) is an error: the caller must decline the file rather than guess.
+//!
+//! # Invariants
+//! `ops[i].start..ops[i].end` are increasing, non-overlapping byte ranges of the input; each covers the
+//! operands and the operator (for `BI`, the whole inline image through `EI`).
+
+use std::collections::BTreeMap;
+
+/// An operand as parsed. Strings hold their decoded bytes (escapes resolved).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Num(f64),
+    Name(Vec<u8>),
+    Str(Vec<u8>),
+    Array(Vec<Operand>),
+    Dict(Vec<(Vec<u8>, Operand)>),
+    Bool(bool),
+    Null,
+}
+
+impl Operand {
+    pub fn num(&self) -> Option<f64> {
+        match self {
+            Operand::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn name(&self) -> Option<&[u8]> {
+        match self {
+            Operand::Name(n) => Some(n),
+            _ => None,
+        }
+    }
+    pub fn dict_get(&self, key: &[u8]) -> Option<&Operand> {
+        match self {
+            Operand::Dict(items) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// One operation: operands then operator, with its byte range in the stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Op {
+    pub operator: Vec<u8>,
+    pub operands: Vec<Operand>,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Op {
+    pub fn is(&self, name: &str) -> bool {
+        self.operator == name.as_bytes()
+    }
+    pub fn num(&self, i: usize) -> Option<f64> {
+        self.operands.get(i).and_then(Operand::num)
+    }
+}
+
+/// Why a stream could not be tokenized. Carries a byte offset, never content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub offset: usize,
+    pub msg: &'static str,
+}
+
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "content stream syntax error at byte {}: {}", self.offset, self.msg)
+    }
+}
+
+/// Limits that keep a hostile stream from exhausting memory or time.
+#[derive(Debug, Clone, Copy)]
+pub struct ParseLimits {
+    pub max_ops: usize,
+    pub max_depth: usize,
+}
+
+impl Default for ParseLimits {
+    fn default() -> Self {
+        ParseLimits { max_ops: 5_000_000, max_depth: 64 }
+    }
+}
+
+pub fn is_white(b: u8) -> bool {
+    matches!(b, 0 | 9 | 10 | 12 | 13 | 32)
+}
+
+fn is_delim(b: u8) -> bool {
+    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+}
+
+/// A token of the PostScript-like syntax shared by content streams and CMaps.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    Operand(Operand),
+    ArrayStart,
+    ArrayEnd,
+    DictStart,
+    DictEnd,
+    Keyword(Vec<u8>),
+}
+
+/// A lexer over content-stream or CMap bytes.
+pub struct Lexer<'a> {
+    pub data: &'a [u8],
+    pub pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Lexer { data, pos: 0 }
+    }
+
+    fn err(&self, msg: &'static str) -> ParseError {
+        ParseError { offset: self.pos, msg }
+    }
+
+    fn skip_white_and_comments(&mut self) {
+        while self.pos < self.data.len() {
+            let b = self.data[self.pos];
+            if is_white(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                while self.pos < self.data.len() && !matches!(self.data[self.pos], b'\n' | b'\r') {
+                    self.pos += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The next token, or `None` at the end of the data.
+    pub fn next_token(&mut self) -> Result<Option<Token>, ParseError> {
+        self.skip_white_and_comments();
+        let Some(&b) = self.data.get(self.pos) else { return Ok(None) };
+        match b {
+            b'(' => self.literal_string().map(|s| Some(Token::Operand(Operand::Str(s)))),
+            b'<' => {
+                if self.data.get(self.pos + 1) == Some(&b'<') {
+                    self.pos += 2;
+                    Ok(Some(Token::DictStart))
+                } else {
+                    self.hex_string().map(|s| Some(Token::Operand(Operand::Str(s))))
+                }
+            }
+            b'>' => {
+                if self.data.get(self.pos + 1) == Some(&b'>') {
+                    self.pos += 2;
+                    Ok(Some(Token::DictEnd))
+                } else {
+                    Err(self.err("stray '>'"))
+                }
+            }
+            b'[' => {
+                self.pos += 1;
+                Ok(Some(Token::ArrayStart))
+            }
+            b']' => {
+                self.pos += 1;
+                Ok(Some(Token::ArrayEnd))
+            }
+            b'/' => {
+                self.pos += 1;
+                let start = self.pos;
+                while self.pos < self.data.len() && !is_white(self.data[self.pos]) && !is_delim(self.data[self.pos]) {
+                    self.pos += 1;
+                }
+                Ok(Some(Token::Operand(Operand::Name(decode_name(&self.data[start..self.pos])))))
+            }
+            b')' => Err(self.err("stray ')'")),
+            b'{' | b'}' => Err(self.err("unexpected brace")),
+            _ => {
+                let start = self.pos;
+                while self.pos < self.data.len() && !is_white(self.data[self.pos]) && !is_delim(self.data[self.pos]) {
+                    self.pos += 1;
+                }
+                let word = &self.data[start..self.pos];
+                if let Some(n) = parse_number(word) {
+                    return Ok(Some(Token::Operand(Operand::Num(n))));
+                }
+                let first = word[0];
+                if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
+                    // Malformed numbers such as `--5` or `1.2.3`: readers disagree on them, so we refuse.
+                    if word.iter().all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.')) {
+                        return Err(ParseError { offset: start, msg: "malformed number" });
+                    }
+                }
+                Ok(Some(match word {
+                    b"true" => Token::Operand(Operand::Bool(true)),
+                    b"false" => Token::Operand(Operand::Bool(false)),
+                    b"null" => Token::Operand(Operand::Null),
+                    _ => Token::Keyword(word.to_vec()),
+                }))
+            }
+        }
+    }
+
+    fn literal_string(&mut self) -> Result<Vec<u8>, ParseError> {
+        // ISO 32000-1 7.3.4.2: balanced parentheses, backslash escapes, EOL normalised to \n.
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut depth = 1usize;
+        let d = self.data;
+        while self.pos < d.len() {
+            let b = d[self.pos];
+            self.pos += 1;
+            match b {
+                b'(' => {
+                    depth += 1;
+                    out.push(b);
+                }
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(out);
+                    }
+                    out.push(b);
+                }
+                b'\\' => {
+                    let Some(&e) = d.get(self.pos) else { break };
+                    self.pos += 1;
+                    match e {
+                        b'n' => out.push(b'\n'),
+                        b'r' => out.push(b'\r'),
+                        b't' => out.push(b'\t'),
+                        b'b' => out.push(8),
+                        b'f' => out.push(12),
+                        b'0'..=b'7' => {
+                            let mut v: u32 = (e - b'0') as u32;
+                            for _ in 0..2 {
+                                match d.get(self.pos) {
+                                    Some(&c @ b'0'..=b'7') => {
+                                        v = v * 8 + (c - b'0') as u32;
+                                        self.pos += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            out.push((v & 0xff) as u8);
+                        }
+                        b'\r' => {
+                            if d.get(self.pos) == Some(&b'\n') {
+                                self.pos += 1;
+                            }
+                        }
+                        b'\n' => {}
+                        other => out.push(other),
+                    }
+                }
+                b'\r' => {
+                    if d.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    out.push(b'\n');
+                }
+                _ => out.push(b),
+            }
+        }
+        Err(ParseError { offset: start, msg: "unterminated string" })
+    }
+
+    fn hex_string(&mut self) -> Result<Vec<u8>, ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut hi: Option<u8> = None;
+        while self.pos < self.data.len() {
+            let b = self.data[self.pos];
+            self.pos += 1;
+            if b == b'>' {
+                if let Some(h) = hi {
+                    out.push(h << 4);
+                }
+                return Ok(out);
+            }
+            if is_white(b) {
+                continue;
+            }
+            let v = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => return Err(ParseError { offset: self.pos - 1, msg: "bad hex string" }),
+            };
+            match hi.take() {
+                Some(h) => out.push((h << 4) | v),
+                None => hi = Some(v),
+            }
+        }
+        Err(ParseError { offset: start, msg: "unterminated hex string" })
+    }
+
+    /// Reads one complete operand starting with `tok` (arrays and dictionaries nest).
+    pub fn complete(&mut self, tok: Token, depth: usize, lim: &ParseLimits) -> Result<Operand, ParseError> {
+        if depth > lim.max_depth {
+            return Err(self.err("nesting too deep"));
+        }
+        match tok {
+            Token::Operand(o) => Ok(o),
+            Token::ArrayStart => {
+                let mut items = Vec::new();
+                loop {
+                    match self.next_token()? {
+                        None => return Err(self.err("unterminated array")),
+                        Some(Token::ArrayEnd) => return Ok(Operand::Array(items)),
+                        Some(Token::Keyword(_)) => return Err(self.err("operator inside array")),
+                        Some(t) => items.push(self.complete(t, depth + 1, lim)?),
+                    }
+                }
+            }
+            Token::DictStart => {
+                let mut items = Vec::new();
+                loop {
+                    match self.next_token()? {
+                        None => return Err(self.err("unterminated dictionary")),
+                        Some(Token::DictEnd) => return Ok(Operand::Dict(items)),
+                        Some(Token::Operand(Operand::Name(k))) => {
+                            let Some(t) = self.next_token()? else {
+                                return Err(self.err("unterminated dictionary"));
+                            };
+                            items.push((k, self.complete(t, depth + 1, lim)?));
+                        }
+                        Some(_) => return Err(self.err("dictionary key is not a name")),
+                    }
+                }
+            }
+            Token::ArrayEnd => Err(self.err("stray ']'")),
+            Token::DictEnd => Err(self.err("stray '>>'")),
+            Token::Keyword(_) => Err(self.err("operator where an operand was expected")),
+        }
+    }
+}
+
+fn decode_name(raw: &[u8]) -> Vec<u8> {
+    // ISO 32000-1 7.3.5: #xx escapes in names.
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'#' && i + 2 < raw.len() {
+            if let Some(v) = std::str::from_utf8(&raw[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(raw[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Parses a PDF number (`12`, `-3.5`, `.5`, `+4.`). Exponents are not PDF syntax.
+pub fn parse_number(word: &[u8]) -> Option<f64> {
+    if word.is_empty() || word.len() > 64 {
+        return None;
+    }
+    let mut i = 0;
+    if matches!(word[0], b'+' | b'-') {
+        i = 1;
+    }
+    let mut digits = 0;
+    let mut dot = false;
+    for &c in &word[i..] {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'.' if !dot => dot = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let s = std::str::from_utf8(word).ok()?;
+    let s = s.strip_prefix('+').unwrap_or(s);
+    let v: f64 = if s.ends_with('.') { s[..s.len() - 1].parse().ok()? } else { s.parse().ok()? };
+    v.is_finite().then_some(v)
+}
+
+/// Tokenizes a whole content stream into operations.
+pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
+    let mut lx = Lexer::new(data);
+    let mut ops = Vec::new();
+    let mut operands: Vec<Operand> = Vec::new();
+    let mut start: Option<usize> = None;
+    loop {
+        lx.skip_white_and_comments();
+        let tok_start = lx.pos;
+        let Some(tok) = lx.next_token()? else { break };
+        let op_start = *start.get_or_insert(tok_start);
+        match tok {
+            Token::Keyword(kw) => {
+                if ops.len() >= lim.max_ops {
+                    return Err(ParseError { offset: tok_start, msg: "too many operators" });
+                }
+                if kw == b"BI" {
+                    if !operands.is_empty() {
+                        return Err(ParseError { offset: tok_start, msg: "operands before BI" });
+                    }
+                    let (dict, end) = inline_image(&mut lx, lim)?;
+                    ops.push(Op { operator: kw, operands: vec![dict], start: op_start, end });
+                } else {
+                    ops.push(Op { operator: kw, operands: std::mem::take(&mut operands), start: op_start, end: lx.pos });
+                }
+                start = None;
+            }
+            t => {
+                let o = lx.complete(t, 0, lim)?;
+                if operands.len() > 10_000 {
+                    return Err(ParseError { offset: tok_start, msg: "too many operands" });
+                }
+                operands.push(o);
+            }
+        }
+    }
+    if !operands.is_empty() {
+        return Err(ParseError { offset: data.len(), msg: "operands without an operator at the end of the stream" });
+    }
+    Ok(ops)
+}
+
+/// Reads an inline image after `BI`: its dictionary, `ID`, the data, and `EI`. Returns the dictionary
+/// and the end offset (just after `EI`).
+fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize), ParseError> {
+    let mut items = Vec::new();
+    loop {
+        match lx.next_token()? {
+            None => return Err(lx.err("inline image without ID")),
+            Some(Token::Keyword(k)) if k == b"ID" => break,
+            Some(Token::Operand(Operand::Name(k))) => {
+                let Some(t) = lx.next_token()? else { return Err(lx.err("inline image without ID")) };
+                items.push((k, lx.complete(t, 1, lim)?));
+            }
+            Some(_) => return Err(lx.err("bad inline image dictionary")),
+        }
+    }
+    // One white-space byte follows ID (ISO 32000-1 8.9.7).
+    let data_start = lx.pos + 1;
+    let d = lx.data;
+    let dict = Operand::Dict(items);
+    let len = dict.dict_get(b"L").or_else(|| dict.dict_get(b"Length")).and_then(Operand::num);
+    if let Some(len) = len {
+        if len >= 0.0 {
+            let after = data_start.saturating_add(len as usize);
+            let mut p = after;
+            while p < d.len() && is_white(d[p]) {
+                p += 1;
+            }
+            if d.get(p..p + 2) == Some(b"EI") && d.get(p + 2).is_none_or(|&c| is_white(c) || is_delim(c)) {
+                lx.pos = p + 2;
+                return Ok((dict, lx.pos));
+            }
+        }
+    }
+    // Without a length: the first `EI` between white space that is followed by plausible content.
+    let mut i = data_start;
+    while i + 1 < d.len() {
+        if d[i] == b'E'
+            && d[i + 1] == b'I'
+            && i > data_start
+            && is_white(d[i - 1])
+            && d.get(i + 2).is_none_or(|&c| is_white(c))
+            && plausible_after(&d[i + 2..])
+        {
+            lx.pos = i + 2;
+            return Ok((dict, lx.pos));
+        }
+        i += 1;
+    }
+    Err(ParseError { offset: data_start, msg: "inline image without EI" })
+}
+
+fn plausible_after(rest: &[u8]) -> bool {
+    rest.iter().take(64).all(|&c| c == b'\t' || c == b'\n' || c == b'\r' || (32..127).contains(&c))
+}
+
+/// Writes the stream back: bytes outside replaced operations are copied unchanged.
+/// `replace` maps an op index to the bytes that take its place (empty = delete it).
+pub fn rewrite(data: &[u8], ops: &[Op], replace: &BTreeMap<usize, Vec<u8>>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 64);
+    let mut pos = 0;
+    for (&i, bytes) in replace {
+        let Some(op) = ops.get(i) else { continue };
+        out.extend_from_slice(&data[pos..op.start]);
+        out.extend_from_slice(bytes);
+        pos = op.end;
+    }
+    out.extend_from_slice(&data[pos..]);
+    out
+}
+
+/// Writes a byte string as a PDF hex string.
+pub fn hex_string(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2 + 2);
+    s.push('<');
+    for b in bytes {
+        s.push_str(&format!("{b:02X}"));
+    }
+    s.push('>');
+    s
+}
+
+/// Formats a number compactly and exactly enough for positions (4 decimals).
+pub fn fmt_num(v: f64) -> String {
+    let r = (v * 10_000.0).round() / 10_000.0;
+    if r == r.trunc() && r.abs() < 1e15 {
+        format!("{}", r as i64)
+    } else {
+        let s = format!("{r:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops(s: &str) -> Vec<Op> {
+        parse(s.as_bytes(), &ParseLimits::default()).expect("parses")
+    }
+
+    #[test]
+    fn parses_text_operations_with_ranges() {
+        let src = "BT /F1 12 Tf 72 700 Td (Hello \\(world\\)) Tj [(A) -120 (B)] TJ ET";
+        let o = ops(src);
+        let names: Vec<_> = o.iter().map(|o| String::from_utf8_lossy(&o.operator).to_string()).collect();
+        assert_eq!(names, ["BT", "Tf", "Td", "Tj", "TJ", "ET"]);
+        assert_eq!(o[3].operands[0], Operand::Str(b"Hello (world)".to_vec()));
+        assert_eq!(&src[o[1].start..o[1].end], "/F1 12 Tf");
+        match &o[4].operands[0] {
+            Operand::Array(a) => assert_eq!(a.len(), 3),
+            _ => panic!("array expected"),
+        }
+    }
+
+    #[test]
+    fn escapes_and_hex() {
+        let o = ops("(a\\101\\n\\\nb) Tj <48 65 6c6C6> Tj");
+        assert_eq!(o[0].operands[0], Operand::Str(b"aA\nb".to_vec()));
+        assert_eq!(o[1].operands[0], Operand::Str(vec![0x48, 0x65, 0x6c, 0x6c, 0x60]));
+    }
+
+    #[test]
+    fn inline_image_is_one_op_and_kept_verbatim() {
+        let src = b"q BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI Q (x) Tj";
+        let o = parse(src, &ParseLimits::default()).expect("parses");
+        assert_eq!(o[1].operator, b"BI");
+        assert_eq!(&src[o[1].start..o[1].end], b"BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI");
+        assert!(o[2].is("Q"));
+        let out = rewrite(src, &o, &BTreeMap::new());
+        assert_eq!(out, src.to_vec());
+    }
+
+    #[test]
+    fn errors_fail_closed() {
+        for bad in ["(unterminated Tj", "BT ) ET", "[(a) 1 TJ", "<zz> Tj", "BI /W 1 ID xxxx", "1 2"] {
+            assert!(parse(bad.as_bytes(), &ParseLimits::default()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rewrite_replaces_only_named_ops() {
+        let src = b"BT 1.000001 0 0 1 0 0 Tm (abc) Tj % comment\nET";
+        let o = parse(src, &ParseLimits::default()).expect("parses");
+        let mut rep = BTreeMap::new();
+        rep.insert(2, b"[(a) -500 (c)] TJ".to_vec());
+        let out = rewrite(src, &o, &rep);
+        assert_eq!(out, b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ % comment\nET".to_vec());
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number(b"-.5"), Some(-0.5));
+        assert_eq!(parse_number(b"+4."), Some(4.0));
+        assert_eq!(parse_number(b"1.2.3"), None);
+        assert_eq!(fmt_num(-2556.0), "-2556");
+        assert_eq!(fmt_num(12.34567), "12.3457");
+    }
+}

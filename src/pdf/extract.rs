@@ -1,0 +1,390 @@
+//! Content-stream interpreter: page -> glyphs with positions and the operation that drew them.
+//!
+//! Read-only over the document. Follows the graphics and text state of ISO 32000-1 chapters 8-9 (q/Q, cm,
+//! BT/ET, Tc Tw Tz TL Tf Tr Ts, Td TD Tm T*, Tj TJ ' ") into Form XObjects (with their /Matrix and
+//! resources), records images (XObject and inline) with the rectangle they cover, and says what it could
+//! not read in `PageText::problems` instead of guessing.
+
+use super::content::{self, Op, Operand, ParseLimits};
+use super::fonts::{load_font, Font};
+use super::{deref, get, get_array, get_dict, get_name, nums, Matrix, Rect};
+use crate::model::{Glyph, GlyphRef, ImageUse, PageText};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Font resource name our own box labels use; glyphs in it are marked `ours`.
+pub const LABEL_FONT: &str = "FoiRedactLabel";
+
+/// Limits for one page.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractLimits {
+    pub parse: ParseLimits,
+    pub max_form_depth: usize,
+    pub max_glyphs: usize,
+    pub max_stream_bytes: usize,
+}
+
+impl Default for ExtractLimits {
+    fn default() -> Self {
+        ExtractLimits { parse: ParseLimits::default(), max_form_depth: 12, max_glyphs: 2_000_000, max_stream_bytes: 256 << 20 }
+    }
+}
+
+/// Fonts loaded once per document, by object id.
+#[derive(Default)]
+pub struct FontCache {
+    fonts: HashMap<ObjectId, Result<Arc<Font>, String>>,
+}
+
+/// The decoded content of a page's streams, concatenated in order, with the object each came from.
+pub fn page_streams(doc: &Document, page_id: ObjectId, lim: &ExtractLimits) -> Result<Vec<(ObjectId, Vec<u8>)>, String> {
+    let page = doc.get_dictionary(page_id).map_err(|_| "page object is not a dictionary".to_string())?;
+    let ids: Vec<ObjectId> = match page.get(b"Contents") {
+        Ok(Object::Reference(id)) => match doc.get_object(*id) {
+            Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            Ok(Object::Stream(_)) => vec![*id],
+            _ => return Err("page /Contents is not a stream".into()),
+        },
+        Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+        Err(_) => vec![],
+        Ok(_) => return Err("page /Contents is not a stream".into()),
+    };
+    let mut out = Vec::new();
+    for id in ids {
+        let s = match doc.get_object(id) {
+            Ok(Object::Stream(s)) => s,
+            _ => return Err("page content is not a stream".into()),
+        };
+        let data = s.decompressed_content_with_limit(lim.max_stream_bytes).map_err(|_| "a content stream cannot be decompressed".to_string())?;
+        out.push((id, data));
+    }
+    Ok(out)
+}
+
+/// The page's resource dictionary, inherited through /Parent (ISO 32000-1 7.7.3.4).
+pub fn page_resources<'a>(doc: &'a Document, page_id: ObjectId) -> Option<&'a Dictionary> {
+    inherited(doc, page_id, b"Resources").and_then(|o| o.as_dict().ok())
+}
+
+pub fn inherited<'a>(doc: &'a Document, page_id: ObjectId, key: &[u8]) -> Option<&'a Object> {
+    let mut node = doc.get_dictionary(page_id).ok()?;
+    for _ in 0..64 {
+        if let Some(o) = get(doc, node, key) {
+            return Some(o);
+        }
+        node = get_dict(doc, node, b"Parent")?;
+    }
+    None
+}
+
+pub fn page_media_box(doc: &Document, page_id: ObjectId) -> Option<Rect> {
+    let a = match inherited(doc, page_id, b"MediaBox")? {
+        Object::Array(a) => nums(doc, a)?,
+        _ => return None,
+    };
+    (a.len() == 4).then(|| Rect::from_points(&[(a[0], a[1]), (a[2], a[3])]))
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<(String, Arc<Font>)>,
+    size: f64,
+    tc: f64,
+    tw: f64,
+    th: f64,
+    tl: f64,
+    tr: i64,
+    ts: f64,
+}
+
+impl GState {
+    fn new(ctm: Matrix) -> Self {
+        GState { ctm, font: None, size: 0.0, tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, tr: 0, ts: 0.0 }
+    }
+}
+
+struct Interp<'a> {
+    doc: &'a Document,
+    fonts: &'a mut FontCache,
+    lim: ExtractLimits,
+    out: PageText,
+    form_stack: Vec<ObjectId>,
+}
+
+/// Extracts the glyphs and images of one page. Layout (reading order) is done by `crate::layout`.
+pub fn extract_page(doc: &Document, page_id: ObjectId, page_no: usize, fonts: &mut FontCache, lim: &ExtractLimits) -> PageText {
+    let mut it = Interp { doc, fonts, lim: *lim, out: PageText { page: page_no, ..Default::default() }, form_stack: Vec::new() };
+    it.out.media_box = page_media_box(doc, page_id);
+    let empty = Dictionary::new();
+    let res = page_resources(doc, page_id).unwrap_or(&empty);
+    match page_streams(doc, page_id, lim) {
+        Err(e) => it.out.problems.push(e),
+        Ok(streams) => {
+            // Graphics state carries across the page's content streams (ISO 32000-1 7.8.2).
+            let mut gs = GState::new(Matrix::IDENTITY);
+            let mut stack = Vec::new();
+            for (id, data) in streams {
+                match content::parse(&data, &lim.parse) {
+                    Ok(ops) => it.run(id, &ops, res, &mut gs, &mut stack),
+                    Err(e) => it.out.problems.push(e.to_string()),
+                }
+            }
+        }
+    }
+    it.out
+}
+
+impl Interp<'_> {
+    fn font(&mut self, res: &Dictionary, name: &[u8]) -> Result<Arc<Font>, String> {
+        let label = String::from_utf8_lossy(name).to_string();
+        let fonts = get_dict(self.doc, res, b"Font").ok_or_else(|| format!("font {label} is not in the resources"))?;
+        match fonts.get(name) {
+            Ok(Object::Reference(id)) => {
+                if let Some(f) = self.fonts.fonts.get(id) {
+                    return f.clone();
+                }
+                let r = match self.doc.get_object(*id).map(|o| deref(self.doc, o)) {
+                    Ok(Object::Dictionary(d)) => load_font(self.doc, d).map(Arc::new),
+                    _ => Err(format!("font {label} is not a dictionary")),
+                };
+                self.fonts.fonts.insert(*id, r.clone());
+                r
+            }
+            Ok(Object::Dictionary(d)) => load_font(self.doc, d).map(Arc::new),
+            _ => Err(format!("font {label} is not in the resources")),
+        }
+    }
+
+    fn problem(&mut self, p: String) {
+        if !self.out.problems.contains(&p) && self.out.problems.len() < 20 {
+            self.out.problems.push(p);
+        }
+    }
+
+    fn run(&mut self, sid: ObjectId, ops: &[Op], res: &Dictionary, gs: &mut GState, stack: &mut Vec<GState>) {
+        let mut tm = Matrix::IDENTITY;
+        let mut tlm = Matrix::IDENTITY;
+        for (i, op) in ops.iter().enumerate() {
+            let n = |k: usize| op.num(k);
+            match op.operator.as_slice() {
+                b"q" => {
+                    if stack.len() < 4096 {
+                        stack.push(gs.clone());
+                    }
+                }
+                b"Q" => {
+                    if let Some(g) = stack.pop() {
+                        *gs = g;
+                    }
+                }
+                b"cm" => {
+                    if let Some(m) = op_matrix(op) {
+                        gs.ctm = m.then(&gs.ctm);
+                    }
+                }
+                b"BT" => {
+                    tm = Matrix::IDENTITY;
+                    tlm = Matrix::IDENTITY;
+                }
+                b"Tc" => gs.tc = n(0).unwrap_or(gs.tc),
+                b"Tw" => gs.tw = n(0).unwrap_or(gs.tw),
+                b"Tz" => gs.th = n(0).map(|v| v / 100.0).unwrap_or(gs.th),
+                b"TL" => gs.tl = n(0).unwrap_or(gs.tl),
+                b"Ts" => gs.ts = n(0).unwrap_or(gs.ts),
+                b"Tr" => gs.tr = n(0).map(|v| v as i64).unwrap_or(gs.tr),
+                b"Tf" => {
+                    gs.size = n(1).unwrap_or(gs.size);
+                    if let Some(name) = op.operands.first().and_then(Operand::name) {
+                        match self.font(res, name) {
+                            Ok(f) => gs.font = Some((String::from_utf8_lossy(name).to_string(), f)),
+                            Err(e) => {
+                                gs.font = None;
+                                self.problem(e);
+                            }
+                        }
+                    }
+                }
+                b"Td" => {
+                    tlm = Matrix::translate(n(0).unwrap_or(0.0), n(1).unwrap_or(0.0)).then(&tlm);
+                    tm = tlm;
+                }
+                b"TD" => {
+                    gs.tl = -n(1).unwrap_or(0.0);
+                    tlm = Matrix::translate(n(0).unwrap_or(0.0), n(1).unwrap_or(0.0)).then(&tlm);
+                    tm = tlm;
+                }
+                b"Tm" => {
+                    if let Some(m) = op_matrix(op) {
+                        tlm = m;
+                        tm = m;
+                    }
+                }
+                b"T*" => {
+                    tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
+                    tm = tlm;
+                }
+                b"Tj" | b"'" | b"\"" | b"TJ" => {
+                    if op.is("'") || op.is("\"") {
+                        if op.is("\"") {
+                            gs.tw = n(0).unwrap_or(gs.tw);
+                            gs.tc = n(1).unwrap_or(gs.tc);
+                        }
+                        tlm = Matrix::translate(0.0, -gs.tl).then(&tlm);
+                        tm = tlm;
+                    }
+                    let items: Vec<&Operand> = match op.operands.last() {
+                        Some(Operand::Array(a)) if op.is("TJ") => a.iter().collect(),
+                        Some(o) => vec![o],
+                        None => vec![],
+                    };
+                    for (k, item) in items.into_iter().enumerate() {
+                        match item {
+                            Operand::Str(bytes) => self.show(sid, i, k, bytes, gs, &mut tm),
+                            Operand::Num(adj) => {
+                                // ISO 32000-1 9.4.3: a TJ number moves the next glyph by -n/1000 of the font size.
+                                let tx = -adj / 1000.0 * gs.size * gs.th;
+                                tm = Matrix::translate(tx, 0.0).then(&tm);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                b"Do" => {
+                    if let Some(name) = op.operands.first().and_then(Operand::name) {
+                        self.do_xobject(sid, i, res, name, gs);
+                    }
+                }
+                b"BI" => {
+                    let bbox = Rect { x0: 0.0, y0: 0.0, x1: 1.0, y1: 1.0 }.transform(&gs.ctm);
+                    self.out.images.push(ImageUse { bbox, stream: sid, op: i as u32 });
+                }
+                b"gs" => {
+                    let font_in_gs = op
+                        .operands
+                        .first()
+                        .and_then(Operand::name)
+                        .and_then(|name| get_dict(self.doc, res, b"ExtGState").and_then(|e| get_dict(self.doc, e, name)))
+                        .is_some_and(|d| d.has(b"Font"));
+                    if font_in_gs {
+                        self.problem("a graphics state sets the font (ExtGState /Font): not supported yet".into());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn show(&mut self, sid: ObjectId, op: usize, item: usize, bytes: &[u8], gs: &GState, tm: &mut Matrix) {
+        let Some((fname, font)) = gs.font.clone() else {
+            if !bytes.is_empty() {
+                self.problem("text shown without a usable font".into());
+            }
+            return;
+        };
+        if self.out.glyphs.len() > self.lim.max_glyphs {
+            self.problem(format!("more than {} glyphs on the page", self.lim.max_glyphs));
+            return;
+        }
+        let ours = fname == LABEL_FONT;
+        for (code, off, len) in font.codes(bytes) {
+            let text = match font.unicode(code).filter(|s| !s.is_empty() && !s.chars().any(|c| c.is_control() && !c.is_whitespace())) {
+                Some(s) => s.to_string(),
+                None => {
+                    self.problem(format!("font {} has no Unicode mapping for some of its codes", font.name));
+                    "\u{FFFD}".to_string()
+                }
+            };
+            let w0 = font.advance(code);
+            let trm = Matrix([gs.size * gs.th, 0.0, 0.0, gs.size, 0.0, gs.ts]).then(tm).then(&gs.ctm);
+            let o = trm.apply(0.0, 0.0);
+            let e = trm.apply(1.0, 0.0);
+            let up = trm.apply(0.0, 1.0);
+            let (dx, dy) = (e.0 - o.0, e.1 - o.1);
+            let scale_x = (dx * dx + dy * dy).sqrt();
+            let size = ((up.0 - o.0).powi(2) + (up.1 - o.1).powi(2)).sqrt();
+            let dir = if scale_x > 0.0 { (dx / scale_x, dy / scale_x) } else { (1.0, 0.0) };
+            let wbox = if w0 > 0.0 { w0 } else { 0.01 };
+            let bbox = Rect::from_points(&[
+                trm.apply(0.0, font.descent),
+                trm.apply(wbox, font.descent),
+                trm.apply(0.0, font.ascent),
+                trm.apply(wbox, font.ascent),
+            ]);
+            let word = if font.is_word_space(code) { gs.tw } else { 0.0 };
+            let tx = (w0 * gs.size + gs.tc + word) * gs.th;
+            self.out.glyphs.push(Glyph {
+                text,
+                bbox,
+                origin: o,
+                dir,
+                size,
+                advance: tx * { let m = tm.then(&gs.ctm); (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt() },
+                tj_units: if gs.size != 0.0 { (w0 * gs.size + gs.tc + word) / gs.size * 1000.0 } else { 0.0 },
+                at: GlyphRef { stream: sid, op: op as u32, item: item as u32, byte: off as u32, len: len as u32 },
+                font: fname.clone(),
+                invisible: gs.tr == 3 || gs.tr == 7,
+                ours,
+            });
+            *tm = Matrix::translate(tx, 0.0).then(tm);
+        }
+    }
+
+    fn do_xobject(&mut self, sid: ObjectId, op: usize, res: &Dictionary, name: &[u8], gs: &GState) {
+        let Some(xobjs) = get_dict(self.doc, res, b"XObject") else { return };
+        let Ok(Object::Reference(id)) = xobjs.get(name) else {
+            if xobjs.has(name) {
+                self.problem("an XObject is not an indirect object".into());
+            }
+            return;
+        };
+        let Ok(Object::Stream(s)) = self.doc.get_object(*id) else { return };
+        match get_name(self.doc, &s.dict, b"Subtype") {
+            Some(b"Image") => {
+                let bbox = Rect { x0: 0.0, y0: 0.0, x1: 1.0, y1: 1.0 }.transform(&gs.ctm);
+                self.out.images.push(ImageUse { bbox, stream: sid, op: op as u32 });
+            }
+            Some(b"Form") => {
+                if self.form_stack.contains(id) || self.form_stack.len() >= self.lim.max_form_depth {
+                    self.problem("Form XObjects nest too deeply or in a cycle".into());
+                    return;
+                }
+                let data = match s.decompressed_content_with_limit(self.lim.max_stream_bytes) {
+                    Ok(d) => d,
+                    Err(_) => {
+                        self.problem("a Form XObject cannot be decompressed".into());
+                        return;
+                    }
+                };
+                let ops = match content::parse(&data, &self.lim.parse) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        self.problem(format!("Form XObject: {e}"));
+                        return;
+                    }
+                };
+                let m = get_array(self.doc, &s.dict, b"Matrix").and_then(|a| nums(self.doc, a)).and_then(|v| Matrix::from_slice(&v)).unwrap_or(Matrix::IDENTITY);
+                let form_res = get_dict(self.doc, &s.dict, b"Resources").unwrap_or(res);
+                let mut inner = gs.clone();
+                inner.ctm = m.then(&gs.ctm);
+                let mut stack = Vec::new();
+                self.form_stack.push(*id);
+                self.run(*id, &ops, form_res, &mut inner, &mut stack);
+                self.form_stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn op_matrix(op: &Op) -> Option<Matrix> {
+    let v: Option<Vec<f64>> = op.operands.iter().map(Operand::num).collect();
+    Matrix::from_slice(&v?)
+}
+
+/// Extracts every page of a document (1-based page numbers in order).
+pub fn extract_all(doc: &Document, lim: &ExtractLimits) -> Vec<(ObjectId, PageText)> {
+    let mut fonts = FontCache::default();
+    doc.get_pages().into_iter().map(|(no, id)| (id, extract_page(doc, id, no as usize, &mut fonts, lim))).collect()
+}

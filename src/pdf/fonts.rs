@@ -1,0 +1,532 @@
+//! Fonts: from a font dictionary to "which codes does this string hold, what Unicode does each mean,
+//! how wide is each". Read-only over the document.
+//!
+//! Covered: simple fonts (Type1, TrueType, MMType1, Type3) with /Widths, standard encodings and
+//! /Differences (glyph names through the Adobe Glyph List), the standard-14 metrics for fonts without
+//! /Widths, ToUnicode CMaps (bfchar, bfrange with strings and arrays, multi-character mappings), and Type0
+//! fonts with Identity-H and /W widths.
+//!
+//! # Errors
+//! A font we cannot model (vertical writing, an embedded CMap) is an `Err(reason)`; a code with no Unicode
+//! is reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
+
+use super::content::{Lexer, Operand, Token};
+use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
+use lopdf::{Dictionary, Document, Object};
+use pdf_encoding::Encoding;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A font ready for decoding strings.
+#[derive(Debug, Clone)]
+pub struct Font {
+    /// BaseFont without a subset prefix; used in reasons (a font name is not personal data).
+    pub name: String,
+    pub two_byte: bool,
+    pub vertical: bool,
+    to_unicode: HashMap<u32, String>,
+    /// Unicode from the encoding, for simple fonts (index = code).
+    simple: Vec<Option<String>>,
+    /// Advance widths in glyph units (1/1000 of text space, or FontMatrix units for Type3).
+    widths: HashMap<u32, f64>,
+    default_width: f64,
+    /// Glyph space to text space, horizontal scale (0.001 except for Type3).
+    pub scale: f64,
+    /// Ascent and descent in text space (fractions of the font size).
+    pub ascent: f64,
+    pub descent: f64,
+}
+
+impl Font {
+    /// Splits a string operand into (code, byte offset, byte length).
+    pub fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize, usize)> {
+        if self.two_byte {
+            bytes
+                .chunks(2)
+                .enumerate()
+                .map(|(i, c)| {
+                    let code = if c.len() == 2 { (c[0] as u32) << 8 | c[1] as u32 } else { u32::MAX };
+                    (code, i * 2, c.len())
+                })
+                .collect()
+        } else {
+            bytes.iter().enumerate().map(|(i, &b)| (b as u32, i, 1)).collect()
+        }
+    }
+
+    /// The Unicode text of a code, or `None` if this font gives none we can trust.
+    pub fn unicode(&self, code: u32) -> Option<&str> {
+        if let Some(s) = self.to_unicode.get(&code) {
+            return Some(s.as_str());
+        }
+        if self.two_byte {
+            return None;
+        }
+        self.simple.get(code as usize).and_then(|o| o.as_deref())
+    }
+
+    /// The horizontal advance of a code in text space (ISO 32000-1 9.4.4, w0 before size and scaling).
+    pub fn advance(&self, code: u32) -> f64 {
+        self.widths.get(&code).copied().unwrap_or(self.default_width) * self.scale
+    }
+
+    /// Whether a code is the single-byte space that word spacing (Tw) applies to.
+    pub fn is_word_space(&self, code: u32) -> bool {
+        !self.two_byte && code == 32
+    }
+}
+
+/// Builds a [`Font`] from a font dictionary. `Err` holds a reason without document text.
+pub fn load_font(doc: &Document, dict: &Dictionary) -> Result<Font, String> {
+    let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
+    let base = get_name(doc, dict, b"BaseFont").map(|n| String::from_utf8_lossy(n).to_string()).unwrap_or_default();
+    let name = match base.split_once('+') {
+        Some((prefix, rest)) if prefix.len() == 6 => rest.to_string(),
+        _ => base.clone(),
+    };
+    let display = if name.is_empty() { "(unnamed font)".to_string() } else { name.clone() };
+    let to_unicode = match get(doc, dict, b"ToUnicode") {
+        Some(Object::Stream(s)) => {
+            let data = s.decompressed_content_with_limit(16 << 20).map_err(|_| format!("font {display}: ToUnicode CMap cannot be decompressed"))?;
+            parse_to_unicode(&data).map_err(|e| format!("font {display}: ToUnicode CMap: {e}"))?
+        }
+        _ => HashMap::new(),
+    };
+    match subtype {
+        b"Type0" => load_type0(doc, dict, display, to_unicode),
+        _ => load_simple(doc, dict, subtype, &name, display, to_unicode),
+    }
+}
+
+fn load_type0(doc: &Document, dict: &Dictionary, name: String, to_unicode: HashMap<u32, String>) -> Result<Font, String> {
+    let vertical = match get(doc, dict, b"Encoding") {
+        Some(Object::Name(n)) if n == b"Identity-H" => false,
+        Some(Object::Name(n)) if n == b"Identity-V" => true,
+        Some(Object::Name(n)) => return Err(format!("font {name}: CMap {} is not supported yet", String::from_utf8_lossy(n))),
+        _ => return Err(format!("font {name}: embedded CMap encodings are not supported yet")),
+    };
+    if vertical {
+        return Err(format!("font {name}: vertical writing (Identity-V) is not supported yet"));
+    }
+    let desc = get_array(doc, dict, b"DescendantFonts")
+        .and_then(|a| a.first())
+        .map(|o| deref(doc, o))
+        .and_then(|o| o.as_dict().ok())
+        .ok_or_else(|| format!("font {name}: no descendant font"))?;
+    let default_width = get_num(doc, desc, b"DW").unwrap_or(1000.0);
+    let mut widths = HashMap::new();
+    if let Some(w) = get_array(doc, desc, b"W") {
+        let mut i = 0;
+        while i < w.len() {
+            let first = super::num(deref(doc, &w[i])).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
+            match w.get(i + 1).map(|o| deref(doc, o)) {
+                Some(Object::Array(list)) => {
+                    let list = nums(doc, list).ok_or_else(|| format!("font {name}: bad /W"))?;
+                    for (k, v) in list.into_iter().enumerate() {
+                        widths.insert((first + k as i64).clamp(0, u32::MAX as i64) as u32, v);
+                    }
+                    i += 2;
+                }
+                Some(o) => {
+                    let last = super::num(o).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
+                    let v = w.get(i + 2).and_then(|o| super::num(deref(doc, o))).ok_or_else(|| format!("font {name}: bad /W"))?;
+                    if last - first > 70_000 || last < first {
+                        return Err(format!("font {name}: bad /W range"));
+                    }
+                    for c in first..=last {
+                        widths.insert(c.clamp(0, u32::MAX as i64) as u32, v);
+                    }
+                    i += 3;
+                }
+                None => return Err(format!("font {name}: bad /W")),
+            }
+        }
+    }
+    let fd = get_dict(doc, desc, b"FontDescriptor");
+    let (ascent, descent) = descriptor_metrics(doc, fd).unwrap_or((0.8, -0.2));
+    Ok(Font { name, two_byte: true, vertical, to_unicode, simple: Vec::new(), widths, default_width, scale: 0.001, ascent, descent })
+}
+
+fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, name: String, to_unicode: HashMap<u32, String>) -> Result<Font, String> {
+    let type3 = subtype == b"Type3";
+    let std14 = standard14(base);
+    let fd = get_dict(doc, dict, b"FontDescriptor");
+    let flags = fd.and_then(|fd| get_num(doc, fd, b"Flags")).unwrap_or(0.0) as u32;
+    let symbolic = flags & 4 != 0;
+
+    // Base encoding (ISO 32000-1 9.6.6).
+    let (base_enc, diffs) = match get(doc, dict, b"Encoding") {
+        Some(Object::Name(n)) => (named_encoding(n), None),
+        Some(Object::Dictionary(d)) => (get_name(doc, d, b"BaseEncoding").and_then(named_encoding), get_array(doc, d, b"Differences")),
+        _ => (None, None),
+    };
+    let builtin: Option<Encoding> = match std14.map(|m| m.name) {
+        Some("Symbol") => Some(Encoding::AdobeSymbol),
+        Some("ZapfDingbats") => Some(Encoding::AdobeZdingbat),
+        _ => None,
+    };
+    let enc = base_enc.or(builtin).or_else(|| {
+        if type3 || (symbolic && std14.is_none()) {
+            None // the font program's own encoding: not readable here
+        } else if subtype == b"TrueType" {
+            Some(Encoding::WinAnsiEncoding)
+        } else {
+            Some(Encoding::AdobeStandard)
+        }
+    });
+    let mut simple: Vec<Option<String>> = vec![None; 256];
+    if let Some(map) = enc.and_then(|e| e.forward_map()) {
+        for (code, slot) in simple.iter_mut().enumerate() {
+            *slot = map.get(code as u8).map(|c| c.to_string());
+        }
+    }
+    if let Some(diffs) = diffs {
+        let mut code: i64 = -1;
+        for o in diffs {
+            match deref(doc, o) {
+                Object::Integer(i) => code = *i,
+                Object::Real(r) => code = *r as i64,
+                Object::Name(n) => {
+                    if (0..256).contains(&code) {
+                        simple[code as usize] = glyph_name_to_unicode(&String::from_utf8_lossy(n));
+                    }
+                    code += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    // Widths.
+    let mut widths = HashMap::new();
+    let mut default_width = fd.and_then(|fd| get_num(doc, fd, b"MissingWidth")).unwrap_or(0.0);
+    if let Some(w) = get_array(doc, dict, b"Widths") {
+        let first = get_num(doc, dict, b"FirstChar").unwrap_or(0.0).max(0.0) as u32;
+        for (i, o) in w.iter().enumerate() {
+            if let Some(v) = super::num(deref(doc, o)) {
+                widths.insert(first + i as u32, v);
+            }
+        }
+    } else if let Some(m) = std14 {
+        for (code, uni) in simple.iter().enumerate() {
+            let w = uni.as_deref().and_then(|u| m.by_unicode.get(u)).copied().or_else(|| m.by_code[code]);
+            if let Some(w) = w {
+                widths.insert(code as u32, w);
+            }
+        }
+        default_width = 0.0;
+    } else if !type3 {
+        return Err(format!("font {name}: no /Widths and not a standard font"));
+    }
+    let mut scale = 0.001;
+    let (mut ascent, mut descent) = descriptor_metrics(doc, fd)
+        .or_else(|| std14.map(|m| (m.ascent / 1000.0, m.descent / 1000.0)))
+        .unwrap_or((0.8, -0.2));
+    if type3 {
+        let fm = get_array(doc, dict, b"FontMatrix").and_then(|a| nums(doc, a)).filter(|v| v.len() == 6);
+        let fm = fm.ok_or_else(|| format!("font {name}: Type3 font without FontMatrix"))?;
+        if fm[1] != 0.0 || fm[2] != 0.0 || fm[0] <= 0.0 || fm[3] == 0.0 {
+            return Err(format!("font {name}: rotated or skewed Type3 FontMatrix is not supported yet"));
+        }
+        scale = fm[0];
+        if let Some(bb) = get_array(doc, dict, b"FontBBox").and_then(|a| nums(doc, a)).filter(|v| v.len() == 4) {
+            let (lo, hi) = (bb[1].min(bb[3]) * fm[3], bb[1].max(bb[3]) * fm[3]);
+            if hi > lo {
+                ascent = hi;
+                descent = lo;
+            }
+        }
+    }
+    Ok(Font { name, two_byte: false, vertical: false, to_unicode, simple, widths, default_width, scale, ascent, descent })
+}
+
+fn descriptor_metrics(doc: &Document, fd: Option<&Dictionary>) -> Option<(f64, f64)> {
+    let fd = fd?;
+    let a = get_num(doc, fd, b"Ascent")?;
+    let d = get_num(doc, fd, b"Descent").unwrap_or(-200.0);
+    (a > 0.0 && a < 3000.0 && d <= 0.0 && d > -3000.0).then_some((a / 1000.0, d.min(-1.0) / 1000.0))
+}
+
+fn named_encoding(n: &[u8]) -> Option<Encoding> {
+    match n {
+        b"WinAnsiEncoding" => Some(Encoding::WinAnsiEncoding),
+        b"MacRomanEncoding" => Some(Encoding::MacRomanEncoding),
+        b"StandardEncoding" => Some(Encoding::AdobeStandard),
+        b"MacExpertEncoding" => Some(Encoding::AdobeExpert),
+        _ => None,
+    }
+}
+
+/// Unicode for a glyph name: the Adobe Glyph List, `uniXXXX`, `uXXXX[XX]`, ligature names `f_f_i`,
+/// suffixes (`a.sc`).
+pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
+    if let Some(s) = pdf_encoding::glyphname_to_unicode(name) {
+        return Some(s.to_string());
+    }
+    let base = name.split('.').next().unwrap_or(name);
+    if base.is_empty() {
+        return None;
+    }
+    if base != name {
+        return glyph_name_to_unicode(base);
+    }
+    if base.contains('_') {
+        let parts: Option<Vec<String>> = base.split('_').map(glyph_name_to_unicode).collect();
+        return parts.map(|p| p.concat());
+    }
+    if let Some(hex) = base.strip_prefix("uni") {
+        if hex.len() >= 4 && hex.len() % 4 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            let units: Vec<u16> = (0..hex.len() / 4).filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()).collect();
+            return String::from_utf16(&units).ok().filter(|s| !s.is_empty());
+        }
+    }
+    if let Some(hex) = base.strip_prefix('u') {
+        if (4..=6).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).map(|c| c.to_string());
+        }
+    }
+    None
+}
+
+/// Parses a ToUnicode CMap: code -> Unicode string.
+pub fn parse_to_unicode(data: &[u8]) -> Result<HashMap<u32, String>, String> {
+    let mut lx = Lexer::new(data);
+    let mut map = HashMap::new();
+    let mut pending: Vec<Operand> = Vec::new();
+    let lim = super::content::ParseLimits::default();
+    let mut mode = 0u8; // 1 = bfchar, 2 = bfrange
+    loop {
+        let tok = match lx.next_token() {
+            Ok(Some(t)) => t,
+            Ok(None) => break,
+            // CMaps carry PostScript procedures ({ }) in their headers: skip over bytes we cannot lex.
+            Err(_) => {
+                lx.pos += 1;
+                continue;
+            }
+        };
+        match tok {
+            Token::Keyword(k) => {
+                match k.as_slice() {
+                    b"beginbfchar" => mode = 1,
+                    b"beginbfrange" => mode = 2,
+                    b"endbfchar" | b"endbfrange" => mode = 0,
+                    _ => {}
+                }
+                pending.clear();
+            }
+            t => {
+                let o = match lx.complete(t, 0, &lim) {
+                    Ok(o) => o,
+                    Err(_) => continue,
+                };
+                if mode == 0 {
+                    continue;
+                }
+                pending.push(o);
+                if mode == 1 && pending.len() == 2 {
+                    if let (Operand::Str(src), dst) = (&pending[0], &pending[1]) {
+                        if let Some(d) = dst_string(dst) {
+                            map.insert(code_of(src)?, d);
+                        }
+                    }
+                    pending.clear();
+                } else if mode == 2 && pending.len() == 3 {
+                    if let (Operand::Str(lo), Operand::Str(hi)) = (&pending[0], &pending[1]) {
+                        let (lo, hi) = (code_of(lo)?, code_of(hi)?);
+                        if hi < lo || hi - lo > 65_535 || map.len() > 1_000_000 {
+                            return Err("bfrange too large".into());
+                        }
+                        match &pending[2] {
+                            Operand::Str(dst) => {
+                                for (k, code) in (lo..=hi).enumerate() {
+                                    let mut d = dst.clone();
+                                    // ISO 32000-1 9.10.3: increment the last byte of the destination.
+                                    if let Some(last) = d.last_mut() {
+                                        let v = *last as usize + k;
+                                        if v > 255 {
+                                            break;
+                                        }
+                                        *last = v as u8;
+                                    }
+                                    if let Some(s) = utf16(&d) {
+                                        map.insert(code, s);
+                                    }
+                                }
+                            }
+                            Operand::Array(items) => {
+                                for (k, it) in items.iter().enumerate() {
+                                    if let Some(s) = dst_string(it) {
+                                        map.insert(lo + k as u32, s);
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    pending.clear();
+                }
+            }
+        }
+    }
+    Ok(map)
+}
+
+fn code_of(b: &[u8]) -> Result<u32, String> {
+    if b.is_empty() || b.len() > 4 {
+        return Err("bad source code".into());
+    }
+    Ok(b.iter().fold(0u32, |a, &x| a << 8 | x as u32))
+}
+
+fn dst_string(o: &Operand) -> Option<String> {
+    match o {
+        Operand::Str(d) => utf16(d),
+        Operand::Name(n) => glyph_name_to_unicode(&String::from_utf8_lossy(n)),
+        _ => None,
+    }
+}
+
+fn utf16(b: &[u8]) -> Option<String> {
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    let units: Vec<u16> = b.chunks(2).map(|c| (c[0] as u16) << 8 | c[1] as u16).collect();
+    String::from_utf16(&units).ok()
+}
+
+/// Metrics of one standard-14 font, from its AFM.
+pub struct Afm {
+    pub name: &'static str,
+    pub by_unicode: HashMap<String, f64>,
+    /// Widths by code in the font's built-in encoding.
+    pub by_code: [Option<f64>; 256],
+    pub ascent: f64,
+    pub descent: f64,
+}
+
+fn parse_afm(name: &'static str, text: &str) -> Afm {
+    let mut by_unicode = HashMap::new();
+    let mut by_code = [None; 256];
+    let (mut ascent, mut descent) = (800.0, -200.0);
+    for line in text.lines() {
+        if let Some(v) = line.strip_prefix("Ascender ") {
+            ascent = v.trim().parse().unwrap_or(ascent);
+        } else if let Some(v) = line.strip_prefix("Descender ") {
+            descent = v.trim().parse().unwrap_or(descent);
+        } else if line.starts_with("C ") {
+            let (mut code, mut wx, mut gname) = (-1i64, None, None);
+            for part in line.split(';') {
+                let mut it = part.split_whitespace();
+                match (it.next(), it.next()) {
+                    (Some("C"), Some(v)) => code = v.parse().unwrap_or(-1),
+                    (Some("WX"), Some(v)) => wx = v.parse::<f64>().ok(),
+                    (Some("N"), Some(v)) => gname = Some(v),
+                    _ => {}
+                }
+            }
+            if let Some(w) = wx {
+                if (0..256).contains(&code) {
+                    by_code[code as usize] = Some(w);
+                }
+                if let Some(u) = gname.and_then(glyph_name_to_unicode) {
+                    by_unicode.insert(u, w);
+                }
+            }
+        }
+    }
+    Afm { name, by_unicode, by_code, ascent, descent }
+}
+
+fn afms() -> &'static Vec<Afm> {
+    static AFMS: OnceLock<Vec<Afm>> = OnceLock::new();
+    AFMS.get_or_init(|| {
+        use pdf_core_14_font_afms as a;
+        [
+            ("Courier", a::COURIER),
+            ("Courier-Bold", a::COURIER_BOLD),
+            ("Courier-Oblique", a::COURIER_OBLIQUE),
+            ("Courier-BoldOblique", a::COURIER_BOLD_OBLIQUE),
+            ("Helvetica", a::HELVETICA),
+            ("Helvetica-Bold", a::HELVETICA_BOLD),
+            ("Helvetica-Oblique", a::HELVETICA_OBLIQUE),
+            ("Helvetica-BoldOblique", a::HELVETICA_BOLD_OBLIQUE),
+            ("Times-Roman", a::TIMES_ROMAN),
+            ("Times-Bold", a::TIMES_BOLD),
+            ("Times-Italic", a::TIMES_ITALIC),
+            ("Times-BoldItalic", a::TIMES_BOLD_ITALIC),
+            ("Symbol", a::SYMBOL),
+            ("ZapfDingbats", a::ZAPF_DINGBATS),
+        ]
+        .into_iter()
+        .map(|(n, t)| parse_afm(n, t))
+        .collect()
+    })
+}
+
+/// The standard-14 metrics for a base font name, including the usual aliases (Arial, TimesNewRoman ...).
+pub fn standard14(base: &str) -> Option<&'static Afm> {
+    let lower = base.to_ascii_lowercase().replace([' ', '-', ','], "");
+    let bold = lower.contains("bold");
+    let italic = lower.contains("italic") || lower.contains("oblique");
+    let family = if lower.starts_with("helvetica") || lower.starts_with("arial") {
+        "Helvetica"
+    } else if lower.starts_with("times") {
+        "Times"
+    } else if lower.starts_with("courier") {
+        "Courier"
+    } else if lower.starts_with("symbol") {
+        return afms().iter().find(|a| a.name == "Symbol");
+    } else if lower.starts_with("zapfdingbats") {
+        return afms().iter().find(|a| a.name == "ZapfDingbats");
+    } else {
+        return None;
+    };
+    let want = match (family, bold, italic) {
+        ("Times", false, false) => "Times-Roman".to_string(),
+        ("Times", true, false) => "Times-Bold".into(),
+        ("Times", false, true) => "Times-Italic".into(),
+        ("Times", true, true) => "Times-BoldItalic".into(),
+        (f, false, false) => f.to_string(),
+        (f, true, false) => format!("{f}-Bold"),
+        (f, false, true) => format!("{f}-Oblique"),
+        (f, true, true) => format!("{f}-BoldOblique"),
+    };
+    afms().iter().find(|a| a.name == want)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_names() {
+        let rows = [("a", Some("a")), ("uni0041", Some("A")), ("u1F600", Some("😀")), ("f_i", Some("fi")), ("fi", Some("ﬁ")), ("a.sc", Some("a")), ("g123", None)];
+        for (name, want) in rows {
+            assert_eq!(glyph_name_to_unicode(name).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn to_unicode_cmap() {
+        let cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def
+            1 begincodespacerange <0000> <FFFF> endcodespacerange
+            2 beginbfchar <0001> <0041> <0002> <00660069> endbfchar
+            2 beginbfrange <0010> <0012> <0061> <0020> <0021> [<0058> <0059>] endbfrange
+            endcmap CMapName currentdict /CMap defineresource pop end end";
+        let m = parse_to_unicode(cmap).expect("parses");
+        assert_eq!(m[&1], "A");
+        assert_eq!(m[&2], "fi");
+        assert_eq!(m[&0x11], "b");
+        assert_eq!(m[&0x12], "c");
+        assert_eq!(m[&0x21], "Y");
+    }
+
+    #[test]
+    fn standard14_widths_and_aliases() {
+        let h = standard14("Helvetica").expect("helvetica");
+        assert_eq!(h.by_unicode.get("a"), Some(&556.0));
+        assert_eq!(standard14("Arial,Bold").map(|a| a.name), Some("Helvetica-Bold"));
+        assert_eq!(standard14("TimesNewRomanPSMT").map(|a| a.name), Some("Times-Roman"));
+        assert!(standard14("DejaVuSans").is_none());
+    }
+}

@@ -1,0 +1,197 @@
+//! Rewrite: carries out a page plan on a document. The only writer of page content; decides nothing.
+//!
+//! Deleted glyphs are cut out of their strings (Tj, TJ, ' and " become TJ arrays whose numbers keep the
+//! remaining glyphs exactly in place), images wholly in a removed Part region are deleted, and the boxes
+//! are drawn on top of the page (black, with the exemption code in white where it fits).
+//!
+//! # Errors
+//! A content stream or Form XObject edited for two different pages (shared) is refused: editing it once
+//! would change the other page too, and copying is not done yet.
+
+use super::content::{self, fmt_num, hex_string, Op, Operand, ParseLimits};
+use super::extract::{page_resources, LABEL_FONT};
+use super::{get_dict, Rect};
+use crate::error::{Error, Result};
+use crate::model::PageText;
+use crate::plan::PagePlan;
+use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+type ItemDrops = BTreeMap<u32, Vec<(u32, u32, f64)>>;
+
+/// Applies one page's plan. `edited` collects the streams already rewritten in this document.
+pub fn apply(doc: &mut Document, page_id: ObjectId, page: &PageText, plan: &PagePlan, edited: &mut HashSet<ObjectId>) -> Result<()> {
+    let mut by_stream: BTreeMap<ObjectId, BTreeMap<u32, ItemDrops>> = BTreeMap::new();
+    for &gi in &plan.drop {
+        let g = page.glyphs.get(gi).ok_or_else(|| Error::verify("plan names a glyph that does not exist"))?;
+        by_stream
+            .entry(g.at.stream)
+            .or_default()
+            .entry(g.at.op)
+            .or_default()
+            .entry(g.at.item)
+            .or_default()
+            .push((g.at.byte, g.at.len, g.tj_units));
+    }
+    let mut images: BTreeMap<ObjectId, BTreeSet<u32>> = BTreeMap::new();
+    for &k in &plan.drop_images {
+        if let Some(im) = page.images.get(k) {
+            images.entry(im.stream).or_default().insert(im.op);
+        }
+    }
+    let ids: BTreeSet<ObjectId> = by_stream.keys().chain(images.keys()).copied().collect();
+    for sid in ids {
+        if !edited.insert(sid) {
+            return Err(Error::unsupported("a content stream or Form XObject is shared by several pages and would need copying").with_page(page.page));
+        }
+        let stream = match doc.get_object(sid) {
+            Ok(Object::Stream(s)) => s,
+            _ => return Err(Error::verify("a content stream vanished").with_page(page.page)),
+        };
+        let data = stream.decompressed_content_with_limit(256 << 20).map_err(|_| Error::unreadable("a content stream cannot be decompressed").with_page(page.page))?;
+        let ops = content::parse(&data, &ParseLimits::default()).map_err(|e| Error::unreadable(e.to_string()).with_page(page.page))?;
+        let mut rep: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+        if let Some(drops) = by_stream.get(&sid) {
+            for (&opi, items) in drops {
+                let op = ops.get(opi as usize).ok_or_else(|| Error::verify("plan names an operation that does not exist").with_page(page.page))?;
+                rep.insert(opi as usize, rebuild_show(op, items).map_err(|m| Error::unsupported(m).with_page(page.page))?);
+            }
+        }
+        if let Some(ims) = images.get(&sid) {
+            for &opi in ims {
+                rep.insert(opi as usize, Vec::new());
+            }
+        }
+        let new = content::rewrite(&data, &ops, &rep);
+        if let Ok(Object::Stream(s)) = doc.get_object_mut(sid) {
+            s.set_plain_content(new);
+            let _ = s.compress();
+        }
+    }
+    if !plan.boxes.is_empty() {
+        draw_boxes(doc, page_id, plan)?;
+    }
+    Ok(())
+}
+
+enum Item {
+    Str(Vec<u8>),
+    Num(f64),
+}
+
+/// A text-showing operation with some glyphs cut out, as TJ (with T* and Tw/Tc for ' and ").
+fn rebuild_show(op: &Op, drops: &ItemDrops) -> std::result::Result<Vec<u8>, String> {
+    let tj = op.is("TJ");
+    let items: Vec<&Operand> = match op.operands.last() {
+        Some(Operand::Array(a)) if tj => a.iter().collect(),
+        Some(o) if !tj => vec![o],
+        _ => return Err("a text operation has unexpected operands".into()),
+    };
+    let mut out: Vec<Item> = Vec::new();
+    for (k, it) in items.into_iter().enumerate() {
+        match it {
+            Operand::Str(bytes) => match drops.get(&(k as u32)) {
+                Some(d) => {
+                    let mut d = d.clone();
+                    d.sort_by_key(|x| x.0);
+                    let mut pos = 0usize;
+                    for (b, l, units) in d {
+                        let (b, l) = (b as usize, l as usize);
+                        if b > pos && b <= bytes.len() {
+                            out.push(Item::Str(bytes[pos..b].to_vec()));
+                        }
+                        // ISO 32000-1 9.4.3: a TJ number n moves the next glyph by -n/1000 of the font size.
+                        out.push(Item::Num(-units));
+                        pos = (b + l).min(bytes.len()).max(pos);
+                    }
+                    if pos < bytes.len() {
+                        out.push(Item::Str(bytes[pos..].to_vec()));
+                    }
+                }
+                None => out.push(Item::Str(bytes.clone())),
+            },
+            Operand::Num(n) => out.push(Item::Num(*n)),
+            _ => return Err("a TJ array holds something other than strings and numbers".into()),
+        }
+    }
+    let mut merged: Vec<Item> = Vec::new();
+    for it in out {
+        match (merged.last_mut(), it) {
+            (Some(Item::Num(a)), Item::Num(b)) => *a += b,
+            (_, Item::Str(s)) if s.is_empty() => {}
+            (_, it) => merged.push(it),
+        }
+    }
+    let mut s = String::new();
+    if op.is("'") {
+        s.push_str("T* ");
+    } else if op.is("\"") {
+        let (aw, ac) = (op.num(0).unwrap_or(0.0), op.num(1).unwrap_or(0.0));
+        s.push_str(&format!("{} Tw {} Tc T* ", fmt_num(aw), fmt_num(ac)));
+    }
+    s.push('[');
+    let parts: Vec<String> = merged
+        .iter()
+        .map(|it| match it {
+            Item::Str(b) => hex_string(b),
+            Item::Num(n) => fmt_num(*n),
+        })
+        .collect();
+    s.push_str(&parts.join(" "));
+    s.push_str("] TJ");
+    Ok(s.into_bytes())
+}
+
+/// Helvetica advance widths for the label (standard 14, WinAnsi).
+fn label_width(text: &str, size: f64) -> f64 {
+    let afm = super::fonts::standard14("Helvetica").expect("Helvetica is a standard-14 font");
+    text.chars().map(|c| afm.by_unicode.get(&c.to_string()).copied().unwrap_or(556.0)).sum::<f64>() * size / 1000.0
+}
+
+fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<()> {
+    let mut s = String::from("Q\nq 0 g\n");
+    for b in &plan.boxes {
+        let r: Rect = b.rect;
+        s.push_str(&format!("{} {} {} {} re f\n", fmt_num(r.x0), fmt_num(r.y0), fmt_num(r.width()), fmt_num(r.height())));
+    }
+    s.push_str("Q\n");
+    let mut labels = false;
+    for b in &plan.boxes {
+        let r = b.rect;
+        let size = (r.height() * 0.62).min(7.0);
+        let label: String = b.exemption.chars().filter(|c| c.is_ascii_graphic()).collect();
+        let w = label_width(&label, size);
+        if size < 3.0 || label.is_empty() || w > r.width() - 2.0 {
+            continue;
+        }
+        labels = true;
+        let x = r.x0 + (r.width() - w) / 2.0;
+        let y = r.y0 + (r.height() - size * 0.7) / 2.0;
+        s.push_str(&format!("q BT 1 g /{LABEL_FONT} {} Tf {} {} Td {} Tj ET Q\n", fmt_num(size), fmt_num(x), fmt_num(y), hex_string(label.as_bytes())));
+    }
+    let head = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let mut tail_stream = Stream::new(Dictionary::new(), s.into_bytes());
+    let _ = tail_stream.compress();
+    let tail = doc.add_object(tail_stream);
+    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+    if labels {
+        let mut fonts = get_dict(doc, &resources, b"Font").cloned().unwrap_or_default();
+        fonts.set(LABEL_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
+        resources.set("Font", Object::Dictionary(fonts));
+    }
+    let mut contents: Vec<Object> = vec![Object::Reference(head)];
+    let existing = doc.get_dictionary(page_id).ok().and_then(|p| p.get(b"Contents").ok()).cloned();
+    match existing {
+        Some(Object::Reference(id)) => match doc.get_object(id) {
+            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
+            _ => contents.push(Object::Reference(id)),
+        },
+        Some(Object::Array(a)) => contents.extend(a),
+        _ => {}
+    }
+    contents.push(Object::Reference(tail));
+    let page = doc.get_dictionary_mut(page_id).map_err(|_| Error::verify("page vanished"))?;
+    page.set("Contents", Object::Array(contents));
+    page.set("Resources", Object::Dictionary(resources));
+    Ok(())
+}

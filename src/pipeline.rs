@@ -1,0 +1,116 @@
+//! One document through every stage, in memory:
+//! load -> extract -> layout -> detect -> plan -> rewrite + sanitise (per part) -> verify.
+//! Returns the verified part outputs as bytes; writing them is `output`'s job.
+
+use crate::detect::{self, Finding, SectionMark};
+use crate::error::{Error, Result, Sensitive};
+use crate::geom::Rect;
+use crate::layout;
+use crate::pdf::{extract, load, rewrite, sanitize};
+use crate::plan::{self, PageInput};
+use crate::rules::RuleSet;
+use crate::verify;
+use std::collections::HashSet;
+
+/// Settings for processing documents.
+#[derive(Debug, Default, Clone)]
+pub struct Settings {
+    pub password: Option<String>,
+    pub load: load::LoadLimits,
+    pub extract: extract::ExtractLimits,
+}
+
+/// One redaction box as logged.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BoxLog {
+    pub part: u8,
+    /// 1-based page of the input.
+    pub page: usize,
+    /// 1-based page of the part output.
+    pub part_page: usize,
+    pub rect: Rect,
+    pub rule: String,
+    pub category: String,
+    pub exemption: String,
+    #[serde(skip)]
+    pub text: Sensitive<String>,
+}
+
+/// A verified part output.
+#[derive(Debug, Clone)]
+pub struct PartOutput {
+    pub part: u8,
+    pub bytes: Vec<u8>,
+    /// 1-based input pages in this part.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocOutput {
+    pub pages: usize,
+    pub parts: Vec<PartOutput>,
+    pub boxes: Vec<BoxLog>,
+}
+
+/// Runs the whole pipeline on one PDF held in memory.
+pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput> {
+    let doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    let mut pages = extract::extract_all(&doc, &s.extract);
+    for (_, p) in &mut pages {
+        if let Some(problem) = p.problems.first() {
+            return Err(Error::unreadable(problem.clone()).with_page(p.page));
+        }
+        if p.glyphs.iter().all(|g| g.text.trim().is_empty()) && !p.images.is_empty() {
+            return Err(Error::unreadable("image only, no text layer (OCR is not supported yet)").with_page(p.page));
+        }
+        layout::layout(p);
+    }
+    // Detection per page, then every finding's text redacted wherever else it occurs.
+    let mut findings: Vec<Vec<Finding>> = pages.iter().map(|(_, p)| detect::detect(rules, &p.text)).collect();
+    let found: Vec<&Finding> = findings.iter().flatten().collect();
+    if let Some(again) = detect::repeat_rule(&found) {
+        drop(found);
+        for ((_, p), fs) in pages.iter().zip(findings.iter_mut()) {
+            let more = detect::find_repeats(&again, &p.text);
+            if !more.is_empty() {
+                let all: Vec<Finding> = fs.drain(..).chain(more).collect();
+                *fs = detect::merge(all, &p.text);
+            }
+        }
+    }
+    let sections: Vec<Vec<SectionMark>> = pages.iter().map(|(_, p)| detect::sections(rules, &p.text)).collect();
+    let inputs: Vec<PageInput<'_>> = pages.iter().zip(&findings).zip(&sections).map(|(((_, t), f), s)| PageInput { text: t, findings: f, sections: s }).collect();
+    let dplan = plan::plan(&inputs)?;
+
+    let needle_texts: Vec<String> = findings.iter().flatten().map(|f| f.text.expose().clone()).collect();
+    let needles = verify::needles(&needle_texts);
+    let mut out = DocOutput { pages: pages.len(), parts: Vec::new(), boxes: Vec::new() };
+    for part in &dplan.parts {
+        let mut d = doc.clone();
+        let mut edited = HashSet::new();
+        let mut keep = Vec::new();
+        for (k, pp) in part.pages.iter().enumerate() {
+            let (pid, text) = &pages[pp.page - 1];
+            rewrite::apply(&mut d, *pid, text, pp, &mut edited)?;
+            keep.push(*pid);
+            for b in &pp.boxes {
+                out.boxes.push(BoxLog {
+                    part: part.part,
+                    page: pp.page,
+                    part_page: k + 1,
+                    rect: b.rect,
+                    rule: b.rule.clone(),
+                    category: b.category.clone(),
+                    exemption: b.exemption.clone(),
+                    text: b.text.clone(),
+                });
+            }
+        }
+        sanitize::build_part(&mut d, &keep)?;
+        let mut buf = Vec::new();
+        d.save_to(&mut buf).map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
+        verify::verify_part(&buf, part, rules, &needles)?;
+        out.parts.push(PartOutput { part: part.part, bytes: buf, pages: part.pages.iter().map(|p| p.page).collect() });
+    }
+    Ok(out)
+}

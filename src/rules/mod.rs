@@ -1,0 +1,409 @@
+//! Rule files (TOML) -> a compiled [`RuleSet`]. Knows no PDF.
+//!
+//! A rule file holds `[[rule]]` tables. Every rule has `id`, `kind`, `category`, `exemption` (default
+//! `s40(2)`), `why`, `examples` and `non_examples`. In an example, `[[...]]` marks exactly what the rule
+//! must redact; an example without marks must produce some finding; a non-example must produce none.
+//!
+//! Kinds:
+//! - `regex`: `pattern`, optional `group` (the capture group to redact), `case_insensitive`,
+//!   `min_digits`/`max_digits` (the match must hold that many digits).
+//! - `dictionary`: `words` (and/or `file`, one entry per line), matched case-insensitively as whole words
+//!   with aho-corasick; any run of white space stands between the words of a phrase.
+//! - `field`: `labels`; the value after `Label:` to the end of the line or cell is redacted, or the next
+//!   line when the label stands alone (`next_line`, default true); `multiline` continues an address
+//!   over lines that end with a comma; `colon = false` accepts labels without a colon.
+//! - `block`: a signature block: `start` (a regex at the start of a line, e.g. `SIGNED by`), the rest of
+//!   the start line is redacted, and within `max_lines` lines after it the values of `labels`.
+//! - `section`: `part` (1 or 2) and a `pattern` that must match a whole line: the Part headings.
+//! - `allow`: `words` or `pattern`: text that rule findings never redact (`--terms` still do).
+//!
+//! # Errors
+//! Unknown keys, bad regexes, empty dictionaries and failing examples are errors naming the file and line.
+
+use crate::error::{Error, Result};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The default rule files, compiled into the binary so an installed tool needs no checkout.
+pub const DEFAULT_RULES: &[(&str, &str)] = &[
+    ("rules/sections.toml", include_str!("../../rules/sections.toml")),
+    ("rules/signature-blocks.toml", include_str!("../../rules/signature-blocks.toml")),
+    ("rules/contact.toml", include_str!("../../rules/contact.toml")),
+    ("rules/identifiers.toml", include_str!("../../rules/identifiers.toml")),
+    ("rules/allow.toml", include_str!("../../rules/allow.toml")),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    rule: Vec<Spanned<RuleSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleSpec {
+    id: String,
+    kind: String,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    exemption: Option<String>,
+    #[serde(default)]
+    why: Option<String>,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    non_examples: Vec<String>,
+    // regex / section / allow
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    group: Option<usize>,
+    #[serde(default)]
+    case_insensitive: bool,
+    #[serde(default)]
+    min_digits: Option<usize>,
+    #[serde(default)]
+    max_digits: Option<usize>,
+    // dictionary / allow
+    #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
+    file: Option<String>,
+    // field / block
+    #[serde(default)]
+    labels: Vec<String>,
+    #[serde(default)]
+    colon: Option<bool>,
+    #[serde(default)]
+    next_line: Option<bool>,
+    #[serde(default)]
+    multiline: bool,
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    max_lines: Option<usize>,
+    // section
+    #[serde(default)]
+    part: Option<u8>,
+}
+
+/// How a compiled rule matches.
+#[derive(Debug)]
+pub enum Matcher {
+    Regex { re: Regex, group: usize, min_digits: usize, max_digits: usize },
+    Dictionary(AhoCorasick),
+    /// `label` matches a label (group 1 is the label text) at the start of a line or cell.
+    Field { label: Regex, next_line: bool, multiline: bool },
+    Block { start: Regex, label: Regex, max_lines: usize },
+    /// A regex over whole phrases (used for `--terms`).
+    Terms(Regex),
+}
+
+/// A compiled rule that produces findings.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub category: String,
+    pub exemption: String,
+    pub why: String,
+    pub matcher: Matcher,
+    /// Whether allow rules may veto this rule's findings (not for the user's own terms).
+    pub allowable: bool,
+    pub examples: Vec<String>,
+    pub non_examples: Vec<String>,
+    pub origin: String,
+}
+
+#[derive(Debug)]
+pub struct SectionRule {
+    pub id: String,
+    pub part: u8,
+    pub re: Regex,
+    pub examples: Vec<String>,
+    pub non_examples: Vec<String>,
+    pub origin: String,
+}
+
+#[derive(Debug)]
+pub enum AllowMatcher {
+    Regex(Regex),
+    Dictionary(AhoCorasick),
+}
+
+#[derive(Debug)]
+pub struct AllowRule {
+    pub id: String,
+    pub matcher: AllowMatcher,
+    pub examples: Vec<String>,
+    pub non_examples: Vec<String>,
+}
+
+/// Everything detection needs, compiled once per run and shared between threads.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub sections: Vec<SectionRule>,
+    pub allow: Vec<AllowRule>,
+    /// Every field/block label of every rule, as one regex: a line that starts with one of these is
+    /// never taken as another field's value.
+    pub any_label: Option<Regex>,
+    labels: Vec<String>,
+}
+
+fn line_of(src: &str, offset: usize) -> usize {
+    src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// A label list as a regex alternation: words escaped, any white space between them.
+fn label_alternation(labels: &[String]) -> String {
+    labels
+        .iter()
+        .map(|l| l.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+fn field_label_regex(labels: &[String], colon: bool) -> std::result::Result<Regex, regex::Error> {
+    let alt = label_alternation(labels);
+    let tail = if colon { r"[ ]*[:;]" } else { r"\b" };
+    RegexBuilder::new(&format!(r"(?m)(?:^|\t)[ ]*((?:{alt}){tail})[ ]*")).case_insensitive(true).build()
+}
+
+/// A phrase list as one case-insensitive aho-corasick automaton (leftmost-longest).
+fn dictionary(words: &[String]) -> std::result::Result<AhoCorasick, String> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(words)
+        .map_err(|e| e.to_string())
+}
+
+impl RuleSet {
+    /// Loads the built-in default rules.
+    pub fn defaults() -> Result<RuleSet> {
+        let mut rs = RuleSet::default();
+        for (name, src) in DEFAULT_RULES {
+            rs.add_source(name, src, None)?;
+        }
+        rs.finish()?;
+        Ok(rs)
+    }
+
+    /// Loads rule files or folders of them (`*.toml`, sorted by name).
+    pub fn from_paths(paths: &[PathBuf]) -> Result<RuleSet> {
+        let mut rs = RuleSet::default();
+        for p in paths {
+            let files: Vec<PathBuf> = if p.is_dir() {
+                let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+                    .map_err(|e| Error::rules(p.display().to_string(), 0, e.to_string()))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                v.sort();
+                v
+            } else {
+                vec![p.clone()]
+            };
+            for f in files {
+                let src = std::fs::read_to_string(&f).map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
+                rs.add_source(&f.display().to_string(), &src, f.parent())?;
+            }
+        }
+        rs.finish()?;
+        Ok(rs)
+    }
+
+    /// Adds the user's `--terms`: one word or phrase per line, `#` comments, blank lines ignored.
+    pub fn add_terms(&mut self, name: &str, src: &str) -> Result<()> {
+        let terms: Vec<&str> = src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        if terms.is_empty() {
+            return Ok(());
+        }
+        let mut alts: Vec<String> = terms
+            .iter()
+            .map(|t| {
+                let body = t.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+");
+                let first = t.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let last = t.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
+                format!("{}{}{}", if first { r"\b" } else { "" }, body, if last { r"\b" } else { "" })
+            })
+            .collect();
+        // Longest first, so that a phrase wins over a word inside it.
+        alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        let re = RegexBuilder::new(&alts.join("|"))
+            .case_insensitive(true)
+            .size_limit(256 << 20)
+            .build()
+            .map_err(|e| Error::rules(name, 0, format!("terms cannot be compiled: {e}")))?;
+        self.rules.push(Rule {
+            id: "terms".into(),
+            category: "term".into(),
+            exemption: "s40(2)".into(),
+            why: "listed by the user with --terms".into(),
+            matcher: Matcher::Terms(re),
+            allowable: false,
+            examples: vec![],
+            non_examples: vec![],
+            origin: name.into(),
+        });
+        Ok(())
+    }
+
+    fn add_source(&mut self, name: &str, src: &str, dir: Option<&Path>) -> Result<()> {
+        let file: RuleFile = toml::from_str(src).map_err(|e| {
+            let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
+            Error::rules(name, line, e.message().to_string())
+        })?;
+        for spanned in file.rule {
+            let line = line_of(src, spanned.span().start);
+            let spec = spanned.into_inner();
+            let err = |msg: String| Error::rules(name, line, format!("rule {}: {msg}", spec.id));
+            if spec.id.trim().is_empty() {
+                return Err(Error::rules(name, line, "rule without an id"));
+            }
+            let category = spec.category.clone().unwrap_or_default();
+            let exemption = spec.exemption.clone().unwrap_or_else(|| "s40(2)".into());
+            let origin = format!("{name}:{line}");
+            let need_category = || if category.is_empty() { Err(err("needs a category".into())) } else { Ok(()) };
+            match spec.kind.as_str() {
+                "regex" => {
+                    need_category()?;
+                    let pat = spec.pattern.as_deref().ok_or_else(|| err("needs a pattern".into()))?;
+                    let re = RegexBuilder::new(pat).case_insensitive(spec.case_insensitive).build().map_err(|e| err(format!("bad pattern: {e}")))?;
+                    let group = spec.group.unwrap_or(0);
+                    if group >= re.captures_len() {
+                        return Err(err(format!("group {group} does not exist in the pattern")));
+                    }
+                    let matcher = Matcher::Regex { re, group, min_digits: spec.min_digits.unwrap_or(0), max_digits: spec.max_digits.unwrap_or(usize::MAX) };
+                    self.push_rule(&spec, category, exemption, matcher, origin);
+                }
+                "dictionary" => {
+                    need_category()?;
+                    let mut words = spec.words.clone();
+                    if let Some(f) = &spec.file {
+                        let path = dir.map(|d| d.join(f)).unwrap_or_else(|| PathBuf::from(f));
+                        let text = std::fs::read_to_string(&path).map_err(|e| err(format!("cannot read {}: {e}", path.display())))?;
+                        words.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from));
+                    }
+                    if words.is_empty() {
+                        return Err(err("dictionary is empty".into()));
+                    }
+                    let ac = dictionary(&words).map_err(err)?;
+                    self.push_rule(&spec, category, exemption, Matcher::Dictionary(ac), origin);
+                }
+                "field" => {
+                    need_category()?;
+                    if spec.labels.is_empty() {
+                        return Err(err("field rule needs labels".into()));
+                    }
+                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true)).map_err(|e| err(format!("bad label: {e}")))?;
+                    self.labels.extend(spec.labels.iter().cloned());
+                    let matcher = Matcher::Field { label, next_line: spec.next_line.unwrap_or(true), multiline: spec.multiline };
+                    self.push_rule(&spec, category, exemption, matcher, origin);
+                }
+                "block" => {
+                    need_category()?;
+                    let start = spec.start.as_deref().ok_or_else(|| err("block rule needs start".into()))?;
+                    let start = Regex::new(&format!(r"(?m)^[ ]*(?:{start})")).map_err(|e| err(format!("bad start: {e}")))?;
+                    if spec.labels.is_empty() {
+                        return Err(err("block rule needs labels".into()));
+                    }
+                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true)).map_err(|e| err(format!("bad label: {e}")))?;
+                    self.labels.extend(spec.labels.iter().cloned());
+                    let matcher = Matcher::Block { start, label, max_lines: spec.max_lines.unwrap_or(10) };
+                    self.push_rule(&spec, category, exemption, matcher, origin);
+                }
+                "section" => {
+                    let part = spec.part.filter(|p| *p == 1 || *p == 2).ok_or_else(|| err("section rule needs part = 1 or 2".into()))?;
+                    let pat = spec.pattern.as_deref().ok_or_else(|| err("needs a pattern".into()))?;
+                    let re = RegexBuilder::new(&format!(r"(?m)^[ \t]*(?:{pat})[ \t]*$"))
+                        .case_insensitive(spec.case_insensitive)
+                        .build()
+                        .map_err(|e| err(format!("bad pattern: {e}")))?;
+                    self.sections.push(SectionRule { id: spec.id.clone(), part, re, examples: spec.examples.clone(), non_examples: spec.non_examples.clone(), origin });
+                }
+                "allow" => {
+                    let matcher = if let Some(p) = &spec.pattern {
+                        AllowMatcher::Regex(RegexBuilder::new(p).case_insensitive(spec.case_insensitive).build().map_err(|e| err(format!("bad pattern: {e}")))?)
+                    } else if !spec.words.is_empty() {
+                        AllowMatcher::Dictionary(dictionary(&spec.words).map_err(err)?)
+                    } else {
+                        return Err(err("allow rule needs words or a pattern".into()));
+                    };
+                    self.allow.push(AllowRule { id: spec.id.clone(), matcher, examples: spec.examples.clone(), non_examples: spec.non_examples.clone() });
+                }
+                other => return Err(err(format!("unknown kind '{other}' (regex, dictionary, field, block, section, allow)"))),
+            }
+            if self.rules.iter().filter(|r| r.id == spec.id).count() > 1 {
+                return Err(err("duplicate rule id".into()));
+            }
+        }
+        Ok(())
+    }
+
+    fn push_rule(&mut self, spec: &RuleSpec, category: String, exemption: String, matcher: Matcher, origin: String) {
+        self.rules.push(Rule {
+            id: spec.id.clone(),
+            category,
+            exemption,
+            why: spec.why.clone().unwrap_or_default(),
+            matcher,
+            allowable: true,
+            examples: spec.examples.clone(),
+            non_examples: spec.non_examples.clone(),
+            origin,
+        });
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        if !self.labels.is_empty() {
+            self.any_label = Some(field_label_regex(&self.labels, true).map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?);
+        }
+        Ok(())
+    }
+
+    /// Runs every rule's examples and non-examples; returns one message per failure.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut fails = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            for ex in &r.examples {
+                let (text, want) = crate::detect::parse_marked(ex);
+                let got: Vec<_> = crate::detect::detect_rule(self, i, &text).into_iter().map(|f| f.span).collect();
+                let ok = if want.is_empty() { !got.is_empty() } else { got == want };
+                if !ok {
+                    fails.push(format!("{}: rule {}: example does not give the marked findings: {ex:?}", r.origin, r.id));
+                }
+            }
+            for ex in &r.non_examples {
+                if !crate::detect::detect_rule(self, i, ex).is_empty() {
+                    fails.push(format!("{}: rule {}: non-example matches: {ex:?}", r.origin, r.id));
+                }
+            }
+        }
+        for s in &self.sections {
+            for ex in &s.examples {
+                if !s.re.is_match(ex) {
+                    fails.push(format!("{}: section rule {}: example is not a heading: {ex:?}", s.origin, s.id));
+                }
+            }
+            for ex in &s.non_examples {
+                if s.re.is_match(ex) {
+                    fails.push(format!("{}: section rule {}: non-example is taken as a heading: {ex:?}", s.origin, s.id));
+                }
+            }
+        }
+        for a in &self.allow {
+            for ex in &a.examples {
+                if crate::detect::allow_spans_of(a, ex).is_empty() {
+                    fails.push(format!("allow rule {}: example not allowed: {ex:?}", a.id));
+                }
+            }
+        }
+        fails
+    }
+}

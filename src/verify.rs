@@ -1,0 +1,173 @@
+//! Verify: reloads each output from its bytes and proves it clean, or fails closed.
+//!
+//! (a) the rules run on the re-extracted output (with each box standing in as a `█`) find nothing: the
+//! output is a fixed point of the redactor; (b) no glyph of the output lies inside a redaction box or in
+//! the other part's removed region; (c) no finding's text (whitespace and case aside) occurs in any
+//! decompressed stream (images aside) or string object, in Latin-1, UTF-16BE or hex form. Also: the page
+//! count is the plan's and every page's text decodes.
+
+use crate::detect;
+use crate::error::{Error, Result};
+use crate::geom::Rect;
+use crate::model::{Glyph, GlyphRef};
+use crate::pdf::{extract, load};
+use crate::plan::PartPlan;
+use crate::rules::RuleSet;
+use aho_corasick::AhoCorasick;
+use lopdf::Object;
+
+/// Text a box stands for during the fixed-point check: not a letter or digit, so rules ignore it.
+pub const PLACEHOLDER: &str = "█";
+
+/// Normal form for the raw scan: ASCII-lowercased, without white space or NUL bytes.
+pub fn normalise(bytes: &[u8]) -> Vec<u8> {
+    bytes.iter().filter(|&&b| !matches!(b, 0 | 9 | 10 | 12 | 13 | 32)).map(|b| b.to_ascii_lowercase()).collect()
+}
+
+/// Needles for the raw scan from finding texts: normalised, at least 5 bytes (shorter ones would
+/// match by chance inside binary data; the fixed-point check covers them).
+pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = texts
+        .iter()
+        .map(|t| {
+            let latin1: Vec<u8> = t.chars().map(|c| if (c as u32) < 256 { c as u32 as u8 } else { b'?' }).collect();
+            normalise(&latin1)
+        })
+        .filter(|n| n.len() >= 5 && !n.contains(&b'?'))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Proves one part output clean. `rules` must include the user's terms.
+pub fn verify_part(bytes: &[u8], plan: &PartPlan, rules: &RuleSet, needles: &[Vec<u8>]) -> Result<()> {
+    let doc = load::load(bytes, None, &load::LoadLimits::default()).map_err(|e| Error::verify(format!("the output does not reload: {}", e.reason())))?;
+    let pages = extract::extract_all(&doc, &extract::ExtractLimits::default());
+    if pages.len() != plan.pages.len() {
+        return Err(Error::verify(format!("part {} has {} pages, planned {}", plan.part, pages.len(), plan.pages.len())));
+    }
+    for ((_, mut pt), pp) in pages.into_iter().zip(&plan.pages) {
+        let page_err = |m: String| Error::verify(m).with_page(pp.page);
+        if let Some(p) = pt.problems.first() {
+            return Err(page_err(format!("part {} output text cannot be decoded: {p}", plan.part)));
+        }
+        // (b) nothing inside a box or in the removed region.
+        for g in pt.glyphs.iter().filter(|g| !g.ours) {
+            let c = g.bbox.center();
+            if pp.boxes.iter().any(|b| b.rect.grow(-0.3).contains(c)) {
+                return Err(page_err(format!("part {}: a glyph remains inside a redaction box", plan.part)));
+            }
+            if pp.cut.is_some_and(|r| r.contains(c)) && !g.text.trim().is_empty() {
+                return Err(page_err(format!("part {}: text of the other part remains on the page", plan.part)));
+            }
+        }
+        // (a) the rules find nothing more.
+        for b in &pp.boxes {
+            pt.glyphs.push(placeholder(b.rect));
+        }
+        crate::layout::layout(&mut pt);
+        if let Some(f) = detect::detect(rules, &pt.text).first() {
+            return Err(page_err(format!("part {}: rule {} still finds something in the output", plan.part, f.rule)));
+        }
+    }
+    // (c) raw scan of every string and decompressed stream.
+    if !needles.is_empty() {
+        let ac = AhoCorasick::new(needles).map_err(|e| Error::verify(e.to_string()))?;
+        let mut hit = false;
+        let mut check = |data: &[u8]| {
+            if !hit {
+                let n = normalise(data);
+                hit = ac.is_match(&n) || ac.is_match(&hex_decoded(&n));
+            }
+        };
+        for obj in doc.objects.values() {
+            scan_object(obj, &mut check);
+        }
+        check(bytes);
+        if hit {
+            return Err(Error::verify(format!("part {}: redacted text is still present in the file's objects", plan.part)));
+        }
+    }
+    Ok(())
+}
+
+fn scan_object(obj: &Object, check: &mut dyn FnMut(&[u8])) {
+    match obj {
+        Object::String(s, _) => check(s),
+        Object::Name(n) => check(n),
+        Object::Array(a) => a.iter().for_each(|o| scan_object(o, check)),
+        Object::Dictionary(d) => d.iter().for_each(|(_, o)| scan_object(o, check)),
+        Object::Stream(s) => {
+            s.dict.iter().for_each(|(_, o)| scan_object(o, check));
+            let image = s.dict.get(b"Subtype").ok().and_then(|t| t.as_name().ok()) == Some(b"Image");
+            if !image {
+                match s.decompressed_content_with_limit(256 << 20) {
+                    Ok(d) => {
+                        check(&d);
+                        // UTF-16BE text shows as its low bytes once NULs are dropped by `normalise`.
+                    }
+                    Err(_) => check(&s.content),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Decodes runs of hex digits (as in `<48656C6C6F>` strings) so that hex-encoded text is scanned too.
+fn hex_decoded(n: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut run: Vec<u8> = Vec::new();
+    let flush = |run: &mut Vec<u8>, out: &mut Vec<u8>| {
+        if run.len() >= 10 {
+            for pair in run.chunks(2) {
+                if pair.len() == 2 {
+                    let v = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+                    out.push((v(pair[0]) << 4 | v(pair[1])).to_ascii_lowercase());
+                }
+            }
+            out.push(b'|');
+        }
+        run.clear();
+    };
+    for &b in n {
+        if b.is_ascii_hexdigit() {
+            run.push(b);
+        } else {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    normalise(&out)
+}
+
+fn placeholder(r: Rect) -> Glyph {
+    let size = (r.height() * 0.8).max(1.0);
+    Glyph {
+        text: PLACEHOLDER.into(),
+        bbox: r,
+        origin: (r.x0, r.y0 + 0.2 * r.height()),
+        dir: (1.0, 0.0),
+        size,
+        advance: r.width(),
+        at: GlyphRef { stream: (0, 0), op: 0, item: 0, byte: 0, len: 0 },
+        tj_units: 0.0,
+        font: String::new(),
+        invisible: false,
+        ours: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn needles_and_hex() {
+        let n = needles(&["Max Parry".into(), "JS".into()]);
+        assert_eq!(n, vec![b"maxparry".to_vec()]);
+        let h = hex_decoded(b"<4d6178205061727279>");
+        assert!(h.windows(8).any(|w| w == b"maxparry"));
+    }
+}
