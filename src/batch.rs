@@ -65,7 +65,9 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
             for e in walkdir::WalkDir::new(p).follow_links(false).sort_by_file_name() {
                 let e = e.map_err(|e| Error::usage(format!("cannot read folder {}: {e}", p.display())))?;
                 let is_pdf = e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf"));
-                if e.file_type().is_file() && is_pdf {
+                // A link to a file counts (folders of links are how batches are often staged).
+                let file = e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file());
+                if file && is_pdf {
                     let rel = e.path().strip_prefix(p).unwrap_or(e.path()).to_path_buf();
                     out.push(Input { path: e.path().to_path_buf(), rel });
                 }

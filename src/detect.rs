@@ -112,6 +112,16 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             }
         }
         Matcher::Terms(re) => spans.extend(re.find_iter(text).map(|m| m.range())),
+        Matcher::Person { re, exclude } => {
+            for m in re.find_iter(text) {
+                let words: Vec<&str> = m.as_str().split_whitespace().collect();
+                let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
+                let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+                if !exclude.contains(&last) && !exclude.contains(&first) {
+                    spans.push(m.range());
+                }
+            }
+        }
         Matcher::Dictionary(ac) => spans.extend(norm.find_words(ac)),
         Matcher::Field { label, next_line, multiline } => {
             for m in label.captures_iter(text) {

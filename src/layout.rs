@@ -87,6 +87,12 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
                 push(&mut text, &mut map, &g.text, i as u32);
                 prev = Some((i, along + g.advance.max(0.0)));
             }
+            // White space at the end of a line carries nothing the rules need and splits values such as a
+            // postcode broken over two lines ("PR3 \n7GW") in ways their patterns do not expect.
+            while text.ends_with(|c: char| c == ' ' || c == '\t') {
+                text.pop();
+                map.pop();
+            }
             push(&mut text, &mut map, "\n", NO_GLYPH);
         }
     }

@@ -11,7 +11,8 @@
 //!   with aho-corasick; any run of white space stands between the words of a phrase.
 //! - `field`: `labels`; the value after `Label:` to the end of the line or cell is redacted, or the next
 //!   line when the label stands alone (`next_line`, default true); `multiline` continues an address
-//!   over lines that end with a comma; `colon = false` accepts labels without a colon.
+//!   over lines that end with a comma; `colon = false` accepts labels without a colon; `anywhere` accepts
+//!   the label after any white space, not only at the start of a line or table cell.
 //! - `block`: a signature block: `start` (a regex at the start of a line, e.g. `SIGNED by`), the rest of
 //!   the start line is redacted, and within `max_lines` lines after it the values of `labels`.
 //! - `section`: `part` (1 or 2) and a `pattern` that must match a whole line: the Part headings.
@@ -27,12 +28,20 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// Data files the default rules name (`file = ...`, `first_names = [...]`), compiled in as well.
+pub const DEFAULT_DATA: &[(&str, &str)] = &[
+    ("data/first-names-census.txt", include_str!("../../rules/data/first-names-census.txt")),
+    ("data/first-names-extra.txt", include_str!("../../rules/data/first-names-extra.txt")),
+];
+
 /// The default rule files, compiled into the binary so an installed tool needs no checkout.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ("rules/sections.toml", include_str!("../../rules/sections.toml")),
     ("rules/signature-blocks.toml", include_str!("../../rules/signature-blocks.toml")),
     ("rules/contact.toml", include_str!("../../rules/contact.toml")),
     ("rules/identifiers.toml", include_str!("../../rules/identifiers.toml")),
+    ("rules/addresses.toml", include_str!("../../rules/addresses.toml")),
+    ("rules/names.toml", include_str!("../../rules/names.toml")),
     ("rules/allow.toml", include_str!("../../rules/allow.toml")),
 ];
 
@@ -84,12 +93,19 @@ struct RuleSpec {
     #[serde(default)]
     multiline: bool,
     #[serde(default)]
+    anywhere: bool,
+    #[serde(default)]
     start: Option<String>,
     #[serde(default)]
     max_lines: Option<usize>,
     // section
     #[serde(default)]
     part: Option<u8>,
+    // person
+    #[serde(default)]
+    first_names: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 /// How a compiled rule matches.
@@ -102,6 +118,8 @@ pub enum Matcher {
     Block { start: Regex, label: Regex, max_lines: usize },
     /// A regex over whole phrases (used for `--terms`).
     Terms(Regex),
+    /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
+    Person { re: Regex, exclude: std::collections::HashSet<String> },
 }
 
 /// A compiled rule that produces findings.
@@ -155,6 +173,15 @@ pub struct RuleSet {
     labels: Vec<String>,
 }
 
+/// Reads a word-list data file: relative to the rule file's folder, or from the compiled-in defaults.
+fn read_list(dir: Option<&Path>, f: &str) -> std::result::Result<Vec<String>, String> {
+    let text = match dir {
+        Some(d) => std::fs::read_to_string(d.join(f)).map_err(|e| format!("cannot read {}: {e}", d.join(f).display()))?,
+        None => DEFAULT_DATA.iter().find(|(n, _)| *n == f).map(|(_, t)| t.to_string()).ok_or_else(|| format!("no built-in data file {f}"))?,
+    };
+    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect())
+}
+
 fn line_of(src: &str, offset: usize) -> usize {
     src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
 }
@@ -168,10 +195,13 @@ fn label_alternation(labels: &[String]) -> String {
         .join("|")
 }
 
-fn field_label_regex(labels: &[String], colon: bool) -> std::result::Result<Regex, regex::Error> {
+fn field_label_regex(labels: &[String], colon: bool, anywhere: bool) -> std::result::Result<Regex, regex::Error> {
     let alt = label_alternation(labels);
     let tail = if colon { r"[ ]*[:;]" } else { r"\b" };
-    RegexBuilder::new(&format!(r"(?m)(?:^|\t)[ ]*((?:{alt}){tail})[ ]*")).case_insensitive(true).build()
+    // At the start of a line or table cell; with `anywhere`, after any white space (narrow table gutters
+    // are not always seen as cell breaks).
+    let lead = if anywhere { r"(?:^|\s)" } else { r"(?:^|\t)" };
+    RegexBuilder::new(&format!(r"(?m){lead}[ ]*((?:{alt}){tail})[ ]*")).case_insensitive(true).build()
 }
 
 /// A phrase list as one case-insensitive aho-corasick automaton (leftmost-longest).
@@ -286,9 +316,7 @@ impl RuleSet {
                     need_category()?;
                     let mut words = spec.words.clone();
                     if let Some(f) = &spec.file {
-                        let path = dir.map(|d| d.join(f)).unwrap_or_else(|| PathBuf::from(f));
-                        let text = std::fs::read_to_string(&path).map_err(|e| err(format!("cannot read {}: {e}", path.display())))?;
-                        words.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from));
+                        words.extend(read_list(dir, f).map_err(err)?);
                     }
                     if words.is_empty() {
                         return Err(err("dictionary is empty".into()));
@@ -301,7 +329,7 @@ impl RuleSet {
                     if spec.labels.is_empty() {
                         return Err(err("field rule needs labels".into()));
                     }
-                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true)).map_err(|e| err(format!("bad label: {e}")))?;
+                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true), spec.anywhere).map_err(|e| err(format!("bad label: {e}")))?;
                     self.labels.extend(spec.labels.iter().cloned());
                     let matcher = Matcher::Field { label, next_line: spec.next_line.unwrap_or(true), multiline: spec.multiline };
                     self.push_rule(&spec, category, exemption, matcher, origin);
@@ -313,10 +341,32 @@ impl RuleSet {
                     if spec.labels.is_empty() {
                         return Err(err("block rule needs labels".into()));
                     }
-                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true)).map_err(|e| err(format!("bad label: {e}")))?;
+                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true), false).map_err(|e| err(format!("bad label: {e}")))?;
                     self.labels.extend(spec.labels.iter().cloned());
                     let matcher = Matcher::Block { start, label, max_lines: spec.max_lines.unwrap_or(10) };
                     self.push_rule(&spec, category, exemption, matcher, origin);
+                }
+                "person" => {
+                    need_category()?;
+                    let mut first: Vec<String> = spec.words.clone();
+                    for f in &spec.first_names {
+                        first.extend(read_list(dir, f).map_err(err)?);
+                    }
+                    first.retain(|w| w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''));
+                    if first.is_empty() {
+                        return Err(err("person rule needs first_names or words".into()));
+                    }
+                    first.sort();
+                    first.dedup();
+                    let mixed = first.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+                    let upper = first.iter().map(|w| regex::escape(&w.to_uppercase())).collect::<Vec<_>>().join("|");
+                    let apos = "'\u{2019}";
+                    let pat = format!(
+                        r"\b(?:(?:{mixed})(?:[ \n]+[A-Z]\.?)?[ \n]+(?:Mc|Mac|O[{apos}]|D[{apos}])?[A-Z][a-z{apos}]+(?:-[A-Z][a-z{apos}]+)?|(?:{upper})(?:[ \n]+[A-Z]\.?)?[ \n]+[A-Z][A-Z{apos}]*(?:-[A-Z][A-Z{apos}]+)?[A-Z])\b"
+                    );
+                    let re = RegexBuilder::new(&pat).size_limit(512 << 20).dfa_size_limit(64 << 20).build().map_err(|e| err(format!("names cannot be compiled: {e}")))?;
+                    let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
+                    self.push_rule(&spec, category, exemption, Matcher::Person { re, exclude }, origin);
                 }
                 "section" => {
                     let part = spec.part.filter(|p| *p == 1 || *p == 2).ok_or_else(|| err("section rule needs part = 1 or 2".into()))?;
@@ -362,7 +412,7 @@ impl RuleSet {
 
     fn finish(&mut self) -> Result<()> {
         if !self.labels.is_empty() {
-            self.any_label = Some(field_label_regex(&self.labels, true).map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?);
+            self.any_label = Some(field_label_regex(&self.labels, true, false).map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?);
         }
         Ok(())
     }
