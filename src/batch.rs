@@ -62,19 +62,33 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for p in inputs {
         if p.is_dir() {
-            for e in walkdir::WalkDir::new(p).follow_links(false).sort_by_file_name() {
-                let e = e.map_err(|e| Error::usage(format!("cannot read folder {}: {e}", p.display())))?;
-                let is_pdf = e.path().extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf"));
+            for e in walkdir::WalkDir::new(p)
+                .follow_links(false)
+                .sort_by_file_name()
+            {
+                let e = e.map_err(|e| {
+                    Error::usage(format!("cannot read folder {}: {e}", p.display()))
+                })?;
+                let is_pdf = e
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("pdf"));
                 // A link to a file counts (folders of links are how batches are often staged).
                 let file = e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file());
                 if file && is_pdf {
                     let rel = e.path().strip_prefix(p).unwrap_or(e.path()).to_path_buf();
-                    out.push(Input { path: e.path().to_path_buf(), rel });
+                    out.push(Input {
+                        path: e.path().to_path_buf(),
+                        rel,
+                    });
                 }
             }
         } else if p.is_file() {
             let rel = PathBuf::from(p.file_name().unwrap_or(p.as_os_str()));
-            out.push(Input { path: p.clone(), rel });
+            out.push(Input {
+                path: p.clone(),
+                rel,
+            });
         } else {
             return Err(Error::usage(format!("input not found: {}", p.display())));
         }
@@ -83,7 +97,10 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
     for i in &out {
         let key = i.rel.with_extension("").to_string_lossy().to_lowercase();
         if !seen.insert(key) {
-            return Err(Error::usage(format!("two inputs would write the same outputs: {}", i.rel.display())));
+            return Err(Error::usage(format!(
+                "two inputs would write the same outputs: {}",
+                i.rel.display()
+            )));
         }
     }
     Ok(out)
@@ -102,11 +119,15 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
         error: None,
         boxes: vec![],
     };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_one(input, cfg, rules, &paths, &mut rep)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_one(input, cfg, rules, &paths, &mut rep)
+    }));
     let err = match result {
         Ok(Ok(())) => return rep,
         Ok(Err(e)) => e,
-        Err(_) => Error::new(ErrorKind::Internal("the redactor panicked on this file".into())),
+        Err(_) => Error::new(ErrorKind::Internal(
+            "the redactor panicked on this file".into(),
+        )),
     };
     // Nothing of this file is published: remove what an earlier run (or this one) left.
     if cfg.overwrite {
@@ -124,7 +145,13 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
     rep
 }
 
-fn run_one(input: &Input, cfg: &Config, rules: &RuleSet, paths: &OutputPaths, rep: &mut FileReport) -> Result<()> {
+fn run_one(
+    input: &Input,
+    cfg: &Config,
+    rules: &RuleSet,
+    paths: &OutputPaths,
+    rep: &mut FileReport,
+) -> Result<()> {
     if !cfg.overwrite {
         if let Some(p) = paths.all().into_iter().find(|p| p.exists()) {
             return Err(Error::new(ErrorKind::Exists(p.clone())));
@@ -149,10 +176,21 @@ fn run_one(input: &Input, cfg: &Config, rules: &RuleSet, paths: &OutputPaths, re
     let log = file_log(rep, &doc.parts, cfg.log_text);
     write(&paths.log, &log)?;
     if cfg.overwrite {
-        let stale: Vec<&PathBuf> = [&paths.part1, &paths.part2].into_iter().filter(|p| !written.contains(p)).collect();
+        let stale: Vec<&PathBuf> = [&paths.part1, &paths.part2]
+            .into_iter()
+            .filter(|p| !written.contains(p))
+            .collect();
         output::remove_stale(&stale);
     }
-    rep.outputs = written.iter().map(|p| p.strip_prefix(&cfg.out).unwrap_or(p).to_string_lossy().replace('\\', "/")).collect();
+    rep.outputs = written
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&cfg.out)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
     Ok(())
 }
 
@@ -165,8 +203,18 @@ struct LogBox<'a> {
 }
 
 fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], log_text: bool) -> Vec<u8> {
-    let parts_json: Vec<serde_json::Value> = parts.iter().map(|p| serde_json::json!({"part": p.part, "pages": p.pages})).collect();
-    let boxes: Vec<LogBox<'_>> = rep.boxes.iter().map(|b| LogBox { b, text: log_text.then(|| b.text.expose().as_str()) }).collect();
+    let parts_json: Vec<serde_json::Value> = parts
+        .iter()
+        .map(|p| serde_json::json!({"part": p.part, "pages": p.pages}))
+        .collect();
+    let boxes: Vec<LogBox<'_>> = rep
+        .boxes
+        .iter()
+        .map(|b| LogBox {
+            b,
+            text: log_text.then(|| b.text.expose().as_str()),
+        })
+        .collect();
     let v = serde_json::json!({
         "file": rep.file,
         "pages": rep.pages,
@@ -181,10 +229,18 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], log_text: bool) ->
 /// Runs a whole batch; returns the summary and the exit code.
 pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let inputs = discover(&cfg.inputs)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(cfg.jobs.max(1)).build().map_err(|e| Error::usage(e.to_string()))?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(cfg.jobs.max(1))
+        .build()
+        .map_err(|e| Error::usage(e.to_string()))?;
     let bar = if cfg.progress && inputs.len() > 1 {
         let b = indicatif::ProgressBar::new(inputs.len() as u64);
-        b.set_style(indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed_precise} (eta {eta})").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files  {elapsed_precise} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
         b
     } else {
         indicatif::ProgressBar::hidden()
@@ -205,7 +261,11 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     bar.finish_and_clear();
     results.sort_by(|a, b| a.file.cmp(&b.file));
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
-    output::write_atomic(&cfg.out.join("redactions.csv"), &schedule_csv(&results, cfg.log_text)?, true)?;
+    output::write_atomic(
+        &cfg.out.join("redactions.csv"),
+        &schedule_csv(&results, cfg.log_text)?,
+        true,
+    )?;
     let summary = Summary {
         tool: "foiredact",
         version: env!("CARGO_PKG_VERSION"),
@@ -219,14 +279,30 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let mut js = serde_json::to_vec_pretty(&summary).map_err(|e| Error::usage(e.to_string()))?;
     js.push(b'\n');
     output::write_atomic(&cfg.out.join("summary.json"), &js, true)?;
-    let code = if summary.done == summary.files { exit::OK } else { exit::SOME_FAILED };
+    let code = if summary.done == summary.files {
+        exit::OK
+    } else {
+        exit::SOME_FAILED
+    };
     Ok((summary, code))
 }
 
 /// The schedule: one row per redaction box.
 fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["file", "part", "page", "x0", "y0", "x1", "y1", "rule", "category", "exemption", "part_page"];
+    let mut header = vec![
+        "file",
+        "part",
+        "page",
+        "x0",
+        "y0",
+        "x1",
+        "y1",
+        "rule",
+        "category",
+        "exemption",
+        "part_page",
+    ];
     if log_text {
         header.push("text");
     }
@@ -254,13 +330,17 @@ fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
             w.write_record(&row).map_err(io)?;
         }
     }
-    w.into_inner().map_err(|e| Error::new(ErrorKind::Io(e.to_string())))
+    w.into_inner()
+        .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))
 }
 
 /// `--out` must be a folder (or not exist yet).
 pub fn check_out(out: &Path) -> Result<()> {
     if out.exists() && !out.is_dir() {
-        return Err(Error::usage(format!("--out is not a folder: {}", out.display())));
+        return Err(Error::usage(format!(
+            "--out is not a folder: {}",
+            out.display()
+        )));
     }
     Ok(())
 }

@@ -10,9 +10,14 @@ use std::path::PathBuf;
 
 /// Loads `--rules` (or the defaults) and `--terms`.
 pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
-    let mut rs = if a.rules.is_empty() { RuleSet::defaults()? } else { RuleSet::from_paths(&a.rules)? };
+    let mut rs = if a.rules.is_empty() {
+        RuleSet::defaults()?
+    } else {
+        RuleSet::from_paths(&a.rules)?
+    };
     if let Some(t) = &a.terms {
-        let src = std::fs::read_to_string(t).map_err(|e| Error::rules(t.display().to_string(), 0, e.to_string()))?;
+        let src = std::fs::read_to_string(t)
+            .map_err(|e| Error::rules(t.display().to_string(), 0, e.to_string()))?;
         rs.add_terms(&t.display().to_string(), &src)?;
     }
     Ok(rs)
@@ -30,7 +35,11 @@ pub fn redact(a: RedactArgs) -> u8 {
         eprintln!("foiredact: {e}");
         return exit::USAGE;
     }
-    let jobs = a.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    let jobs = a.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
     let cfg = Config {
         inputs: a.inputs,
         out: a.out,
@@ -38,7 +47,10 @@ pub fn redact(a: RedactArgs) -> u8 {
         overwrite: a.overwrite,
         log_text: a.log_text,
         progress: !a.quiet && std::io::stderr().is_terminal(),
-        settings: Settings { password: a.password, ..Default::default() },
+        settings: Settings {
+            password: a.password,
+            ..Default::default()
+        },
     };
     match batch::run(&cfg, &rules) {
         Ok((s, code)) => {
@@ -95,7 +107,11 @@ pub fn text(a: TextArgs) -> u8 {
         }
     }
     if a.json {
-        let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        let _ = writeln!(
+            std::io::stdout().lock(),
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_default()
+        );
     }
     code
 }
@@ -112,7 +128,12 @@ pub fn rules_check(paths: &[PathBuf]) -> u8 {
                 eprintln!("foiredact: {f}");
             }
             if fails.is_empty() {
-                println!("{} rules, {} section rules, {} allow rules: all examples pass", rs.rules.len(), rs.sections.len(), rs.allow.len());
+                println!(
+                    "{} rules, {} section rules, {} allow rules: all examples pass",
+                    rs.rules.len(),
+                    rs.sections.len(),
+                    rs.allow.len()
+                );
                 exit::OK
             } else {
                 exit::USAGE
@@ -122,7 +143,11 @@ pub fn rules_check(paths: &[PathBuf]) -> u8 {
 }
 
 pub fn rules_list(paths: &[PathBuf]) -> u8 {
-    let rs = match if paths.is_empty() { RuleSet::defaults() } else { RuleSet::from_paths(paths) } {
+    let rs = match if paths.is_empty() {
+        RuleSet::defaults()
+    } else {
+        RuleSet::from_paths(paths)
+    } {
         Ok(r) => r,
         Err(e) => {
             eprintln!("foiredact: {e}");

@@ -31,11 +31,20 @@ pub struct SectionMark {
 /// All findings of all rules, allow rules applied, overlaps merged.
 pub fn detect(rs: &RuleSet, text: &str) -> Vec<Finding> {
     let norm = Normalized::new(text);
-    let allowed: Vec<Range<usize>> = rs.allow.iter().flat_map(|a| allow_spans(a, text, &norm)).collect();
+    let allowed: Vec<Range<usize>> = rs
+        .allow
+        .iter()
+        .flat_map(|a| allow_spans(a, text, &norm))
+        .collect();
     let mut all = Vec::new();
     for i in 0..rs.rules.len() {
         let allowable = rs.rules[i].allowable;
-        all.extend(run_rule(rs, i, text, &norm).into_iter().filter(|f| !allowable || !allowed.iter().any(|a| a.start <= f.span.start && f.span.end <= a.end)));
+        all.extend(run_rule(rs, i, text, &norm).into_iter().filter(|f| {
+            !allowable
+                || !allowed
+                    .iter()
+                    .any(|a| a.start <= f.span.start && f.span.end <= a.end)
+        }));
     }
     merge(all, text)
 }
@@ -53,7 +62,11 @@ pub fn sections(rs: &RuleSet, text: &str) -> Vec<SectionMark> {
         for m in s.re.find_iter(text) {
             let lead = m.as_str().len() - m.as_str().trim_start().len();
             let span = m.start() + lead..m.start() + m.as_str().trim_end().len();
-            marks.push(SectionMark { part: s.part, rule: s.id.clone(), span });
+            marks.push(SectionMark {
+                part: s.part,
+                rule: s.id.clone(),
+                span,
+            });
         }
     }
     marks.sort_by_key(|m| (m.span.start, m.part));
@@ -95,13 +108,24 @@ fn allow_spans(a: &AllowRule, text: &str, norm: &Normalized) -> Vec<Range<usize>
 
 fn finding(rs: &RuleSet, i: usize, text: &str, span: Range<usize>) -> Finding {
     let r = &rs.rules[i];
-    Finding { rule: r.id.clone(), category: r.category.clone(), exemption: r.exemption.clone(), text: Sensitive::new(text[span.clone()].to_string()), span }
+    Finding {
+        rule: r.id.clone(),
+        category: r.category.clone(),
+        exemption: r.exemption.clone(),
+        text: Sensitive::new(text[span.clone()].to_string()),
+        span,
+    }
 }
 
 fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Finding> {
     let mut spans: Vec<Range<usize>> = Vec::new();
     match &rs.rules[i].matcher {
-        Matcher::Regex { re, group, min_digits, max_digits } => {
+        Matcher::Regex {
+            re,
+            group,
+            min_digits,
+            max_digits,
+        } => {
             for c in re.captures_iter(text) {
                 if let Some(m) = c.get(*group) {
                     let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
@@ -123,13 +147,27 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             }
         }
         Matcher::Dictionary(ac) => spans.extend(norm.find_words(ac)),
-        Matcher::Field { label, next_line, multiline } => {
+        Matcher::Field {
+            label,
+            next_line,
+            multiline,
+        } => {
             for m in label.captures_iter(text) {
                 let end = m.get(0).map_or(0, |m| m.end());
-                spans.extend(field_value(rs.any_label.as_ref(), text, end, *next_line, *multiline));
+                spans.extend(field_value(
+                    rs.any_label.as_ref(),
+                    text,
+                    end,
+                    *next_line,
+                    *multiline,
+                ));
             }
         }
-        Matcher::Block { start, label, max_lines } => {
+        Matcher::Block {
+            start,
+            label,
+            max_lines,
+        } => {
             for m in start.find_iter(text) {
                 let rest_end = cell_end(text, m.end());
                 spans.extend(trimmed(text, m.end()..rest_end));
@@ -156,7 +194,9 @@ fn line_end(text: &str, from: usize) -> usize {
 }
 
 fn cell_end(text: &str, from: usize) -> usize {
-    text[from..].find(['\n', '\t']).map_or(text.len(), |p| from + p)
+    text[from..]
+        .find(['\n', '\t'])
+        .map_or(text.len(), |p| from + p)
 }
 
 /// The span without surrounding white space; `None` if only white space is left.
@@ -169,30 +209,36 @@ fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
 
 fn starts_with_label(any_label: Option<&Regex>, text: &str, at: usize) -> bool {
     let line = &text[at..cell_end(text, at)];
-    any_label.and_then(|re| re.find(line)).is_some_and(|m| line[..m.start()].trim().is_empty())
+    any_label
+        .and_then(|re| re.find(line))
+        .is_some_and(|m| line[..m.start()].trim().is_empty())
 }
 
 /// The value of a field whose label ends at `at`: the rest of the cell; else the next cell on the line;
 /// else (with `next_line`) the next line, unless that is blank or itself starts with a label.
-fn field_value(any_label: Option<&Regex>, text: &str, at: usize, next_line: bool, multiline: bool) -> Vec<Range<usize>> {
+fn field_value(
+    any_label: Option<&Regex>,
+    text: &str,
+    at: usize,
+    next_line: bool,
+    multiline: bool,
+) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let end = cell_end(text, at);
     if let Some(v) = trimmed(text, at..end) {
         out.push(v);
-    } else if text[end..].starts_with('\t') {
-        let s = end + 1;
-        if !starts_with_label(any_label, text, s) {
-            out.extend(trimmed(text, s..cell_end(text, s)));
-        }
-    } else if next_line && end < text.len() {
+    } else if text[end..].starts_with('\t') || (next_line && end < text.len()) {
+        // The next cell on the line, or (with `next_line`) the next line.
         let s = end + 1;
         if !starts_with_label(any_label, text, s) {
             out.extend(trimmed(text, s..cell_end(text, s)));
         }
     }
     // An address continues over lines that end with a comma.
-    while multiline {
-        let Some(last) = out.last().cloned() else { break };
+    while multiline && !out.is_empty() {
+        let Some(last) = out.last().cloned() else {
+            break;
+        };
         if !text[..last.end].ends_with(',') {
             break;
         }
@@ -215,7 +261,12 @@ fn field_value(any_label: Option<&Regex>, text: &str, at: usize, next_line: bool
 /// Sorts findings, merges overlapping ones, and drops those without any letter or digit.
 pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
     all.retain(|f| text[f.span.clone()].chars().any(char::is_alphanumeric));
-    all.sort_by(|a, b| a.span.start.cmp(&b.span.start).then(b.span.end.cmp(&a.span.end)));
+    all.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
     let mut out: Vec<Finding> = Vec::new();
     for f in all {
         match out.last_mut() {
@@ -239,17 +290,28 @@ pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
 pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
     let mut origin = std::collections::HashMap::new();
     for f in found {
-        origin.entry(fold(f.text.expose())).or_insert_with(|| (f.rule.clone(), f.category.clone(), f.exemption.clone()));
+        origin
+            .entry(fold(f.text.expose()))
+            .or_insert_with(|| (f.rule.clone(), f.category.clone(), f.exemption.clone()));
     }
     let mut alts: Vec<String> = found
         .iter()
         .map(|f| f.text.expose())
         .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
         .map(|t| {
-            let body = t.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+");
+            let body = t
+                .split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+");
             let first = t.chars().next().is_some_and(|c| c.is_alphanumeric());
             let last = t.chars().last().is_some_and(|c| c.is_alphanumeric());
-            format!("{}{}{}", if first { r"\b" } else { "" }, body, if last { r"\b" } else { "" })
+            format!(
+                "{}{}{}",
+                if first { r"\b" } else { "" },
+                body,
+                if last { r"\b" } else { "" }
+            )
         })
         .collect();
     if alts.is_empty() {
@@ -257,7 +319,11 @@ pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
     }
     alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
     alts.dedup();
-    let re = regex::RegexBuilder::new(&alts.join("|")).case_insensitive(true).size_limit(256 << 20).build().ok()?;
+    let re = regex::RegexBuilder::new(&alts.join("|"))
+        .case_insensitive(true)
+        .size_limit(256 << 20)
+        .build()
+        .ok()?;
     Some(Repeats { re, origin })
 }
 
@@ -268,7 +334,10 @@ pub struct Repeats {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Findings of [`repeat_rule`] in a text.
@@ -276,8 +345,18 @@ pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
     rep.re
         .find_iter(text)
         .map(|m| {
-            let (rule, category, exemption) = rep.origin.get(&fold(m.as_str())).cloned().unwrap_or_else(|| ("repeat".into(), "repeat".into(), "s40(2)".into()));
-            Finding { rule, category, exemption, span: m.range(), text: Sensitive::new(m.as_str().to_string()) }
+            let (rule, category, exemption) = rep
+                .origin
+                .get(&fold(m.as_str()))
+                .cloned()
+                .unwrap_or_else(|| ("repeat".into(), "repeat".into(), "s40(2)".into()));
+            Finding {
+                rule,
+                category,
+                exemption,
+                span: m.range(),
+                text: Sensitive::new(m.as_str().to_string()),
+            }
         })
         .collect()
 }
@@ -309,7 +388,11 @@ impl Normalized {
                 back.extend((0..c.len_utf8()).map(|k| i + k));
             }
         }
-        Normalized { text, back, orig_len: src.len() }
+        Normalized {
+            text,
+            back,
+            orig_len: src.len(),
+        }
     }
 
     fn orig(&self, i: usize) -> usize {
@@ -323,7 +406,8 @@ impl Normalized {
             .filter(|m| {
                 let before = t[..m.start()].chars().next_back();
                 let after = t[m.end()..].chars().next();
-                !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
             })
             .map(|m| {
                 let last = m.end() - 1;
@@ -347,7 +431,10 @@ mod tests {
     #[test]
     fn normalized_maps_back_over_line_breaks() {
         let n = Normalized::new("Mrs Agnieszka\nNowak said");
-        let ac = aho_corasick::AhoCorasickBuilder::new().ascii_case_insensitive(true).build(["agnieszka nowak"]).expect("builds");
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(["agnieszka nowak"])
+            .expect("builds");
         assert_eq!(n.find_words(&ac), vec![4..19]);
     }
 }

@@ -53,7 +53,11 @@ pub enum ErrorKind {
     /// The output failed its own verification.
     Verify(String),
     /// A rule file is invalid.
-    Rules { file: String, line: usize, msg: String },
+    Rules {
+        file: String,
+        line: usize,
+        msg: String,
+    },
     /// Bad command-line arguments.
     Usage(String),
     /// The output exists and `--overwrite` was not given.
@@ -73,7 +77,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind) -> Self {
-        Error { kind, path: None, page: None }
+        Error {
+            kind,
+            path: None,
+            page: None,
+        }
     }
     pub fn load(msg: impl Into<String>) -> Self {
         Error::new(ErrorKind::Load(msg.into()))
@@ -94,7 +102,11 @@ impl Error {
         Error::new(ErrorKind::Usage(msg.into()))
     }
     pub fn rules(file: impl Into<String>, line: usize, msg: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Rules { file: file.into(), line, msg: msg.into() })
+        Error::new(ErrorKind::Rules {
+            file: file.into(),
+            line,
+            msg: msg.into(),
+        })
     }
     pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
         if self.path.is_none() {
@@ -129,7 +141,9 @@ impl Error {
         let body = match &self.kind {
             ErrorKind::Io(m) => format!("cannot read or write: {m}"),
             ErrorKind::Load(m) => format!("not a readable PDF: {m}"),
-            ErrorKind::Encrypted => "encrypted with a password (none given, or the one given is wrong)".into(),
+            ErrorKind::Encrypted => {
+                "encrypted with a password (none given, or the one given is wrong)".into()
+            }
             ErrorKind::Limit(m) => format!("limit exceeded: {m}"),
             ErrorKind::UnreadableText(m) => format!("text cannot be decoded: {m}"),
             ErrorKind::Unsupported(m) => format!("cannot redact safely: {m}"),
@@ -189,7 +203,12 @@ mod tests {
 
     #[test]
     fn error_display_names_file_and_page() {
-        let e = Error::unreadable("font F12 has no Unicode mapping").with_page(4).with_path("a/b.pdf");
-        assert_eq!(e.to_string(), "a/b.pdf: page 4: text cannot be decoded: font F12 has no Unicode mapping");
+        let e = Error::unreadable("font F12 has no Unicode mapping")
+            .with_page(4)
+            .with_path("a/b.pdf");
+        assert_eq!(
+            e.to_string(),
+            "a/b.pdf: page 4: text cannot be decoded: font F12 has no Unicode mapping"
+        );
     }
 }

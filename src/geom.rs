@@ -27,7 +27,8 @@ impl Matrix {
         (a * x + c * y + e, b * x + d * y + f)
     }
     pub fn from_slice(v: &[f64]) -> Option<Matrix> {
-        (v.len() == 6 && v.iter().all(|x| x.is_finite())).then(|| Matrix([v[0], v[1], v[2], v[3], v[4], v[5]]))
+        (v.len() == 6 && v.iter().all(|x| x.is_finite()))
+            .then(|| Matrix([v[0], v[1], v[2], v[3], v[4], v[5]]))
     }
 }
 
@@ -42,7 +43,12 @@ pub struct Rect {
 
 impl Rect {
     pub fn from_points(pts: &[(f64, f64)]) -> Rect {
-        let mut r = Rect { x0: f64::INFINITY, y0: f64::INFINITY, x1: f64::NEG_INFINITY, y1: f64::NEG_INFINITY };
+        let mut r = Rect {
+            x0: f64::INFINITY,
+            y0: f64::INFINITY,
+            x1: f64::NEG_INFINITY,
+            y1: f64::NEG_INFINITY,
+        };
         for &(x, y) in pts {
             r.x0 = r.x0.min(x);
             r.y0 = r.y0.min(y);
@@ -52,7 +58,12 @@ impl Rect {
         r
     }
     pub fn union(&self, o: &Rect) -> Rect {
-        Rect { x0: self.x0.min(o.x0), y0: self.y0.min(o.y0), x1: self.x1.max(o.x1), y1: self.y1.max(o.y1) }
+        Rect {
+            x0: self.x0.min(o.x0),
+            y0: self.y0.min(o.y0),
+            x1: self.x1.max(o.x1),
+            y1: self.y1.max(o.y1),
+        }
     }
     pub fn center(&self) -> (f64, f64) {
         ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
@@ -64,7 +75,12 @@ impl Rect {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }
     pub fn grow(&self, d: f64) -> Rect {
-        Rect { x0: self.x0 - d, y0: self.y0 - d, x1: self.x1 + d, y1: self.y1 + d }
+        Rect {
+            x0: self.x0 - d,
+            y0: self.y0 - d,
+            x1: self.x1 + d,
+            y1: self.y1 + d,
+        }
     }
     pub fn width(&self) -> f64 {
         self.x1 - self.x0

@@ -20,7 +20,10 @@ pub fn layout(page: &mut PageText) {
 }
 
 fn dir_key(g: &Glyph) -> (i32, i32) {
-    ((g.dir.0 * 20.0).round() as i32, (g.dir.1 * 20.0).round() as i32)
+    (
+        (g.dir.0 * 20.0).round() as i32,
+        (g.dir.1 * 20.0).round() as i32,
+    )
 }
 
 /// Position along and across the baseline direction of glyph `g`, in the frame of direction `d`.
@@ -30,7 +33,9 @@ fn frame(g: &Glyph, d: (f64, f64)) -> (f64, f64) {
 }
 
 pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
-    let mut idx: Vec<usize> = (0..glyphs.len()).filter(|&i| !glyphs[i].ours && glyphs[i].size > 0.0).collect();
+    let mut idx: Vec<usize> = (0..glyphs.len())
+        .filter(|&i| !glyphs[i].ours && glyphs[i].size > 0.0)
+        .collect();
     // Groups by direction, largest first (the body text), then by key for determinism.
     let mut groups: Vec<((i32, i32), Vec<usize>)> = Vec::new();
     idx.sort_by_key(|&i| dir_key(&glyphs[i]));
@@ -47,10 +52,13 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
     let mut map: Vec<u32> = Vec::new();
     for (_, members) in groups {
         let d = glyphs[members[0]].dir;
-        let mut pos: Vec<(usize, f64, f64)> = members.iter().map(|&i| {
-            let (along, across) = frame(&glyphs[i], d);
-            (i, along, across)
-        }).collect();
+        let mut pos: Vec<(usize, f64, f64)> = members
+            .iter()
+            .map(|&i| {
+                let (along, across) = frame(&glyphs[i], d);
+                (i, along, across)
+            })
+            .collect();
         // Top of the page first (largest `across`), then left to right.
         pos.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.total_cmp(&b.1)));
         let mut lines: Vec<Vec<(usize, f64, f64)>> = Vec::new();
@@ -77,7 +85,8 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
                     }
                     let gap = along - pend;
                     let size = g.size.max(pg.size);
-                    let white = pg.text.chars().all(char::is_whitespace) || g.text.chars().all(char::is_whitespace);
+                    let white = pg.text.chars().all(char::is_whitespace)
+                        || g.text.chars().all(char::is_whitespace);
                     if gap > COLUMN_GAP * size {
                         push(&mut text, &mut map, "\t", NO_GLYPH);
                     } else if (gap > WORD_GAP * size || gap < -0.5 * size) && !white {
@@ -89,7 +98,7 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
             }
             // White space at the end of a line carries nothing the rules need and splits values such as a
             // postcode broken over two lines ("PR3 \n7GW") in ways their patterns do not expect.
-            while text.ends_with(|c: char| c == ' ' || c == '\t') {
+            while text.ends_with([' ', '\t']) {
                 text.pop();
                 map.pop();
             }
@@ -113,12 +122,23 @@ mod tests {
     fn g(t: &str, x: f64, y: f64, adv: f64) -> Glyph {
         Glyph {
             text: t.into(),
-            bbox: Rect { x0: x, y0: y - 2.0, x1: x + adv, y1: y + 8.0 },
+            bbox: Rect {
+                x0: x,
+                y0: y - 2.0,
+                x1: x + adv,
+                y1: y + 8.0,
+            },
             origin: (x, y),
             dir: (1.0, 0.0),
             size: 10.0,
             advance: adv,
-            at: GlyphRef { stream: (1, 0), op: 0, item: 0, byte: 0, len: 1 },
+            at: GlyphRef {
+                stream: (1, 0),
+                op: 0,
+                item: 0,
+                byte: 0,
+                len: 1,
+            },
             tj_units: adv * 100.0,
             font: "F1".into(),
             invisible: false,

@@ -7,12 +7,22 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically. Without `overwrite`, an existing file is an error.
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::from(e).with_path(dir))?;
-    let mut tmp = tempfile::Builder::new().prefix(".foiredact-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::from(e).with_path(dir))?;
-    tmp.write_all(bytes).and_then(|_| tmp.as_file().sync_all()).map_err(|e| Error::from(e).with_path(path))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".foiredact-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::from(e).with_path(dir))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| Error::from(e).with_path(path))?;
     if overwrite {
-        tmp.persist(path).map_err(|e| Error::from(e.error).with_path(path))?;
+        tmp.persist(path)
+            .map_err(|e| Error::from(e.error).with_path(path))?;
     } else {
         tmp.persist_noclobber(path).map_err(|e| {
             if e.error.kind() == std::io::ErrorKind::AlreadyExists {
@@ -36,8 +46,15 @@ pub struct OutputPaths {
 impl OutputPaths {
     pub fn new(out_dir: &Path, rel: &Path) -> Self {
         let dir = out_dir.join(rel.parent().unwrap_or(Path::new("")));
-        let stem = rel.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_else(|| "output".into());
-        OutputPaths { part1: dir.join(format!("{stem}.part1.pdf")), part2: dir.join(format!("{stem}.part2.pdf")), log: dir.join(format!("{stem}.redactions.json")) }
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "output".into());
+        OutputPaths {
+            part1: dir.join(format!("{stem}.part1.pdf")),
+            part2: dir.join(format!("{stem}.part2.pdf")),
+            log: dir.join(format!("{stem}.redactions.json")),
+        }
     }
     pub fn all(&self) -> [&PathBuf; 3] {
         [&self.part1, &self.part2, &self.log]
@@ -73,7 +90,11 @@ mod tests {
         assert_eq!(std::fs::read(&p).expect("read"), b"one");
         write_atomic(&p, b"two", true).expect("overwrite");
         assert_eq!(std::fs::read(&p).expect("read"), b"two");
-        let leftovers: Vec<_> = std::fs::read_dir(d.path().join("a")).expect("dir").filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+        let leftovers: Vec<_> = std::fs::read_dir(d.path().join("a"))
+            .expect("dir")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
         assert!(leftovers.is_empty());
     }
 }

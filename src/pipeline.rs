@@ -61,12 +61,18 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
         if p.glyphs.iter().all(|g| g.text.trim().is_empty()) && !p.images.is_empty() {
-            return Err(Error::unreadable("image only, no text layer (OCR is not supported yet)").with_page(p.page));
+            return Err(
+                Error::unreadable("image only, no text layer (OCR is not supported yet)")
+                    .with_page(p.page),
+            );
         }
         layout::layout(p);
     }
     // Detection per page, then every finding's text redacted wherever else it occurs.
-    let mut findings: Vec<Vec<Finding>> = pages.iter().map(|(_, p)| detect::detect(rules, &p.text)).collect();
+    let mut findings: Vec<Vec<Finding>> = pages
+        .iter()
+        .map(|(_, p)| detect::detect(rules, &p.text))
+        .collect();
     let found: Vec<&Finding> = findings.iter().flatten().collect();
     if let Some(again) = detect::repeat_rule(&found) {
         drop(found);
@@ -78,13 +84,33 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
             }
         }
     }
-    let sections: Vec<Vec<SectionMark>> = pages.iter().map(|(_, p)| detect::sections(rules, &p.text)).collect();
-    let inputs: Vec<PageInput<'_>> = pages.iter().zip(&findings).zip(&sections).map(|(((_, t), f), s)| PageInput { text: t, findings: f, sections: s }).collect();
+    let sections: Vec<Vec<SectionMark>> = pages
+        .iter()
+        .map(|(_, p)| detect::sections(rules, &p.text))
+        .collect();
+    let inputs: Vec<PageInput<'_>> = pages
+        .iter()
+        .zip(&findings)
+        .zip(&sections)
+        .map(|(((_, t), f), s)| PageInput {
+            text: t,
+            findings: f,
+            sections: s,
+        })
+        .collect();
     let dplan = plan::plan(&inputs)?;
 
-    let needle_texts: Vec<String> = findings.iter().flatten().map(|f| f.text.expose().clone()).collect();
+    let needle_texts: Vec<String> = findings
+        .iter()
+        .flatten()
+        .map(|f| f.text.expose().clone())
+        .collect();
     let needles = verify::needles(&needle_texts);
-    let mut out = DocOutput { pages: pages.len(), parts: Vec::new(), boxes: Vec::new() };
+    let mut out = DocOutput {
+        pages: pages.len(),
+        parts: Vec::new(),
+        boxes: Vec::new(),
+    };
     for part in &dplan.parts {
         let mut d = doc.clone();
         let mut edited = HashSet::new();
@@ -108,9 +134,14 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         }
         sanitize::build_part(&mut d, &keep)?;
         let mut buf = Vec::new();
-        d.save_to(&mut buf).map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
+        d.save_to(&mut buf)
+            .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
         verify::verify_part(&buf, part, rules, &needles)?;
-        out.parts.push(PartOutput { part: part.part, bytes: buf, pages: part.pages.iter().map(|p| p.page).collect() });
+        out.parts.push(PartOutput {
+            part: part.part,
+            bytes: buf,
+            pages: part.pages.iter().map(|p| p.page).collect(),
+        });
     }
     Ok(out)
 }

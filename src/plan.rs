@@ -99,7 +99,9 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
         let mut y_top = f64::INFINITY;
         for s in pi.sections {
             let gl = page.glyphs_in(s.span.clone());
-            let Some(h) = gl.iter().map(|&g| page.glyphs[g].bbox.y1).reduce(f64::max) else { continue };
+            let Some(h) = gl.iter().map(|&g| page.glyphs[g].bbox.y1).reduce(f64::max) else {
+                continue;
+            };
             if s.part == current {
                 continue;
             }
@@ -116,8 +118,16 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                 !g.ours && !g.text.trim().is_empty() && cy < *yt && cy >= *yb && cy < margin_y
             })
         };
-        let live: Vec<(u8, f64, f64)> = if regions.len() == 1 { regions.clone() } else { regions.iter().copied().filter(content).collect() };
-        let live = if live.is_empty() { vec![*regions.last().expect("at least one region")] } else { live };
+        let live: Vec<(u8, f64, f64)> = if regions.len() == 1 {
+            regions.clone()
+        } else {
+            regions.iter().copied().filter(content).collect()
+        };
+        let live = if live.is_empty() {
+            vec![*regions.last().expect("at least one region")]
+        } else {
+            live
+        };
 
         for part in [1u8, 2u8] {
             let mine: Vec<&(u8, f64, f64)> = live.iter().filter(|r| r.0 == part).collect();
@@ -126,15 +136,28 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
             }
             let keep_top = mine.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
             let keep_bottom = mine.iter().map(|r| r.2).fold(f64::INFINITY, f64::min);
-            let mut pp = PagePlan { page: page.page, ..Default::default() };
+            let mut pp = PagePlan {
+                page: page.page,
+                ..Default::default()
+            };
             let mut drop = vec![false; page.glyphs.len()];
             // The other part's region: everything above keep_top and below keep_bottom.
             let mut cut: Option<Rect> = None;
             if keep_top.is_finite() {
-                cut = Some(Rect { x0: f64::MIN / 4.0, y0: keep_top, x1: f64::MAX / 4.0, y1: f64::MAX / 4.0 });
+                cut = Some(Rect {
+                    x0: f64::MIN / 4.0,
+                    y0: keep_top,
+                    x1: f64::MAX / 4.0,
+                    y1: f64::MAX / 4.0,
+                });
             }
             if keep_bottom.is_finite() {
-                let below = Rect { x0: f64::MIN / 4.0, y0: f64::MIN / 4.0, x1: f64::MAX / 4.0, y1: keep_bottom };
+                let below = Rect {
+                    x0: f64::MIN / 4.0,
+                    y0: f64::MIN / 4.0,
+                    x1: f64::MAX / 4.0,
+                    y1: keep_bottom,
+                };
                 cut = Some(cut.map_or(below, |c| c.union(&below)));
             }
             let in_cut = |y: f64| y >= keep_top || y < keep_bottom;
@@ -148,7 +171,10 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                     let in_band = im.bbox.y1 > keep_bottom + 1.0 && im.bbox.y0 < keep_top - 1.0;
                     let outside = im.bbox.y0 < keep_bottom - 1.0 || im.bbox.y1 > keep_top + 1.0;
                     if in_band && outside {
-                        return Err(Error::unsupported("an image lies across the Part I / Part II boundary").with_page(page.page));
+                        return Err(Error::unsupported(
+                            "an image lies across the Part I / Part II boundary",
+                        )
+                        .with_page(page.page));
                     }
                     if !in_band {
                         pp.drop_images.push(k);
@@ -187,7 +213,12 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                     }
                 }
             }
-            pp.drop = drop.iter().enumerate().filter(|(_, d)| **d).map(|(i, _)| i).collect();
+            pp.drop = drop
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| **d)
+                .map(|(i, _)| i)
+                .collect();
             if part == 1 {
                 p1.push(pp);
             } else {

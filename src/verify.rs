@@ -21,7 +21,11 @@ pub const PLACEHOLDER: &str = "█";
 
 /// Normal form for the raw scan: ASCII-lowercased, without white space or NUL bytes.
 pub fn normalise(bytes: &[u8]) -> Vec<u8> {
-    bytes.iter().filter(|&&b| !matches!(b, 0 | 9 | 10 | 12 | 13 | 32)).map(|b| b.to_ascii_lowercase()).collect()
+    bytes
+        .iter()
+        .filter(|&&b| !matches!(b, 0 | 9 | 10 | 12 | 13 | 32))
+        .map(|b| b.to_ascii_lowercase())
+        .collect()
 }
 
 /// Needles for the raw scan from finding texts: normalised, at least 5 bytes (shorter ones would
@@ -30,7 +34,16 @@ pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = texts
         .iter()
         .map(|t| {
-            let latin1: Vec<u8> = t.chars().map(|c| if (c as u32) < 256 { c as u32 as u8 } else { b'?' }).collect();
+            let latin1: Vec<u8> = t
+                .chars()
+                .map(|c| {
+                    if (c as u32) < 256 {
+                        c as u32 as u8
+                    } else {
+                        b'?'
+                    }
+                })
+                .collect();
             normalise(&latin1)
         })
         .filter(|n| n.len() >= 5 && !n.contains(&b'?'))
@@ -41,25 +54,45 @@ pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
 }
 
 /// Proves one part output clean. `rules` must include the user's terms.
-pub fn verify_part(bytes: &[u8], plan: &PartPlan, rules: &RuleSet, needles: &[Vec<u8>]) -> Result<()> {
-    let doc = load::load(bytes, None, &load::LoadLimits::default()).map_err(|e| Error::verify(format!("the output does not reload: {}", e.reason())))?;
+pub fn verify_part(
+    bytes: &[u8],
+    plan: &PartPlan,
+    rules: &RuleSet,
+    needles: &[Vec<u8>],
+) -> Result<()> {
+    let doc = load::load(bytes, None, &load::LoadLimits::default())
+        .map_err(|e| Error::verify(format!("the output does not reload: {}", e.reason())))?;
     let pages = extract::extract_all(&doc, &extract::ExtractLimits::default());
     if pages.len() != plan.pages.len() {
-        return Err(Error::verify(format!("part {} has {} pages, planned {}", plan.part, pages.len(), plan.pages.len())));
+        return Err(Error::verify(format!(
+            "part {} has {} pages, planned {}",
+            plan.part,
+            pages.len(),
+            plan.pages.len()
+        )));
     }
     for ((_, mut pt), pp) in pages.into_iter().zip(&plan.pages) {
         let page_err = |m: String| Error::verify(m).with_page(pp.page);
         if let Some(p) = pt.problems.first() {
-            return Err(page_err(format!("part {} output text cannot be decoded: {p}", plan.part)));
+            return Err(page_err(format!(
+                "part {} output text cannot be decoded: {p}",
+                plan.part
+            )));
         }
         // (b) nothing inside a box or in the removed region.
         for g in pt.glyphs.iter().filter(|g| !g.ours) {
             let c = g.bbox.center();
             if pp.boxes.iter().any(|b| b.rect.grow(-0.3).contains(c)) {
-                return Err(page_err(format!("part {}: a glyph remains inside a redaction box", plan.part)));
+                return Err(page_err(format!(
+                    "part {}: a glyph remains inside a redaction box",
+                    plan.part
+                )));
             }
             if pp.cut.is_some_and(|r| r.contains(c)) && !g.text.trim().is_empty() {
-                return Err(page_err(format!("part {}: text of the other part remains on the page", plan.part)));
+                return Err(page_err(format!(
+                    "part {}: text of the other part remains on the page",
+                    plan.part
+                )));
             }
         }
         // (a) the rules find nothing more.
@@ -68,7 +101,10 @@ pub fn verify_part(bytes: &[u8], plan: &PartPlan, rules: &RuleSet, needles: &[Ve
         }
         crate::layout::layout(&mut pt);
         if let Some(f) = detect::detect(rules, &pt.text).first() {
-            return Err(page_err(format!("part {}: rule {} still finds something in the output", plan.part, f.rule)));
+            return Err(page_err(format!(
+                "part {}: rule {} still finds something in the output",
+                plan.part, f.rule
+            )));
         }
     }
     // (c) raw scan of every string and decompressed stream.
@@ -86,7 +122,10 @@ pub fn verify_part(bytes: &[u8], plan: &PartPlan, rules: &RuleSet, needles: &[Ve
         }
         check(bytes);
         if hit {
-            return Err(Error::verify(format!("part {}: redacted text is still present in the file's objects", plan.part)));
+            return Err(Error::verify(format!(
+                "part {}: redacted text is still present in the file's objects",
+                plan.part
+            )));
         }
     }
     Ok(())
@@ -100,7 +139,8 @@ fn scan_object(obj: &Object, check: &mut dyn FnMut(&[u8])) {
         Object::Dictionary(d) => d.iter().for_each(|(_, o)| scan_object(o, check)),
         Object::Stream(s) => {
             s.dict.iter().for_each(|(_, o)| scan_object(o, check));
-            let image = s.dict.get(b"Subtype").ok().and_then(|t| t.as_name().ok()) == Some(b"Image");
+            let image =
+                s.dict.get(b"Subtype").ok().and_then(|t| t.as_name().ok()) == Some(b"Image");
             if !image {
                 match s.decompressed_content_with_limit(256 << 20) {
                     Ok(d) => {
@@ -151,7 +191,13 @@ fn placeholder(r: Rect) -> Glyph {
         dir: (1.0, 0.0),
         size,
         advance: r.width(),
-        at: GlyphRef { stream: (0, 0), op: 0, item: 0, byte: 0, len: 0 },
+        at: GlyphRef {
+            stream: (0, 0),
+            op: 0,
+            item: 0,
+            byte: 0,
+            len: 0,
+        },
         tj_units: 0.0,
         font: String::new(),
         invisible: false,

@@ -75,7 +75,11 @@ pub struct ParseError {
 
 impl std::fmt::Display for ParseError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "content stream syntax error at byte {}: {}", self.offset, self.msg)
+        write!(
+            f,
+            "content stream syntax error at byte {}: {}",
+            self.offset, self.msg
+        )
     }
 }
 
@@ -88,7 +92,10 @@ pub struct ParseLimits {
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { max_ops: 5_000_000, max_depth: 64 }
+        ParseLimits {
+            max_ops: 5_000_000,
+            max_depth: 64,
+        }
     }
 }
 
@@ -97,7 +104,10 @@ pub fn is_white(b: u8) -> bool {
 }
 
 fn is_delim(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%')
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
 }
 
 /// A token of the PostScript-like syntax shared by content streams and CMaps.
@@ -123,7 +133,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn err(&self, msg: &'static str) -> ParseError {
-        ParseError { offset: self.pos, msg }
+        ParseError {
+            offset: self.pos,
+            msg,
+        }
     }
 
     fn skip_white_and_comments(&mut self) {
@@ -144,15 +157,20 @@ impl<'a> Lexer<'a> {
     /// The next token, or `None` at the end of the data.
     pub fn next_token(&mut self) -> Result<Option<Token>, ParseError> {
         self.skip_white_and_comments();
-        let Some(&b) = self.data.get(self.pos) else { return Ok(None) };
+        let Some(&b) = self.data.get(self.pos) else {
+            return Ok(None);
+        };
         match b {
-            b'(' => self.literal_string().map(|s| Some(Token::Operand(Operand::Str(s)))),
+            b'(' => self
+                .literal_string()
+                .map(|s| Some(Token::Operand(Operand::Str(s)))),
             b'<' => {
                 if self.data.get(self.pos + 1) == Some(&b'<') {
                     self.pos += 2;
                     Ok(Some(Token::DictStart))
                 } else {
-                    self.hex_string().map(|s| Some(Token::Operand(Operand::Str(s))))
+                    self.hex_string()
+                        .map(|s| Some(Token::Operand(Operand::Str(s))))
                 }
             }
             b'>' => {
@@ -174,16 +192,24 @@ impl<'a> Lexer<'a> {
             b'/' => {
                 self.pos += 1;
                 let start = self.pos;
-                while self.pos < self.data.len() && !is_white(self.data[self.pos]) && !is_delim(self.data[self.pos]) {
+                while self.pos < self.data.len()
+                    && !is_white(self.data[self.pos])
+                    && !is_delim(self.data[self.pos])
+                {
                     self.pos += 1;
                 }
-                Ok(Some(Token::Operand(Operand::Name(decode_name(&self.data[start..self.pos])))))
+                Ok(Some(Token::Operand(Operand::Name(decode_name(
+                    &self.data[start..self.pos],
+                )))))
             }
             b')' => Err(self.err("stray ')'")),
             b'{' | b'}' => Err(self.err("unexpected brace")),
             _ => {
                 let start = self.pos;
-                while self.pos < self.data.len() && !is_white(self.data[self.pos]) && !is_delim(self.data[self.pos]) {
+                while self.pos < self.data.len()
+                    && !is_white(self.data[self.pos])
+                    && !is_delim(self.data[self.pos])
+                {
                     self.pos += 1;
                 }
                 let word = &self.data[start..self.pos];
@@ -193,8 +219,14 @@ impl<'a> Lexer<'a> {
                 let first = word[0];
                 if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
                     // Malformed numbers such as `--5` or `1.2.3`: readers disagree on them, so we refuse.
-                    if word.iter().all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.')) {
-                        return Err(ParseError { offset: start, msg: "malformed number" });
+                    if word
+                        .iter()
+                        .all(|c| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.'))
+                    {
+                        return Err(ParseError {
+                            offset: start,
+                            msg: "malformed number",
+                        });
                     }
                 }
                 Ok(Some(match word {
@@ -269,7 +301,10 @@ impl<'a> Lexer<'a> {
                 _ => out.push(b),
             }
         }
-        Err(ParseError { offset: start, msg: "unterminated string" })
+        Err(ParseError {
+            offset: start,
+            msg: "unterminated string",
+        })
     }
 
     fn hex_string(&mut self) -> Result<Vec<u8>, ParseError> {
@@ -293,18 +328,31 @@ impl<'a> Lexer<'a> {
                 b'0'..=b'9' => b - b'0',
                 b'a'..=b'f' => b - b'a' + 10,
                 b'A'..=b'F' => b - b'A' + 10,
-                _ => return Err(ParseError { offset: self.pos - 1, msg: "bad hex string" }),
+                _ => {
+                    return Err(ParseError {
+                        offset: self.pos - 1,
+                        msg: "bad hex string",
+                    })
+                }
             };
             match hi.take() {
                 Some(h) => out.push((h << 4) | v),
                 None => hi = Some(v),
             }
         }
-        Err(ParseError { offset: start, msg: "unterminated hex string" })
+        Err(ParseError {
+            offset: start,
+            msg: "unterminated hex string",
+        })
     }
 
     /// Reads one complete operand starting with `tok` (arrays and dictionaries nest).
-    pub fn complete(&mut self, tok: Token, depth: usize, lim: &ParseLimits) -> Result<Operand, ParseError> {
+    pub fn complete(
+        &mut self,
+        tok: Token,
+        depth: usize,
+        lim: &ParseLimits,
+    ) -> Result<Operand, ParseError> {
         if depth > lim.max_depth {
             return Err(self.err("nesting too deep"));
         }
@@ -350,7 +398,10 @@ fn decode_name(raw: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'#' && i + 2 < raw.len() {
-            if let Some(v) = std::str::from_utf8(&raw[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(v) = std::str::from_utf8(&raw[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(v);
                 i += 3;
                 continue;
@@ -385,7 +436,7 @@ pub fn parse_number(word: &[u8]) -> Option<f64> {
     }
     let s = std::str::from_utf8(word).ok()?;
     let s = s.strip_prefix('+').unwrap_or(s);
-    let v: f64 = if s.ends_with('.') { s[..s.len() - 1].parse().ok()? } else { s.parse().ok()? };
+    let v: f64 = s.strip_suffix('.').unwrap_or(s).parse().ok()?;
     v.is_finite().then_some(v)
 }
 
@@ -403,30 +454,52 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
         match tok {
             Token::Keyword(kw) => {
                 if ops.len() >= lim.max_ops {
-                    return Err(ParseError { offset: tok_start, msg: "too many operators" });
+                    return Err(ParseError {
+                        offset: tok_start,
+                        msg: "too many operators",
+                    });
                 }
                 if kw == b"BI" {
                     if !operands.is_empty() {
-                        return Err(ParseError { offset: tok_start, msg: "operands before BI" });
+                        return Err(ParseError {
+                            offset: tok_start,
+                            msg: "operands before BI",
+                        });
                     }
                     let (dict, end) = inline_image(&mut lx, lim)?;
-                    ops.push(Op { operator: kw, operands: vec![dict], start: op_start, end });
+                    ops.push(Op {
+                        operator: kw,
+                        operands: vec![dict],
+                        start: op_start,
+                        end,
+                    });
                 } else {
-                    ops.push(Op { operator: kw, operands: std::mem::take(&mut operands), start: op_start, end: lx.pos });
+                    ops.push(Op {
+                        operator: kw,
+                        operands: std::mem::take(&mut operands),
+                        start: op_start,
+                        end: lx.pos,
+                    });
                 }
                 start = None;
             }
             t => {
                 let o = lx.complete(t, 0, lim)?;
                 if operands.len() > 10_000 {
-                    return Err(ParseError { offset: tok_start, msg: "too many operands" });
+                    return Err(ParseError {
+                        offset: tok_start,
+                        msg: "too many operands",
+                    });
                 }
                 operands.push(o);
             }
         }
     }
     if !operands.is_empty() {
-        return Err(ParseError { offset: data.len(), msg: "operands without an operator at the end of the stream" });
+        return Err(ParseError {
+            offset: data.len(),
+            msg: "operands without an operator at the end of the stream",
+        });
     }
     Ok(ops)
 }
@@ -440,7 +513,9 @@ fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize
             None => return Err(lx.err("inline image without ID")),
             Some(Token::Keyword(k)) if k == b"ID" => break,
             Some(Token::Operand(Operand::Name(k))) => {
-                let Some(t) = lx.next_token()? else { return Err(lx.err("inline image without ID")) };
+                let Some(t) = lx.next_token()? else {
+                    return Err(lx.err("inline image without ID"));
+                };
                 items.push((k, lx.complete(t, 1, lim)?));
             }
             Some(_) => return Err(lx.err("bad inline image dictionary")),
@@ -450,7 +525,10 @@ fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize
     let data_start = lx.pos + 1;
     let d = lx.data;
     let dict = Operand::Dict(items);
-    let len = dict.dict_get(b"L").or_else(|| dict.dict_get(b"Length")).and_then(Operand::num);
+    let len = dict
+        .dict_get(b"L")
+        .or_else(|| dict.dict_get(b"Length"))
+        .and_then(Operand::num);
     if let Some(len) = len {
         if len >= 0.0 {
             let after = data_start.saturating_add(len as usize);
@@ -458,7 +536,9 @@ fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize
             while p < d.len() && is_white(d[p]) {
                 p += 1;
             }
-            if d.get(p..p + 2) == Some(b"EI") && d.get(p + 2).is_none_or(|&c| is_white(c) || is_delim(c)) {
+            if d.get(p..p + 2) == Some(b"EI")
+                && d.get(p + 2).is_none_or(|&c| is_white(c) || is_delim(c))
+            {
                 lx.pos = p + 2;
                 return Ok((dict, lx.pos));
             }
@@ -479,11 +559,16 @@ fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize
         }
         i += 1;
     }
-    Err(ParseError { offset: data_start, msg: "inline image without EI" })
+    Err(ParseError {
+        offset: data_start,
+        msg: "inline image without EI",
+    })
 }
 
 fn plausible_after(rest: &[u8]) -> bool {
-    rest.iter().take(64).all(|&c| c == b'\t' || c == b'\n' || c == b'\r' || (32..127).contains(&c))
+    rest.iter()
+        .take(64)
+        .all(|&c| c == b'\t' || c == b'\n' || c == b'\r' || (32..127).contains(&c))
 }
 
 /// Writes the stream back: bytes outside replaced operations are copied unchanged.
@@ -535,7 +620,10 @@ mod tests {
     fn parses_text_operations_with_ranges() {
         let src = "BT /F1 12 Tf 72 700 Td (Hello \\(world\\)) Tj [(A) -120 (B)] TJ ET";
         let o = ops(src);
-        let names: Vec<_> = o.iter().map(|o| String::from_utf8_lossy(&o.operator).to_string()).collect();
+        let names: Vec<_> = o
+            .iter()
+            .map(|o| String::from_utf8_lossy(&o.operator).to_string())
+            .collect();
         assert_eq!(names, ["BT", "Tf", "Td", "Tj", "TJ", "ET"]);
         assert_eq!(o[3].operands[0], Operand::Str(b"Hello (world)".to_vec()));
         assert_eq!(&src[o[1].start..o[1].end], "/F1 12 Tf");
@@ -549,7 +637,10 @@ mod tests {
     fn escapes_and_hex() {
         let o = ops("(a\\101\\n\\\nb) Tj <48 65 6c6C6> Tj");
         assert_eq!(o[0].operands[0], Operand::Str(b"aA\nb".to_vec()));
-        assert_eq!(o[1].operands[0], Operand::Str(vec![0x48, 0x65, 0x6c, 0x6c, 0x60]));
+        assert_eq!(
+            o[1].operands[0],
+            Operand::Str(vec![0x48, 0x65, 0x6c, 0x6c, 0x60])
+        );
     }
 
     #[test]
@@ -557,7 +648,10 @@ mod tests {
         let src = b"q BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI Q (x) Tj";
         let o = parse(src, &ParseLimits::default()).expect("parses");
         assert_eq!(o[1].operator, b"BI");
-        assert_eq!(&src[o[1].start..o[1].end], b"BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI");
+        assert_eq!(
+            &src[o[1].start..o[1].end],
+            b"BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI"
+        );
         assert!(o[2].is("Q"));
         let out = rewrite(src, &o, &BTreeMap::new());
         assert_eq!(out, src.to_vec());
@@ -565,8 +659,18 @@ mod tests {
 
     #[test]
     fn errors_fail_closed() {
-        for bad in ["(unterminated Tj", "BT ) ET", "[(a) 1 TJ", "<zz> Tj", "BI /W 1 ID xxxx", "1 2"] {
-            assert!(parse(bad.as_bytes(), &ParseLimits::default()).is_err(), "{bad}");
+        for bad in [
+            "(unterminated Tj",
+            "BT ) ET",
+            "[(a) 1 TJ",
+            "<zz> Tj",
+            "BI /W 1 ID xxxx",
+            "1 2",
+        ] {
+            assert!(
+                parse(bad.as_bytes(), &ParseLimits::default()).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -577,7 +681,10 @@ mod tests {
         let mut rep = BTreeMap::new();
         rep.insert(2, b"[(a) -500 (c)] TJ".to_vec());
         let out = rewrite(src, &o, &rep);
-        assert_eq!(out, b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ % comment\nET".to_vec());
+        assert_eq!(
+            out,
+            b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ % comment\nET".to_vec()
+        );
     }
 
     #[test]

@@ -27,7 +27,12 @@ pub struct ExtractLimits {
 
 impl Default for ExtractLimits {
     fn default() -> Self {
-        ExtractLimits { parse: ParseLimits::default(), max_form_depth: 12, max_glyphs: 2_000_000, max_stream_bytes: 256 << 20 }
+        ExtractLimits {
+            parse: ParseLimits::default(),
+            max_form_depth: 12,
+            max_glyphs: 2_000_000,
+            max_stream_bytes: 256 << 20,
+        }
     }
 }
 
@@ -38,8 +43,14 @@ pub struct FontCache {
 }
 
 /// The decoded content of a page's streams, concatenated in order, with the object each came from.
-pub fn page_streams(doc: &Document, page_id: ObjectId, lim: &ExtractLimits) -> Result<Vec<(ObjectId, Vec<u8>)>, String> {
-    let page = doc.get_dictionary(page_id).map_err(|_| "page object is not a dictionary".to_string())?;
+pub fn page_streams(
+    doc: &Document,
+    page_id: ObjectId,
+    lim: &ExtractLimits,
+) -> Result<Vec<(ObjectId, Vec<u8>)>, String> {
+    let page = doc
+        .get_dictionary(page_id)
+        .map_err(|_| "page object is not a dictionary".to_string())?;
     let ids: Vec<ObjectId> = match page.get(b"Contents") {
         Ok(Object::Reference(id)) => match doc.get_object(*id) {
             Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
@@ -56,14 +67,16 @@ pub fn page_streams(doc: &Document, page_id: ObjectId, lim: &ExtractLimits) -> R
             Ok(Object::Stream(s)) => s,
             _ => return Err("page content is not a stream".into()),
         };
-        let data = s.decompressed_content_with_limit(lim.max_stream_bytes).map_err(|_| "a content stream cannot be decompressed".to_string())?;
+        let data = s
+            .decompressed_content_with_limit(lim.max_stream_bytes)
+            .map_err(|_| "a content stream cannot be decompressed".to_string())?;
         out.push((id, data));
     }
     Ok(out)
 }
 
 /// The page's resource dictionary, inherited through /Parent (ISO 32000-1 7.7.3.4).
-pub fn page_resources<'a>(doc: &'a Document, page_id: ObjectId) -> Option<&'a Dictionary> {
+pub fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
     inherited(doc, page_id, b"Resources").and_then(|o| o.as_dict().ok())
 }
 
@@ -101,7 +114,17 @@ struct GState {
 
 impl GState {
     fn new(ctm: Matrix) -> Self {
-        GState { ctm, font: None, size: 0.0, tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, tr: 0, ts: 0.0 }
+        GState {
+            ctm,
+            font: None,
+            size: 0.0,
+            tc: 0.0,
+            tw: 0.0,
+            th: 1.0,
+            tl: 0.0,
+            tr: 0,
+            ts: 0.0,
+        }
     }
 }
 
@@ -114,8 +137,23 @@ struct Interp<'a> {
 }
 
 /// Extracts the glyphs and images of one page. Layout (reading order) is done by `crate::layout`.
-pub fn extract_page(doc: &Document, page_id: ObjectId, page_no: usize, fonts: &mut FontCache, lim: &ExtractLimits) -> PageText {
-    let mut it = Interp { doc, fonts, lim: *lim, out: PageText { page: page_no, ..Default::default() }, form_stack: Vec::new() };
+pub fn extract_page(
+    doc: &Document,
+    page_id: ObjectId,
+    page_no: usize,
+    fonts: &mut FontCache,
+    lim: &ExtractLimits,
+) -> PageText {
+    let mut it = Interp {
+        doc,
+        fonts,
+        lim: *lim,
+        out: PageText {
+            page: page_no,
+            ..Default::default()
+        },
+        form_stack: Vec::new(),
+    };
     it.out.media_box = page_media_box(doc, page_id);
     let empty = Dictionary::new();
     let res = page_resources(doc, page_id).unwrap_or(&empty);
@@ -139,7 +177,8 @@ pub fn extract_page(doc: &Document, page_id: ObjectId, page_no: usize, fonts: &m
 impl Interp<'_> {
     fn font(&mut self, res: &Dictionary, name: &[u8]) -> Result<Arc<Font>, String> {
         let label = String::from_utf8_lossy(name).to_string();
-        let fonts = get_dict(self.doc, res, b"Font").ok_or_else(|| format!("font {label} is not in the resources"))?;
+        let fonts = get_dict(self.doc, res, b"Font")
+            .ok_or_else(|| format!("font {label} is not in the resources"))?;
         match fonts.get(name) {
             Ok(Object::Reference(id)) => {
                 if let Some(f) = self.fonts.fonts.get(id) {
@@ -163,17 +202,21 @@ impl Interp<'_> {
         }
     }
 
-    fn run(&mut self, sid: ObjectId, ops: &[Op], res: &Dictionary, gs: &mut GState, stack: &mut Vec<GState>) {
+    fn run(
+        &mut self,
+        sid: ObjectId,
+        ops: &[Op],
+        res: &Dictionary,
+        gs: &mut GState,
+        stack: &mut Vec<GState>,
+    ) {
         let mut tm = Matrix::IDENTITY;
         let mut tlm = Matrix::IDENTITY;
         for (i, op) in ops.iter().enumerate() {
             let n = |k: usize| op.num(k);
             match op.operator.as_slice() {
-                b"q" => {
-                    if stack.len() < 4096 {
-                        stack.push(gs.clone());
-                    }
-                }
+                // Deeper nesting than this is hostile; further q are ignored (Q then pops what there is).
+                b"q" if stack.len() < 4096 => stack.push(gs.clone()),
                 b"Q" => {
                     if let Some(g) = stack.pop() {
                         *gs = g;
@@ -257,18 +300,34 @@ impl Interp<'_> {
                     }
                 }
                 b"BI" => {
-                    let bbox = Rect { x0: 0.0, y0: 0.0, x1: 1.0, y1: 1.0 }.transform(&gs.ctm);
-                    self.out.images.push(ImageUse { bbox, stream: sid, op: i as u32 });
+                    let bbox = Rect {
+                        x0: 0.0,
+                        y0: 0.0,
+                        x1: 1.0,
+                        y1: 1.0,
+                    }
+                    .transform(&gs.ctm);
+                    self.out.images.push(ImageUse {
+                        bbox,
+                        stream: sid,
+                        op: i as u32,
+                    });
                 }
                 b"gs" => {
                     let font_in_gs = op
                         .operands
                         .first()
                         .and_then(Operand::name)
-                        .and_then(|name| get_dict(self.doc, res, b"ExtGState").and_then(|e| get_dict(self.doc, e, name)))
+                        .and_then(|name| {
+                            get_dict(self.doc, res, b"ExtGState")
+                                .and_then(|e| get_dict(self.doc, e, name))
+                        })
                         .is_some_and(|d| d.has(b"Font"));
                     if font_in_gs {
-                        self.problem("a graphics state sets the font (ExtGState /Font): not supported yet".into());
+                        self.problem(
+                            "a graphics state sets the font (ExtGState /Font): not supported yet"
+                                .into(),
+                        );
                     }
                 }
                 _ => {}
@@ -276,7 +335,15 @@ impl Interp<'_> {
         }
     }
 
-    fn show(&mut self, sid: ObjectId, op: usize, item: usize, bytes: &[u8], gs: &GState, tm: &mut Matrix) {
+    fn show(
+        &mut self,
+        sid: ObjectId,
+        op: usize,
+        item: usize,
+        bytes: &[u8],
+        gs: &GState,
+        tm: &mut Matrix,
+    ) {
         let Some((fname, font)) = gs.font.clone() else {
             if !bytes.is_empty() {
                 self.problem("text shown without a usable font".into());
@@ -284,27 +351,41 @@ impl Interp<'_> {
             return;
         };
         if self.out.glyphs.len() > self.lim.max_glyphs {
-            self.problem(format!("more than {} glyphs on the page", self.lim.max_glyphs));
+            self.problem(format!(
+                "more than {} glyphs on the page",
+                self.lim.max_glyphs
+            ));
             return;
         }
         let ours = fname == LABEL_FONT;
         for (code, off, len) in font.codes(bytes) {
-            let text = match font.unicode(code).filter(|s| !s.is_empty() && !s.chars().any(|c| c.is_control() && !c.is_whitespace())) {
+            let text = match font.unicode(code).filter(|s| {
+                !s.is_empty() && !s.chars().any(|c| c.is_control() && !c.is_whitespace())
+            }) {
                 Some(s) => s.to_string(),
                 None => {
-                    self.problem(format!("font {} has no Unicode mapping for some of its codes", font.name));
+                    self.problem(format!(
+                        "font {} has no Unicode mapping for some of its codes",
+                        font.name
+                    ));
                     "\u{FFFD}".to_string()
                 }
             };
             let w0 = font.advance(code);
-            let trm = Matrix([gs.size * gs.th, 0.0, 0.0, gs.size, 0.0, gs.ts]).then(tm).then(&gs.ctm);
+            let trm = Matrix([gs.size * gs.th, 0.0, 0.0, gs.size, 0.0, gs.ts])
+                .then(tm)
+                .then(&gs.ctm);
             let o = trm.apply(0.0, 0.0);
             let e = trm.apply(1.0, 0.0);
             let up = trm.apply(0.0, 1.0);
             let (dx, dy) = (e.0 - o.0, e.1 - o.1);
             let scale_x = (dx * dx + dy * dy).sqrt();
             let size = ((up.0 - o.0).powi(2) + (up.1 - o.1).powi(2)).sqrt();
-            let dir = if scale_x > 0.0 { (dx / scale_x, dy / scale_x) } else { (1.0, 0.0) };
+            let dir = if scale_x > 0.0 {
+                (dx / scale_x, dy / scale_x)
+            } else {
+                (1.0, 0.0)
+            };
             let wbox = if w0 > 0.0 { w0 } else { 0.01 };
             let bbox = Rect::from_points(&[
                 trm.apply(0.0, font.descent),
@@ -320,9 +401,22 @@ impl Interp<'_> {
                 origin: o,
                 dir,
                 size,
-                advance: tx * { let m = tm.then(&gs.ctm); (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt() },
-                tj_units: if gs.size != 0.0 { (w0 * gs.size + gs.tc + word) / gs.size * 1000.0 } else { 0.0 },
-                at: GlyphRef { stream: sid, op: op as u32, item: item as u32, byte: off as u32, len: len as u32 },
+                advance: tx * {
+                    let m = tm.then(&gs.ctm);
+                    (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt()
+                },
+                tj_units: if gs.size != 0.0 {
+                    (w0 * gs.size + gs.tc + word) / gs.size * 1000.0
+                } else {
+                    0.0
+                },
+                at: GlyphRef {
+                    stream: sid,
+                    op: op as u32,
+                    item: item as u32,
+                    byte: off as u32,
+                    len: len as u32,
+                },
                 font: fname.clone(),
                 invisible: gs.tr == 3 || gs.tr == 7,
                 ours,
@@ -332,21 +426,36 @@ impl Interp<'_> {
     }
 
     fn do_xobject(&mut self, sid: ObjectId, op: usize, res: &Dictionary, name: &[u8], gs: &GState) {
-        let Some(xobjs) = get_dict(self.doc, res, b"XObject") else { return };
+        let Some(xobjs) = get_dict(self.doc, res, b"XObject") else {
+            return;
+        };
         let Ok(Object::Reference(id)) = xobjs.get(name) else {
             if xobjs.has(name) {
                 self.problem("an XObject is not an indirect object".into());
             }
             return;
         };
-        let Ok(Object::Stream(s)) = self.doc.get_object(*id) else { return };
+        let Ok(Object::Stream(s)) = self.doc.get_object(*id) else {
+            return;
+        };
         match get_name(self.doc, &s.dict, b"Subtype") {
             Some(b"Image") => {
-                let bbox = Rect { x0: 0.0, y0: 0.0, x1: 1.0, y1: 1.0 }.transform(&gs.ctm);
-                self.out.images.push(ImageUse { bbox, stream: sid, op: op as u32 });
+                let bbox = Rect {
+                    x0: 0.0,
+                    y0: 0.0,
+                    x1: 1.0,
+                    y1: 1.0,
+                }
+                .transform(&gs.ctm);
+                self.out.images.push(ImageUse {
+                    bbox,
+                    stream: sid,
+                    op: op as u32,
+                });
             }
             Some(b"Form") => {
-                if self.form_stack.contains(id) || self.form_stack.len() >= self.lim.max_form_depth {
+                if self.form_stack.contains(id) || self.form_stack.len() >= self.lim.max_form_depth
+                {
                     self.problem("Form XObjects nest too deeply or in a cycle".into());
                     return;
                 }
@@ -364,7 +473,10 @@ impl Interp<'_> {
                         return;
                     }
                 };
-                let m = get_array(self.doc, &s.dict, b"Matrix").and_then(|a| nums(self.doc, a)).and_then(|v| Matrix::from_slice(&v)).unwrap_or(Matrix::IDENTITY);
+                let m = get_array(self.doc, &s.dict, b"Matrix")
+                    .and_then(|a| nums(self.doc, a))
+                    .and_then(|v| Matrix::from_slice(&v))
+                    .unwrap_or(Matrix::IDENTITY);
                 let form_res = get_dict(self.doc, &s.dict, b"Resources").unwrap_or(res);
                 let mut inner = gs.clone();
                 inner.ctm = m.then(&gs.ctm);
@@ -386,5 +498,8 @@ fn op_matrix(op: &Op) -> Option<Matrix> {
 /// Extracts every page of a document (1-based page numbers in order).
 pub fn extract_all(doc: &Document, lim: &ExtractLimits) -> Vec<(ObjectId, PageText)> {
     let mut fonts = FontCache::default();
-    doc.get_pages().into_iter().map(|(no, id)| (id, extract_page(doc, id, no as usize, &mut fonts, lim))).collect()
+    doc.get_pages()
+        .into_iter()
+        .map(|(no, id)| (id, extract_page(doc, id, no as usize, &mut fonts, lim)))
+        .collect()
 }

@@ -45,12 +45,20 @@ impl Font {
                 .chunks(2)
                 .enumerate()
                 .map(|(i, c)| {
-                    let code = if c.len() == 2 { (c[0] as u32) << 8 | c[1] as u32 } else { u32::MAX };
+                    let code = if c.len() == 2 {
+                        (c[0] as u32) << 8 | c[1] as u32
+                    } else {
+                        u32::MAX
+                    };
                     (code, i * 2, c.len())
                 })
                 .collect()
         } else {
-            bytes.iter().enumerate().map(|(i, &b)| (b as u32, i, 1)).collect()
+            bytes
+                .iter()
+                .enumerate()
+                .map(|(i, &b)| (b as u32, i, 1))
+                .collect()
         }
     }
 
@@ -67,7 +75,11 @@ impl Font {
 
     /// The horizontal advance of a code in text space (ISO 32000-1 9.4.4, w0 before size and scaling).
     pub fn advance(&self, code: u32) -> f64 {
-        self.widths.get(&code).copied().unwrap_or(self.default_width) * self.scale
+        self.widths
+            .get(&code)
+            .copied()
+            .unwrap_or(self.default_width)
+            * self.scale
     }
 
     /// Whether a code is the single-byte space that word spacing (Tw) applies to.
@@ -79,15 +91,23 @@ impl Font {
 /// Builds a [`Font`] from a font dictionary. `Err` holds a reason without document text.
 pub fn load_font(doc: &Document, dict: &Dictionary) -> Result<Font, String> {
     let subtype = get_name(doc, dict, b"Subtype").unwrap_or(b"Type1");
-    let base = get_name(doc, dict, b"BaseFont").map(|n| String::from_utf8_lossy(n).to_string()).unwrap_or_default();
+    let base = get_name(doc, dict, b"BaseFont")
+        .map(|n| String::from_utf8_lossy(n).to_string())
+        .unwrap_or_default();
     let name = match base.split_once('+') {
         Some((prefix, rest)) if prefix.len() == 6 => rest.to_string(),
         _ => base.clone(),
     };
-    let display = if name.is_empty() { "(unnamed font)".to_string() } else { name.clone() };
+    let display = if name.is_empty() {
+        "(unnamed font)".to_string()
+    } else {
+        name.clone()
+    };
     let to_unicode = match get(doc, dict, b"ToUnicode") {
         Some(Object::Stream(s)) => {
-            let data = s.decompressed_content_with_limit(16 << 20).map_err(|_| format!("font {display}: ToUnicode CMap cannot be decompressed"))?;
+            let data = s
+                .decompressed_content_with_limit(16 << 20)
+                .map_err(|_| format!("font {display}: ToUnicode CMap cannot be decompressed"))?;
             parse_to_unicode(&data).map_err(|e| format!("font {display}: ToUnicode CMap: {e}"))?
         }
         _ => HashMap::new(),
@@ -98,15 +118,31 @@ pub fn load_font(doc: &Document, dict: &Dictionary) -> Result<Font, String> {
     }
 }
 
-fn load_type0(doc: &Document, dict: &Dictionary, name: String, to_unicode: HashMap<u32, String>) -> Result<Font, String> {
+fn load_type0(
+    doc: &Document,
+    dict: &Dictionary,
+    name: String,
+    to_unicode: HashMap<u32, String>,
+) -> Result<Font, String> {
     let vertical = match get(doc, dict, b"Encoding") {
         Some(Object::Name(n)) if n == b"Identity-H" => false,
         Some(Object::Name(n)) if n == b"Identity-V" => true,
-        Some(Object::Name(n)) => return Err(format!("font {name}: CMap {} is not supported yet", String::from_utf8_lossy(n))),
-        _ => return Err(format!("font {name}: embedded CMap encodings are not supported yet")),
+        Some(Object::Name(n)) => {
+            return Err(format!(
+                "font {name}: CMap {} is not supported yet",
+                String::from_utf8_lossy(n)
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "font {name}: embedded CMap encodings are not supported yet"
+            ))
+        }
     };
     if vertical {
-        return Err(format!("font {name}: vertical writing (Identity-V) is not supported yet"));
+        return Err(format!(
+            "font {name}: vertical writing (Identity-V) is not supported yet"
+        ));
     }
     let desc = get_array(doc, dict, b"DescendantFonts")
         .and_then(|a| a.first())
@@ -118,7 +154,8 @@ fn load_type0(doc: &Document, dict: &Dictionary, name: String, to_unicode: HashM
     if let Some(w) = get_array(doc, desc, b"W") {
         let mut i = 0;
         while i < w.len() {
-            let first = super::num(deref(doc, &w[i])).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
+            let first =
+                super::num(deref(doc, &w[i])).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
             match w.get(i + 1).map(|o| deref(doc, o)) {
                 Some(Object::Array(list)) => {
                     let list = nums(doc, list).ok_or_else(|| format!("font {name}: bad /W"))?;
@@ -129,7 +166,10 @@ fn load_type0(doc: &Document, dict: &Dictionary, name: String, to_unicode: HashM
                 }
                 Some(o) => {
                     let last = super::num(o).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
-                    let v = w.get(i + 2).and_then(|o| super::num(deref(doc, o))).ok_or_else(|| format!("font {name}: bad /W"))?;
+                    let v = w
+                        .get(i + 2)
+                        .and_then(|o| super::num(deref(doc, o)))
+                        .ok_or_else(|| format!("font {name}: bad /W"))?;
                     if last - first > 70_000 || last < first {
                         return Err(format!("font {name}: bad /W range"));
                     }
@@ -144,10 +184,28 @@ fn load_type0(doc: &Document, dict: &Dictionary, name: String, to_unicode: HashM
     }
     let fd = get_dict(doc, desc, b"FontDescriptor");
     let (ascent, descent) = descriptor_metrics(doc, fd).unwrap_or((0.8, -0.2));
-    Ok(Font { name, two_byte: true, vertical, to_unicode, simple: Vec::new(), widths, default_width, scale: 0.001, ascent, descent })
+    Ok(Font {
+        name,
+        two_byte: true,
+        vertical,
+        to_unicode,
+        simple: Vec::new(),
+        widths,
+        default_width,
+        scale: 0.001,
+        ascent,
+        descent,
+    })
 }
 
-fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, name: String, to_unicode: HashMap<u32, String>) -> Result<Font, String> {
+fn load_simple(
+    doc: &Document,
+    dict: &Dictionary,
+    subtype: &[u8],
+    base: &str,
+    name: String,
+    to_unicode: HashMap<u32, String>,
+) -> Result<Font, String> {
     let type3 = subtype == b"Type3";
     let std14 = standard14(base);
     let fd = get_dict(doc, dict, b"FontDescriptor");
@@ -157,7 +215,10 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, na
     // Base encoding (ISO 32000-1 9.6.6).
     let (base_enc, diffs) = match get(doc, dict, b"Encoding") {
         Some(Object::Name(n)) => (named_encoding(n), None),
-        Some(Object::Dictionary(d)) => (get_name(doc, d, b"BaseEncoding").and_then(named_encoding), get_array(doc, d, b"Differences")),
+        Some(Object::Dictionary(d)) => (
+            get_name(doc, d, b"BaseEncoding").and_then(named_encoding),
+            get_array(doc, d, b"Differences"),
+        ),
         _ => (None, None),
     };
     let builtin: Option<Encoding> = match std14.map(|m| m.name) {
@@ -198,7 +259,9 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, na
     }
     // Widths.
     let mut widths = HashMap::new();
-    let mut default_width = fd.and_then(|fd| get_num(doc, fd, b"MissingWidth")).unwrap_or(0.0);
+    let mut default_width = fd
+        .and_then(|fd| get_num(doc, fd, b"MissingWidth"))
+        .unwrap_or(0.0);
     if let Some(w) = get_array(doc, dict, b"Widths") {
         let first = get_num(doc, dict, b"FirstChar").unwrap_or(0.0).max(0.0) as u32;
         for (i, o) in w.iter().enumerate() {
@@ -208,7 +271,11 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, na
         }
     } else if let Some(m) = std14 {
         for (code, uni) in simple.iter().enumerate() {
-            let w = uni.as_deref().and_then(|u| m.by_unicode.get(u)).copied().or_else(|| m.by_code[code]);
+            let w = uni
+                .as_deref()
+                .and_then(|u| m.by_unicode.get(u))
+                .copied()
+                .or_else(|| m.by_code[code]);
             if let Some(w) = w {
                 widths.insert(code as u32, w);
             }
@@ -222,13 +289,20 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, na
         .or_else(|| std14.map(|m| (m.ascent / 1000.0, m.descent / 1000.0)))
         .unwrap_or((0.8, -0.2));
     if type3 {
-        let fm = get_array(doc, dict, b"FontMatrix").and_then(|a| nums(doc, a)).filter(|v| v.len() == 6);
+        let fm = get_array(doc, dict, b"FontMatrix")
+            .and_then(|a| nums(doc, a))
+            .filter(|v| v.len() == 6);
         let fm = fm.ok_or_else(|| format!("font {name}: Type3 font without FontMatrix"))?;
         if fm[1] != 0.0 || fm[2] != 0.0 || fm[0] <= 0.0 || fm[3] == 0.0 {
-            return Err(format!("font {name}: rotated or skewed Type3 FontMatrix is not supported yet"));
+            return Err(format!(
+                "font {name}: rotated or skewed Type3 FontMatrix is not supported yet"
+            ));
         }
         scale = fm[0];
-        if let Some(bb) = get_array(doc, dict, b"FontBBox").and_then(|a| nums(doc, a)).filter(|v| v.len() == 4) {
+        if let Some(bb) = get_array(doc, dict, b"FontBBox")
+            .and_then(|a| nums(doc, a))
+            .filter(|v| v.len() == 4)
+        {
             let (lo, hi) = (bb[1].min(bb[3]) * fm[3], bb[1].max(bb[3]) * fm[3]);
             if hi > lo {
                 ascent = hi;
@@ -236,7 +310,18 @@ fn load_simple(doc: &Document, dict: &Dictionary, subtype: &[u8], base: &str, na
             }
         }
     }
-    Ok(Font { name, two_byte: false, vertical: false, to_unicode, simple, widths, default_width, scale, ascent, descent })
+    Ok(Font {
+        name,
+        two_byte: false,
+        vertical: false,
+        to_unicode,
+        simple,
+        widths,
+        default_width,
+        scale,
+        ascent,
+        descent,
+    })
 }
 
 fn descriptor_metrics(doc: &Document, fd: Option<&Dictionary>) -> Option<(f64, f64)> {
@@ -275,13 +360,18 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
     }
     if let Some(hex) = base.strip_prefix("uni") {
         if hex.len() >= 4 && hex.len() % 4 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            let units: Vec<u16> = (0..hex.len() / 4).filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok()).collect();
+            let units: Vec<u16> = (0..hex.len() / 4)
+                .filter_map(|i| u16::from_str_radix(&hex[i * 4..i * 4 + 4], 16).ok())
+                .collect();
             return String::from_utf16(&units).ok().filter(|s| !s.is_empty());
         }
     }
     if let Some(hex) = base.strip_prefix('u') {
         if (4..=6).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).map(|c| c.to_string());
+            return u32::from_str_radix(hex, 16)
+                .ok()
+                .and_then(char::from_u32)
+                .map(|c| c.to_string());
         }
     }
     None
@@ -387,10 +477,13 @@ fn dst_string(o: &Operand) -> Option<String> {
 }
 
 fn utf16(b: &[u8]) -> Option<String> {
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return None;
     }
-    let units: Vec<u16> = b.chunks(2).map(|c| (c[0] as u16) << 8 | c[1] as u16).collect();
+    let units: Vec<u16> = b
+        .chunks(2)
+        .map(|c| (c[0] as u16) << 8 | c[1] as u16)
+        .collect();
     String::from_utf16(&units).ok()
 }
 
@@ -434,7 +527,13 @@ fn parse_afm(name: &'static str, text: &str) -> Afm {
             }
         }
     }
-    Afm { name, by_unicode, by_code, ascent, descent }
+    Afm {
+        name,
+        by_unicode,
+        by_code,
+        ascent,
+        descent,
+    }
 }
 
 fn afms() -> &'static Vec<Afm> {
@@ -500,7 +599,15 @@ mod tests {
 
     #[test]
     fn glyph_names() {
-        let rows = [("a", Some("a")), ("uni0041", Some("A")), ("u1F600", Some("😀")), ("f_i", Some("fi")), ("fi", Some("ﬁ")), ("a.sc", Some("a")), ("g123", None)];
+        let rows = [
+            ("a", Some("a")),
+            ("uni0041", Some("A")),
+            ("u1F600", Some("😀")),
+            ("f_i", Some("fi")),
+            ("fi", Some("ﬁ")),
+            ("a.sc", Some("a")),
+            ("g123", None),
+        ];
         for (name, want) in rows {
             assert_eq!(glyph_name_to_unicode(name).as_deref(), want, "{name}");
         }
@@ -525,8 +632,14 @@ mod tests {
     fn standard14_widths_and_aliases() {
         let h = standard14("Helvetica").expect("helvetica");
         assert_eq!(h.by_unicode.get("a"), Some(&556.0));
-        assert_eq!(standard14("Arial,Bold").map(|a| a.name), Some("Helvetica-Bold"));
-        assert_eq!(standard14("TimesNewRomanPSMT").map(|a| a.name), Some("Times-Roman"));
+        assert_eq!(
+            standard14("Arial,Bold").map(|a| a.name),
+            Some("Helvetica-Bold")
+        );
+        assert_eq!(
+            standard14("TimesNewRomanPSMT").map(|a| a.name),
+            Some("Times-Roman")
+        );
         assert!(standard14("DejaVuSans").is_none());
     }
 }

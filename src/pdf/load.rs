@@ -14,20 +14,31 @@ pub struct LoadLimits {
 
 impl Default for LoadLimits {
     fn default() -> Self {
-        LoadLimits { max_input_bytes: 2 << 30, max_decompressed: 256 << 20, max_objects: 2_000_000, max_pages: 100_000 }
+        LoadLimits {
+            max_input_bytes: 2 << 30,
+            max_decompressed: 256 << 20,
+            max_objects: 2_000_000,
+            max_pages: 100_000,
+        }
     }
 }
 
 /// Parses a PDF held in memory.
 pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Document> {
     if bytes.len() as u64 > lim.max_input_bytes {
-        return Err(Error::limit(format!("input is larger than {} bytes", lim.max_input_bytes)));
+        return Err(Error::limit(format!(
+            "input is larger than {} bytes",
+            lim.max_input_bytes
+        )));
     }
     let head = &bytes[..bytes.len().min(1024)];
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(Error::load("no %PDF- header"));
     }
-    let mut opts = LoadOptions { max_decompressed_size: Some(lim.max_decompressed), ..Default::default() };
+    let mut opts = LoadOptions {
+        max_decompressed_size: Some(lim.max_decompressed),
+        ..Default::default()
+    };
     if let Some(p) = password {
         opts.password = Some(p.to_string());
     }
@@ -36,7 +47,8 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
         Err(e) => {
             let msg = e.to_string();
             let lower = msg.to_ascii_lowercase();
-            if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt") {
+            if lower.contains("password") || lower.contains("decrypt") || lower.contains("encrypt")
+            {
                 return Err(Error::new(ErrorKind::Encrypted));
             }
             return Err(Error::load(first_line(&msg)));
@@ -47,7 +59,10 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
         return Err(Error::new(ErrorKind::Encrypted));
     }
     if doc.objects.len() > lim.max_objects {
-        return Err(Error::limit(format!("more than {} objects", lim.max_objects)));
+        return Err(Error::limit(format!(
+            "more than {} objects",
+            lim.max_objects
+        )));
     }
     let pages = doc.get_pages().len();
     if pages == 0 {

@@ -27,7 +27,10 @@ pub fn deref<'a>(doc: &'a Document, mut obj: &'a Object) -> &'a Object {
 
 /// A dictionary entry, dereferenced.
 pub fn get<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
-    dict.get(key).ok().map(|o| deref(doc, o)).filter(|o| !matches!(o, Object::Null))
+    dict.get(key)
+        .ok()
+        .map(|o| deref(doc, o))
+        .filter(|o| !matches!(o, Object::Null))
 }
 
 pub fn get_dict<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Dictionary> {
@@ -57,7 +60,11 @@ pub fn get_name<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Opti
     }
 }
 
-pub fn get_array<'a>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<&'a Vec<Object>> {
+pub fn get_array<'a>(
+    doc: &'a Document,
+    dict: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Vec<Object>> {
     match get(doc, dict, key)? {
         Object::Array(a) => Some(a),
         _ => None,
@@ -76,4 +83,3 @@ pub fn ref_id(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
 pub fn nums(doc: &Document, arr: &[Object]) -> Option<Vec<f64>> {
     arr.iter().map(|o| num(deref(doc, o))).collect()
 }
-

@@ -20,10 +20,19 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 type ItemDrops = BTreeMap<u32, Vec<(u32, u32, f64)>>;
 
 /// Applies one page's plan. `edited` collects the streams already rewritten in this document.
-pub fn apply(doc: &mut Document, page_id: ObjectId, page: &PageText, plan: &PagePlan, edited: &mut HashSet<ObjectId>) -> Result<()> {
+pub fn apply(
+    doc: &mut Document,
+    page_id: ObjectId,
+    page: &PageText,
+    plan: &PagePlan,
+    edited: &mut HashSet<ObjectId>,
+) -> Result<()> {
     let mut by_stream: BTreeMap<ObjectId, BTreeMap<u32, ItemDrops>> = BTreeMap::new();
     for &gi in &plan.drop {
-        let g = page.glyphs.get(gi).ok_or_else(|| Error::verify("plan names a glyph that does not exist"))?;
+        let g = page
+            .glyphs
+            .get(gi)
+            .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))?;
         by_stream
             .entry(g.at.stream)
             .or_default()
@@ -48,13 +57,25 @@ pub fn apply(doc: &mut Document, page_id: ObjectId, page: &PageText, plan: &Page
             Ok(Object::Stream(s)) => s,
             _ => return Err(Error::verify("a content stream vanished").with_page(page.page)),
         };
-        let data = stream.decompressed_content_with_limit(256 << 20).map_err(|_| Error::unreadable("a content stream cannot be decompressed").with_page(page.page))?;
-        let ops = content::parse(&data, &ParseLimits::default()).map_err(|e| Error::unreadable(e.to_string()).with_page(page.page))?;
+        let data = stream
+            .decompressed_content_with_limit(256 << 20)
+            .map_err(|_| {
+                Error::unreadable("a content stream cannot be decompressed").with_page(page.page)
+            })?;
+        let ops = content::parse(&data, &ParseLimits::default())
+            .map_err(|e| Error::unreadable(e.to_string()).with_page(page.page))?;
         let mut rep: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
         if let Some(drops) = by_stream.get(&sid) {
             for (&opi, items) in drops {
-                let op = ops.get(opi as usize).ok_or_else(|| Error::verify("plan names an operation that does not exist").with_page(page.page))?;
-                rep.insert(opi as usize, rebuild_show(op, items).map_err(|m| Error::unsupported(m).with_page(page.page))?);
+                let op = ops.get(opi as usize).ok_or_else(|| {
+                    Error::verify("plan names an operation that does not exist")
+                        .with_page(page.page)
+                })?;
+                rep.insert(
+                    opi as usize,
+                    rebuild_show(op, items)
+                        .map_err(|m| Error::unsupported(m).with_page(page.page))?,
+                );
             }
         }
         if let Some(ims) = images.get(&sid) {
@@ -145,21 +166,35 @@ fn rebuild_show(op: &Op, drops: &ItemDrops) -> std::result::Result<Vec<u8>, Stri
 /// Helvetica advance widths for the label (standard 14, WinAnsi).
 fn label_width(text: &str, size: f64) -> f64 {
     let afm = super::fonts::standard14("Helvetica").expect("Helvetica is a standard-14 font");
-    text.chars().map(|c| afm.by_unicode.get(&c.to_string()).copied().unwrap_or(556.0)).sum::<f64>() * size / 1000.0
+    text.chars()
+        .map(|c| afm.by_unicode.get(&c.to_string()).copied().unwrap_or(556.0))
+        .sum::<f64>()
+        * size
+        / 1000.0
 }
 
 fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<()> {
     let mut s = String::from("Q\nq 0 g\n");
     for b in &plan.boxes {
         let r: Rect = b.rect;
-        s.push_str(&format!("{} {} {} {} re f\n", fmt_num(r.x0), fmt_num(r.y0), fmt_num(r.width()), fmt_num(r.height())));
+        s.push_str(&format!(
+            "{} {} {} {} re f\n",
+            fmt_num(r.x0),
+            fmt_num(r.y0),
+            fmt_num(r.width()),
+            fmt_num(r.height())
+        ));
     }
     s.push_str("Q\n");
     let mut labels = false;
     for b in &plan.boxes {
         let r = b.rect;
         let size = (r.height() * 0.62).min(7.0);
-        let label: String = b.exemption.chars().filter(|c| c.is_ascii_graphic()).collect();
+        let label: String = b
+            .exemption
+            .chars()
+            .filter(|c| c.is_ascii_graphic())
+            .collect();
         let w = label_width(&label, size);
         if size < 3.0 || label.is_empty() || w > r.width() - 2.0 {
             continue;
@@ -167,7 +202,13 @@ fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<
         labels = true;
         let x = r.x0 + (r.width() - w) / 2.0;
         let y = r.y0 + (r.height() - size * 0.7) / 2.0;
-        s.push_str(&format!("q BT 1 g /{LABEL_FONT} {} Tf {} {} Td {} Tj ET Q\n", fmt_num(size), fmt_num(x), fmt_num(y), hex_string(label.as_bytes())));
+        s.push_str(&format!(
+            "q BT 1 g /{LABEL_FONT} {} Tf {} {} Td {} Tj ET Q\n",
+            fmt_num(size),
+            fmt_num(x),
+            fmt_num(y),
+            hex_string(label.as_bytes())
+        ));
     }
     let head = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
     let mut tail_stream = Stream::new(Dictionary::new(), s.into_bytes());
@@ -175,12 +216,18 @@ fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<
     let tail = doc.add_object(tail_stream);
     let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
     if labels {
-        let mut fonts = get_dict(doc, &resources, b"Font").cloned().unwrap_or_default();
+        let mut fonts = get_dict(doc, &resources, b"Font")
+            .cloned()
+            .unwrap_or_default();
         fonts.set(LABEL_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
         resources.set("Font", Object::Dictionary(fonts));
     }
     let mut contents: Vec<Object> = vec![Object::Reference(head)];
-    let existing = doc.get_dictionary(page_id).ok().and_then(|p| p.get(b"Contents").ok()).cloned();
+    let existing = doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|p| p.get(b"Contents").ok())
+        .cloned();
     match existing {
         Some(Object::Reference(id)) => match doc.get_object(id) {
             Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
@@ -190,7 +237,9 @@ fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<
         _ => {}
     }
     contents.push(Object::Reference(tail));
-    let page = doc.get_dictionary_mut(page_id).map_err(|_| Error::verify("page vanished"))?;
+    let page = doc
+        .get_dictionary_mut(page_id)
+        .map_err(|_| Error::verify("page vanished"))?;
     page.set("Contents", Object::Array(contents));
     page.set("Resources", Object::Dictionary(resources));
     Ok(())

@@ -30,17 +30,38 @@ use toml::Spanned;
 
 /// Data files the default rules name (`file = ...`, `first_names = [...]`), compiled in as well.
 pub const DEFAULT_DATA: &[(&str, &str)] = &[
-    ("data/first-names-census.txt", include_str!("../../rules/data/first-names-census.txt")),
-    ("data/first-names-extra.txt", include_str!("../../rules/data/first-names-extra.txt")),
+    (
+        "data/first-names-census.txt",
+        include_str!("../../rules/data/first-names-census.txt"),
+    ),
+    (
+        "data/first-names-extra.txt",
+        include_str!("../../rules/data/first-names-extra.txt"),
+    ),
 ];
 
 /// The default rule files, compiled into the binary so an installed tool needs no checkout.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
-    ("rules/sections.toml", include_str!("../../rules/sections.toml")),
-    ("rules/signature-blocks.toml", include_str!("../../rules/signature-blocks.toml")),
-    ("rules/contact.toml", include_str!("../../rules/contact.toml")),
-    ("rules/identifiers.toml", include_str!("../../rules/identifiers.toml")),
-    ("rules/addresses.toml", include_str!("../../rules/addresses.toml")),
+    (
+        "rules/sections.toml",
+        include_str!("../../rules/sections.toml"),
+    ),
+    (
+        "rules/signature-blocks.toml",
+        include_str!("../../rules/signature-blocks.toml"),
+    ),
+    (
+        "rules/contact.toml",
+        include_str!("../../rules/contact.toml"),
+    ),
+    (
+        "rules/identifiers.toml",
+        include_str!("../../rules/identifiers.toml"),
+    ),
+    (
+        "rules/addresses.toml",
+        include_str!("../../rules/addresses.toml"),
+    ),
     ("rules/names.toml", include_str!("../../rules/names.toml")),
     ("rules/allow.toml", include_str!("../../rules/allow.toml")),
 ];
@@ -111,15 +132,31 @@ struct RuleSpec {
 /// How a compiled rule matches.
 #[derive(Debug)]
 pub enum Matcher {
-    Regex { re: Regex, group: usize, min_digits: usize, max_digits: usize },
+    Regex {
+        re: Regex,
+        group: usize,
+        min_digits: usize,
+        max_digits: usize,
+    },
     Dictionary(AhoCorasick),
     /// `label` matches a label (group 1 is the label text) at the start of a line or cell.
-    Field { label: Regex, next_line: bool, multiline: bool },
-    Block { start: Regex, label: Regex, max_lines: usize },
+    Field {
+        label: Regex,
+        next_line: bool,
+        multiline: bool,
+    },
+    Block {
+        start: Regex,
+        label: Regex,
+        max_lines: usize,
+    },
     /// A regex over whole phrases (used for `--terms`).
     Terms(Regex),
     /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
-    Person { re: Regex, exclude: std::collections::HashSet<String> },
+    Person {
+        re: Regex,
+        exclude: std::collections::HashSet<String>,
+    },
 }
 
 /// A compiled rule that produces findings.
@@ -176,32 +213,57 @@ pub struct RuleSet {
 /// Reads a word-list data file: relative to the rule file's folder, or from the compiled-in defaults.
 fn read_list(dir: Option<&Path>, f: &str) -> std::result::Result<Vec<String>, String> {
     let text = match dir {
-        Some(d) => std::fs::read_to_string(d.join(f)).map_err(|e| format!("cannot read {}: {e}", d.join(f).display()))?,
-        None => DEFAULT_DATA.iter().find(|(n, _)| *n == f).map(|(_, t)| t.to_string()).ok_or_else(|| format!("no built-in data file {f}"))?,
+        Some(d) => std::fs::read_to_string(d.join(f))
+            .map_err(|e| format!("cannot read {}: {e}", d.join(f).display()))?,
+        None => DEFAULT_DATA
+            .iter()
+            .find(|(n, _)| *n == f)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| format!("no built-in data file {f}"))?,
     };
-    Ok(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(String::from).collect())
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect())
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
-    src[..offset.min(src.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    src[..offset.min(src.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// A label list as a regex alternation: words escaped, any white space between them.
 fn label_alternation(labels: &[String]) -> String {
     labels
         .iter()
-        .map(|l| l.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+"))
+        .map(|l| {
+            l.split_whitespace()
+                .map(regex::escape)
+                .collect::<Vec<_>>()
+                .join(r"\s+")
+        })
         .collect::<Vec<_>>()
         .join("|")
 }
 
-fn field_label_regex(labels: &[String], colon: bool, anywhere: bool) -> std::result::Result<Regex, regex::Error> {
+fn field_label_regex(
+    labels: &[String],
+    colon: bool,
+    anywhere: bool,
+) -> std::result::Result<Regex, regex::Error> {
     let alt = label_alternation(labels);
     let tail = if colon { r"[ ]*[:;]" } else { r"\b" };
     // At the start of a line or table cell; with `anywhere`, after any white space (narrow table gutters
     // are not always seen as cell breaks).
     let lead = if anywhere { r"(?:^|\s)" } else { r"(?:^|\t)" };
-    RegexBuilder::new(&format!(r"(?m){lead}[ ]*((?:{alt}){tail})[ ]*")).case_insensitive(true).build()
+    RegexBuilder::new(&format!(r"(?m){lead}[ ]*((?:{alt}){tail})[ ]*"))
+        .case_insensitive(true)
+        .build()
 }
 
 /// A phrase list as one case-insensitive aho-corasick automaton (leftmost-longest).
@@ -240,7 +302,8 @@ impl RuleSet {
                 vec![p.clone()]
             };
             for f in files {
-                let src = std::fs::read_to_string(&f).map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
+                let src = std::fs::read_to_string(&f)
+                    .map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
                 rs.add_source(&f.display().to_string(), &src, f.parent())?;
             }
         }
@@ -250,17 +313,36 @@ impl RuleSet {
 
     /// Adds the user's `--terms`: one word or phrase per line, `#` comments, blank lines ignored.
     pub fn add_terms(&mut self, name: &str, src: &str) -> Result<()> {
-        let terms: Vec<&str> = src.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+        let terms: Vec<&str> = src
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
         if terms.is_empty() {
             return Ok(());
         }
         let mut alts: Vec<String> = terms
             .iter()
             .map(|t| {
-                let body = t.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+");
-                let first = t.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_');
-                let last = t.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '_');
-                format!("{}{}{}", if first { r"\b" } else { "" }, body, if last { r"\b" } else { "" })
+                let body = t
+                    .split_whitespace()
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join(r"\s+");
+                let first = t
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                let last = t
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                format!(
+                    "{}{}{}",
+                    if first { r"\b" } else { "" },
+                    body,
+                    if last { r"\b" } else { "" }
+                )
             })
             .collect();
         // Longest first, so that a phrase wins over a word inside it.
@@ -299,17 +381,34 @@ impl RuleSet {
             let category = spec.category.clone().unwrap_or_default();
             let exemption = spec.exemption.clone().unwrap_or_else(|| "s40(2)".into());
             let origin = format!("{name}:{line}");
-            let need_category = || if category.is_empty() { Err(err("needs a category".into())) } else { Ok(()) };
+            let need_category = || {
+                if category.is_empty() {
+                    Err(err("needs a category".into()))
+                } else {
+                    Ok(())
+                }
+            };
             match spec.kind.as_str() {
                 "regex" => {
                     need_category()?;
-                    let pat = spec.pattern.as_deref().ok_or_else(|| err("needs a pattern".into()))?;
-                    let re = RegexBuilder::new(pat).case_insensitive(spec.case_insensitive).build().map_err(|e| err(format!("bad pattern: {e}")))?;
+                    let pat = spec
+                        .pattern
+                        .as_deref()
+                        .ok_or_else(|| err("needs a pattern".into()))?;
+                    let re = RegexBuilder::new(pat)
+                        .case_insensitive(spec.case_insensitive)
+                        .build()
+                        .map_err(|e| err(format!("bad pattern: {e}")))?;
                     let group = spec.group.unwrap_or(0);
                     if group >= re.captures_len() {
                         return Err(err(format!("group {group} does not exist in the pattern")));
                     }
-                    let matcher = Matcher::Regex { re, group, min_digits: spec.min_digits.unwrap_or(0), max_digits: spec.max_digits.unwrap_or(usize::MAX) };
+                    let matcher = Matcher::Regex {
+                        re,
+                        group,
+                        min_digits: spec.min_digits.unwrap_or(0),
+                        max_digits: spec.max_digits.unwrap_or(usize::MAX),
+                    };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
                 "dictionary" => {
@@ -329,21 +428,36 @@ impl RuleSet {
                     if spec.labels.is_empty() {
                         return Err(err("field rule needs labels".into()));
                     }
-                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true), spec.anywhere).map_err(|e| err(format!("bad label: {e}")))?;
+                    let label =
+                        field_label_regex(&spec.labels, spec.colon.unwrap_or(true), spec.anywhere)
+                            .map_err(|e| err(format!("bad label: {e}")))?;
                     self.labels.extend(spec.labels.iter().cloned());
-                    let matcher = Matcher::Field { label, next_line: spec.next_line.unwrap_or(true), multiline: spec.multiline };
+                    let matcher = Matcher::Field {
+                        label,
+                        next_line: spec.next_line.unwrap_or(true),
+                        multiline: spec.multiline,
+                    };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
                 "block" => {
                     need_category()?;
-                    let start = spec.start.as_deref().ok_or_else(|| err("block rule needs start".into()))?;
-                    let start = Regex::new(&format!(r"(?m)^[ ]*(?:{start})")).map_err(|e| err(format!("bad start: {e}")))?;
+                    let start = spec
+                        .start
+                        .as_deref()
+                        .ok_or_else(|| err("block rule needs start".into()))?;
+                    let start = Regex::new(&format!(r"(?m)^[ ]*(?:{start})"))
+                        .map_err(|e| err(format!("bad start: {e}")))?;
                     if spec.labels.is_empty() {
                         return Err(err("block rule needs labels".into()));
                     }
-                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true), false).map_err(|e| err(format!("bad label: {e}")))?;
+                    let label = field_label_regex(&spec.labels, spec.colon.unwrap_or(true), false)
+                        .map_err(|e| err(format!("bad label: {e}")))?;
                     self.labels.extend(spec.labels.iter().cloned());
-                    let matcher = Matcher::Block { start, label, max_lines: spec.max_lines.unwrap_or(10) };
+                    let matcher = Matcher::Block {
+                        start,
+                        label,
+                        max_lines: spec.max_lines.unwrap_or(10),
+                    };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
                 "person" => {
@@ -352,42 +466,90 @@ impl RuleSet {
                     for f in &spec.first_names {
                         first.extend(read_list(dir, f).map_err(err)?);
                     }
-                    first.retain(|w| w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''));
+                    first.retain(|w| {
+                        w.chars()
+                            .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                    });
                     if first.is_empty() {
                         return Err(err("person rule needs first_names or words".into()));
                     }
                     first.sort();
                     first.dedup();
-                    let mixed = first.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
-                    let upper = first.iter().map(|w| regex::escape(&w.to_uppercase())).collect::<Vec<_>>().join("|");
+                    let mixed = first
+                        .iter()
+                        .map(|w| regex::escape(w))
+                        .collect::<Vec<_>>()
+                        .join("|");
+                    let upper = first
+                        .iter()
+                        .map(|w| regex::escape(&w.to_uppercase()))
+                        .collect::<Vec<_>>()
+                        .join("|");
                     let apos = "'\u{2019}";
                     let pat = format!(
                         r"\b(?:(?:{mixed})(?:[ \n]+[A-Z]\.?)?[ \n]+(?:Mc|Mac|O[{apos}]|D[{apos}])?[A-Z][a-z{apos}]+(?:-[A-Z][a-z{apos}]+)?|(?:{upper})(?:[ \n]+[A-Z]\.?)?[ \n]+[A-Z][A-Z{apos}]*(?:-[A-Z][A-Z{apos}]+)?[A-Z])\b"
                     );
-                    let re = RegexBuilder::new(&pat).size_limit(512 << 20).dfa_size_limit(64 << 20).build().map_err(|e| err(format!("names cannot be compiled: {e}")))?;
+                    let re = RegexBuilder::new(&pat)
+                        .size_limit(512 << 20)
+                        .dfa_size_limit(64 << 20)
+                        .build()
+                        .map_err(|e| err(format!("names cannot be compiled: {e}")))?;
                     let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
-                    self.push_rule(&spec, category, exemption, Matcher::Person { re, exclude }, origin);
+                    self.push_rule(
+                        &spec,
+                        category,
+                        exemption,
+                        Matcher::Person { re, exclude },
+                        origin,
+                    );
                 }
                 "section" => {
-                    let part = spec.part.filter(|p| *p == 1 || *p == 2).ok_or_else(|| err("section rule needs part = 1 or 2".into()))?;
-                    let pat = spec.pattern.as_deref().ok_or_else(|| err("needs a pattern".into()))?;
+                    let part = spec
+                        .part
+                        .filter(|p| *p == 1 || *p == 2)
+                        .ok_or_else(|| err("section rule needs part = 1 or 2".into()))?;
+                    let pat = spec
+                        .pattern
+                        .as_deref()
+                        .ok_or_else(|| err("needs a pattern".into()))?;
                     let re = RegexBuilder::new(&format!(r"(?m)^[ \t]*(?:{pat})[ \t]*$"))
                         .case_insensitive(spec.case_insensitive)
                         .build()
                         .map_err(|e| err(format!("bad pattern: {e}")))?;
-                    self.sections.push(SectionRule { id: spec.id.clone(), part, re, examples: spec.examples.clone(), non_examples: spec.non_examples.clone(), origin });
+                    self.sections.push(SectionRule {
+                        id: spec.id.clone(),
+                        part,
+                        re,
+                        examples: spec.examples.clone(),
+                        non_examples: spec.non_examples.clone(),
+                        origin,
+                    });
                 }
                 "allow" => {
                     let matcher = if let Some(p) = &spec.pattern {
-                        AllowMatcher::Regex(RegexBuilder::new(p).case_insensitive(spec.case_insensitive).build().map_err(|e| err(format!("bad pattern: {e}")))?)
+                        AllowMatcher::Regex(
+                            RegexBuilder::new(p)
+                                .case_insensitive(spec.case_insensitive)
+                                .build()
+                                .map_err(|e| err(format!("bad pattern: {e}")))?,
+                        )
                     } else if !spec.words.is_empty() {
                         AllowMatcher::Dictionary(dictionary(&spec.words).map_err(err)?)
                     } else {
                         return Err(err("allow rule needs words or a pattern".into()));
                     };
-                    self.allow.push(AllowRule { id: spec.id.clone(), matcher, examples: spec.examples.clone(), non_examples: spec.non_examples.clone() });
+                    self.allow.push(AllowRule {
+                        id: spec.id.clone(),
+                        matcher,
+                        examples: spec.examples.clone(),
+                        non_examples: spec.non_examples.clone(),
+                    });
                 }
-                other => return Err(err(format!("unknown kind '{other}' (regex, dictionary, field, block, section, allow)"))),
+                other => {
+                    return Err(err(format!(
+                        "unknown kind '{other}' (regex, dictionary, field, block, section, allow)"
+                    )))
+                }
             }
             if self.rules.iter().filter(|r| r.id == spec.id).count() > 1 {
                 return Err(err("duplicate rule id".into()));
@@ -396,7 +558,14 @@ impl RuleSet {
         Ok(())
     }
 
-    fn push_rule(&mut self, spec: &RuleSpec, category: String, exemption: String, matcher: Matcher, origin: String) {
+    fn push_rule(
+        &mut self,
+        spec: &RuleSpec,
+        category: String,
+        exemption: String,
+        matcher: Matcher,
+        origin: String,
+    ) {
         self.rules.push(Rule {
             id: spec.id.clone(),
             category,
@@ -412,7 +581,10 @@ impl RuleSet {
 
     fn finish(&mut self) -> Result<()> {
         if !self.labels.is_empty() {
-            self.any_label = Some(field_label_regex(&self.labels, true, false).map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?);
+            self.any_label = Some(
+                field_label_regex(&self.labels, true, false)
+                    .map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?,
+            );
         }
         Ok(())
     }
@@ -423,27 +595,46 @@ impl RuleSet {
         for (i, r) in self.rules.iter().enumerate() {
             for ex in &r.examples {
                 let (text, want) = crate::detect::parse_marked(ex);
-                let got: Vec<_> = crate::detect::detect_rule(self, i, &text).into_iter().map(|f| f.span).collect();
-                let ok = if want.is_empty() { !got.is_empty() } else { got == want };
+                let got: Vec<_> = crate::detect::detect_rule(self, i, &text)
+                    .into_iter()
+                    .map(|f| f.span)
+                    .collect();
+                let ok = if want.is_empty() {
+                    !got.is_empty()
+                } else {
+                    got == want
+                };
                 if !ok {
-                    fails.push(format!("{}: rule {}: example does not give the marked findings: {ex:?}", r.origin, r.id));
+                    fails.push(format!(
+                        "{}: rule {}: example does not give the marked findings: {ex:?}",
+                        r.origin, r.id
+                    ));
                 }
             }
             for ex in &r.non_examples {
                 if !crate::detect::detect_rule(self, i, ex).is_empty() {
-                    fails.push(format!("{}: rule {}: non-example matches: {ex:?}", r.origin, r.id));
+                    fails.push(format!(
+                        "{}: rule {}: non-example matches: {ex:?}",
+                        r.origin, r.id
+                    ));
                 }
             }
         }
         for s in &self.sections {
             for ex in &s.examples {
                 if !s.re.is_match(ex) {
-                    fails.push(format!("{}: section rule {}: example is not a heading: {ex:?}", s.origin, s.id));
+                    fails.push(format!(
+                        "{}: section rule {}: example is not a heading: {ex:?}",
+                        s.origin, s.id
+                    ));
                 }
             }
             for ex in &s.non_examples {
                 if s.re.is_match(ex) {
-                    fails.push(format!("{}: section rule {}: non-example is taken as a heading: {ex:?}", s.origin, s.id));
+                    fails.push(format!(
+                        "{}: section rule {}: non-example is taken as a heading: {ex:?}",
+                        s.origin, s.id
+                    ));
                 }
             }
         }

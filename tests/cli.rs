@@ -1,0 +1,309 @@
+//! End-to-end tests of `foiredact redact` and its companions, run on the binary in temp folders.
+
+mod common;
+use common::*;
+use lopdf::dictionary;
+use std::path::Path;
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// The README's main job: the samples with the default rules.
+#[test]
+fn samples_with_default_rules_are_redacted_and_split() {
+    let d = tempdir();
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        repo().join("samples").to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(repo().join("samples/expected.json")).expect("expected.json"),
+    )
+    .expect("json");
+    let mut leaks = Vec::new();
+    let (mut kt, mut kf) = (0, 0);
+    for (file, t) in truth.as_object().expect("object") {
+        let c = check_truth(&out, file.trim_end_matches(".pdf"), t, &[]);
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        leaks.extend(c.leaks);
+        kt += c.keep_total;
+        kf += c.keep_found;
+    }
+    assert!(leaks.is_empty(), "leaked: {leaks:?}");
+    assert_eq!(kf, kt, "every keep phrase of the samples survives");
+}
+
+/// No personal data in any log unless --log-text.
+#[test]
+fn logs_hold_no_personal_data_unless_asked() {
+    let d = tempdir();
+    let out = d.path().join("out");
+    let sample = repo().join("samples/decision-part1-part2.pdf");
+    let o = run(&[
+        "redact",
+        sample.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join("samples/expected.json")).expect("json"))
+            .expect("json");
+    let t = &truth["decision-part1-part2.pdf"];
+    let secrets: Vec<String> = ["part1", "part2"]
+        .iter()
+        .flat_map(|p| items(t, p, "redact"))
+        .map(|(s, _)| norm(&s))
+        .collect();
+    assert!(!secrets.is_empty());
+    for f in [
+        "redactions.csv",
+        "summary.json",
+        "decision-part1-part2.redactions.json",
+    ] {
+        let text = norm(&std::fs::read_to_string(out.join(f)).expect("log"));
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{f} holds a redacted item");
+        }
+    }
+    let csv = std::fs::read_to_string(out.join("redactions.csv")).expect("csv");
+    assert!(csv.starts_with("file,part,page,x0,y0,x1,y1,rule,category,exemption"));
+    assert!(csv.lines().count() > 5);
+    // With --log-text the texts are there.
+    let out2 = d.path().join("out2");
+    let o = run(&[
+        "redact",
+        sample.to_str().expect("utf8"),
+        "--out",
+        out2.to_str().expect("utf8"),
+        "--log-text",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let csv = norm(&std::fs::read_to_string(out2.join("redactions.csv")).expect("csv"));
+    assert!(secrets.iter().any(|s| csv.contains(s.as_str())));
+}
+
+/// Existing outputs are not overwritten without --overwrite.
+#[test]
+fn existing_outputs_are_kept_without_overwrite() {
+    let d = tempdir();
+    let out = d.path().join("out");
+    let sample = repo().join("samples/letter-contact.pdf");
+    let args = [
+        "redact",
+        sample.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ];
+    assert_eq!(run(&args).status.code(), Some(0));
+    let p1 = out.join("letter-contact.part1.pdf");
+    std::fs::write(&p1, b"sentinel").expect("write");
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&p1).expect("read"), b"sentinel");
+    assert_eq!(summary(&out)["results"][0]["error"], "exists");
+    let mut with = args.to_vec();
+    with.push("--overwrite");
+    assert_eq!(run(&with).status.code(), Some(0));
+    assert!(std::fs::read(&p1).expect("read").starts_with(b"%PDF-"));
+}
+
+/// A page whose text cannot be decoded: the file gets no output and exit code 1; the batch goes on.
+#[test]
+fn undecodable_text_declines_the_file_and_the_batch_goes_on() {
+    let d = tempdir();
+    let inp = d.path().join("in");
+    std::fs::create_dir_all(&inp).expect("mkdir");
+    // A symbolic font with no encoding and no ToUnicode: its codes mean nothing we can read.
+    let font = dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "MysterySymbols", "FirstChar" => 32, "LastChar" => 126,
+        "Widths" => (32..=126).map(|_| lopdf::Object::Integer(500)).collect::<Vec<_>>(),
+        "FontDescriptor" => dictionary! { "Type" => "FontDescriptor", "FontName" => "MysterySymbols", "Flags" => 4, "Ascent" => 700, "Descent" => -200 },
+    };
+    let bad = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Jane Smith lives here) Tj ET",
+        vec![("F1", font)],
+        |_| {},
+    );
+    std::fs::write(inp.join("bad.pdf"), bad).expect("write");
+    std::fs::copy(
+        repo().join("samples/letter-contact.pdf"),
+        inp.join("good.pdf"),
+    )
+    .expect("copy");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!out.join("bad.part1.pdf").exists());
+    assert!(!out.join("bad.redactions.json").exists());
+    assert!(out.join("good.part1.pdf").exists());
+    let s = summary(&out);
+    let bad = s["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["file"] == "bad.pdf")
+        .expect("bad.pdf reported")
+        .clone();
+    assert_eq!(bad["status"], "declined");
+    let reason = bad["reason"].as_str().expect("reason");
+    assert!(
+        reason.contains("page 1")
+            && reason.contains("MysterySymbols")
+            && reason.contains("no Unicode mapping"),
+        "{reason}"
+    );
+    assert!(
+        stderr(&o).contains("bad.pdf"),
+        "the reason names the file on stderr"
+    );
+    assert!(!stderr(&o).contains("Jane"), "no personal data on stderr");
+}
+
+/// A verification hit (the name survives in marked-content /ActualText that the page text does not
+/// show): no output, exit 1, a reason without the text.
+#[test]
+fn verification_hit_declines_the_file() {
+    let d = tempdir();
+    let pdf = make_pdf(
+        "BT /F1 12 Tf 72 700 Td /Span << /ActualText (Mr Jonathan Quixote) >> BDC (Mr Jonathan Quixote wrote.) Tj EMC ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let inp = d.path().join("actualtext.pdf");
+    std::fs::write(&inp, pdf).expect("write");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!out.join("actualtext.part1.pdf").exists());
+    let reason = summary(&out)["results"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .to_string();
+    assert!(reason.contains("verification failed"), "{reason}");
+    assert!(!reason.contains("Quixote"));
+}
+
+/// Redacting a word in the middle of a Tj keeps every other glyph where it was and selectable.
+#[test]
+fn redaction_keeps_the_rest_of_the_line_in_place() {
+    let d = tempdir();
+    let pdf = make_pdf(
+        "BT /F1 11 Tf 1 0 0 1 72 700 Tm 0.5 Tc 2 Tw (Dear Mrs Agatha Pennyworth, thank you.) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let inp = d.path().join("letter.pdf");
+    std::fs::write(&inp, pdf).expect("write");
+    let terms = d.path().join("terms.txt");
+    std::fs::write(&terms, "Agatha Pennyworth\n").expect("write");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--terms",
+        terms.to_str().expect("utf8"),
+        "--rules",
+        repo().join("rules/sections.toml").to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let glyphs = |p: &Path| -> Vec<(String, f64)> {
+        let o = std::process::Command::new(bin())
+            .args(["text", "--json"])
+            .arg(p)
+            .output()
+            .expect("text");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        v[0]["glyphs"]
+            .as_array()
+            .expect("glyphs")
+            .iter()
+            .filter(|g| g["ours"] == false)
+            .map(|g| {
+                (
+                    g["text"].as_str().expect("t").to_string(),
+                    g["origin"][0].as_f64().expect("x"),
+                )
+            })
+            .collect()
+    };
+    let before = glyphs(&inp);
+    let after = glyphs(&out.join("letter.part1.pdf"));
+    let text: String = after.iter().map(|g| g.0.as_str()).collect();
+    assert_eq!(text, "Dear Mrs , thank you.");
+    let kept: Vec<&(String, f64)> = before
+        .iter()
+        .filter(|(_, x)| after.iter().any(|(_, y)| (x - y).abs() < 0.01))
+        .collect();
+    assert_eq!(
+        kept.len(),
+        after.len(),
+        "every remaining glyph is exactly where it was"
+    );
+    let t = pdf_text(&out.join("letter.part1.pdf"));
+    assert!(t.contains("Dear Mrs") && t.contains(", thank you."), "{t}");
+    assert!(!norm(&t).contains("pennyworth"));
+}
+
+/// A bad rule file: exit 2, the file and line named, nothing processed.
+#[test]
+fn bad_rule_file_exits_2_with_its_line() {
+    let d = tempdir();
+    let rules = d.path().join("bad.toml");
+    std::fs::write(&rules, "[[rule]]\nid = \"ok\"\nkind = \"regex\"\ncategory = \"x\"\npattern = \"a\"\n\n[[rule]]\nid = \"broken\"\nkind = \"regex\"\ncategory = \"x\"\npattern = \"(unclosed\"\n").expect("write");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        repo()
+            .join("samples/letter-contact.pdf")
+            .to_str()
+            .expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--rules",
+        rules.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("bad.toml") && e.contains("line 7") && e.contains("broken"),
+        "{e}"
+    );
+    assert!(!out.exists());
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = \"x\"\nkind = \"regex\"\ncategory = \"x\"\npattern = \"a\"\nbogus = 1\n",
+    )
+    .expect("write");
+    let o = run(&["rules", "check", rules.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bogus"), "{}", stderr(&o));
+}
+
+/// Every rule's examples and non-examples pass (the default rules).
+#[test]
+fn default_rules_check_passes() {
+    let o = run(&[
+        "rules",
+        "check",
+        repo().join("rules").to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

@@ -1,0 +1,210 @@
+//! Helpers shared by the integration tests: running the binary, reading truth files, extracting text
+//! with an independent tool when there is one, and building small PDFs.
+#![allow(dead_code)]
+
+use lopdf::{dictionary, Document, Object, Stream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_foiredact")
+}
+
+pub fn run(args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus`, if present (tests that need it skip cleanly otherwise).
+pub fn corpus() -> Option<PathBuf> {
+    let p = repo().join("../shared/corpus");
+    p.join("README.md").exists().then_some(p)
+}
+
+pub fn have(tool: &str) -> bool {
+    Command::new(tool).arg("-v").output().is_ok()
+}
+
+/// Text of a PDF as a requester would extract it: pdftotext when installed, else our own extractor.
+pub fn pdf_text(path: &Path) -> String {
+    if have("pdftotext") {
+        let o = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(path)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        assert!(o.status.success(), "pdftotext failed on {}", path.display());
+        return String::from_utf8_lossy(&o.stdout).to_string();
+    }
+    let o = Command::new(bin())
+        .arg("text")
+        .arg(path)
+        .output()
+        .expect("text runs");
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Lower case without white space, typographic quotes and dashes folded (as the shared checker does).
+pub fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{2013}' | '\u{2014}' => '-',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub fn page_count(path: &Path) -> usize {
+    Document::load(path)
+        .expect("output loads")
+        .get_pages()
+        .len()
+}
+
+pub fn qpdf_ok(path: &Path) -> bool {
+    if !have("qpdf") {
+        return true;
+    }
+    let o = Command::new("qpdf")
+        .arg("--check")
+        .arg(path)
+        .output()
+        .expect("qpdf runs");
+    o.status.code() == Some(0)
+}
+
+/// Texts of a truth part.
+pub fn items(truth: &serde_json::Value, part: &str, key: &str) -> Vec<(String, String)> {
+    truth[part][key]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| {
+                    (
+                        i["text"].as_str().unwrap_or_default().to_string(),
+                        i["category"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn pages_of(truth: &serde_json::Value, part: &str) -> Vec<u64> {
+    truth[part]["pages"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_u64()).collect())
+        .unwrap_or_default()
+}
+
+/// Outcome of checking one redacted document against its truth.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub leaks: Vec<String>,
+    pub keep_total: usize,
+    pub keep_found: usize,
+    pub problems: Vec<String>,
+}
+
+/// Checks the outputs `out/<stem>.partN.pdf` against a truth object. `only` limits the redact
+/// categories considered (empty: all).
+pub fn check_truth(out: &Path, stem: &str, truth: &serde_json::Value, only: &[&str]) -> Checked {
+    let mut c = Checked::default();
+    for part in ["part1", "part2"] {
+        let path = out.join(format!("{stem}.{part}.pdf"));
+        let want = pages_of(truth, part);
+        if want.is_empty() {
+            if path.exists() {
+                c.problems.push(format!("{stem}: unexpected {part}"));
+            }
+            continue;
+        }
+        if !path.exists() {
+            c.problems.push(format!("{stem}: missing {part}"));
+            continue;
+        }
+        if page_count(&path) != want.len() {
+            c.problems.push(format!(
+                "{stem}: {part} has {} pages, want {}",
+                page_count(&path),
+                want.len()
+            ));
+        }
+        if !qpdf_ok(&path) {
+            c.problems
+                .push(format!("{stem}: {part} fails qpdf --check"));
+        }
+        let text = norm(&pdf_text(&path));
+        for (t, cat) in items(truth, part, "redact") {
+            if (only.is_empty() || only.contains(&cat.as_str())) && text.contains(&norm(&t)) {
+                c.leaks.push(format!("{stem} {part} {cat}: {t}"));
+            }
+        }
+        for (t, _) in items(truth, part, "keep") {
+            c.keep_total += 1;
+            if text.contains(&norm(&t)) {
+                c.keep_found += 1;
+            }
+        }
+    }
+    c
+}
+
+/// Builds a one-page PDF with the given content stream and fonts (resource name -> font dictionary).
+pub fn make_pdf(
+    content: &str,
+    fonts: Vec<(&str, lopdf::Dictionary)>,
+    extra_objects: impl FnOnce(&mut Document),
+) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let mut font_dict = lopdf::Dictionary::new();
+    for (name, f) in fonts {
+        let id = doc.add_object(f);
+        font_dict.set(name, Object::Reference(id));
+    }
+    let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        "Contents" => content_id,
+        "Resources" => dictionary! { "Font" => font_dict },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
+        ),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    extra_objects(&mut doc);
+    let mut buf = Vec::new();
+    doc.save_to(&mut buf).expect("saves");
+    buf
+}
+
+pub fn helvetica() -> lopdf::Dictionary {
+    dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" }
+}
+
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+pub fn summary(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary.json"))
+        .expect("json")
+}
