@@ -136,6 +136,14 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         let mut buf = Vec::new();
         d.save_to(&mut buf)
             .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
+        // Developers only (debug builds): keep the unverified bytes to see why verification failed.
+        #[cfg(debug_assertions)]
+        if let Some(dir) = std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED") {
+            let _ = std::fs::write(
+                std::path::Path::new(&dir).join(format!("unverified.part{}.pdf", part.part)),
+                &buf,
+            );
+        }
         verify::verify_part(&buf, part, rules, &needles)?;
         out.parts.push(PartOutput {
             part: part.part,

@@ -19,17 +19,26 @@ use lopdf::Object;
 /// Text a box stands for during the fixed-point check: not a letter or digit, so rules ignore it.
 pub const PLACEHOLDER: &str = "█";
 
-/// Normal form for the raw scan: ASCII-lowercased, without white space or NUL bytes.
+/// Normal form for the raw scan: ASCII-lowercased, NUL bytes dropped (so UTF-16BE text reads as
+/// Latin-1), every run of white space folded to one space.
 pub fn normalise(bytes: &[u8]) -> Vec<u8> {
-    bytes
-        .iter()
-        .filter(|&&b| !matches!(b, 0 | 9 | 10 | 12 | 13 | 32))
-        .map(|b| b.to_ascii_lowercase())
-        .collect()
+    let mut out = Vec::with_capacity(bytes.len());
+    for &b in bytes {
+        match b {
+            0 => {}
+            9 | 10 | 12 | 13 | 32 => {
+                if out.last() != Some(&b' ') {
+                    out.push(b' ');
+                }
+            }
+            _ => out.push(b.to_ascii_lowercase()),
+        }
+    }
+    out
 }
 
-/// Needles for the raw scan from finding texts: normalised, at least 5 bytes (shorter ones would
-/// match by chance inside binary data; the fixed-point check covers them).
+/// Needles for the raw scan from finding texts: normalised, at least 5 letters or digits (shorter ones
+/// would match by chance inside binary data; the fixed-point check covers them).
 pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = texts
         .iter()
@@ -44,13 +53,28 @@ pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
                     }
                 })
                 .collect();
-            normalise(&latin1)
+            let n = normalise(&latin1);
+            n.trim_ascii().to_vec()
         })
-        .filter(|n| n.len() >= 5 && !n.contains(&b'?'))
+        .filter(|n| {
+            n.iter().filter(|b| b.is_ascii_alphanumeric()).count() >= 5 && !n.contains(&b'?')
+        })
         .collect();
     v.sort();
     v.dedup();
     v
+}
+
+/// Whether a needle occurs in the haystack as a whole word (as findings and terms are matched): a
+/// needle inside a longer word ("explicit" in "explicitly") is not that text.
+fn contains_word(ac: &AhoCorasick, hay: &[u8]) -> bool {
+    let alnum = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphanumeric());
+    ac.find_overlapping_iter(hay).any(|m| {
+        let (s, e) = (m.start(), m.end());
+        let starts_word = alnum(hay.get(s));
+        let ends_word = alnum(hay.get(e - 1));
+        !(starts_word && s > 0 && alnum(hay.get(s - 1))) && !(ends_word && alnum(hay.get(e)))
+    })
 }
 
 /// Proves one part output clean. `rules` must include the user's terms.
@@ -110,31 +134,63 @@ pub fn verify_part(
     // (c) raw scan of every string and decompressed stream.
     if !needles.is_empty() {
         let ac = AhoCorasick::new(needles).map_err(|e| Error::verify(e.to_string()))?;
-        let mut hit = false;
-        let mut check = |data: &[u8]| {
-            if !hit {
-                let n = normalise(data);
-                hit = ac.is_match(&n) || ac.is_match(&hex_decoded(&n));
+        let fonts = font_programs(&doc);
+        for (id, obj) in &doc.objects {
+            if fonts.contains(id) {
+                continue;
             }
-        };
-        for obj in doc.objects.values() {
-            scan_object(obj, &mut check);
-        }
-        check(bytes);
-        if hit {
-            return Err(Error::verify(format!(
-                "part {}: redacted text is still present in the file's objects",
-                plan.part
-            )));
+            let mut hit = false;
+            scan_object(obj, &mut |data: &[u8]| {
+                if !hit {
+                    let n = normalise(data);
+                    hit = contains_word(&ac, &n) || contains_word(&ac, &hex_decoded(&n));
+                }
+            });
+            if hit {
+                let what = match obj {
+                    Object::Stream(s) if s.dict.has(b"Type") => format!(
+                        "a {} stream",
+                        String::from_utf8_lossy(
+                            s.dict
+                                .get(b"Type")
+                                .and_then(|t| t.as_name())
+                                .unwrap_or(b"?")
+                        )
+                    ),
+                    Object::Stream(_) => "a stream".to_string(),
+                    _ => "a string".to_string(),
+                };
+                return Err(Error::verify(format!(
+                    "part {}: redacted text is still present in {what} (object {} {})",
+                    plan.part, id.0, id.1
+                )));
+            }
         }
     }
     Ok(())
 }
 
+/// Embedded font programs: they hold glyph names and the font's own names, never the document's text,
+/// and a word that is also a font name ("Arial") would otherwise fail every file that uses the font.
+fn font_programs(doc: &lopdf::Document) -> std::collections::HashSet<lopdf::ObjectId> {
+    let mut ids = std::collections::HashSet::new();
+    for obj in doc.objects.values() {
+        if let Object::Dictionary(d) = obj {
+            for k in [&b"FontFile"[..], b"FontFile2", b"FontFile3"] {
+                if let Ok(Object::Reference(id)) = d.get(k) {
+                    ids.insert(*id);
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// Feeds every string and decompressed stream (images aside) of an object to `check`. Names are not
+/// text and are skipped (font names such as /Arial would otherwise collide with ordinary words).
 fn scan_object(obj: &Object, check: &mut dyn FnMut(&[u8])) {
     match obj {
         Object::String(s, _) => check(s),
-        Object::Name(n) => check(n),
         Object::Array(a) => a.iter().for_each(|o| scan_object(o, check)),
         Object::Dictionary(d) => d.iter().for_each(|(_, o)| scan_object(o, check)),
         Object::Stream(s) => {
@@ -174,7 +230,7 @@ fn hex_decoded(n: &[u8]) -> Vec<u8> {
     for &b in n {
         if b.is_ascii_hexdigit() {
             run.push(b);
-        } else {
+        } else if b != b' ' {
             flush(&mut run, &mut out);
         }
     }
@@ -211,9 +267,16 @@ mod tests {
 
     #[test]
     fn needles_and_hex() {
-        let n = needles(&["Max Parry".into(), "JS".into()]);
-        assert_eq!(n, vec![b"maxparry".to_vec()]);
+        let n = needles(&["Max  Parry".into(), "JS".into()]);
+        assert_eq!(n, vec![b"max parry".to_vec()]);
         let h = hex_decoded(b"<4d6178205061727279>");
-        assert!(h.windows(8).any(|w| w == b"maxparry"));
+        assert!(h.windows(9).any(|w| w == b"max parry"));
+        let ac = AhoCorasick::new(needles(&["Explicit".into()])).expect("builds");
+        assert!(contains_word(&ac, &normalise(b"(Explicit is better) Tj")));
+        assert!(contains_word(&ac, &normalise(b"\0E\0x\0p\0l\0i\0c\0i\0t")));
+        assert!(!contains_word(
+            &ac,
+            &normalise(b"(Unless explicitly silenced.)")
+        ));
     }
 }

@@ -134,6 +134,8 @@ struct Interp<'a> {
     lim: ExtractLimits,
     out: PageText,
     form_stack: Vec<ObjectId>,
+    /// Text matrix and text line matrix.
+    text_mats: (Matrix, Matrix),
 }
 
 /// Extracts the glyphs and images of one page. Layout (reading order) is done by `crate::layout`.
@@ -153,6 +155,7 @@ pub fn extract_page(
             ..Default::default()
         },
         form_stack: Vec::new(),
+        text_mats: (Matrix::IDENTITY, Matrix::IDENTITY),
     };
     it.out.media_box = page_media_box(doc, page_id);
     let empty = Dictionary::new();
@@ -210,8 +213,9 @@ impl Interp<'_> {
         gs: &mut GState,
         stack: &mut Vec<GState>,
     ) {
-        let mut tm = Matrix::IDENTITY;
-        let mut tlm = Matrix::IDENTITY;
+        // The text matrices carry over from the previous content stream of the page: a text object may
+        // span two streams.
+        let (mut tm, mut tlm) = self.text_mats;
         for (i, op) in ops.iter().enumerate() {
             let n = |k: usize| op.num(k);
             match op.operator.as_slice() {
@@ -333,6 +337,7 @@ impl Interp<'_> {
                 _ => {}
             }
         }
+        self.text_mats = (tm, tlm);
     }
 
     fn show(
@@ -482,7 +487,10 @@ impl Interp<'_> {
                 inner.ctm = m.then(&gs.ctm);
                 let mut stack = Vec::new();
                 self.form_stack.push(*id);
+                let outer =
+                    std::mem::replace(&mut self.text_mats, (Matrix::IDENTITY, Matrix::IDENTITY));
                 self.run(*id, &ops, form_res, &mut inner, &mut stack);
+                self.text_mats = outer;
                 self.form_stack.pop();
             }
             _ => {}

@@ -1,0 +1,100 @@
+//! One test per bug fixed, named after it.
+
+mod common;
+use common::*;
+use lopdf::{dictionary, Object, Stream};
+
+fn redact_terms(pdf: Vec<u8>, terms: &str) -> (tempfile::TempDir, std::process::Output) {
+    let d = tempdir();
+    let inp = d.path().join("in.pdf");
+    std::fs::write(&inp, pdf).expect("write");
+    let t = d.path().join("terms.txt");
+    std::fs::write(&t, terms).expect("write");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--terms",
+        t.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    (d, o)
+}
+
+/// A text object that spans two content streams of a page: the text matrix set in the first stream
+/// applies in the second. The extractor once reset it per stream, so the word was neither seen nor
+/// redacted (found by terms_check on a Federal Register PDF).
+#[test]
+fn text_matrix_carries_across_content_streams() {
+    // As the Federal Register file draws it: a unit font size scaled by Tm, the Tm in the first stream.
+    let pdf = make_pdf(
+        "q 0.1 0 0 0.1 0 0 cm q 10 0 0 10 0 0 cm BT /F1 1 Tf 9 0 0 9 72 700 Tm",
+        vec![("F1", helvetica())],
+        |doc| {
+            let second = doc.add_object(Stream::new(
+                dictionary! {},
+                b"(Zanzibar Quartermaine was here) Tj 9 0 0 9 72 680 Tm (Second line) Tj ET Q Q"
+                    .to_vec(),
+            ));
+            let page_id = *doc.get_pages().values().next().expect("a page");
+            let page = doc.get_dictionary_mut(page_id).expect("page");
+            let first = page.get(b"Contents").expect("contents").clone();
+            page.set(
+                "Contents",
+                Object::Array(vec![first, Object::Reference(second)]),
+            );
+        },
+    );
+    let (d, o) = redact_terms(pdf, "Quartermaine\n");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = pdf_text(&d.path().join("out/in.part1.pdf"));
+    assert!(text.contains("Zanzibar"), "{text}");
+    assert!(!text.contains("Quartermaine"), "{text}");
+}
+
+/// The raw scan once matched a term inside a longer word ("Explicit" in "explicitly") and declined a
+/// clean file; terms are whole words, and so is the scan now.
+#[test]
+fn raw_scan_respects_word_boundaries() {
+    let pdf = make_pdf("BT /F1 10 Tf 72 700 Td (Explicit is better.) Tj 0 -14 Td (Unless explicitly silenced.) Tj ET", vec![("F1", helvetica())], |_| {});
+    let (d, o) = redact_terms(pdf, "Explicit\n");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = pdf_text(&d.path().join("out/in.part1.pdf"));
+    assert!(
+        text.contains("explicitly") && !text.contains("Explicit "),
+        "{text}"
+    );
+}
+
+/// A term that is also a font's name (/BaseFont /Helvetica) is not a leak of the text.
+#[test]
+fn font_names_are_not_text() {
+    let pdf = make_pdf(
+        "BT /F1 10 Tf 72 700 Td (Set in Helvetica today.) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let (d, o) = redact_terms(pdf, "Helvetica\n");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = pdf_text(&d.path().join("out/in.part1.pdf"));
+    assert!(
+        text.contains("Set in") && !text.contains("Helvetica"),
+        "{text}"
+    );
+}
