@@ -73,7 +73,9 @@ fn contains_word(ac: &AhoCorasick, hay: &[u8]) -> bool {
         let (s, e) = (m.start(), m.end());
         let starts_word = alnum(hay.get(s));
         let ends_word = alnum(hay.get(e - 1));
-        !(starts_word && s > 0 && alnum(hay.get(s - 1))) && !(ends_word && alnum(hay.get(e)))
+        let glued_before = starts_word && s > 0 && alnum(hay.get(s - 1));
+        let glued_after = ends_word && alnum(hay.get(e));
+        !glued_before && !glued_after
     })
 }
 
