@@ -135,7 +135,11 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                 }
             }
         }
-        Matcher::Terms(re) => spans.extend(re.find_iter(text).map(|m| m.range())),
+        Matcher::Terms(re) => spans.extend(
+            re.find_iter(text)
+                .map(|m| m.range())
+                .filter(|r| letter_bounded(text, r)),
+        ),
         Matcher::Person { re, exclude } => {
             for m in re.find_iter(text) {
                 let words: Vec<&str> = m.as_str().split_whitespace().collect();
@@ -294,37 +298,56 @@ pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
             .entry(fold(f.text.expose()))
             .or_insert_with(|| (f.rule.clone(), f.category.clone(), f.exemption.clone()));
     }
-    let mut alts: Vec<String> = found
+    let texts: Vec<&str> = found
         .iter()
-        .map(|f| f.text.expose())
+        .map(|f| f.text.expose().as_str())
         .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
+        .collect();
+    let re = phrase_regex(&texts).ok()??;
+    Some(Repeats { re, origin })
+}
+
+/// One case-insensitive regex for a list of words or phrases: any run of white space (a line break too)
+/// between their words, longest first. `Ok(None)` for an empty list. Matches must still pass
+/// [`letter_bounded`]: a word is bounded by anything but a letter (digits split words, as in
+/// `setR6EncryptionParameters`, so that a term is never missed for standing next to a digit).
+pub fn phrase_regex(phrases: &[&str]) -> Result<Option<Regex>, regex::Error> {
+    let mut alts: Vec<String> = phrases
+        .iter()
+        .filter(|t| !t.trim().is_empty())
         .map(|t| {
-            let body = t
-                .split_whitespace()
+            t.split_whitespace()
                 .map(regex::escape)
                 .collect::<Vec<_>>()
-                .join(r"\s+");
-            let first = t.chars().next().is_some_and(|c| c.is_alphanumeric());
-            let last = t.chars().last().is_some_and(|c| c.is_alphanumeric());
-            format!(
-                "{}{}{}",
-                if first { r"\b" } else { "" },
-                body,
-                if last { r"\b" } else { "" }
-            )
+                .join(r"\s+")
         })
         .collect();
     if alts.is_empty() {
-        return None;
+        return Ok(None);
     }
     alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
     alts.dedup();
-    let re = regex::RegexBuilder::new(&alts.join("|"))
+    regex::RegexBuilder::new(&alts.join("|"))
         .case_insensitive(true)
         .size_limit(256 << 20)
         .build()
-        .ok()?;
-    Some(Repeats { re, origin })
+        .map(Some)
+}
+
+/// Whether `text[r]` stands as a whole word: no letter glued to a letter at either end.
+pub fn letter_bounded(text: &str, r: &Range<usize>) -> bool {
+    let m = &text[r.clone()];
+    let glued_before = m.chars().next().is_some_and(char::is_alphabetic)
+        && text[..r.start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphabetic);
+    let glued_after = m.chars().next_back().is_some_and(char::is_alphabetic)
+        && text[r.end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic);
+    !glued_before && !glued_after
 }
 
 /// Texts already found, with the rule, category and exemption of their first finding.
@@ -344,6 +367,7 @@ fn fold(s: &str) -> String {
 pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
     rep.re
         .find_iter(text)
+        .filter(|m| letter_bounded(text, &m.range()))
         .map(|m| {
             let (rule, category, exemption) = rep
                 .origin

@@ -65,16 +65,14 @@ pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
     v
 }
 
-/// Whether a needle occurs in the haystack as a whole word (as findings and terms are matched): a
-/// needle inside a longer word ("explicit" in "explicitly") is not that text.
+/// Whether a needle occurs in the haystack as a whole word, as findings and terms are matched: a needle
+/// glued to letters ("explicit" in "explicitly") is not that text; digits never glue.
 fn contains_word(ac: &AhoCorasick, hay: &[u8]) -> bool {
-    let alnum = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphanumeric());
+    let letter = |i: Option<&u8>| i.is_some_and(|b| b.is_ascii_alphabetic());
     ac.find_overlapping_iter(hay).any(|m| {
         let (s, e) = (m.start(), m.end());
-        let starts_word = alnum(hay.get(s));
-        let ends_word = alnum(hay.get(e - 1));
-        let glued_before = starts_word && s > 0 && alnum(hay.get(s - 1));
-        let glued_after = ends_word && alnum(hay.get(e));
+        let glued_before = letter(hay.get(s)) && s > 0 && letter(hay.get(s - 1));
+        let glued_after = letter(hay.get(e - 1)) && letter(hay.get(e));
         !glued_before && !glued_after
     })
 }

@@ -98,3 +98,15 @@ fn font_names_are_not_text() {
         "{text}"
     );
 }
+
+/// A term glued to digits ("setR6EncryptionParameters") is still that word to a reader's word
+/// splitter; it was left in place because the term regex used `\b` (found by terms_check on the qpdf
+/// manual). Words are now bounded by anything but a letter.
+#[test]
+fn terms_next_to_digits_are_redacted() {
+    let pdf = make_pdf("BT /F1 10 Tf 72 700 Td (New methods setR6EncryptionParameters and CBJ7Quagmire2x.) Tj ET", vec![("F1", helvetica())], |_| {});
+    let (d, o) = redact_terms(pdf, "EncryptionParameters\nQuagmire\n");
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = pdf_text(&d.path().join("out/in.part1.pdf"));
+    assert!(text.contains("New methods") && !text.contains("EncryptionParameters") && !text.contains("Quagmire"), "{text}");
+}

@@ -321,37 +321,9 @@ impl RuleSet {
         if terms.is_empty() {
             return Ok(());
         }
-        let mut alts: Vec<String> = terms
-            .iter()
-            .map(|t| {
-                let body = t
-                    .split_whitespace()
-                    .map(regex::escape)
-                    .collect::<Vec<_>>()
-                    .join(r"\s+");
-                let first = t
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
-                let last = t
-                    .chars()
-                    .last()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
-                format!(
-                    "{}{}{}",
-                    if first { r"\b" } else { "" },
-                    body,
-                    if last { r"\b" } else { "" }
-                )
-            })
-            .collect();
-        // Longest first, so that a phrase wins over a word inside it.
-        alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
-        let re = RegexBuilder::new(&alts.join("|"))
-            .case_insensitive(true)
-            .size_limit(256 << 20)
-            .build()
-            .map_err(|e| Error::rules(name, 0, format!("terms cannot be compiled: {e}")))?;
+        let re = crate::detect::phrase_regex(&terms)
+            .map_err(|e| Error::rules(name, 0, format!("terms cannot be compiled: {e}")))?
+            .expect("terms is not empty");
         self.rules.push(Rule {
             id: "terms".into(),
             category: "term".into(),
