@@ -104,9 +104,63 @@ fn font_names_are_not_text() {
 /// manual). Words are now bounded by anything but a letter.
 #[test]
 fn terms_next_to_digits_are_redacted() {
-    let pdf = make_pdf("BT /F1 10 Tf 72 700 Td (New methods setR6EncryptionParameters and CBJ7Quagmire2x.) Tj ET", vec![("F1", helvetica())], |_| {});
+    let pdf = make_pdf(
+        "BT /F1 10 Tf 72 700 Td (New methods setR6EncryptionParameters and CBJ7Quagmire2x.) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
     let (d, o) = redact_terms(pdf, "EncryptionParameters\nQuagmire\n");
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let text = pdf_text(&d.path().join("out/in.part1.pdf"));
-    assert!(text.contains("New methods") && !text.contains("EncryptionParameters") && !text.contains("Quagmire"), "{text}");
+    assert!(
+        text.contains("New methods")
+            && !text.contains("EncryptionParameters")
+            && !text.contains("Quagmire"),
+        "{text}"
+    );
+}
+
+/// A content stream whose Flate data is corrupt: lopdf hands back what it could inflate (here nothing)
+/// as if it were the whole stream, so a damaged page looked empty and was published. Such a page is
+/// now unreadable and the file is declined (found on qpdf's shared-images-errors test file).
+#[test]
+fn corrupt_flate_content_declines() {
+    let pdf = make_pdf(
+        "BT /F1 10 Tf 72 700 Td (page one) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let page_id = *doc.get_pages().values().next().expect("a page");
+            let bad = doc.add_object(
+                Stream::new(
+                    dictionary! { "Filter" => "FlateDecode" },
+                    b"x\x9c\x0b\xc9\xc8,V\x00\xa2D\x85\xe2\x92\xa2\xd4\xc4\\ garbage".to_vec(),
+                )
+                .with_compression(false),
+            );
+            let page = doc.get_dictionary_mut(page_id).expect("page");
+            let first = page.get(b"Contents").expect("contents").clone();
+            page.set(
+                "Contents",
+                Object::Array(vec![first, Object::Reference(bad)]),
+            );
+        },
+    );
+    let (d, o) = redact_terms(pdf, "nothing\n");
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!d.path().join("out/in.part1.pdf").exists());
+    let reason = summary(&d.path().join("out"))["results"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .to_string();
+    assert!(reason.contains("cannot be decoded"), "{reason}");
 }

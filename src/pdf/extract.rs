@@ -67,9 +67,8 @@ pub fn page_streams(
             Ok(Object::Stream(s)) => s,
             _ => return Err("page content is not a stream".into()),
         };
-        let data = s
-            .decompressed_content_with_limit(lim.max_stream_bytes)
-            .map_err(|_| "a content stream cannot be decompressed".to_string())?;
+        let data = super::decode_stream(s, lim.max_stream_bytes)
+            .map_err(|e| format!("a content stream cannot be decoded ({e})"))?;
         out.push((id, data));
     }
     Ok(out)
@@ -464,7 +463,7 @@ impl Interp<'_> {
                     self.problem("Form XObjects nest too deeply or in a cycle".into());
                     return;
                 }
-                let data = match s.decompressed_content_with_limit(self.lim.max_stream_bytes) {
+                let data = match super::decode_stream(s, self.lim.max_stream_bytes) {
                     Ok(d) => d,
                     Err(_) => {
                         self.problem("a Form XObject cannot be decompressed".into());

@@ -105,8 +105,7 @@ pub fn load_font(doc: &Document, dict: &Dictionary) -> Result<Font, String> {
     };
     let to_unicode = match get(doc, dict, b"ToUnicode") {
         Some(Object::Stream(s)) => {
-            let data = s
-                .decompressed_content_with_limit(16 << 20)
+            let data = super::decode_stream(s, 16 << 20)
                 .map_err(|_| format!("font {display}: ToUnicode CMap cannot be decompressed"))?;
             parse_to_unicode(&data).map_err(|e| format!("font {display}: ToUnicode CMap: {e}"))?
         }

@@ -83,3 +83,70 @@ pub fn ref_id(dict: &Dictionary, key: &[u8]) -> Option<ObjectId> {
 pub fn nums(doc: &Document, arr: &[Object]) -> Option<Vec<f64>> {
     arr.iter().map(|o| num(deref(doc, o))).collect()
 }
+
+/// Decodes a stream's filters strictly: a corrupt Flate stream is an error, never a silently shortened
+/// result (lopdf returns what it could inflate, which would let a damaged page's remaining text slip past
+/// extraction while another reader recovers more). Output is capped at `limit` bytes.
+pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let filters: Vec<Vec<u8>> = match s.dict.get(b"Filter") {
+        Err(_) => vec![],
+        Ok(Object::Name(n)) => vec![n.clone()],
+        Ok(Object::Array(a)) => a
+            .iter()
+            .map(|o| {
+                o.as_name()
+                    .map(|n| n.to_vec())
+                    .map_err(|_| "bad /Filter".to_string())
+            })
+            .collect::<Result<_, _>>()?,
+        Ok(_) => return Err("bad /Filter".into()),
+    };
+    if filters.is_empty() {
+        if s.content.len() > limit {
+            return Err(format!("stream larger than {limit} bytes"));
+        }
+        return Ok(s.content.clone());
+    }
+    if filters.len() > 4 {
+        return Err("too many filters".into());
+    }
+    let parms: Vec<Option<&lopdf::Dictionary>> = match s.dict.get(b"DecodeParms") {
+        Ok(Object::Dictionary(d)) => vec![Some(d)],
+        Ok(Object::Array(a)) => a.iter().map(|o| o.as_dict().ok()).collect(),
+        _ => vec![],
+    };
+    let mut data = s.content.clone();
+    for (i, f) in filters.iter().enumerate() {
+        let p = parms.get(i).copied().flatten();
+        let predictor = p
+            .and_then(|p| p.get(b"Predictor").ok())
+            .and_then(|o| o.as_i64().ok())
+            .unwrap_or(1);
+        data = match f.as_slice() {
+            b"FlateDecode" | b"Fl" if predictor <= 1 => {
+                let mut out = Vec::new();
+                flate2::read::ZlibDecoder::new(data.as_slice())
+                    .take(limit as u64 + 1)
+                    .read_to_end(&mut out)
+                    .map_err(|_| "corrupt Flate data".to_string())?;
+                out
+            }
+            _ => {
+                // Other filters (and Flate with a predictor) through lopdf, one at a time.
+                let mut d = lopdf::Dictionary::new();
+                d.set("Filter", Object::Name(f.clone()));
+                if let Some(p) = p {
+                    d.set("DecodeParms", Object::Dictionary(p.clone()));
+                }
+                lopdf::Stream::new(d, data)
+                    .decompressed_content_with_limit(limit)
+                    .map_err(|_| "stream cannot be decoded".to_string())?
+            }
+        };
+        if data.len() > limit {
+            return Err(format!("stream decodes to more than {limit} bytes"));
+        }
+    }
+    Ok(data)
+}

@@ -57,11 +57,9 @@ pub fn apply(
             Ok(Object::Stream(s)) => s,
             _ => return Err(Error::verify("a content stream vanished").with_page(page.page)),
         };
-        let data = stream
-            .decompressed_content_with_limit(256 << 20)
-            .map_err(|_| {
-                Error::unreadable("a content stream cannot be decompressed").with_page(page.page)
-            })?;
+        let data = super::decode_stream(stream, 256 << 20).map_err(|_| {
+            Error::unreadable("a content stream cannot be decompressed").with_page(page.page)
+        })?;
         let ops = content::parse(&data, &ParseLimits::default())
             .map_err(|e| Error::unreadable(e.to_string()).with_page(page.page))?;
         let mut rep: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
