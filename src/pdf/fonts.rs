@@ -429,8 +429,19 @@ pub fn parse_to_unicode(data: &[u8]) -> Result<HashMap<u32, String>, String> {
                             Operand::Str(dst) => {
                                 for (k, code) in (lo..=hi).enumerate() {
                                     let mut d = dst.clone();
-                                    // ISO 32000-1 9.10.3: increment the last byte of the destination.
-                                    if let Some(last) = d.last_mut() {
+                                    // ISO 32000-1 9.10.3 increments the last byte; producers (tesseract's
+                                    // `<0000> <FFFF> <0000>`) rely on readers carrying into the byte before,
+                                    // as poppler and pdf.js do: increment the last UTF-16 unit.
+                                    if d.len() >= 2 {
+                                        let n = d.len();
+                                        let unit = (d[n - 2] as usize) << 8 | d[n - 1] as usize;
+                                        let v = unit + k;
+                                        if v > 0xFFFF {
+                                            break;
+                                        }
+                                        d[n - 2] = (v >> 8) as u8;
+                                        d[n - 1] = v as u8;
+                                    } else if let Some(last) = d.last_mut() {
                                         let v = *last as usize + k;
                                         if v > 255 {
                                             break;
@@ -625,6 +636,10 @@ mod tests {
         assert_eq!(m[&0x11], "b");
         assert_eq!(m[&0x12], "c");
         assert_eq!(m[&0x21], "Y");
+        // A range over the whole code space carries past the last byte (tesseract's GlyphLessFont).
+        let ident = parse_to_unicode(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange").expect("parses");
+        assert_eq!(ident[&0x2019], "\u{2019}");
+        assert_eq!(ident[&0x41], "A");
     }
 
     #[test]
