@@ -30,6 +30,75 @@ pub struct SectionMark {
 
 /// All findings of all rules, allow rules applied, overlaps merged.
 pub fn detect(rs: &RuleSet, text: &str) -> Vec<Finding> {
+    with_folded(text, |t| detect_exact(rs, t))
+}
+
+/// Runs `f` on the text with accents folded ("Chloë" and an OCR'd "Chloé" both read "Chloe"), and maps
+/// the findings back to spans of the original text.
+fn with_folded(text: &str, f: impl FnOnce(&str) -> Vec<Finding>) -> Vec<Finding> {
+    if text.is_ascii() {
+        return f(text);
+    }
+    let (folded, back) = fold_accents(text);
+    let found = f(&folded);
+    let end_of = |fb: usize| {
+        let s = back[fb];
+        s + text[s..].chars().next().map_or(0, char::len_utf8)
+    };
+    let mapped: Vec<Finding> = found
+        .into_iter()
+        .filter(|x| x.span.end > x.span.start)
+        .map(|mut x| {
+            x.span = back[x.span.start]..end_of(x.span.end - 1);
+            x.text = Sensitive::new(text[x.span.clone()].to_string());
+            x
+        })
+        .collect();
+    merge(mapped, text)
+}
+
+/// The text without diacritics (NFD, combining marks dropped; a few letters without a decomposition
+/// mapped by hand), and for each byte of it the byte offset of the original character it came from.
+pub fn fold_accents(text: &str) -> (String, Vec<usize>) {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    let mut out = String::with_capacity(text.len());
+    let mut back = Vec::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let mut push = |d: char| {
+            out.push(d);
+            back.extend(std::iter::repeat_n(i, d.len_utf8()));
+        };
+        if c.is_ascii() {
+            push(c);
+            continue;
+        }
+        match c {
+            'ł' => push('l'),
+            'Ł' => push('L'),
+            'ø' => push('o'),
+            'Ø' => push('O'),
+            'đ' => push('d'),
+            'Đ' => push('D'),
+            'ı' => push('i'),
+            '\u{2019}' | '\u{2018}' => push('\''),
+            _ => {
+                let mut any = false;
+                decompose_canonical(c, |d| {
+                    if !is_combining_mark(d) {
+                        push(d);
+                        any = true;
+                    }
+                });
+                if !any {
+                    push(c);
+                }
+            }
+        }
+    }
+    (out, back)
+}
+
+fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
     let norm = Normalized::new(text);
     let allowed: Vec<Range<usize>> = rs
         .allow
@@ -49,10 +118,173 @@ pub fn detect(rs: &RuleSet, text: &str) -> Vec<Finding> {
     merge(all, text)
 }
 
+/// Like [`detect`], for a page whose text is an OCR layer: the user's terms are also matched with a
+/// few OCR slips allowed (edit distance 1 for 8 to 13 characters, 2 from 14; white space, case and
+/// accents ignored), as a reader searching the scan's text would find them.
+pub fn detect_ocr(rs: &RuleSet, text: &str) -> Vec<Finding> {
+    let mut all = detect(rs, text);
+    let (hay, back) = fold_for_fuzzy(text);
+    for (i, r) in rs.rules.iter().enumerate() {
+        if let Matcher::Terms { folded, .. } = &r.matcher {
+            for t in folded {
+                let k = match t.len() {
+                    0..=7 => continue,
+                    8..=13 => 1,
+                    _ => 2,
+                };
+                for (s, e) in approx_find(t, &hay, k) {
+                    let span = back[s]
+                        ..back[e - 1]
+                            + text[back[e - 1]..].chars().next().map_or(0, char::len_utf8);
+                    all.push(finding(rs, i, text, span));
+                }
+            }
+        }
+    }
+    merge(all, text)
+}
+
+/// Text folded for fuzzy matching: accents folded, lower case, white space removed; with, for each
+/// char, the byte offset of the original character.
+pub fn fold_for_fuzzy(text: &str) -> (Vec<char>, Vec<usize>) {
+    let (folded, back) = fold_accents(text);
+    let mut chars = Vec::new();
+    let mut map = Vec::new();
+    for (i, c) in folded.char_indices() {
+        if !c.is_whitespace() {
+            for l in c.to_lowercase() {
+                chars.push(l);
+                map.push(back[i]);
+            }
+        }
+    }
+    (chars, map)
+}
+
+/// Approximate substring search (Sellers): every non-overlapping occurrence of `pat` in `hay` within
+/// `k` edits, as half-open char ranges of `hay`.
+pub fn approx_find(pat: &[char], hay: &[char], k: usize) -> Vec<(usize, usize)> {
+    let m = pat.len();
+    if m == 0 || hay.is_empty() {
+        return vec![];
+    }
+    let mut out = Vec::new();
+    let mut col: Vec<usize> = (0..=m).collect();
+    let mut j = 0;
+    while j < hay.len() {
+        let mut prev_diag = col[0];
+        col[0] = 0;
+        for i in 1..=m {
+            let cost = usize::from(pat[i - 1] != hay[j]);
+            let v = (col[i] + 1).min(col[i - 1] + 1).min(prev_diag + cost);
+            prev_diag = col[i];
+            col[i] = v;
+        }
+        if col[m] <= k {
+            // Extend to the best end nearby, then find the start by matching backwards.
+            let mut end = j + 1;
+            let mut best = col[m];
+            let mut look = col.clone();
+            for (jj, &h) in hay
+                .iter()
+                .enumerate()
+                .take((j + 1 + k).min(hay.len()))
+                .skip(j + 1)
+            {
+                let mut pd = look[0];
+                look[0] = 0;
+                for i in 1..=m {
+                    let cost = usize::from(pat[i - 1] != h);
+                    let v = (look[i] + 1).min(look[i - 1] + 1).min(pd + cost);
+                    pd = look[i];
+                    look[i] = v;
+                }
+                if look[m] < best {
+                    best = look[m];
+                    end = jj + 1;
+                }
+            }
+            let start = approx_start(pat, hay, end, k);
+            out.push((start, end));
+            col = (0..=m).collect();
+            j = end;
+            continue;
+        }
+        j += 1;
+    }
+    out
+}
+
+/// The start of the best approximate match of `pat` ending at `end`.
+fn approx_start(pat: &[char], hay: &[char], end: usize, k: usize) -> usize {
+    let m = pat.len();
+    let lo = end.saturating_sub(m + k);
+    let window: Vec<char> = hay[lo..end].iter().rev().copied().collect();
+    let rpat: Vec<char> = pat.iter().rev().copied().collect();
+    // Prefix-anchored DP: the pattern must match a prefix of the reversed window.
+    let mut prev: Vec<usize> = (0..=m).collect();
+    let mut best = (usize::MAX, end.saturating_sub(m));
+    for (j, &c) in window.iter().enumerate() {
+        let mut cur = vec![j + 1; m + 1];
+        for i in 1..=m {
+            let cost = usize::from(rpat[i - 1] != c);
+            cur[i] = (prev[i] + 1).min(cur[i - 1] + 1).min(prev[i - 1] + cost);
+        }
+        if cur[m] <= k && cur[m] < best.0 {
+            best = (cur[m], end - (j + 1));
+        }
+        prev = cur;
+    }
+    best.1
+}
+
 /// The findings of one rule alone (no allow rules), merged; used to check examples.
 pub fn detect_rule(rs: &RuleSet, i: usize, text: &str) -> Vec<Finding> {
+    with_folded(text, |t| detect_rule_exact(rs, i, t))
+}
+
+fn detect_rule_exact(rs: &RuleSet, i: usize, text: &str) -> Vec<Finding> {
     let norm = Normalized::new(text);
     merge(run_rule(rs, i, text, &norm), text)
+}
+
+/// Signature areas: signature blocks (from the start of a `block` rule to the end of its last labelled
+/// line) and the lines of `signature` fields (`Signed:`, `Signature:`). Images in them are signatures
+/// and are removed whole.
+pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for r in &rs.rules {
+        if let Matcher::Field { label, .. } = &r.matcher {
+            if r.category == "signature" {
+                for m in label.find_iter(text) {
+                    let start = text[..m.start()].rfind('\n').map_or(0, |p| p + 1);
+                    out.push(start..line_end(text, m.end()));
+                }
+            }
+        }
+        if let Matcher::Block {
+            start,
+            label,
+            max_lines,
+        } = &r.matcher
+        {
+            for m in start.find_iter(text) {
+                let mut end = line_end(text, m.end());
+                let mut region_end = end;
+                for _ in 0..*max_lines {
+                    if region_end >= text.len() {
+                        break;
+                    }
+                    region_end = line_end(text, region_end + 1);
+                }
+                for lm in label.find_iter(&text[m.end()..region_end]) {
+                    end = end.max(line_end(text, m.end() + lm.end()));
+                }
+                out.push(m.start()..end);
+            }
+        }
+    }
+    out
 }
 
 /// Part headings, in text order.
@@ -135,7 +367,7 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                 }
             }
         }
-        Matcher::Terms(re) => spans.extend(
+        Matcher::Terms { re, .. } => spans.extend(
             re.find_iter(text)
                 .map(|m| m.range())
                 .filter(|r| letter_bounded(text, r)),
@@ -307,19 +539,24 @@ pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
     Some(Repeats { re, origin })
 }
 
-/// One case-insensitive regex for a list of words or phrases: any run of white space (a line break too)
-/// between their words, longest first. `Ok(None)` for an empty list. Matches must still pass
+/// One case-insensitive regex for a list of words or phrases, accents folded, with any run of white
+/// space (a line break too, or none) between their characters, longest first. `Ok(None)` for an empty list. Matches must still pass
 /// [`letter_bounded`]: a word is bounded by anything but a letter (digits split words, as in
 /// `setR6EncryptionParameters`, so that a term is never missed for standing next to a digit).
 pub fn phrase_regex(phrases: &[&str]) -> Result<Option<Regex>, regex::Error> {
     let mut alts: Vec<String> = phrases
         .iter()
         .filter(|t| !t.trim().is_empty())
+        // Matched against accent-folded text; white space anywhere is optional (OCR splits and joins
+        // words: "MiaHewitt", "0\n7768523986").
         .map(|t| {
-            t.split_whitespace()
-                .map(regex::escape)
+            fold_accents(t)
+                .0
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| regex::escape(&c.to_string()))
                 .collect::<Vec<_>>()
-                .join(r"\s+")
+                .join(r"\s*")
         })
         .collect();
     if alts.is_empty() {
@@ -357,14 +594,20 @@ pub struct Repeats {
 }
 
 fn fold(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    fold_accents(s)
+        .0
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
         .to_lowercase()
 }
 
 /// Findings of [`repeat_rule`] in a text.
 pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
+    with_folded(text, |t| find_repeats_exact(rep, t))
+}
+
+fn find_repeats_exact(rep: &Repeats, text: &str) -> Vec<Finding> {
     rep.re
         .find_iter(text)
         .filter(|m| letter_bounded(text, &m.range()))
@@ -444,6 +687,25 @@ impl Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzzy_terms_find_ocr_slips() {
+        let f = |s: &str| fold_for_fuzzy(s).0;
+        let hay = f("Phoebe Wallace Chief 7768523986 sn");
+        let hits = approx_find(&f("07768 523986"), &hay, 1);
+        assert_eq!(hits.len(), 1);
+        let (s, e) = hits[0];
+        assert_eq!(hay[s..e].iter().collect::<String>(), "7768523986");
+        assert!(approx_find(&f("07768 523986"), &f("Phone 01234 999999"), 1).is_empty());
+        let hay = f("Ms Chloé Turncr of");
+        let hits = approx_find(&f("Chloë Turner"), &hay, 1);
+        assert_eq!(
+            hits.iter()
+                .map(|&(s, e)| hay[s..e].iter().collect::<String>())
+                .collect::<Vec<_>>(),
+            ["chloeturncr"]
+        );
+    }
 
     #[test]
     fn marked_examples() {

@@ -42,8 +42,15 @@ pub struct Glyph {
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageUse {
     pub bbox: Rect,
+    /// The stream (page content or Form XObject) and operation that drew it.
     pub stream: (u32, u16),
     pub op: u32,
+    /// The current transformation matrix when it was drawn: maps the image's unit square to the page.
+    pub ctm: [f64; 6],
+    /// The XObject resource name; `None` for an inline image.
+    pub name: Option<String>,
+    /// Drawn by a Form XObject rather than the page's own content.
+    pub in_form: bool,
 }
 
 /// Everything extraction learnt about one page.

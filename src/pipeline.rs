@@ -71,7 +71,24 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
     // Detection per page, then every finding's text redacted wherever else it occurs.
     let mut findings: Vec<Vec<Finding>> = pages
         .iter()
-        .map(|(_, p)| detect::detect(rules, &p.text))
+        .map(|(_, p)| {
+            // An OCR layer (mostly invisible text) gets fuzzy term matching too.
+            let visible = p
+                .glyphs
+                .iter()
+                .filter(|g| !g.invisible && !g.text.trim().is_empty())
+                .count();
+            let hidden = p
+                .glyphs
+                .iter()
+                .filter(|g| g.invisible && !g.text.trim().is_empty())
+                .count();
+            if hidden > visible {
+                detect::detect_ocr(rules, &p.text)
+            } else {
+                detect::detect(rules, &p.text)
+            }
+        })
         .collect();
     let found: Vec<&Finding> = findings.iter().flatten().collect();
     if let Some(again) = detect::repeat_rule(&found) {
@@ -88,14 +105,20 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         .iter()
         .map(|(_, p)| detect::sections(rules, &p.text))
         .collect();
+    let sig_areas: Vec<Vec<std::ops::Range<usize>>> = pages
+        .iter()
+        .map(|(_, p)| detect::signature_areas(rules, &p.text))
+        .collect();
     let inputs: Vec<PageInput<'_>> = pages
         .iter()
         .zip(&findings)
         .zip(&sections)
-        .map(|(((_, t), f), s)| PageInput {
+        .zip(&sig_areas)
+        .map(|((((_, t), f), s), a)| PageInput {
             text: t,
             findings: f,
             sections: s,
+            signature_areas: a,
         })
         .collect();
     let dplan = plan::plan(&inputs)?;

@@ -7,7 +7,8 @@
 //! copy of a shared page loses the other part's region by the same glyph removal as a redaction.
 //!
 //! # Errors
-//! An image under a redaction box or across a Part boundary cannot be blanked yet: the plan refuses.
+//! An image across a Part boundary cannot be split yet: the plan refuses. Images under boxes are
+//! blanked by `rewrite` (which refuses formats it cannot blank).
 
 use crate::detect::{Finding, SectionMark};
 use crate::error::{Error, Result, Sensitive};
@@ -39,8 +40,12 @@ pub struct PagePlan {
     pub boxes: Vec<RedactionBox>,
     /// The other part's region removed from this page (no box drawn).
     pub cut: Option<Rect>,
-    /// Indices into the page's images to delete (they lie wholly in the other part's region).
+    /// Indices into the page's images to delete (wholly in the other part's region, or signature images).
     pub drop_images: Vec<usize>,
+    /// Where the deleted signature images were (verification proves no image is left there).
+    pub removed_images: Vec<Rect>,
+    /// Images (index into the page's images) whose pixels under these rectangles are blanked.
+    pub blank_images: Vec<(usize, Vec<Rect>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +65,8 @@ pub struct PageInput<'a> {
     pub text: &'a PageText,
     pub findings: &'a [Finding],
     pub sections: &'a [SectionMark],
+    /// Spans of signature blocks: images in them are removed whole.
+    pub signature_areas: &'a [std::ops::Range<usize>],
 }
 
 /// Rectangles of a finding, one per line fragment (split at line and cell breaks).
@@ -134,8 +141,19 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
             if mine.is_empty() {
                 continue;
             }
-            let keep_top = mine.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max);
-            let keep_bottom = mine.iter().map(|r| r.2).fold(f64::INFINITY, f64::min);
+            // A page wholly of this part (the other part's region holds nothing but, at most, a running
+            // header) is kept whole: nothing of the other part is on it.
+            let alone = live.iter().all(|r| r.0 == part);
+            let keep_top = if alone {
+                f64::INFINITY
+            } else {
+                mine.iter().map(|r| r.1).fold(f64::NEG_INFINITY, f64::max)
+            };
+            let keep_bottom = if alone {
+                f64::NEG_INFINITY
+            } else {
+                mine.iter().map(|r| r.2).fold(f64::INFINITY, f64::min)
+            };
             let mut pp = PagePlan {
                 page: page.page,
                 ..Default::default()
@@ -189,9 +207,6 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                     if in_cut(cy) {
                         continue;
                     }
-                    if page.images.iter().any(|im| im.bbox.intersects(&rect)) {
-                        return Err(Error::unsupported("an image lies under a redaction box (image blanking is not supported yet)").with_page(page.page));
-                    }
                     for (i, g) in page.glyphs.iter().enumerate() {
                         if !g.ours && rect.contains(g.bbox.center()) {
                             drop[i] = true;
@@ -211,6 +226,53 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                     if !in_cut(cy) {
                         drop[g] = true;
                     }
+                }
+            }
+            // Images: a signature image (one that is not a whole-page scan) in a signature block goes
+            // whole, whatever it shows; any other image under a box has the pixels under it blanked.
+            let media = page.media_box.unwrap_or(Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 612.0,
+                y1: 792.0,
+            });
+            let sig_rects: Vec<Rect> = pi
+                .signature_areas
+                .iter()
+                .filter_map(|span| {
+                    let gl = page.glyphs_in(span.clone());
+                    let r = gl
+                        .iter()
+                        .map(|&g| page.glyphs[g].bbox)
+                        .reduce(|a, b| a.union(&b))?;
+                    Some(Rect {
+                        x0: media.x0,
+                        x1: media.x1,
+                        y0: r.y0 - 4.0,
+                        y1: r.y1 + 4.0,
+                    })
+                })
+                .filter(|r| !in_cut(r.center().1))
+                .collect();
+            for (k, im) in page.images.iter().enumerate() {
+                if pp.drop_images.contains(&k) {
+                    continue;
+                }
+                let page_scan =
+                    im.bbox.width() * im.bbox.height() >= 0.5 * media.width() * media.height();
+                if !page_scan && sig_rects.iter().any(|r| r.intersects(&im.bbox)) {
+                    pp.drop_images.push(k);
+                    pp.removed_images.push(im.bbox);
+                    continue;
+                }
+                let under: Vec<Rect> = pp
+                    .boxes
+                    .iter()
+                    .map(|b| b.rect)
+                    .filter(|r| r.intersects(&im.bbox))
+                    .collect();
+                if !under.is_empty() {
+                    pp.blank_images.push((k, under));
                 }
             }
             pp.drop = drop

@@ -10,7 +10,7 @@ use crate::detect;
 use crate::error::{Error, Result};
 use crate::geom::Rect;
 use crate::model::{Glyph, GlyphRef};
-use crate::pdf::{extract, load};
+use crate::pdf::{extract, images, load};
 use crate::plan::PartPlan;
 use crate::rules::RuleSet;
 use aho_corasick::AhoCorasick;
@@ -95,13 +95,48 @@ pub fn verify_part(
             plan.pages.len()
         )));
     }
-    for ((_, mut pt), pp) in pages.into_iter().zip(&plan.pages) {
+    for ((page_id, mut pt), pp) in pages.into_iter().zip(&plan.pages) {
         let page_err = |m: String| Error::verify(m).with_page(pp.page);
         if let Some(p) = pt.problems.first() {
             return Err(page_err(format!(
                 "part {} output text cannot be decoded: {p}",
                 plan.part
             )));
+        }
+        // Images: none where a signature image was removed; under every box, blank pixels.
+        for im in &pt.images {
+            if pp.removed_images.iter().any(|r| {
+                (r.x0 - im.bbox.x0).abs() < 1.0
+                    && (r.y0 - im.bbox.y0).abs() < 1.0
+                    && (r.x1 - im.bbox.x1).abs() < 1.0
+                    && (r.y1 - im.bbox.y1).abs() < 1.0
+            }) {
+                return Err(page_err(format!(
+                    "part {}: a removed signature image is still drawn",
+                    plan.part
+                )));
+            }
+            let under: Vec<Rect> = pp
+                .boxes
+                .iter()
+                .map(|b| b.rect)
+                .filter(|r| r.intersects(&im.bbox))
+                .collect();
+            if under.is_empty() {
+                continue;
+            }
+            let stream = match (&im.name, im.in_form) {
+                (Some(n), false) => image_stream(&doc, page_id, n),
+                _ => None,
+            };
+            let blank = stream
+                .map(|s| images::is_blank_under(&doc, s, &crate::geom::Matrix(im.ctm), &under));
+            if !matches!(blank, Some(Ok(true))) {
+                return Err(page_err(format!(
+                    "part {}: an image under a redaction box still shows its pixels",
+                    plan.part
+                )));
+            }
         }
         // (b) nothing inside a box or in the removed region.
         for g in pt.glyphs.iter().filter(|g| !g.ours) {
@@ -168,6 +203,20 @@ pub fn verify_part(
         }
     }
     Ok(())
+}
+
+/// The image XObject a page draws under a resource name.
+fn image_stream<'a>(
+    doc: &'a lopdf::Document,
+    page_id: lopdf::ObjectId,
+    name: &str,
+) -> Option<&'a lopdf::Stream> {
+    let res = extract::page_resources(doc, page_id)?;
+    let xo = crate::pdf::get_dict(doc, res, b"XObject")?;
+    match crate::pdf::get(doc, xo, name.as_bytes())? {
+        Object::Stream(s) => Some(s),
+        _ => None,
+    }
 }
 
 /// Embedded font programs: they hold glyph names and the font's own names, never the document's text,

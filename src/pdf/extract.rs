@@ -314,6 +314,9 @@ impl Interp<'_> {
                         bbox,
                         stream: sid,
                         op: i as u32,
+                        ctm: gs.ctm.0,
+                        name: None,
+                        in_form: !self.form_stack.is_empty(),
                     });
                 }
                 b"gs" => {
@@ -455,6 +458,9 @@ impl Interp<'_> {
                     bbox,
                     stream: sid,
                     op: op as u32,
+                    ctm: gs.ctm.0,
+                    name: Some(String::from_utf8_lossy(name).to_string()),
+                    in_form: !self.form_stack.is_empty(),
                 });
             }
             Some(b"Form") => {

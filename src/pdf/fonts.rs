@@ -637,7 +637,8 @@ mod tests {
         assert_eq!(m[&0x12], "c");
         assert_eq!(m[&0x21], "Y");
         // A range over the whole code space carries past the last byte (tesseract's GlyphLessFont).
-        let ident = parse_to_unicode(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange").expect("parses");
+        let ident =
+            parse_to_unicode(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange").expect("parses");
         assert_eq!(ident[&0x2019], "\u{2019}");
         assert_eq!(ident[&0x41], "A");
     }

@@ -4,6 +4,7 @@
 pub mod content;
 pub mod extract;
 pub mod fonts;
+pub mod images;
 pub mod load;
 pub mod rewrite;
 pub mod sanitize;

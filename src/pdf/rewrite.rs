@@ -87,9 +87,76 @@ pub fn apply(
             let _ = s.compress();
         }
     }
+    if !plan.blank_images.is_empty() {
+        blank_images(doc, page_id, page, plan)?;
+    }
     if !plan.boxes.is_empty() {
         draw_boxes(doc, page_id, plan)?;
     }
+    Ok(())
+}
+
+/// Replaces each image under boxes with a copy whose pixels under them are blanked; the page's own
+/// (copied) resources point at the copy, so other pages drawing the same image are untouched.
+fn blank_images(
+    doc: &mut Document,
+    page_id: ObjectId,
+    page: &PageText,
+    plan: &PagePlan,
+) -> Result<()> {
+    let mut by_name: BTreeMap<String, Vec<(super::Matrix, Vec<Rect>)>> = BTreeMap::new();
+    for (k, rects) in &plan.blank_images {
+        let im = page
+            .images
+            .get(*k)
+            .ok_or_else(|| Error::verify("plan names an image that does not exist"))?;
+        let name =
+            match (&im.name, im.in_form) {
+                (Some(n), false) => n.clone(),
+                (None, _) => {
+                    return Err(Error::unsupported(
+                        "an inline image lies under a redaction box (not supported yet)",
+                    )
+                    .with_page(page.page))
+                }
+                (_, true) => return Err(Error::unsupported(
+                    "an image inside a Form XObject lies under a redaction box (not supported yet)",
+                )
+                .with_page(page.page)),
+            };
+        by_name
+            .entry(name)
+            .or_default()
+            .push((super::Matrix(im.ctm), rects.clone()));
+    }
+    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+    let mut xobjects = get_dict(doc, &resources, b"XObject")
+        .cloned()
+        .unwrap_or_default();
+    for (name, uses) in by_name {
+        let id = match xobjects.get(name.as_bytes()) {
+            Ok(Object::Reference(id)) => *id,
+            _ => return Err(Error::verify("an image's XObject is missing").with_page(page.page)),
+        };
+        let stream = match doc.get_object(id) {
+            Ok(Object::Stream(s)) => s,
+            _ => {
+                return Err(Error::verify("an image's XObject is not a stream").with_page(page.page))
+            }
+        };
+        let blanked = super::images::blank(doc, stream, &uses).map_err(|e| {
+            Error::unsupported(format!(
+                "an image lies under a redaction box and cannot be blanked: {e}"
+            ))
+            .with_page(page.page)
+        })?;
+        let new_id = doc.add_object(blanked);
+        xobjects.set(name.as_bytes().to_vec(), Object::Reference(new_id));
+    }
+    resources.set("XObject", Object::Dictionary(xobjects));
+    doc.get_dictionary_mut(page_id)
+        .map_err(|_| Error::verify("page vanished"))?
+        .set("Resources", Object::Dictionary(resources));
     Ok(())
 }
 

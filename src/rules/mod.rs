@@ -151,7 +151,11 @@ pub enum Matcher {
         max_lines: usize,
     },
     /// A regex over whole phrases (used for `--terms`).
-    Terms(Regex),
+    Terms {
+        re: Regex,
+        /// The terms folded (accents, case, white space removed), for fuzzy matching of OCR text.
+        folded: Vec<Vec<char>>,
+    },
     /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
     Person {
         re: Regex,
@@ -329,7 +333,13 @@ impl RuleSet {
             category: "term".into(),
             exemption: "s40(2)".into(),
             why: "listed by the user with --terms".into(),
-            matcher: Matcher::Terms(re),
+            matcher: Matcher::Terms {
+                re,
+                folded: terms
+                    .iter()
+                    .map(|t| crate::detect::fold_for_fuzzy(t).0)
+                    .collect(),
+            },
             allowable: false,
             examples: vec![],
             non_examples: vec![],
