@@ -87,7 +87,10 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
                     let size = g.size.max(pg.size);
                     let white = pg.text.chars().all(char::is_whitespace)
                         || g.text.chars().all(char::is_whitespace);
-                    if gap > COLUMN_GAP * size {
+                    // After an explicit space glyph (OCR layers end every word with one and then jump to
+                    // the next word's box), only a much wider gap is a column.
+                    let column = if white { 3.0 * COLUMN_GAP } else { COLUMN_GAP };
+                    if gap > column * size {
                         push(&mut text, &mut map, "\t", NO_GLYPH);
                     } else if (gap > WORD_GAP * size || gap < -0.5 * size) && !white {
                         push(&mut text, &mut map, " ", NO_GLYPH);
@@ -160,6 +163,17 @@ mod tests {
         assert_eq!(map[0], 1);
         assert_eq!(map[1], 0);
         assert_eq!(map[2], NO_GLYPH);
+    }
+
+    #[test]
+    fn ocr_word_gaps_after_a_space_glyph_are_not_columns() {
+        let (text, _) = build(&[
+            g("a", 100.0, 700.0, 5.0),
+            g(" ", 105.0, 700.0, 5.0),
+            g("b", 127.0, 700.0, 5.0),
+            g("c", 300.0, 700.0, 5.0),
+        ]);
+        assert_eq!(text, "a b\tc\n");
     }
 
     #[test]

@@ -448,6 +448,11 @@ impl RuleSet {
                     for f in &spec.first_names {
                         first.extend(read_list(dir, f).map_err(err)?);
                     }
+                    // Text is matched with its accents folded, so the names are folded too.
+                    let mut first: Vec<String> = first
+                        .iter()
+                        .map(|w| crate::detect::fold_accents(w).0)
+                        .collect();
                     first.retain(|w| {
                         w.chars()
                             .all(|c| c.is_alphabetic() || c == '-' || c == '\'')
@@ -469,7 +474,7 @@ impl RuleSet {
                         .join("|");
                     let apos = "'\u{2019}";
                     let pat = format!(
-                        r"\b(?:(?:{mixed})(?:[ \n]+[A-Z]\.?)?[ \n]+(?:Mc|Mac|O[{apos}]|D[{apos}])?[A-Z][a-z{apos}]+(?:-[A-Z][a-z{apos}]+)?|(?:{upper})(?:[ \n]+[A-Z]\.?)?[ \n]+[A-Z][A-Z{apos}]*(?:-[A-Z][A-Z{apos}]+)?[A-Z])\b"
+                        r"\b(?:(?:{mixed})(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{apos}]|D[{apos}])?[A-Z][a-z{apos}]+(?:-[A-Z][a-z{apos}]+)?|(?:{upper})(?:[ \n]+[A-Z]\.?)?[ \n]+[A-Z][A-Z{apos}]*(?:-[A-Z][A-Z{apos}]+)?[A-Z])\b"
                     );
                     let re = RegexBuilder::new(&pat)
                         .size_limit(512 << 20)
