@@ -511,8 +511,10 @@ pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
                     cur.span.end = f.span.end;
                     cur.text = Sensitive::new(text[cur.span.clone()].to_string());
                 }
-                if !cur.rule.split('+').any(|r| r == f.rule) {
-                    cur.rule = format!("{}+{}", cur.rule, f.rule);
+                for r in f.rule.split('+') {
+                    if !cur.rule.split('+').any(|c| c == r) {
+                        cur.rule = format!("{}+{r}", cur.rule);
+                    }
                 }
             }
             _ => out.push(f),

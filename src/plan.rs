@@ -79,12 +79,24 @@ pub fn finding_rects(page: &PageText, f: &Finding) -> Vec<Rect> {
         if brk {
             let gl = page.glyphs_in(start..i);
             let mut r: Option<Rect> = None;
-            for g in gl {
+            for &g in &gl {
                 let b = page.glyphs[g].bbox;
                 r = Some(r.map_or(b, |r| r.union(&b)));
             }
             if let Some(r) = r {
-                rects.push(r.grow(PAD));
+                let mut r = r.grow(PAD);
+                // An OCR layer's word boxes are a little narrower than the ink of the scan under them:
+                // widen the box so that no end of the word stays readable in the pixels.
+                if !gl.is_empty() && gl.iter().all(|&g| page.glyphs[g].invisible) {
+                    let h = r.height();
+                    r = Rect {
+                        x0: r.x0 - 0.45 * h,
+                        x1: r.x1 + 0.45 * h,
+                        y0: r.y0 - 0.12 * h,
+                        y1: r.y1 + 0.12 * h,
+                    };
+                }
+                rects.push(r);
             }
             start = i + 1;
         }
