@@ -69,6 +69,8 @@ pub struct PageText {
     /// Reasons this page's text may be incomplete (undecodable fonts, unparsable streams). Non-empty
     /// means the page cannot be proven clean.
     pub problems: Vec<String>,
+    /// Content streams whose damaged Flate data was cut to what inflates: written back re-encoded.
+    pub repaired: Vec<(u32, u16)>,
 }
 
 pub const NO_GLYPH: u32 = u32::MAX;

@@ -10,6 +10,7 @@ use crate::pdf::{extract, load, rewrite, sanitize};
 use crate::plan::{self, PageInput};
 use crate::rules::RuleSet;
 use crate::verify;
+use rayon::prelude::*;
 use std::collections::HashSet;
 
 /// Settings for processing documents.
@@ -69,8 +70,9 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         layout::layout(p);
     }
     // Detection per page, then every finding's text redacted wherever else it occurs.
+    // Pages are independent here: detection runs on them in parallel (rules are compiled once, shared).
     let mut findings: Vec<Vec<Finding>> = pages
-        .iter()
+        .par_iter()
         .map(|(_, p)| {
             // An OCR layer (mostly invisible text) gets fuzzy term matching too.
             let visible = p

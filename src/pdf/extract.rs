@@ -43,11 +43,12 @@ pub struct FontCache {
 }
 
 /// The decoded content of a page's streams, concatenated in order, with the object each came from.
+/// (Each with `true` when its damaged Flate data was cut to what inflates; see `decode_content`.)
 pub fn page_streams(
     doc: &Document,
     page_id: ObjectId,
     lim: &ExtractLimits,
-) -> Result<Vec<(ObjectId, Vec<u8>)>, String> {
+) -> Result<Vec<(ObjectId, Vec<u8>, bool)>, String> {
     let page = doc
         .get_dictionary(page_id)
         .map_err(|_| "page object is not a dictionary".to_string())?;
@@ -67,9 +68,9 @@ pub fn page_streams(
             Ok(Object::Stream(s)) => s,
             _ => return Err("page content is not a stream".into()),
         };
-        let data = super::decode_stream(s, lim.max_stream_bytes)
+        let (data, repaired) = super::decode_content(s, lim.max_stream_bytes)
             .map_err(|e| format!("a content stream cannot be decoded ({e})"))?;
-        out.push((id, data));
+        out.push((id, data, repaired));
     }
     Ok(out)
 }
@@ -165,7 +166,10 @@ pub fn extract_page(
             // Graphics state carries across the page's content streams (ISO 32000-1 7.8.2).
             let mut gs = GState::new(Matrix::IDENTITY);
             let mut stack = Vec::new();
-            for (id, data) in streams {
+            for (id, data, repaired) in streams {
+                if repaired {
+                    it.out.repaired.push(id);
+                }
                 match content::parse(&data, &lim.parse) {
                     Ok(ops) => it.run(id, &ops, res, &mut gs, &mut stack),
                     Err(e) => it.out.problems.push(e.to_string()),

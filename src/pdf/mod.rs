@@ -85,6 +85,47 @@ pub fn nums(doc: &Document, arr: &[Object]) -> Option<Vec<f64>> {
     arr.iter().map(|o| num(deref(doc, o))).collect()
 }
 
+/// Decodes a content stream. A damaged Flate stream yields what inflates before the damage (as every
+/// reader shows it: deflate cannot resynchronise past an error), with `true` to say the stream must be
+/// written back re-encoded so that the output is valid. Other filters decode strictly.
+pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool), String> {
+    use std::io::Read;
+    match decode_stream(s, limit) {
+        Ok(d) => Ok((d, false)),
+        Err(e) => {
+            let flate_only = matches!(s.dict.get(b"Filter"), Ok(Object::Name(n)) if n == b"FlateDecode")
+                && !s.dict.has(b"DecodeParms");
+            if !flate_only {
+                return Err(e);
+            }
+            let read_prefix = |r: &mut dyn Read| {
+                let mut out = Vec::new();
+                let mut buf = [0u8; 8192];
+                loop {
+                    match r.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => {
+                            out.extend_from_slice(&buf[..n]);
+                            if out.len() > limit {
+                                break;
+                            }
+                        }
+                    }
+                }
+                out
+            };
+            let mut out = read_prefix(&mut flate2::read::ZlibDecoder::new(s.content.as_slice()));
+            if out.is_empty() && s.content.len() > 2 {
+                out = read_prefix(&mut flate2::read::DeflateDecoder::new(&s.content[2..]));
+            }
+            if out.len() > limit {
+                return Err(format!("stream decodes to more than {limit} bytes"));
+            }
+            Ok((out, true))
+        }
+    }
+}
+
 /// Decodes a stream's filters strictly: a corrupt Flate stream is an error, never a silently shortened
 /// result (lopdf returns what it could inflate, which would let a damaged page's remaining text slip past
 /// extraction while another reader recovers more). Output is capped at `limit` bytes.

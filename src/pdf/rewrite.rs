@@ -48,7 +48,13 @@ pub fn apply(
             images.entry(im.stream).or_default().insert(im.op);
         }
     }
-    let ids: BTreeSet<ObjectId> = by_stream.keys().chain(images.keys()).copied().collect();
+    // Damaged streams are written back too (re-encoded), so that the output is a valid file.
+    let ids: BTreeSet<ObjectId> = by_stream
+        .keys()
+        .chain(images.keys())
+        .chain(page.repaired.iter())
+        .copied()
+        .collect();
     for sid in ids {
         if !edited.insert(sid) {
             return Err(Error::unsupported("a content stream or Form XObject is shared by several pages and would need copying").with_page(page.page));
@@ -57,7 +63,7 @@ pub fn apply(
             Ok(Object::Stream(s)) => s,
             _ => return Err(Error::verify("a content stream vanished").with_page(page.page)),
         };
-        let data = super::decode_stream(stream, 256 << 20).map_err(|_| {
+        let (data, _) = super::decode_content(stream, 256 << 20).map_err(|_| {
             Error::unreadable("a content stream cannot be decompressed").with_page(page.page)
         })?;
         let ops = content::parse(&data, &ParseLimits::default())
