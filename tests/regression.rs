@@ -169,3 +169,53 @@ fn damaged_flate_content_is_read_to_the_damage_and_rewritten() {
         "{text}"
     );
 }
+
+/// A Form XObject drawn by several pages (a letterhead): editing it for one page once declined the
+/// file ("shared ... would need copying", qpdf's boxes test file). Each page now gets its own copy.
+#[test]
+fn form_xobject_shared_by_pages_is_copied_per_page() {
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(helvetica());
+    let form = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } } },
+        b"BT /F1 10 Tf 72 750 Td (Letterhead of Ebenezer Scrooge) Tj ET".to_vec(),
+    ));
+    let mut kids = Vec::new();
+    for n in 0..2 {
+        let c = doc.add_object(Stream::new(
+            dictionary! {},
+            format!("/Hd Do BT /F1 10 Tf 72 700 Td (Body of page {n}) Tj ET").into_bytes(),
+        ));
+        let p = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()], "Contents" => c,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => dictionary! { "Hd" => form } },
+        });
+        kids.push(Object::Reference(p));
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => 2 }),
+    );
+    let cat = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", cat);
+    let mut pdf = Vec::new();
+    doc.save_to(&mut pdf).expect("saves");
+    let (d, o) = redact_terms(pdf, "Scrooge\n");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(qpdf_ok(&out));
+    let text = pdf_text(&out);
+    assert!(
+        text.contains("Body of page 0") && text.contains("Body of page 1"),
+        "{text}"
+    );
+    assert_eq!(text.matches("Letterhead of").count(), 2, "{text}");
+    assert!(!text.contains("Scrooge"), "{text}");
+}

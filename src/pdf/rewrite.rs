@@ -55,9 +55,18 @@ pub fn apply(
         .chain(page.repaired.iter())
         .copied()
         .collect();
+    let own: Vec<ObjectId> = super::extract::page_streams(doc, page_id, &Default::default())
+        .map(|v| v.into_iter().map(|(id, _, _)| id).collect())
+        .unwrap_or_default();
     for sid in ids {
-        if !edited.insert(sid) {
-            return Err(Error::unsupported("a content stream or Form XObject is shared by several pages and would need copying").with_page(page.page));
+        // A page content stream is edited in place (if two pages share one, refuse); a Form XObject is
+        // copied for this page first, since other pages (or other parts) may draw it unchanged.
+        let is_form = !own.contains(&sid);
+        if !is_form && !edited.insert(sid) {
+            return Err(Error::unsupported(
+                "a content stream is shared by several pages and would need copying",
+            )
+            .with_page(page.page));
         }
         let stream = match doc.get_object(sid) {
             Ok(Object::Stream(s)) => s,
@@ -88,7 +97,9 @@ pub fn apply(
             }
         }
         let new = content::rewrite(&data, &ops, &rep);
-        if let Ok(Object::Stream(s)) = doc.get_object_mut(sid) {
+        if is_form {
+            copy_form(doc, page_id, sid, new).map_err(|e| e.with_page(page.page))?;
+        } else if let Ok(Object::Stream(s)) = doc.get_object_mut(sid) {
             s.set_plain_content(new);
             let _ = s.compress();
         }
@@ -99,6 +110,40 @@ pub fn apply(
     if !plan.boxes.is_empty() {
         draw_boxes(doc, page_id, plan)?;
     }
+    Ok(())
+}
+
+/// Gives this page its own copy of a Form XObject with `content`, in place of the shared one in the
+/// page's (copied) resources. Forms drawn from inside other forms are refused.
+fn copy_form(doc: &mut Document, page_id: ObjectId, sid: ObjectId, content: Vec<u8>) -> Result<()> {
+    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+    let mut xobjects = get_dict(doc, &resources, b"XObject")
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<Vec<u8>> = xobjects
+        .iter()
+        .filter(|(_, v)| matches!(v, Object::Reference(id) if *id == sid))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if names.is_empty() {
+        return Err(Error::unsupported(
+            "text to remove is in a Form XObject drawn by another Form XObject (not supported yet)",
+        ));
+    }
+    let mut copy = match doc.get_object(sid) {
+        Ok(Object::Stream(s)) => s.clone(),
+        _ => return Err(Error::verify("a Form XObject vanished")),
+    };
+    copy.set_plain_content(content);
+    let _ = copy.compress();
+    let new_id = doc.add_object(copy);
+    for n in names {
+        xobjects.set(n, Object::Reference(new_id));
+    }
+    resources.set("XObject", Object::Dictionary(xobjects));
+    doc.get_dictionary_mut(page_id)
+        .map_err(|_| Error::verify("page vanished"))?
+        .set("Resources", Object::Dictionary(resources));
     Ok(())
 }
 
