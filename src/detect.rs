@@ -357,11 +357,13 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             group,
             min_digits,
             max_digits,
+            unless,
         } => {
             for c in re.captures_iter(text) {
                 if let Some(m) = c.get(*group) {
                     let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
-                    if digits >= *min_digits && digits <= *max_digits {
+                    let vetoed = unless.as_ref().is_some_and(|u| u.is_match(m.as_str()));
+                    if digits >= *min_digits && digits <= *max_digits && !vetoed {
                         spans.push(m.range());
                     }
                 }

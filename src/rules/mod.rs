@@ -6,7 +6,8 @@
 //!
 //! Kinds:
 //! - `regex`: `pattern`, optional `group` (the capture group to redact), `case_insensitive`,
-//!   `min_digits`/`max_digits` (the match must hold that many digits).
+//!   `min_digits`/`max_digits` (the match must hold that many digits), `unless` (a match that this
+//!   pattern matches whole is not a finding).
 //! - `dictionary`: `words` (and/or `file`, one entry per line), matched case-insensitively as whole words
 //!   with aho-corasick; any run of white space stands between the words of a phrase.
 //! - `field`: `labels`; the value after `Label:` to the end of the line or cell is redacted, or the next
@@ -99,6 +100,8 @@ struct RuleSpec {
     min_digits: Option<usize>,
     #[serde(default)]
     max_digits: Option<usize>,
+    #[serde(default)]
+    unless: Option<String>,
     // dictionary / allow
     #[serde(default)]
     words: Vec<String>,
@@ -137,6 +140,8 @@ pub enum Matcher {
         group: usize,
         min_digits: usize,
         max_digits: usize,
+        /// A match that this matches whole is not a finding.
+        unless: Option<Regex>,
     },
     Dictionary(AhoCorasick),
     /// `label` matches a label (group 1 is the label text) at the start of a line or cell.
@@ -385,11 +390,19 @@ impl RuleSet {
                     if group >= re.captures_len() {
                         return Err(err(format!("group {group} does not exist in the pattern")));
                     }
+                    let unless = match &spec.unless {
+                        Some(u) => Some(
+                            Regex::new(&format!("^(?:{u})$"))
+                                .map_err(|e| err(format!("bad unless: {e}")))?,
+                        ),
+                        None => None,
+                    };
                     let matcher = Matcher::Regex {
                         re,
                         group,
                         min_digits: spec.min_digits.unwrap_or(0),
                         max_digits: spec.max_digits.unwrap_or(usize::MAX),
+                        unless,
                     };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
