@@ -256,9 +256,11 @@ pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
     for r in &rs.rules {
         if let Matcher::Field { label, .. } = &r.matcher {
             if r.category == "signature" {
-                for m in label.find_iter(text) {
-                    let start = text[..m.start()].rfind('\n').map_or(0, |p| p + 1);
-                    out.push(start..line_end(text, m.end()));
+                for c in label.captures_iter(text) {
+                    // The label itself (group 1): the match may begin with the previous line's newline.
+                    let Some(l) = c.get(1) else { continue };
+                    let start = text[..l.start()].rfind('\n').map_or(0, |p| p + 1);
+                    out.push(start..line_end(text, l.end()));
                 }
             }
         }

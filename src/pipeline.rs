@@ -55,7 +55,9 @@ pub struct DocOutput {
 
 /// Runs the whole pipeline on one PDF held in memory.
 pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput> {
-    let doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    // Filled-in form fields are drawn into their pages first, so that their text is read and redacted.
+    sanitize::flatten_form_fields(&mut doc)?;
     let mut pages = extract::extract_all(&doc, &s.extract);
     for (_, p) in &mut pages {
         if let Some(problem) = p.problems.first() {

@@ -1,4 +1,5 @@
-//! Sanitise: turns a rewritten document into one part's output. Keeps only that part's pages (in a fresh
+//! Sanitise: flattens form fields before extraction (`flatten_form_fields`), and turns a rewritten
+//! document into one part's output (`build_part`). Keeps only that part's pages (in a fresh
 //! page tree), drops every channel that can carry text outside the page content (document information,
 //! XMP, annotations and form fields, outlines, names and destinations, actions and JavaScript, attachments,
 //! thumbnails, page labels, structure tree, application data), removes unreferenced objects, and proves
@@ -103,6 +104,7 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId]) -> Result<()> {
             dict.remove(k);
         }
     }
+    drop_unused_xobjects(doc, keep);
     doc.prune_objects();
     // Proof: the only page objects left are the kept ones.
     for (id, obj) in &doc.objects {
@@ -115,6 +117,181 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId]) -> Result<()> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// Removes from each kept page's resources the XObjects its content no longer draws (a removed
+/// signature image would otherwise stay in the file, undrawn but extractable).
+fn drop_unused_xobjects(doc: &mut Document, keep: &[ObjectId]) {
+    'pages: for &pid in keep {
+        let Ok(streams) = super::extract::page_streams(doc, pid, &Default::default()) else {
+            continue;
+        };
+        let mut used: std::collections::HashSet<Vec<u8>> = std::collections::HashSet::new();
+        for (_, data, _) in &streams {
+            let Ok(ops) = super::content::parse(data, &Default::default()) else {
+                continue 'pages;
+            };
+            for op in ops.iter().filter(|o| o.is("Do")) {
+                if let Some(n) = op.operands.first().and_then(super::content::Operand::name) {
+                    used.insert(n.to_vec());
+                }
+            }
+        }
+        let Some(res) = super::extract::page_resources(doc, pid).cloned() else {
+            continue;
+        };
+        let Some(xo) = super::get_dict(doc, &res, b"XObject").cloned() else {
+            continue;
+        };
+        let kept: lopdf::Dictionary = xo
+            .iter()
+            .filter(|(k, _)| used.contains(*k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if kept.len() != xo.len() {
+            let mut res = res;
+            res.set("XObject", Object::Dictionary(kept));
+            if let Ok(page) = doc.get_dictionary_mut(pid) {
+                page.set("Resources", Object::Dictionary(res));
+            }
+        }
+    }
+}
+
+/// Flattens form fields: the visible appearance of every widget annotation (a filled-in form field) is
+/// drawn into its page's content, so that extraction sees its text and redaction treats it like any
+/// other text; the field dictionaries and values go later with the annotations and /AcroForm. Hidden
+/// widgets are not drawn. Runs before extraction, on the document that every part is cut from.
+pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
+    let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    for pid in pages {
+        let annots: Vec<Object> = match doc
+            .get_dictionary(pid)
+            .ok()
+            .and_then(|p| p.get(b"Annots").ok())
+        {
+            Some(Object::Array(a)) => a.clone(),
+            Some(Object::Reference(id)) => match doc.get_object(*id) {
+                Ok(Object::Array(a)) => a.clone(),
+                _ => continue,
+            },
+            _ => continue,
+        };
+        let mut draws: Vec<(ObjectId, [f64; 6])> = Vec::new();
+        for a in annots.iter().take(10_000) {
+            let Some(d) = (match super::deref(doc, a) {
+                Object::Dictionary(d) => Some(d),
+                _ => None,
+            }) else {
+                continue;
+            };
+            if super::get_name(doc, d, b"Subtype") != Some(b"Widget") {
+                continue;
+            }
+            let flags = super::get_num(doc, d, b"F").unwrap_or(0.0) as i64;
+            if flags & (2 | 32) != 0 {
+                continue; // Hidden or NoView (ISO 32000-1 12.5.3)
+            }
+            let Some(ap) = super::get_dict(doc, d, b"AP") else {
+                continue;
+            };
+            // /N is a stream, or a dictionary of states chosen by /AS (check boxes, radio buttons).
+            let normal = match ap.get(b"N") {
+                Ok(Object::Reference(id)) => match doc.get_object(*id) {
+                    Ok(Object::Stream(_)) => Some(*id),
+                    Ok(Object::Dictionary(states)) => {
+                        super::get_name(doc, d, b"AS").and_then(|s| super::ref_id(states, s))
+                    }
+                    _ => None,
+                },
+                Ok(Object::Dictionary(states)) => {
+                    super::get_name(doc, d, b"AS").and_then(|s| super::ref_id(states, s))
+                }
+                _ => None,
+            };
+            let Some(form_id) = normal else { continue };
+            let Some(rect) = super::get_array(doc, d, b"Rect")
+                .and_then(|a| super::nums(doc, a))
+                .filter(|v| v.len() == 4)
+            else {
+                continue;
+            };
+            let Ok(Object::Stream(form)) = doc.get_object(form_id) else {
+                continue;
+            };
+            let bbox = super::get_array(doc, &form.dict, b"BBox")
+                .and_then(|a| super::nums(doc, a))
+                .filter(|v| v.len() == 4);
+            let Some(bbox) = bbox else { continue };
+            let m = super::get_array(doc, &form.dict, b"Matrix")
+                .and_then(|a| super::nums(doc, a))
+                .and_then(|v| super::Matrix::from_slice(&v))
+                .unwrap_or(super::Matrix::IDENTITY);
+            // ISO 32000-1 12.5.5: the transformed BBox is mapped onto the annotation's Rect.
+            let tb =
+                super::Rect::from_points(&[(bbox[0], bbox[1]), (bbox[2], bbox[3])]).transform(&m);
+            let r = super::Rect::from_points(&[(rect[0], rect[1]), (rect[2], rect[3])]);
+            if tb.width() <= 0.0 || tb.height() <= 0.0 {
+                continue;
+            }
+            let (sx, sy) = (r.width() / tb.width(), r.height() / tb.height());
+            draws.push((
+                form_id,
+                [sx, 0.0, 0.0, sy, r.x0 - tb.x0 * sx, r.y0 - tb.y0 * sy],
+            ));
+        }
+        if draws.is_empty() {
+            continue;
+        }
+        let mut resources = super::extract::page_resources(doc, pid)
+            .cloned()
+            .unwrap_or_default();
+        let mut xobjects = super::get_dict(doc, &resources, b"XObject")
+            .cloned()
+            .unwrap_or_default();
+        let mut ops = String::from("Q\n");
+        for (k, (form_id, a)) in draws.iter().enumerate() {
+            // Appearance streams may omit /Subtype; readers draw them as forms all the same.
+            if let Ok(Object::Stream(s)) = doc.get_object_mut(*form_id) {
+                s.dict.set("Type", "XObject");
+                s.dict.set("Subtype", "Form");
+            }
+            let name = format!("FoiRedactField{k}");
+            xobjects.set(name.as_bytes().to_vec(), Object::Reference(*form_id));
+            let nums: Vec<String> = a.iter().map(|v| super::content::fmt_num(*v)).collect();
+            ops.push_str(&format!("q {} cm /{name} Do Q\n", nums.join(" ")));
+        }
+        resources.set("XObject", Object::Dictionary(xobjects));
+        let head = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            b"q\n".to_vec(),
+        ));
+        let tail = doc.add_object(lopdf::Stream::new(
+            lopdf::Dictionary::new(),
+            ops.into_bytes(),
+        ));
+        let existing = doc
+            .get_dictionary(pid)
+            .ok()
+            .and_then(|p| p.get(b"Contents").ok())
+            .cloned();
+        let mut contents = vec![Object::Reference(head)];
+        match existing {
+            Some(Object::Reference(id)) => match doc.get_object(id) {
+                Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
+                _ => contents.push(Object::Reference(id)),
+            },
+            Some(Object::Array(a)) => contents.extend(a),
+            _ => {}
+        }
+        contents.push(Object::Reference(tail));
+        let page = doc
+            .get_dictionary_mut(pid)
+            .map_err(|_| Error::load("a page is not a dictionary"))?;
+        page.set("Contents", Object::Array(contents));
+        page.set("Resources", Object::Dictionary(resources));
     }
     Ok(())
 }

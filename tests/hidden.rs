@@ -1,0 +1,271 @@
+//! Hidden channels: nothing personal survives in metadata, annotations, form fields, outlines, images
+//! or earlier revisions.
+
+mod common;
+use common::*;
+use lopdf::{dictionary, Document, Object, Stream, StringFormat};
+
+/// Every decompressed stream and every string of a PDF, lower-cased, as one haystack.
+fn everything(path: &std::path::Path) -> String {
+    let doc = Document::load(path).expect("output loads");
+    let mut s = String::from_utf8_lossy(&std::fs::read(path).expect("read")).to_lowercase();
+    for o in doc.objects.values() {
+        if let Object::Stream(st) = o {
+            if let Ok(d) = st.decompressed_content() {
+                s.push_str(&String::from_utf8_lossy(&d).to_lowercase());
+            }
+        }
+    }
+    s
+}
+
+fn redact(pdf: Vec<u8>, terms: &str, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
+    let d = tempdir();
+    let inp = d.path().join("in.pdf");
+    std::fs::write(&inp, pdf).expect("write");
+    let t = d.path().join("terms.txt");
+    std::fs::write(&t, terms).expect("write");
+    let out = d.path().join("out");
+    let mut args = vec![
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--terms",
+        t.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (d, o)
+}
+
+/// Metadata, XMP, a comment, a bookmark and a filled-in form field all hold the name; none survives,
+/// and the form field's visible text is flattened into the page (and redacted there).
+#[test]
+fn metadata_annotations_outlines_and_form_fields_are_cleaned() {
+    let pdf = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Decision about the depot.) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let page_id = *doc.get_pages().values().next().expect("page");
+            let info = doc.add_object(dictionary! { "Author" => Object::string_literal("Jemima Quimby"), "Title" => Object::string_literal("Notes by Quimby") });
+            doc.trailer.set("Info", info);
+            let xmp = doc.add_object(Stream::new(
+                dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+                b"<x:xmpmeta><dc:creator>Jemima Quimby</dc:creator></x:xmpmeta>".to_vec(),
+            ));
+            let ap = doc.add_object(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 200.into(), 20.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "Helv" => helvetica() } } },
+            b"/Tx BMC BT /Helv 10 Tf 2 6 Td (Applicant Jemima Quimby) Tj ET EMC".to_vec(),
+        ));
+            let field = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx", "T" => Object::string_literal("applicant"),
+            "V" => Object::string_literal("Jemima Quimby"), "Rect" => vec![72.into(), 600.into(), 272.into(), 620.into()],
+            "AP" => dictionary! { "N" => ap }, "P" => page_id,
+        });
+            let comment = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Text", "Contents" => Object::string_literal("Ask Jemima Quimby"),
+            "T" => Object::string_literal("Jemima Quimby"), "Rect" => vec![10.into(), 10.into(), 30.into(), 30.into()],
+        });
+            let outline_item = doc.new_object_id();
+            let outlines = doc.add_object(dictionary! { "Type" => "Outlines", "First" => outline_item, "Last" => outline_item, "Count" => 1 });
+            doc.objects.insert(outline_item, Object::Dictionary(dictionary! { "Title" => Object::String(b"Quimby file".to_vec(), StringFormat::Literal), "Parent" => outlines, "Dest" => vec![page_id.into(), "Fit".into()] }));
+            let page = doc.get_dictionary_mut(page_id).expect("page");
+            page.set(
+                "Annots",
+                vec![Object::Reference(field), Object::Reference(comment)],
+            );
+            let root = doc
+                .trailer
+                .get(b"Root")
+                .and_then(Object::as_reference)
+                .expect("root");
+            let cat = doc.get_dictionary_mut(root).expect("catalog");
+            cat.set("Metadata", xmp);
+            cat.set("Outlines", outlines);
+            cat.set(
+                "AcroForm",
+                dictionary! { "Fields" => vec![Object::Reference(field)] },
+            );
+            cat.set("OpenAction", dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert('Quimby')") });
+        },
+    );
+    let (d, o) = redact(pdf, "Quimby\n", &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(
+        !everything(&out).contains("quimby"),
+        "the name survives somewhere in the file"
+    );
+    let text = pdf_text(&out);
+    assert!(
+        text.contains("Decision about the depot.") && text.contains("Applicant"),
+        "flattened field text is kept: {text}"
+    );
+    let doc = Document::load(&out).expect("loads");
+    assert!(doc.trailer.get(b"Info").is_err());
+    let cat = doc.catalog().expect("catalog");
+    for k in [&b"Outlines"[..], b"AcroForm", b"OpenAction", b"Metadata"] {
+        assert!(!cat.has(k), "{}", String::from_utf8_lossy(k));
+    }
+}
+
+/// The name was on the page in revision 1 and removed by an incremental update: the old bytes are
+/// still in the input; the output is a fresh file without them.
+#[test]
+fn earlier_revisions_do_not_survive() {
+    let v1 = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Witness Horatio Fenwick-Blythe signed.) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let prev = Document::load_mem(&v1).expect("loads");
+    let page_id = *prev.get_pages().values().next().expect("page");
+    let content_id = prev.get_page_contents(page_id)[0];
+    let mut inc = lopdf::IncrementalDocument::create_from(v1.clone(), prev);
+    inc.opt_clone_object_to_new_document(content_id)
+        .expect("clone");
+    if let Ok(Object::Stream(s)) = inc.new_document.get_object_mut(content_id) {
+        s.set_plain_content(b"BT /F1 12 Tf 72 700 Td (Witness signed.) Tj ET".to_vec());
+    }
+    let mut v2 = Vec::new();
+    inc.save_to(&mut v2).expect("incremental save");
+    assert!(
+        String::from_utf8_lossy(&v2).contains("Fenwick"),
+        "the input keeps the old revision"
+    );
+    let (d, o) = redact(v2, "Nothing Else\n", &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(!everything(&out).contains("fenwick"));
+    let bytes = std::fs::read(&out).expect("read");
+    assert_eq!(
+        String::from_utf8_lossy(&bytes).matches("%%EOF").count(),
+        1,
+        "one revision only"
+    );
+    assert!(pdf_text(&out).contains("Witness signed."));
+}
+
+/// A JPEG under a redacted word has its pixels blanked (proved by decoding them), and a signature
+/// picture beside a "Signed:" line is removed whole.
+#[test]
+fn images_under_boxes_are_blanked_and_signature_images_removed() {
+    let mut jpg = Vec::new();
+    jpeg_encoder::Encoder::new(&mut jpg, 90)
+        .encode(
+            &vec![230u8; 300 * 100 * 3],
+            300,
+            100,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .expect("encodes");
+    let mut sig = Vec::new();
+    jpeg_encoder::Encoder::new(&mut sig, 90)
+        .encode(
+            &vec![90u8; 120 * 40],
+            120,
+            40,
+            jpeg_encoder::ColorType::Luma,
+        )
+        .expect("encodes");
+    let pdf = make_pdf(
+        "q 300 0 0 100 60 650 cm /Scan Do Q BT 3 Tr /F1 12 Tf 72 700 Td (Report by Cornelius Wakefield-Hume today.) Tj ET \
+         BT /F1 12 Tf 72 500 Td (Signed: C. Wakefield) Tj ET q 120 0 0 40 300 490 cm /Sig Do Q",
+        vec![("F1", helvetica())],
+        |doc| {
+            let page_id = *doc.get_pages().values().next().expect("page");
+            let scan = doc.add_object(Stream::new(dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 300, "Height" => 100, "BitsPerComponent" => 8, "ColorSpace" => "DeviceRGB", "Filter" => "DCTDecode" }, jpg).with_compression(false));
+            let sigimg = doc.add_object(Stream::new(dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 120, "Height" => 40, "BitsPerComponent" => 8, "ColorSpace" => "DeviceGray", "Filter" => "DCTDecode" }, sig).with_compression(false));
+            let page = doc.get_dictionary_mut(page_id).expect("page");
+            let res = page.get_mut(b"Resources").and_then(Object::as_dict_mut).expect("resources");
+            res.set("XObject", dictionary! { "Scan" => scan, "Sig" => sigimg });
+        },
+    );
+    let (d, o) = redact(pdf, "Wakefield-Hume\n", &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = d.path().join("out/in.part1.pdf");
+    let doc = Document::load(&out).expect("loads");
+    let page_id = *doc.get_pages().values().next().expect("page");
+    let res = doc
+        .get_dictionary(page_id)
+        .expect("page")
+        .get(b"Resources")
+        .and_then(Object::as_dict)
+        .expect("resources");
+    let xo = res
+        .get(b"XObject")
+        .and_then(Object::as_dict)
+        .expect("xobjects");
+    let scan_id = xo
+        .get(b"Scan")
+        .and_then(Object::as_reference)
+        .expect("scan");
+    let scan = doc
+        .get_object(scan_id)
+        .and_then(Object::as_stream)
+        .expect("stream");
+    let log: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(d.path().join("out/in.redactions.json")).expect("log"),
+    )
+    .expect("json");
+    let rects: Vec<foiredact::geom::Rect> = log["redactions"]
+        .as_array()
+        .expect("redactions")
+        .iter()
+        .map(|b| serde_json::from_value(b["rect"].clone()).expect("rect"))
+        .filter(|r: &foiredact::geom::Rect| r.y0 > 650.0)
+        .collect();
+    assert!(!rects.is_empty(), "a box over the scan: {log}");
+    let ctm = foiredact::geom::Matrix([300.0, 0.0, 0.0, 100.0, 60.0, 650.0]);
+    assert!(
+        foiredact::pdf::images::is_blank_under(&doc, scan, &ctm, &rects).expect("decodes"),
+        "{rects:?}"
+    );
+    let orig = lopdf::Document::load(d.path().join("in.pdf")).expect("input");
+    let oscan = orig
+        .objects
+        .values()
+        .find_map(|o| {
+            o.as_stream()
+                .ok()
+                .filter(|s| s.dict.get(b"Width").and_then(Object::as_i64).ok() == Some(300))
+        })
+        .expect("input scan");
+    assert!(
+        !foiredact::pdf::images::is_blank_under(&orig, oscan, &ctm, &rects).expect("decodes"),
+        "the input's pixels were not blank"
+    );
+    // The signature image is no longer drawn.
+    let o = run(&["text", "--json", out.to_str().expect("utf8")]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let images = v[0]["images"].as_array().expect("images");
+    assert_eq!(images.len(), 1, "only the page image is left: {images:?}");
+    // ... and its pixels are not in the file at all.
+    let greys = doc
+        .objects
+        .values()
+        .filter(|o| {
+            o.as_stream()
+                .is_ok_and(|s| s.dict.get(b"Width").and_then(Object::as_i64).ok() == Some(120))
+        })
+        .count();
+    assert_eq!(greys, 0, "the signature image object is gone");
+    assert!(!pdf_text(&out).contains("Wakefield-Hume"));
+}
