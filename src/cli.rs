@@ -29,6 +29,9 @@ pub enum Command {
     /// redactions.csv and summary.json for the batch.
     #[command(after_help = AFTER_HELP)]
     Redact(RedactArgs),
+    /// Report what would be redacted, without writing any PDF: file, page, part, rule, category,
+    /// exemption, and the text masked (first letter and length) unless --log-text.
+    Scan(ScanArgs),
     /// Print the text the rules see on each page (like pdftotext), or every glyph with --json.
     Text(TextArgs),
     /// Check or list rule files.
@@ -71,9 +74,30 @@ pub struct RedactArgs {
     /// Password for encrypted inputs.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+    /// Wall-clock limit for one file, in seconds; a file over it is declined with that reason.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub time_limit: u64,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// PDF files, or folders searched recursively for *.pdf.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// One JSON object per finding, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Show the text itself instead of its first letter and length.
+    #[arg(long)]
+    pub log_text: bool,
+    /// Password for encrypted inputs.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,7 @@
 //! The subcommands: each turns parsed arguments into a `Config`, runs it, prints, and returns an exit code.
 
 use crate::batch::{self, Config};
-use crate::cli::{RedactArgs, RuleArgs, TextArgs};
+use crate::cli::{RedactArgs, RuleArgs, ScanArgs, TextArgs};
 use crate::error::{exit, Error, Result};
 use crate::pipeline::Settings;
 use crate::rules::RuleSet;
@@ -49,6 +49,7 @@ pub fn redact(a: RedactArgs) -> u8 {
         progress: !a.quiet && std::io::stderr().is_terminal(),
         settings: Settings {
             password: a.password,
+            time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
             ..Default::default()
         },
     };
@@ -70,6 +71,78 @@ pub fn redact(a: RedactArgs) -> u8 {
             exit::USAGE
         }
     }
+}
+
+/// `a****` for `alice`: the first character and the length, so a reviewer can tell findings apart
+/// without the log holding the text.
+pub fn mask(s: &str) -> String {
+    let mut it = s.chars();
+    match it.next() {
+        Some(c) => format!("{c}{}", "*".repeat(it.count())),
+        None => String::new(),
+    }
+}
+
+pub fn scan(a: ScanArgs) -> u8 {
+    let rules = match load_rules(&a.rules) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let inputs = match batch::discover(&a.inputs) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let settings = Settings {
+        password: a.password,
+        dry_run: true,
+        ..Default::default()
+    };
+    let mut code = exit::OK;
+    let mut out = std::io::stdout().lock();
+    for i in inputs {
+        let result = std::fs::read(&i.path)
+            .map_err(crate::error::Error::from)
+            .and_then(|b| crate::pipeline::process(&b, &rules, &settings));
+        match result {
+            Err(e) => {
+                eprintln!("foiredact: {}", e.with_path(&i.path));
+                code = exit::SOME_FAILED;
+            }
+            Ok(doc) => {
+                for b in &doc.boxes {
+                    let text = if a.log_text {
+                        b.text.expose().clone()
+                    } else {
+                        mask(b.text.expose())
+                    };
+                    let line = if a.json {
+                        serde_json::json!({"file": i.rel.to_string_lossy(), "page": b.page, "part": b.part, "rule": b.rule, "category": b.category, "exemption": b.exemption, "text": text}).to_string()
+                    } else {
+                        format!(
+                            "{}\tpage {}\tpart {}\t{}\t{}\t{}\t{}",
+                            i.rel.display(),
+                            b.page,
+                            b.part,
+                            b.rule,
+                            b.category,
+                            b.exemption,
+                            text
+                        )
+                    };
+                    if writeln!(out, "{line}").is_err() {
+                        return code;
+                    }
+                }
+            }
+        }
+    }
+    code
 }
 
 pub fn text(a: TextArgs) -> u8 {

@@ -9,6 +9,7 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Redact(a) => foiredact::commands::redact(a),
         Command::Text(a) => foiredact::commands::text(a),
+        Command::Scan(a) => foiredact::commands::scan(a),
         Command::Rules(RulesCmd::Check { paths }) => foiredact::commands::rules_check(&paths),
         Command::Rules(RulesCmd::List { rules }) => foiredact::commands::rules_list(&rules),
     };

@@ -19,6 +19,10 @@ pub struct Settings {
     pub password: Option<String>,
     pub load: load::LoadLimits,
     pub extract: extract::ExtractLimits,
+    /// Wall-clock limit for one file (none: no limit).
+    pub time_limit: Option<std::time::Duration>,
+    /// Stop after planning: report what would be redacted, write nothing (`foiredact scan`).
+    pub dry_run: bool,
 }
 
 /// One redaction box as logged.
@@ -55,11 +59,30 @@ pub struct DocOutput {
 
 /// Runs the whole pipeline on one PDF held in memory.
 pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput> {
+    let started = std::time::Instant::now();
+    let deadline = s.time_limit.map(|t| started + t);
+    let over = || deadline.is_some_and(|d| std::time::Instant::now() > d);
+    let time_err = || {
+        Error::limit(format!(
+            "the time limit of {} s for one file was exceeded",
+            s.time_limit.map_or(0, |t| t.as_secs())
+        ))
+    };
     let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
     // Filled-in form fields are drawn into their pages first, so that their text is read and redacted.
     sanitize::flatten_form_fields(&mut doc)?;
-    let mut pages = extract::extract_all(&doc, &s.extract);
+    let lim = extract::ExtractLimits {
+        deadline,
+        ..s.extract
+    };
+    let mut pages = extract::extract_all(&doc, &lim);
+    if over() {
+        return Err(time_err());
+    }
     for (_, p) in &mut pages {
+        if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
+            return Err(time_err());
+        }
         if let Some(problem) = p.problems.first() {
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
@@ -139,13 +162,7 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         boxes: Vec::new(),
     };
     for part in &dplan.parts {
-        let mut d = doc.clone();
-        let mut edited = HashSet::new();
-        let mut keep = Vec::new();
         for (k, pp) in part.pages.iter().enumerate() {
-            let (pid, text) = &pages[pp.page - 1];
-            rewrite::apply(&mut d, *pid, text, pp, &mut edited)?;
-            keep.push(*pid);
             for b in &pp.boxes {
                 out.boxes.push(BoxLog {
                     part: part.part,
@@ -158,6 +175,22 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
                     text: b.text.clone(),
                 });
             }
+        }
+    }
+    if s.dry_run {
+        return Ok(out);
+    }
+    for part in &dplan.parts {
+        if over() {
+            return Err(time_err());
+        }
+        let mut d = doc.clone();
+        let mut edited = HashSet::new();
+        let mut keep = Vec::new();
+        for pp in &part.pages {
+            let (pid, text) = &pages[pp.page - 1];
+            rewrite::apply(&mut d, *pid, text, pp, &mut edited)?;
+            keep.push(*pid);
         }
         sanitize::build_part(&mut d, &keep)?;
         let mut buf = Vec::new();

@@ -314,3 +314,37 @@ fn default_rules_check_passes() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// `scan` reports what would be redacted, masked (first letter and length) unless --log-text, and
+/// writes nothing.
+#[test]
+fn scan_reports_masked_findings() {
+    let sample = repo().join("samples/letter-contact.pdf");
+    let o = run(&["scan", sample.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.contains("contact.email")
+            && out.contains("id.postcode-uk")
+            && out.contains("page 1\tpart 1"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("example.com") && !out.contains("Abernethy"),
+        "masked: {out}"
+    );
+    let o = run(&[
+        "scan",
+        sample.to_str().expect("utf8"),
+        "--json",
+        "--log-text",
+    ]);
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert!(lines
+        .iter()
+        .any(|l| l["text"].as_str().is_some_and(|t| t.contains("Abernethy"))));
+    assert!(lines.iter().all(|l| l["exemption"] == "s40(2)"));
+}

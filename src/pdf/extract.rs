@@ -23,6 +23,8 @@ pub struct ExtractLimits {
     pub max_form_depth: usize,
     pub max_glyphs: usize,
     pub max_stream_bytes: usize,
+    /// When the file's processing must stop (the per-file wall-clock limit).
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Default for ExtractLimits {
@@ -31,10 +33,14 @@ impl Default for ExtractLimits {
             parse: ParseLimits::default(),
             max_form_depth: 12,
             max_glyphs: 2_000_000,
-            max_stream_bytes: 256 << 20,
+            max_stream_bytes: 64 << 20,
+            deadline: None,
         }
     }
 }
+
+/// The problem text for a hit time limit; the pipeline turns it into a `Limit` error.
+pub const TIME_LIMIT: &str = "limit: the time limit for one file was exceeded";
 
 /// Fonts loaded once per document, by object id.
 #[derive(Default)]
@@ -220,6 +226,15 @@ impl Interp<'_> {
         // span two streams.
         let (mut tm, mut tlm) = self.text_mats;
         for (i, op) in ops.iter().enumerate() {
+            if i % 4096 == 4095
+                && self
+                    .lim
+                    .deadline
+                    .is_some_and(|d| std::time::Instant::now() > d)
+            {
+                self.problem(TIME_LIMIT.into());
+                return;
+            }
             let n = |k: usize| op.num(k);
             match op.operator.as_slice() {
                 // Deeper nesting than this is hostile; further q are ignored (Q then pops what there is).
