@@ -74,12 +74,28 @@ pub struct RedactArgs {
     /// Password for encrypted inputs.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+    /// How the rest of a redacted line is laid out. `safe` (the default): the box's width is the
+    /// redacted text's rounded up to a multiple of --bucket-em ems, and the line is re-set from its
+    /// start with the glyphs' own widths, so nothing on the page reveals the redacted text's exact
+    /// width. `exact`: every remaining glyph stays where it was -- WARNING: the box and the gap then
+    /// keep the exact width of the redacted text, from which a name can often be guessed.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Safe)]
+    pub layout: LayoutArg,
+    /// With --layout safe: box widths are rounded up to a multiple of this many ems.
+    #[arg(long, value_name = "EMS", default_value_t = 3.0)]
+    pub bucket_em: f64,
     /// Wall-clock limit for one file, in seconds; a file over it is declined with that reason.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub time_limit: u64,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayoutArg {
+    Safe,
+    Exact,
 }
 
 #[derive(Debug, Args)]

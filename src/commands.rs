@@ -50,9 +50,18 @@ pub fn redact(a: RedactArgs) -> u8 {
         settings: Settings {
             password: a.password,
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
+            layout: match a.layout {
+                crate::cli::LayoutArg::Exact => crate::plan::Layout::Exact,
+                crate::cli::LayoutArg::Safe => crate::plan::Layout::Safe {
+                    bucket_em: a.bucket_em.clamp(0.5, 100.0),
+                },
+            },
             ..Default::default()
         },
     };
+    if cfg.settings.layout == crate::plan::Layout::Exact {
+        eprintln!("foiredact: warning: --layout exact keeps the exact width of every redacted text on the page; a name can often be guessed from it");
+    }
     match batch::run(&cfg, &rules) {
         Ok((s, code)) => {
             eprintln!(

@@ -135,6 +135,7 @@ mod tests {
             dir: (1.0, 0.0),
             size: 10.0,
             advance: adv,
+            natural: adv,
             at: GlyphRef {
                 stream: (1, 0),
                 op: 0,

@@ -26,6 +26,8 @@ pub struct Glyph {
     /// Font size and advance, in points on the page.
     pub size: f64,
     pub advance: f64,
+    /// The glyph's own width on the page, without character or word spacing (Tc, Tw) or kerning.
+    pub natural: f64,
     pub at: GlyphRef,
     /// The glyph's displacement as a TJ adjustment (thousandths of the font size, Tc and Tw included):
     /// what replaces the glyph when it is deleted, so that the rest of the line stays in place.

@@ -23,6 +23,8 @@ pub struct Settings {
     pub time_limit: Option<std::time::Duration>,
     /// Stop after planning: report what would be redacted, write nothing (`foiredact scan`).
     pub dry_run: bool,
+    /// Safe (width-hiding, the default) or exact layout of the rest of a redacted line.
+    pub layout: plan::Layout,
 }
 
 /// One redaction box as logged.
@@ -148,7 +150,7 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
             signature_areas: a,
         })
         .collect();
-    let dplan = plan::plan(&inputs)?;
+    let dplan = plan::plan(&inputs, s.layout)?;
 
     let needle_texts: Vec<String> = findings
         .iter()

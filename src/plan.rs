@@ -46,6 +46,8 @@ pub struct PagePlan {
     pub removed_images: Vec<Rect>,
     /// Images (index into the page's images) whose pixels under these rectangles are blanked.
     pub blank_images: Vec<(usize, Vec<Rect>)>,
+    /// Kept glyphs moved along their baseline by this much (safe layout).
+    pub moves: Vec<(usize, f64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,7 +73,15 @@ pub struct PageInput<'a> {
 
 /// Rectangles of a finding, one per line fragment (split at line and cell breaks).
 pub fn finding_rects(page: &PageText, f: &Finding) -> Vec<Rect> {
-    let mut rects = Vec::new();
+    finding_fragments(page, f)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
+/// A finding's line fragments: the glyphs of each (split at line and cell breaks) and its rectangle.
+pub fn finding_fragments(page: &PageText, f: &Finding) -> Vec<(Vec<usize>, Rect)> {
+    let mut out = Vec::new();
     let mut start = f.span.start;
     let bytes = page.text.as_bytes();
     for i in f.span.clone().chain(std::iter::once(f.span.end)) {
@@ -87,7 +97,7 @@ pub fn finding_rects(page: &PageText, f: &Finding) -> Vec<Rect> {
                 let mut r = r.grow(PAD);
                 // An OCR layer's word boxes are a little narrower than the ink of the scan under them:
                 // widen the box so that no end of the word stays readable in the pixels.
-                if !gl.is_empty() && gl.iter().all(|&g| page.glyphs[g].invisible) {
+                if gl.iter().all(|&g| page.glyphs[g].invisible) {
                     let h = r.height();
                     r = Rect {
                         x0: r.x0 - 0.45 * h,
@@ -96,16 +106,191 @@ pub fn finding_rects(page: &PageText, f: &Finding) -> Vec<Rect> {
                         y1: r.y1 + 0.12 * h,
                     };
                 }
-                rects.push(r);
+                out.push((gl, r));
             }
             start = i + 1;
         }
     }
-    rects
+    out
+}
+
+/// How the rest of a line is laid out around a box.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Layout {
+    /// Every remaining glyph stays exactly where it was (the box and the gap keep the redacted
+    /// text's exact width: that width leaks).
+    Exact,
+    /// The box is as wide as the redacted text rounded up to a multiple of `bucket_em` ems of its
+    /// font, and the rest of the line (cell) is laid out from its start with the glyphs' own widths:
+    /// nothing on the page depends on the redacted text beyond that bucket.
+    Safe { bucket_em: f64 },
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout::Safe { bucket_em: 3.0 }
+    }
+}
+
+/// A word gap where the layout had no space glyph: a quarter em.
+const SYNTHETIC_GAP_EM: f64 = 0.25;
+/// A gap wider than this (in ems) is a cell or tab stop, kept by the safe layout.
+const WIDE_GAP_EM: f64 = 0.8;
+
+/// Safe layout of the line cells that hold boxes: moves the kept glyphs (`pp.moves`) and puts each
+/// box at a bucketed width. Cells over an image (a scan: the box must stay over the ink) and cells
+/// that are not horizontal keep the exact layout.
+fn relayout(
+    page: &PageText,
+    pp: &mut PagePlan,
+    frags: &[(usize, Vec<usize>)],
+    bucket_em: f64,
+    media: Rect,
+) {
+    let text = &page.text;
+    let bytes = text.as_bytes();
+    let mut dropped = vec![false; page.glyphs.len()];
+    for &g in &pp.drop {
+        dropped[g] = true;
+    }
+    // Where each glyph's text starts, and whether the layout put a word gap (no space glyph) before it.
+    let mut first_byte = vec![usize::MAX; page.glyphs.len()];
+    for (i, &g) in page.glyph_of_byte.iter().enumerate() {
+        if g != crate::model::NO_GLYPH && first_byte[g as usize] == usize::MAX {
+            first_byte[g as usize] = i;
+        }
+    }
+    let gap_before = |g: usize| {
+        let b = first_byte[g];
+        b != usize::MAX
+            && b > 0
+            && bytes[b - 1] == b' '
+            && page.glyph_of_byte[b - 1] == crate::model::NO_GLYPH
+    };
+    // Cells: text between line and cell breaks, split again at gaps wider than a word gap (a narrow
+    // table gutter the layout did not see as a cell break), so that re-setting a cell never closes one.
+    let mut cells: Vec<Vec<usize>> = Vec::new();
+    let mut seg_start = 0;
+    for i in 0..=bytes.len() {
+        if i == bytes.len() || bytes[i] == b'\n' || bytes[i] == b'\t' {
+            let gl = page.glyphs_in(seg_start..i);
+            let mut cur: Vec<usize> = Vec::new();
+            for g in gl {
+                if let Some(&p) = cur.last() {
+                    let (pg, gg) = (&page.glyphs[p], &page.glyphs[g]);
+                    let gap = gg.origin.0 - (pg.origin.0 + pg.advance.max(pg.natural));
+                    if gap > WIDE_GAP_EM * gg.size && !pg.text.trim().is_empty() {
+                        cells.push(std::mem::take(&mut cur));
+                    }
+                }
+                cur.push(g);
+            }
+            if !cur.is_empty() {
+                cells.push(cur);
+            }
+            if i < bytes.len() && bytes[i] == b'\n' {
+                cells.push(Vec::new()); // a line break: the next cell is not on this line
+            }
+            seg_start = i + 1;
+        }
+    }
+    for (ci, gl) in cells.iter().enumerate() {
+        // Boxes whose fragment begins in this cell.
+        let here: Vec<(usize, &Vec<usize>)> = frags
+            .iter()
+            .filter(|(_, fg)| fg.first().is_some_and(|f| gl.contains(f)))
+            .map(|(b, fg)| (*b, fg))
+            .collect();
+        if here.is_empty() {
+            continue;
+        }
+        let horizontal = gl
+            .iter()
+            .all(|&g| page.glyphs[g].dir.0 > 0.999 && !page.glyphs[g].invisible);
+        let cell_box = gl
+            .iter()
+            .map(|&g| page.glyphs[g].bbox)
+            .reduce(|a, b| a.union(&b))
+            .expect("cell has glyphs");
+        if !horizontal || page.images.iter().any(|im| im.bbox.intersects(&cell_box)) {
+            continue;
+        }
+        let start = page.glyphs[gl[0]].origin.0;
+        let mut cursor = start;
+        let mut targets: Vec<(usize, f64)> = Vec::new();
+        let mut new_boxes: Vec<(usize, f64, f64)> = Vec::new();
+        let mut in_box: Vec<usize> = Vec::new();
+        for &g in gl {
+            let gg = &page.glyphs[g];
+            if let Some((b, fg)) = here.iter().find(|(_, fg)| fg.first() == Some(&g)) {
+                if gap_before(g) {
+                    cursor += SYNTHETIC_GAP_EM * gg.size;
+                }
+                // The text's own width (no word or character spacing, no kerning: those vary with the
+                // justification of the line), rounded up to the bucket.
+                let natural: f64 = fg
+                    .iter()
+                    .map(|&f| page.glyphs[f].natural.max(0.0))
+                    .sum::<f64>()
+                    + 2.0 * PAD;
+                let bucket = (bucket_em * gg.size).max(1.0);
+                let w = (natural / bucket).ceil().max(1.0) * bucket;
+                new_boxes.push((*b, cursor, w));
+                cursor += w;
+                in_box.extend(fg.iter().copied());
+                continue;
+            }
+            if dropped[g] || in_box.contains(&g) {
+                continue;
+            }
+            if gap_before(g) {
+                cursor += SYNTHETIC_GAP_EM * gg.size;
+            }
+            targets.push((g, cursor));
+            cursor += gg.natural.max(0.0);
+        }
+        // Never run into the next cell of the line, nor off the page: compress the cell if needed.
+        let next_start = cells
+            .get(ci + 1)
+            .and_then(|c| c.first())
+            .map(|&g| page.glyphs[g].origin.0)
+            .filter(|&x| x > start);
+        let limit = next_start.map_or(media.x1 - 4.0, |x| x - 2.0);
+        let k = if cursor > limit && cursor > start {
+            ((limit - start) / (cursor - start)).clamp(0.3, 1.0)
+        } else {
+            1.0
+        };
+        for (g, t) in targets {
+            let t = start + (t - start) * k;
+            let delta = t - page.glyphs[g].origin.0;
+            if delta.abs() > 1e-4 {
+                pp.moves.push((g, delta));
+            }
+        }
+        for (b, x0, w) in new_boxes {
+            let r = &mut pp.boxes[b].rect;
+            r.x0 = start + (x0 - start) * k;
+            r.x1 = r.x0 + w * k;
+        }
+    }
+    // Whatever now lies under a moved box and was not laid out (a line's trailing space, a glyph
+    // drawn twice) goes too: nothing is ever left under a box.
+    let moved: std::collections::HashSet<usize> = pp.moves.iter().map(|&(g, _)| g).collect();
+    for (g, gl) in page.glyphs.iter().enumerate() {
+        if gl.ours || dropped[g] || moved.contains(&g) {
+            continue;
+        }
+        if pp.boxes.iter().any(|b| b.rect.contains(gl.bbox.center())) {
+            pp.drop.push(g);
+        }
+    }
+    pp.drop.sort_unstable();
+    pp.drop.dedup();
 }
 
 /// Builds the plan. `pages` are in input order.
-pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
+pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
     let mut p1: Vec<PagePlan> = Vec::new();
     let mut p2: Vec<PagePlan> = Vec::new();
     let mut current = 1u8;
@@ -213,8 +398,9 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
             }
             pp.cut = cut;
             // Redactions of findings whose glyphs lie in this part's region.
+            let mut frags: Vec<(usize, Vec<usize>)> = Vec::new();
             for f in pi.findings {
-                for rect in finding_rects(page, f) {
+                for (fglyphs, rect) in finding_fragments(page, f) {
                     let (_, cy) = rect.center();
                     if in_cut(cy) {
                         continue;
@@ -224,6 +410,7 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                             drop[i] = true;
                         }
                     }
+                    frags.push((pp.boxes.len(), fglyphs));
                     pp.boxes.push(RedactionBox {
                         rect,
                         rule: f.rule.clone(),
@@ -293,6 +480,9 @@ pub fn plan(pages: &[PageInput<'_>]) -> Result<DocPlan> {
                 .filter(|(_, d)| **d)
                 .map(|(i, _)| i)
                 .collect();
+            if let Layout::Safe { bucket_em } = layout {
+                relayout(page, &mut pp, &frags, bucket_em, media);
+            }
             if part == 1 {
                 p1.push(pp);
             } else {

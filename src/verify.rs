@@ -141,10 +141,11 @@ pub fn verify_part(
         // (b) nothing inside a box or in the removed region.
         for g in pt.glyphs.iter().filter(|g| !g.ours) {
             let c = g.bbox.center();
-            if pp.boxes.iter().any(|b| b.rect.grow(-0.3).contains(c)) {
+            if let Some(b) = pp.boxes.iter().find(|b| b.rect.grow(-0.3).contains(c)) {
+                let r = b.rect;
                 return Err(page_err(format!(
-                    "part {}: a glyph remains inside a redaction box",
-                    plan.part
+                    "part {}: a glyph remains inside the redaction box at ({:.1}, {:.1}, {:.1}, {:.1})",
+                    plan.part, r.x0, r.y0, r.x1, r.y1
                 )));
             }
             if pp.cut.is_some_and(|r| r.contains(c)) && !g.text.trim().is_empty() {
@@ -296,6 +297,7 @@ fn placeholder(r: Rect) -> Glyph {
         dir: (1.0, 0.0),
         size,
         advance: r.width(),
+        natural: r.width(),
         at: GlyphRef {
             stream: (0, 0),
             op: 0,

@@ -206,7 +206,8 @@ fn verification_hit_declines_the_file() {
     assert!(!reason.contains("Quixote"));
 }
 
-/// Redacting a word in the middle of a Tj keeps every other glyph where it was and selectable.
+/// With `--layout exact`, redacting a word in the middle of a Tj keeps every other glyph where it was
+/// and selectable.
 #[test]
 fn redaction_keeps_the_rest_of_the_line_in_place() {
     let d = tempdir();
@@ -229,8 +230,14 @@ fn redaction_keeps_the_rest_of_the_line_in_place() {
         terms.to_str().expect("utf8"),
         "--rules",
         repo().join("rules/sections.toml").to_str().expect("utf8"),
+        "--layout",
+        "exact",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning: --layout exact"),
+        "exact layout warns"
+    );
     let glyphs = |p: &Path| -> Vec<(String, f64)> {
         let o = std::process::Command::new(bin())
             .args(["text", "--json"])

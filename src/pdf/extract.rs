@@ -431,6 +431,10 @@ impl Interp<'_> {
                     let m = tm.then(&gs.ctm);
                     (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt()
                 },
+                natural: w0 * gs.size * gs.th * {
+                    let m = tm.then(&gs.ctm);
+                    (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt()
+                },
                 tj_units: if gs.size != 0.0 {
                     (w0 * gs.size + gs.tc + word) / gs.size * 1000.0
                 } else {

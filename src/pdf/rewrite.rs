@@ -15,9 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::PageText;
 use crate::plan::PagePlan;
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-
-type ItemDrops = BTreeMap<u32, Vec<(u32, u32, f64)>>;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Applies one page's plan. `edited` collects the streams already rewritten in this document.
 pub fn apply(
@@ -27,21 +25,38 @@ pub fn apply(
     plan: &PagePlan,
     edited: &mut HashSet<ObjectId>,
 ) -> Result<()> {
-    let mut by_stream: BTreeMap<ObjectId, BTreeMap<u32, ItemDrops>> = BTreeMap::new();
-    for &gi in &plan.drop {
-        let g = page
-            .glyphs
-            .get(gi)
-            .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))?;
-        by_stream
-            .entry(g.at.stream)
-            .or_default()
-            .entry(g.at.op)
-            .or_default()
-            .entry(g.at.item)
-            .or_default()
-            .push((g.at.byte, g.at.len, g.tj_units));
+    // The glyphs of every text operation, in drawing order, and what happens to each.
+    let mut by_op: HashMap<(ObjectId, u32), Vec<usize>> = HashMap::new();
+    for (gi, g) in page.glyphs.iter().enumerate() {
+        by_op.entry((g.at.stream, g.at.op)).or_default().push(gi);
     }
+    for v in by_op.values_mut() {
+        v.sort_by_key(|&g| (page.glyphs[g].at.item, page.glyphs[g].at.byte));
+    }
+    let mut dropped = vec![false; page.glyphs.len()];
+    for &gi in &plan.drop {
+        *dropped
+            .get_mut(gi)
+            .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))? = true;
+    }
+    let mut moved = vec![0.0f64; page.glyphs.len()];
+    for &(gi, d) in &plan.moves {
+        *moved
+            .get_mut(gi)
+            .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))? = d;
+    }
+    let touched: BTreeSet<ObjectId> = plan
+        .drop
+        .iter()
+        .chain(plan.moves.iter().map(|(g, _)| g))
+        .map(|&g| page.glyphs[g].at.stream)
+        .collect();
+    let edits = Edits {
+        page,
+        by_op: &by_op,
+        dropped: &dropped,
+        moved: &moved,
+    };
     let mut images: BTreeMap<ObjectId, BTreeSet<u32>> = BTreeMap::new();
     for &k in &plan.drop_images {
         if let Some(im) = page.images.get(k) {
@@ -49,8 +64,8 @@ pub fn apply(
         }
     }
     // Damaged streams are written back too (re-encoded), so that the output is a valid file.
-    let ids: BTreeSet<ObjectId> = by_stream
-        .keys()
+    let ids: BTreeSet<ObjectId> = touched
+        .iter()
         .chain(images.keys())
         .chain(page.repaired.iter())
         .copied()
@@ -77,20 +92,9 @@ pub fn apply(
         })?;
         let ops = content::parse(&data, &ParseLimits::default())
             .map_err(|e| Error::unreadable(e.to_string()).with_page(page.page))?;
-        let mut rep: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
-        if let Some(drops) = by_stream.get(&sid) {
-            for (&opi, items) in drops {
-                let op = ops.get(opi as usize).ok_or_else(|| {
-                    Error::verify("plan names an operation that does not exist")
-                        .with_page(page.page)
-                })?;
-                rep.insert(
-                    opi as usize,
-                    rebuild_show(op, items)
-                        .map_err(|m| Error::unsupported(m).with_page(page.page))?,
-                );
-            }
-        }
+        let mut rep = edits
+            .text_ops(sid, &ops)
+            .map_err(|m| Error::unsupported(m).with_page(page.page))?;
         if let Some(ims) = images.get(&sid) {
             for &opi in ims {
                 rep.insert(opi as usize, Vec::new());
@@ -216,67 +220,128 @@ enum Item {
     Num(f64),
 }
 
-/// A text-showing operation with some glyphs cut out, as TJ (with T* and Tw/Tc for ' and ").
-fn rebuild_show(op: &Op, drops: &ItemDrops) -> std::result::Result<Vec<u8>, String> {
-    let tj = op.is("TJ");
-    let items: Vec<&Operand> = match op.operands.last() {
-        Some(Operand::Array(a)) if tj => a.iter().collect(),
-        Some(o) if !tj => vec![o],
-        _ => return Err("a text operation has unexpected operands".into()),
-    };
-    let mut out: Vec<Item> = Vec::new();
-    for (k, it) in items.into_iter().enumerate() {
-        match it {
-            Operand::Str(bytes) => match drops.get(&(k as u32)) {
-                Some(d) => {
-                    let mut d = d.clone();
-                    d.sort_by_key(|x| x.0);
+/// What to do to the glyphs of one page: delete (`dropped`) or move along the baseline (`moved`).
+struct Edits<'a> {
+    page: &'a PageText,
+    by_op: &'a HashMap<(ObjectId, u32), Vec<usize>>,
+    dropped: &'a [bool],
+    moved: &'a [f64],
+}
+
+impl Edits<'_> {
+    /// Replacement bytes for the text operations of one stream. A deleted glyph becomes a TJ number of
+    /// its own displacement (the rest stays in place); a moved glyph gets a TJ number that takes it to
+    /// its new place. `carry` is the shift already applied in the current run of text (until the next
+    /// Td, TD, Tm, T*, ' or " sets a new position), so that later operations in the same run are
+    /// corrected too.
+    fn text_ops(
+        &self,
+        sid: ObjectId,
+        ops: &[Op],
+    ) -> std::result::Result<BTreeMap<usize, Vec<u8>>, String> {
+        let mut rep = BTreeMap::new();
+        let mut carry = 0.0f64;
+        for (i, op) in ops.iter().enumerate() {
+            match op.operator.as_slice() {
+                b"BT" | b"Td" | b"TD" | b"Tm" | b"T*" => carry = 0.0,
+                b"Tj" | b"TJ" | b"'" | b"\"" => {
+                    if op.is("'") || op.is("\"") {
+                        carry = 0.0;
+                    }
+                    let glyphs: &[usize] =
+                        self.by_op.get(&(sid, i as u32)).map_or(&[], Vec::as_slice);
+                    let touched = glyphs
+                        .iter()
+                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0);
+                    if touched || carry.abs() > 1e-6 {
+                        let (bytes, c) = self.rebuild(op, glyphs, carry)?;
+                        rep.insert(i, bytes);
+                        carry = c;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(rep)
+    }
+
+    fn rebuild(
+        &self,
+        op: &Op,
+        glyphs: &[usize],
+        mut carry: f64,
+    ) -> std::result::Result<(Vec<u8>, f64), String> {
+        let tj = op.is("TJ");
+        let items: Vec<&Operand> = match op.operands.last() {
+            Some(Operand::Array(a)) if tj => a.iter().collect(),
+            Some(o) if !tj => vec![o],
+            _ => return Err("a text operation has unexpected operands".into()),
+        };
+        let mut out: Vec<Item> = Vec::new();
+        for (k, it) in items.into_iter().enumerate() {
+            match it {
+                Operand::Str(bytes) => {
                     let mut pos = 0usize;
-                    for (b, l, units) in d {
-                        let (b, l) = (b as usize, l as usize);
+                    for &g in glyphs
+                        .iter()
+                        .filter(|&&g| self.page.glyphs[g].at.item == k as u32)
+                    {
+                        let gl = &self.page.glyphs[g];
+                        let (b, l) = (gl.at.byte as usize, gl.at.len as usize);
                         if b > pos && b <= bytes.len() {
                             out.push(Item::Str(bytes[pos..b].to_vec()));
                         }
-                        // ISO 32000-1 9.4.3: a TJ number n moves the next glyph by -n/1000 of the font size.
-                        out.push(Item::Num(-units));
+                        if self.dropped[g] {
+                            // ISO 32000-1 9.4.3: a TJ number n moves the next glyph by -n/1000 of the font size.
+                            out.push(Item::Num(-gl.tj_units));
+                        } else {
+                            let shift = self.moved[g] - carry;
+                            if shift.abs() > 1e-6 && gl.advance.abs() > 1e-9 {
+                                // TJ units per point on the page, from the glyph's own advance.
+                                out.push(Item::Num(-shift * gl.tj_units / gl.advance));
+                                carry = self.moved[g];
+                            }
+                            out.push(Item::Str(
+                                bytes[b.min(bytes.len())..(b + l).min(bytes.len())].to_vec(),
+                            ));
+                        }
                         pos = (b + l).min(bytes.len()).max(pos);
                     }
                     if pos < bytes.len() {
                         out.push(Item::Str(bytes[pos..].to_vec()));
                     }
                 }
-                None => out.push(Item::Str(bytes.clone())),
-            },
-            Operand::Num(n) => out.push(Item::Num(*n)),
-            _ => return Err("a TJ array holds something other than strings and numbers".into()),
+                Operand::Num(n) => out.push(Item::Num(*n)),
+                _ => return Err("a TJ array holds something other than strings and numbers".into()),
+            }
         }
-    }
-    let mut merged: Vec<Item> = Vec::new();
-    for it in out {
-        match (merged.last_mut(), it) {
-            (Some(Item::Num(a)), Item::Num(b)) => *a += b,
-            (_, Item::Str(s)) if s.is_empty() => {}
-            (_, it) => merged.push(it),
+        let mut merged: Vec<Item> = Vec::new();
+        for it in out {
+            match (merged.last_mut(), it) {
+                (Some(Item::Num(a)), Item::Num(b)) => *a += b,
+                (_, Item::Str(s)) if s.is_empty() => {}
+                (_, it) => merged.push(it),
+            }
         }
+        let mut s = String::new();
+        if op.is("'") {
+            s.push_str("T* ");
+        } else if op.is("\"") {
+            let (aw, ac) = (op.num(0).unwrap_or(0.0), op.num(1).unwrap_or(0.0));
+            s.push_str(&format!("{} Tw {} Tc T* ", fmt_num(aw), fmt_num(ac)));
+        }
+        s.push('[');
+        let parts: Vec<String> = merged
+            .iter()
+            .map(|it| match it {
+                Item::Str(b) => hex_string(b),
+                Item::Num(n) => fmt_num(*n),
+            })
+            .collect();
+        s.push_str(&parts.join(" "));
+        s.push_str("] TJ");
+        Ok((s.into_bytes(), carry))
     }
-    let mut s = String::new();
-    if op.is("'") {
-        s.push_str("T* ");
-    } else if op.is("\"") {
-        let (aw, ac) = (op.num(0).unwrap_or(0.0), op.num(1).unwrap_or(0.0));
-        s.push_str(&format!("{} Tw {} Tc T* ", fmt_num(aw), fmt_num(ac)));
-    }
-    s.push('[');
-    let parts: Vec<String> = merged
-        .iter()
-        .map(|it| match it {
-            Item::Str(b) => hex_string(b),
-            Item::Num(n) => fmt_num(*n),
-        })
-        .collect();
-    s.push_str(&parts.join(" "));
-    s.push_str("] TJ");
-    Ok(s.into_bytes())
 }
 
 /// Helvetica advance widths for the label (standard 14, WinAnsi).

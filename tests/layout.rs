@@ -1,0 +1,142 @@
+//! The glyph-position side channel: with the default (safe) layout, the output does not depend on the
+//! redacted text beyond its width bucket.
+
+mod common;
+use common::*;
+
+/// Glyph texts and positions (rounded to 0.01 pt) of a PDF's first page, via `foiredact text --json`.
+fn glyphs(p: &std::path::Path) -> Vec<(String, i64, i64)> {
+    let o = std::process::Command::new(bin())
+        .args(["text", "--json"])
+        .arg(p)
+        .output()
+        .expect("text");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v[0]["glyphs"]
+        .as_array()
+        .expect("glyphs")
+        .iter()
+        .map(|g| {
+            let r = |x: &serde_json::Value| (x.as_f64().expect("number") * 100.0).round() as i64;
+            (
+                g["text"].as_str().expect("text").to_string(),
+                r(&g["origin"][0]),
+                r(&g["origin"][1]),
+            )
+        })
+        .collect()
+}
+
+fn redact_one(
+    d: &std::path::Path,
+    name: &str,
+    content: &str,
+    terms: &str,
+    layout: &str,
+) -> std::path::PathBuf {
+    let inp = d.join(format!("{name}.pdf"));
+    std::fs::write(&inp, make_pdf(content, vec![("F1", helvetica())], |_| {})).expect("write");
+    let t = d.join(format!("{name}.terms"));
+    std::fs::write(&t, terms).expect("write");
+    let out = d.join(format!("out-{name}"));
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--terms",
+        t.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--layout",
+        layout,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out.join(format!("{name}.part1.pdf"))
+}
+
+/// A justified line (word spacing set by Tw, kerning in TJ) and a `Name:` field line, planted with
+/// names of different lengths (and different letters, same length) in the same bucket: the outputs
+/// are the same glyph for glyph, position for position.
+#[test]
+fn safe_layout_output_does_not_depend_on_the_name() {
+    let d = tempdir();
+    let doc = |name: &str, tw: f64| {
+        format!(
+            "BT /F1 11 Tf 1 0 0 1 72 700 Tm {tw} Tw [(The claim from )-20({name})30( was paid in full by the council.)] TJ ET \
+             BT /F1 11 Tf 72 680 Td (Name: {name}) Tj 0 -20 Td (Occupation: retired) Tj ET"
+        )
+    };
+    // Justification: the word spacing that fills the line depends on the name's width.
+    let a = redact_one(d.path(), "a", &doc("Al Bo", 2.4), "Al Bo\n", "safe");
+    let b = redact_one(d.path(), "b", &doc("Mo Ky", 2.1), "Mo Ky\n", "safe");
+    let c = redact_one(d.path(), "c", &doc("Eve Li", 1.7), "Eve Li\n", "safe");
+    let (ga, gb, gc) = (glyphs(&a), glyphs(&b), glyphs(&c));
+    assert!(!ga.is_empty());
+    assert_eq!(ga, gb, "same length, different letters: identical output");
+    assert_eq!(
+        ga, gc,
+        "different lengths in the same bucket: identical output"
+    );
+    let t = pdf_text(&a);
+    assert!(
+        t.contains("The claim from")
+            && t.contains("was paid in full by the council.")
+            && t.contains("Occupation:"),
+        "{t}"
+    );
+    // The boxes are logged with their bucketed width only: the same for all three.
+    let log = |p: &std::path::Path| -> Vec<i64> {
+        let v: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(
+                p.parent().expect("dir").join(format!(
+                    "{}.redactions.json",
+                    p.file_stem()
+                        .expect("stem")
+                        .to_string_lossy()
+                        .trim_end_matches(".part1")
+                )),
+            )
+            .expect("log"),
+        )
+        .expect("json");
+        v["redactions"]
+            .as_array()
+            .expect("boxes")
+            .iter()
+            .map(|b| {
+                ((b["rect"]["x1"].as_f64().expect("x1") - b["rect"]["x0"].as_f64().expect("x0"))
+                    * 100.0)
+                    .round() as i64
+            })
+            .collect()
+    };
+    assert_eq!(log(&a), log(&c));
+    // Exact layout differs between the two: that is the leak the safe layout closes.
+    let ea = redact_one(d.path(), "ea", &doc("Al Bo", 2.4), "Al Bo\n", "exact");
+    let ec = redact_one(d.path(), "ec", &doc("Eve Li", 1.7), "Eve Li\n", "exact");
+    assert_ne!(glyphs(&ea), glyphs(&ec));
+}
+
+/// Text after a safe redaction on the same line stays on the page and in reading order.
+#[test]
+fn safe_layout_keeps_the_rest_of_the_line_in_order_on_the_page() {
+    let d = tempdir();
+    let long = "Bartholomew Featherstonehaugh-Cholmondeley";
+    let p = redact_one(
+        d.path(),
+        "l",
+        &format!("BT /F1 11 Tf 72 700 Td (Signed for {long} and the rest of the line here.) Tj ET"),
+        &format!("{long}\n"),
+        "safe",
+    );
+    let t = pdf_text(&p);
+    let line = t.lines().find(|l| l.contains("Signed for")).expect("line");
+    assert!(line.contains("and the rest of the line here."), "{t}");
+    for (_, x, _) in glyphs(&p) {
+        assert!(x > 0 && x < 612 * 100, "on the page");
+    }
+}
