@@ -1,0 +1,192 @@
+//! Broken, hostile and enormous inputs (`samples/broken/`, made by `samples/broken/make_broken.py`):
+//! every one gets an output or a clear reason, never a panic, a hang or a partial output.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn broken_dir() -> PathBuf {
+    repo().join("samples/broken")
+}
+
+/// The broken samples, sorted by name.
+fn broken_pdfs() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(broken_dir())
+        .expect("samples/broken exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.to_ascii_lowercase().ends_with(".pdf"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Every file under `dir` (recursively) whose name looks like one of the writer's temporary files.
+fn leftover_tmp(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.starts_with(".foiredact-") && name.ends_with(".tmp") {
+                found.push(p);
+            }
+        }
+    }
+    found
+}
+
+fn redact(input: &Path, out: &Path) -> (std::process::Output, Duration) {
+    let t = Instant::now();
+    let o = run(&[
+        "redact",
+        input.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--quiet",
+    ]);
+    (o, t.elapsed())
+}
+
+fn result<'a>(summary: &'a serde_json::Value, file: &str) -> Option<&'a serde_json::Value> {
+    summary["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["file"] == file)
+}
+
+#[test]
+fn every_broken_input_gets_an_answer() {
+    let pdfs = broken_pdfs();
+    assert!(
+        pdfs.len() >= 9,
+        "samples/broken holds the broken inputs (python3 samples/broken/make_broken.py): {pdfs:?}"
+    );
+    let d = tempdir();
+    let out = d.path().join("out");
+    let (o, took) = redact(&broken_dir(), &out);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        took < Duration::from_secs(60),
+        "the broken samples took {took:?} (a hang?)"
+    );
+    assert_eq!(o.status.code(), Some(1), "exit code; stderr: {stderr}");
+    let s = summary(&out);
+    assert_eq!(
+        s["files"].as_u64(),
+        Some(pdfs.len() as u64),
+        "every input is counted"
+    );
+    let mut problems = Vec::new();
+    for name in &pdfs {
+        let Some(r) = result(&s, name) else {
+            problems.push(format!("{name}: not in summary.json"));
+            continue;
+        };
+        let status = r["status"].as_str().unwrap_or_default();
+        let error = r["error"].as_str().unwrap_or_default();
+        let reason = r["reason"].as_str().unwrap_or_default();
+        let outputs: Vec<&str> = r["outputs"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        if error == "internal" {
+            problems.push(format!("{name}: a caught panic: {reason}"));
+        }
+        match status {
+            "declined" | "failed" => {
+                if reason.trim().is_empty() {
+                    problems.push(format!("{name}: {status} without a reason"));
+                }
+                if error.is_empty() {
+                    problems.push(format!("{name}: {status} without an error code"));
+                }
+                if !outputs.is_empty() {
+                    problems.push(format!("{name}: {status} but lists outputs {outputs:?}"));
+                }
+                let stem = name.trim_end_matches(".pdf");
+                for suffix in ["part1.pdf", "part2.pdf", "redactions.json"] {
+                    if out.join(format!("{stem}.{suffix}")).exists() {
+                        problems.push(format!("{name}: {status} but {stem}.{suffix} was written"));
+                    }
+                }
+            }
+            "done" => {
+                // A legitimately repaired file: its outputs meet the tool's own standard.
+                if outputs.is_empty() {
+                    problems.push(format!("{name}: done without outputs"));
+                }
+                for f in &outputs {
+                    let p = out.join(f);
+                    match std::fs::read(&p) {
+                        Err(e) => problems.push(format!("{name}: output {f} missing: {e}")),
+                        Ok(b) if f.ends_with(".pdf") && !b.starts_with(b"%PDF-") => {
+                            problems.push(format!("{name}: output {f} does not start with %PDF-"))
+                        }
+                        Ok(_) => {}
+                    }
+                }
+            }
+            other => problems.push(format!("{name}: unknown status {other:?}")),
+        }
+    }
+    // Files that nothing can repair are never done, and say why in the expected terms.
+    let must = [
+        ("empty.pdf", "load"),
+        ("not-a-pdf.pdf", "load"),
+        ("wrong-password.pdf", "encrypted"),
+    ];
+    for (name, code) in must {
+        if let Some(r) = result(&s, name) {
+            if r["status"] != "declined" || r["error"] != code {
+                problems.push(format!(
+                    "{name}: want declined/{code}, got {}/{}: {}",
+                    r["status"], r["error"], r["reason"]
+                ));
+            }
+        }
+    }
+    for name in ["bomb.pdf", "truncated.pdf", "cyclic-xobject.pdf"] {
+        if let Some(r) = result(&s, name) {
+            if r["status"] == "done" {
+                problems.push(format!("{name}: done, but it cannot be read whole"));
+            }
+        }
+    }
+    let tmp = leftover_tmp(&out);
+    if !tmp.is_empty() {
+        problems.push(format!("temporary files left behind: {tmp:?}"));
+    }
+    assert!(problems.is_empty(), "{problems:#?}\nstderr: {stderr}");
+}
+
+#[test]
+fn decompression_bomb_is_declined_quickly() {
+    let d = tempdir();
+    let out = d.path().join("out");
+    let (o, took) = redact(&broken_dir().join("bomb.pdf"), &out);
+    assert!(
+        took < Duration::from_secs(10),
+        "the 4 GiB bomb took {took:?} to decline (debug build)"
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s = summary(&out);
+    let r = result(&s, "bomb.pdf").expect("bomb.pdf in summary.json");
+    assert_eq!(r["status"], "declined", "{r}");
+    let reason = r["reason"].as_str().unwrap_or_default().to_lowercase();
+    assert!(
+        reason.contains("limit") || reason.contains("decod") || reason.contains("more than"),
+        "the reason names the limit or the decoding: {reason}"
+    );
+    assert!(leftover_tmp(&out).is_empty());
+}
