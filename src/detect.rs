@@ -360,12 +360,15 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             min_digits,
             max_digits,
             unless,
+            check,
         } => {
             for c in re.captures_iter(text) {
                 if let Some(m) = c.get(*group) {
-                    let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
+                    let ds: Vec<u32> = m.as_str().chars().filter_map(|c| c.to_digit(10)).collect();
+                    let digits = ds.len();
                     let vetoed = unless.as_ref().is_some_and(|u| u.is_match(m.as_str()));
-                    if digits >= *min_digits && digits <= *max_digits && !vetoed {
+                    let checked = check.is_none_or(|c| c.passes(&ds));
+                    if digits >= *min_digits && digits <= *max_digits && !vetoed && checked {
                         spans.push(m.range());
                     }
                 }

@@ -85,7 +85,11 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
             return Err(time_err());
         }
-        if let Some(problem) = p.problems.iter().find(|q| q.contains("decodes to more than")) {
+        if let Some(problem) = p
+            .problems
+            .iter()
+            .find(|q| q.contains("decodes to more than"))
+        {
             // A decompression bomb (or a stream past the size limit): a limit, not unreadable text.
             return Err(Error::limit(problem.clone()).with_page(p.page));
         }

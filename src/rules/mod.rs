@@ -7,7 +7,7 @@
 //! Kinds:
 //! - `regex`: `pattern`, optional `group` (the capture group to redact), `case_insensitive`,
 //!   `min_digits`/`max_digits` (the match must hold that many digits), `unless` (a match that this
-//!   pattern matches whole is not a finding).
+//!   pattern matches whole is not a finding), `check` (`luhn` or `nhs`: a checksum the digits must pass).
 //! - `dictionary`: `words` (and/or `file`, one entry per line), matched case-insensitively as whole words
 //!   with aho-corasick; any run of white space stands between the words of a phrase.
 //! - `field`: `labels`; the value after `Label:` to the end of the line or cell is redacted, or the next
@@ -102,6 +102,8 @@ struct RuleSpec {
     max_digits: Option<usize>,
     #[serde(default)]
     unless: Option<String>,
+    #[serde(default)]
+    check: Option<String>,
     // dictionary / allow
     #[serde(default)]
     words: Vec<String>,
@@ -132,6 +134,55 @@ struct RuleSpec {
     exclude: Vec<String>,
 }
 
+/// Checksums for number rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// Payment card numbers.
+    Luhn,
+    /// NHS numbers: modulus 11 with weights 10..2 on the first nine digits.
+    NhsMod11,
+}
+
+impl Checksum {
+    pub fn passes(self, digits: &[u32]) -> bool {
+        match self {
+            Checksum::Luhn => {
+                let sum: u32 = digits
+                    .iter()
+                    .rev()
+                    .enumerate()
+                    .map(|(i, &d)| {
+                        if i % 2 == 1 {
+                            let x = d * 2;
+                            if x > 9 {
+                                x - 9
+                            } else {
+                                x
+                            }
+                        } else {
+                            d
+                        }
+                    })
+                    .sum();
+                digits.len() >= 12 && sum % 10 == 0
+            }
+            Checksum::NhsMod11 => {
+                if digits.len() != 10 {
+                    return false;
+                }
+                let s: u32 = digits[..9]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &d)| d * (10 - i as u32))
+                    .sum();
+                let c = 11 - s % 11;
+                let c = if c == 11 { 0 } else { c };
+                c != 10 && c == digits[9]
+            }
+        }
+    }
+}
+
 /// How a compiled rule matches.
 #[derive(Debug)]
 pub enum Matcher {
@@ -142,6 +193,8 @@ pub enum Matcher {
         max_digits: usize,
         /// A match that this matches whole is not a finding.
         unless: Option<Regex>,
+        /// A checksum the match's digits must pass.
+        check: Option<Checksum>,
     },
     Dictionary(AhoCorasick),
     /// `label` matches a label (group 1 is the label text) at the start of a line or cell.
@@ -397,12 +450,21 @@ impl RuleSet {
                         ),
                         None => None,
                     };
+                    let check = match spec.check.as_deref() {
+                        None => None,
+                        Some("luhn") => Some(Checksum::Luhn),
+                        Some("nhs") => Some(Checksum::NhsMod11),
+                        Some(other) => {
+                            return Err(err(format!("unknown check '{other}' (luhn, nhs)")))
+                        }
+                    };
                     let matcher = Matcher::Regex {
                         re,
                         group,
                         min_digits: spec.min_digits.unwrap_or(0),
                         max_digits: spec.max_digits.unwrap_or(usize::MAX),
                         unless,
+                        check,
                     };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
