@@ -164,7 +164,7 @@ impl Checksum {
                         }
                     })
                     .sum();
-                digits.len() >= 12 && sum % 10 == 0
+                digits.len() >= 12 && sum.is_multiple_of(10)
             }
             Checksum::NhsMod11 => {
                 if digits.len() != 10 {
