@@ -225,7 +225,23 @@ fn load_simple(
         Some("ZapfDingbats") => Some(Encoding::AdobeZdingbat),
         _ => None,
     };
+    // An embedded Type 1 font without /Encoding uses the encoding in its own program
+    // (ISO 32000-1 9.6.6.2): read the `dup <code> /<name> put` lines of its clear-text part.
+    let program: Option<Vec<Option<String>>> =
+        if base_enc.is_none() && builtin.is_none() && subtype == b"Type1" {
+            fd.and_then(|fd| get(doc, fd, b"FontFile"))
+                .and_then(|o| match o {
+                    Object::Stream(s) => super::decode_stream(s, 8 << 20).ok(),
+                    _ => None,
+                })
+                .and_then(|p| type1_builtin_encoding(&p))
+        } else {
+            None
+        };
     let enc = base_enc.or(builtin).or_else(|| {
+        if program.is_some() {
+            return None;
+        }
         if type3 || (symbolic && std14.is_none()) {
             None // the font program's own encoding: not readable here
         } else if subtype == b"TrueType" {
@@ -234,7 +250,7 @@ fn load_simple(
             Some(Encoding::AdobeStandard)
         }
     });
-    let mut simple: Vec<Option<String>> = vec![None; 256];
+    let mut simple: Vec<Option<String>> = program.unwrap_or_else(|| vec![None; 256]);
     if let Some(map) = enc.and_then(|e| e.forward_map()) {
         for (code, slot) in simple.iter_mut().enumerate() {
             *slot = map.get(code as u8).map(|c| c.to_string());
@@ -321,6 +337,46 @@ fn load_simple(
         ascent,
         descent,
     })
+}
+
+/// The built-in encoding of a Type 1 font program: `/Encoding StandardEncoding def`, or the
+/// `dup <code> /<glyph> put` entries of an `/Encoding 256 array` in its clear-text part. `None` if the
+/// program says neither.
+pub fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<Option<String>>> {
+    let clear_end = program
+        .windows(6)
+        .position(|w| w == b"eexec")
+        .unwrap_or(program.len());
+    let clear = String::from_utf8_lossy(&program[..clear_end.min(1 << 20)]);
+    let at = clear.find("/Encoding")?;
+    let rest = &clear[at..];
+    if rest.starts_with("/Encoding StandardEncoding") {
+        let map = Encoding::AdobeStandard.forward_map()?;
+        return Some(
+            (0..256)
+                .map(|c| map.get(c as u8).map(|ch| ch.to_string()))
+                .collect(),
+        );
+    }
+    let mut out: Vec<Option<String>> = vec![None; 256];
+    let mut any = false;
+    let words: Vec<&str> = rest.split_whitespace().take(4096).collect();
+    for w in words.windows(4) {
+        if w[0] == "dup" && w[3].starts_with("put") && w[2].starts_with('/') {
+            if let Ok(code) = w[1].parse::<usize>() {
+                if code < 256 {
+                    out[code] = glyph_name_to_unicode(&w[2][1..]);
+                    any = true;
+                }
+            }
+        }
+        if w[0] == "readonly" || w[0] == "def" {
+            if any {
+                break;
+            }
+        }
+    }
+    any.then_some(out)
 }
 
 fn descriptor_metrics(doc: &Document, fd: Option<&Dictionary>) -> Option<(f64, f64)> {
@@ -606,6 +662,21 @@ pub fn standard14(base: &str) -> Option<&'static Afm> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn type1_program_encoding() {
+        let prog = b"%!PS-AdobeFont-1.0: CMBX12\n/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\ndup 67 /C put\ndup 97 /a put\ndup 12 /fi put\nreadonly def\ncurrentfile eexec\x00\x01";
+        let enc = type1_builtin_encoding(prog).expect("has an encoding");
+        assert_eq!(enc[67].as_deref(), Some("C"));
+        assert_eq!(enc[97].as_deref(), Some("a"));
+        assert_eq!(enc[12].as_deref(), Some("ﬁ"));
+        assert_eq!(enc[66], None);
+        assert_eq!(
+            type1_builtin_encoding(b"/Encoding StandardEncoding def").expect("standard")[65]
+                .as_deref(),
+            Some("A")
+        );
+    }
 
     #[test]
     fn glyph_names() {
