@@ -19,6 +19,28 @@ pub struct Config {
     pub log_text: bool,
     pub progress: bool,
     pub settings: Settings,
+    /// Skip inputs whose outputs are complete and current (same input, rules and settings).
+    pub resume: bool,
+    /// Take only share `k` of `n` (1-based) of the inputs, by a hash of their relative path.
+    pub shard: Option<(u64, u64)>,
+    /// Identifies the rules and settings of this run (a hash): outputs made with others are not current.
+    pub run_key: String,
+}
+
+/// FNV-1a, 64 bits: a stable, fast, non-cryptographic hash for shards and resume checks.
+pub fn fnv64(data: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in data {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Whether an input belongs to shard `k` of `n`: by its path relative to the folder given, so every
+/// machine of a scale-out computes the same split whatever the contents.
+pub fn in_shard(rel: &Path, k: u64, n: u64) -> bool {
+    n == 0 || fnv64(rel.to_string_lossy().replace('\\', "/").as_bytes()) % n == k - 1
 }
 
 /// One input file and where its outputs go (relative to the output folder).
@@ -42,6 +64,11 @@ pub struct FileReport {
     pub error: Option<&'static str>,
     #[serde(skip)]
     pub boxes: Vec<BoxLog>,
+    #[serde(skip)]
+    pub input_hash: String,
+    /// Taken over from an earlier run (`--resume`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub resumed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,6 +145,8 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
         reason: None,
         error: None,
         boxes: vec![],
+        input_hash: String::new(),
+        resumed: false,
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_one(input, cfg, rules, &paths, &mut rep)
@@ -152,19 +181,22 @@ fn run_one(
     paths: &OutputPaths,
     rep: &mut FileReport,
 ) -> Result<()> {
-    if !cfg.overwrite {
+    // With --resume, outputs that are not current (a changed input, other rules, a half-done file) are
+    // redone in place.
+    if !cfg.overwrite && !cfg.resume {
         if let Some(p) = paths.all().into_iter().find(|p| p.exists()) {
             return Err(Error::new(ErrorKind::Exists(p.clone())));
         }
     }
     let bytes = std::fs::read(&input.path).map_err(Error::from)?;
+    rep.input_hash = format!("{:016x}", fnv64(&bytes));
     let doc = pipeline::process(&bytes, rules, &cfg.settings)?;
     rep.pages = doc.pages;
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
     let mut written: Vec<PathBuf> = Vec::new();
     let mut write = |p: &PathBuf, b: &[u8]| -> Result<()> {
-        output::write_atomic(p, b, cfg.overwrite).inspect_err(|_| {
+        output::write_atomic(p, b, cfg.overwrite || cfg.resume).inspect_err(|_| {
             output::remove_stale(&written.iter().collect::<Vec<_>>());
         })?;
         written.push(p.clone());
@@ -173,9 +205,9 @@ fn run_one(
     for part in &doc.parts {
         write(paths.part(part.part), &part.bytes)?;
     }
-    let log = file_log(rep, &doc.parts, cfg.log_text);
+    let log = file_log(rep, &doc.parts, cfg);
     write(&paths.log, &log)?;
-    if cfg.overwrite {
+    if cfg.overwrite || cfg.resume {
         let stale: Vec<&PathBuf> = [&paths.part1, &paths.part2]
             .into_iter()
             .filter(|p| !written.contains(p))
@@ -202,7 +234,8 @@ struct LogBox<'a> {
     text: Option<&'a str>,
 }
 
-fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], log_text: bool) -> Vec<u8> {
+fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config) -> Vec<u8> {
+    let log_text = cfg.log_text;
     let parts_json: Vec<serde_json::Value> = parts
         .iter()
         .map(|p| serde_json::json!({"part": p.part, "pages": p.pages}))
@@ -218,6 +251,9 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], log_text: bool) ->
     let v = serde_json::json!({
         "file": rep.file,
         "pages": rep.pages,
+        "input_hash": rep.input_hash,
+        "run_key": cfg.run_key,
+        "tool_version": env!("CARGO_PKG_VERSION"),
         "parts": parts_json,
         "redactions": boxes,
     });
@@ -227,8 +263,97 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], log_text: bool) ->
 }
 
 /// Runs a whole batch; returns the summary and the exit code.
+/// An earlier run's outputs for this input, if complete and current: its log names the same input
+/// hash, run key and version, and every part it lists exists.
+fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
+    #[derive(serde::Deserialize)]
+    struct Logged {
+        #[serde(flatten)]
+        b: BoxLog,
+        text: Option<String>,
+    }
+    let paths = OutputPaths::new(&cfg.out, &input.rel);
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&paths.log).ok()?).ok()?;
+    let bytes = std::fs::read(&input.path).ok()?;
+    let hash = format!("{:016x}", fnv64(&bytes));
+    if log["input_hash"] != hash.as_str()
+        || log["run_key"] != cfg.run_key.as_str()
+        || log["tool_version"] != env!("CARGO_PKG_VERSION")
+    {
+        return None;
+    }
+    let mut outputs = Vec::new();
+    for p in log["parts"].as_array()? {
+        let path = paths.part(p["part"].as_u64()? as u8);
+        if !path.exists() {
+            return None;
+        }
+        outputs.push(
+            path.strip_prefix(&cfg.out)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/"),
+        );
+    }
+    outputs.push(
+        paths
+            .log
+            .strip_prefix(&cfg.out)
+            .unwrap_or(&paths.log)
+            .to_string_lossy()
+            .replace('\\', "/"),
+    );
+    let boxes: Vec<BoxLog> = serde_json::from_value::<Vec<Logged>>(log["redactions"].clone())
+        .ok()?
+        .into_iter()
+        .map(|l| BoxLog {
+            text: crate::error::Sensitive::new(l.text.unwrap_or_default()),
+            ..l.b
+        })
+        .collect();
+    Some(FileReport {
+        file: input.rel.to_string_lossy().replace('\\', "/"),
+        status: "done",
+        pages: log["pages"].as_u64()? as usize,
+        redactions: boxes.len(),
+        outputs,
+        reason: None,
+        error: None,
+        boxes,
+        input_hash: hash,
+        resumed: true,
+    })
+}
+
+/// Removes temporary files a killed run left in the output tree.
+fn clean_temp_files(out: &Path) {
+    for e in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let n = e.file_name().to_string_lossy();
+        if e.file_type().is_file() && n.starts_with(".foiredact-") && n.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// The names of the batch files: one set per shard, so that shards can share an output tree.
+fn batch_file(cfg: &Config, stem: &str, ext: &str) -> PathBuf {
+    match cfg.shard {
+        Some((k, n)) => cfg.out.join(format!("{stem}.shard-{k}-of-{n}.{ext}")),
+        None => cfg.out.join(format!("{stem}.{ext}")),
+    }
+}
+
 pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
-    let inputs = discover(&cfg.inputs)?;
+    let mut inputs = discover(&cfg.inputs)?;
+    if let Some((k, n)) = cfg.shard {
+        inputs.retain(|i| in_shard(&i.rel, k, n));
+    }
+    if cfg.out.exists() {
+        clean_temp_files(&cfg.out);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.jobs.max(1))
         .build()
@@ -249,7 +374,11 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         inputs
             .par_iter()
             .map(|i| {
-                let r = process_one(i, cfg, rules);
+                let r = cfg
+                    .resume
+                    .then(|| resumed(i, cfg))
+                    .flatten()
+                    .unwrap_or_else(|| process_one(i, cfg, rules));
                 if let Some(reason) = &r.reason {
                     bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
                 }
@@ -262,8 +391,19 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     results.sort_by(|a, b| a.file.cmp(&b.file));
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
     output::write_atomic(
-        &cfg.out.join("redactions.csv"),
+        &batch_file(cfg, "redactions", "csv"),
         &schedule_csv(&results, cfg.log_text)?,
+        true,
+    )?;
+    let mut manifest = String::new();
+    for r in &results {
+        let line = serde_json::json!({"file": r.file, "input_hash": r.input_hash, "run_key": cfg.run_key, "tool_version": env!("CARGO_PKG_VERSION"), "status": r.status});
+        manifest.push_str(&line.to_string());
+        manifest.push('\n');
+    }
+    output::write_atomic(
+        &batch_file(cfg, "manifest", "jsonl"),
+        manifest.as_bytes(),
         true,
     )?;
     let summary = Summary {
@@ -278,13 +418,96 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     };
     let mut js = serde_json::to_vec_pretty(&summary).map_err(|e| Error::usage(e.to_string()))?;
     js.push(b'\n');
-    output::write_atomic(&cfg.out.join("summary.json"), &js, true)?;
+    output::write_atomic(&batch_file(cfg, "summary", "json"), &js, true)?;
     let code = if summary.done == summary.files {
         exit::OK
     } else {
         exit::SOME_FAILED
     };
     Ok((summary, code))
+}
+
+/// Merges the batch logs (`summary*.json`, `redactions*.csv`) of several output folders (shards run
+/// on several machines, or into one tree) into `out`.
+pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
+    let mut results: Vec<serde_json::Value> = Vec::new();
+    let mut header: Option<csv::StringRecord> = None;
+    let mut rows: Vec<csv::StringRecord> = Vec::new();
+    for d in dirs {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(d)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", d.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        names.sort();
+        for p in names {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if n.starts_with("summary") && n.ends_with(".json") && p.parent() != Some(out) {
+                let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p)?)
+                    .map_err(|e| Error::usage(format!("{}: {e}", p.display())))?;
+                results.extend(v["results"].as_array().cloned().unwrap_or_default());
+            } else if n.starts_with("redactions") && n.ends_with(".csv") {
+                let mut r = csv::Reader::from_path(&p)
+                    .map_err(|e| Error::usage(format!("{}: {e}", p.display())))?;
+                let h = r
+                    .headers()
+                    .map_err(|e| Error::usage(e.to_string()))?
+                    .clone();
+                if header.as_ref().is_some_and(|x| *x != h) {
+                    return Err(Error::usage(format!(
+                        "{}: its columns differ from the other schedules'",
+                        p.display()
+                    )));
+                }
+                header = Some(h);
+                for rec in r.records() {
+                    rows.push(rec.map_err(|e| Error::usage(e.to_string()))?);
+                }
+            }
+        }
+    }
+    results.sort_by(|a, b| a["file"].as_str().cmp(&b["file"].as_str()));
+    results.dedup_by(|a, b| a["file"] == b["file"]);
+    // By file, keeping each file's rows in their own order (a stable sort): as one run writes them.
+    rows.sort_by(|a, b| a.get(0).cmp(&b.get(0)));
+    std::fs::create_dir_all(out)?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if let Some(h) = &header {
+        w.write_record(h)
+            .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))?;
+    }
+    for r in &rows {
+        w.write_record(r)
+            .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))?;
+    }
+    output::write_atomic(
+        &out.join("redactions.csv"),
+        &w.into_inner()
+            .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))?,
+        true,
+    )?;
+    let count = |s: &str| results.iter().filter(|r| r["status"] == s).count();
+    let summary = Summary {
+        tool: "foiredact",
+        version: env!("CARGO_PKG_VERSION"),
+        files: results.len(),
+        done: count("done"),
+        declined: count("declined"),
+        failed: count("failed"),
+        redactions: results
+            .iter()
+            .filter_map(|r| r["redactions"].as_u64())
+            .sum::<u64>() as usize,
+        results: Vec::new(),
+    };
+    let mut v = serde_json::to_value(&summary).map_err(|e| Error::usage(e.to_string()))?;
+    v["results"] = serde_json::Value::Array(results);
+    let mut js = serde_json::to_vec_pretty(&v).map_err(|e| Error::usage(e.to_string()))?;
+    js.push(b'\n');
+    output::write_atomic(&out.join("summary.json"), &js, true)?;
+    Ok(summary)
 }
 
 /// The schedule: one row per redaction box.

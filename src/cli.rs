@@ -34,6 +34,15 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the text the rules see on each page (like pdftotext), or every glyph with --json.
     Text(TextArgs),
+    /// Combine the batch logs (summary, schedule) of several output folders or shards into one.
+    MergeLogs {
+        /// Output folders of earlier runs (or one folder holding several shards' logs).
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write the merged summary.json and redactions.csv.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Check or list rule files.
     #[command(subcommand)]
     Rules(RulesCmd),
@@ -84,12 +93,33 @@ pub struct RedactArgs {
     /// With --layout safe: box widths are rounded up to a multiple of this many ems.
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
+    /// Skip inputs whose outputs (from an interrupted or earlier run) are complete and current: same
+    /// input bytes, rules, terms, settings and tool version. The rest (and any half-done file) is redone.
+    #[arg(long)]
+    pub resume: bool,
+    /// Process only share K of N of the inputs (by a hash of each input's relative path), e.g. `2/8`, so
+    /// that N machines can split a batch. Batch logs are then named `summary.shard-K-of-N.json` etc.;
+    /// `foiredact merge-logs` combines them.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
     /// Wall-clock limit for one file, in seconds; a file over it is declined with that reason.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub time_limit: u64,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8")?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| "K is not a number")?,
+        n.trim().parse().map_err(|_| "N is not a number")?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err("need 1 <= K <= N".into());
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -40,7 +40,35 @@ pub fn redact(a: RedactArgs) -> u8 {
             .map(|n| n.get())
             .unwrap_or(1)
     });
+    // What makes outputs current for --resume: the rules, the terms and the settings that shape them.
+    let mut key = Vec::new();
+    if a.rules.rules.is_empty() {
+        for (n, src) in crate::rules::DEFAULT_RULES
+            .iter()
+            .chain(crate::rules::DEFAULT_DATA)
+        {
+            key.extend_from_slice(n.as_bytes());
+            key.extend_from_slice(src.as_bytes());
+        }
+    } else {
+        for p in &a.rules.rules {
+            for e in walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(|e| e.ok())
+            {
+                key.extend(std::fs::read(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    if let Some(t) = &a.rules.terms {
+        key.extend(std::fs::read(t).unwrap_or_default());
+    }
+    key.extend(format!("{:?}/{}/{}", a.layout, a.bucket_em, a.log_text).as_bytes());
     let cfg = Config {
+        resume: a.resume,
+        shard: a.shard,
+        run_key: format!("{:016x}", batch::fnv64(&key)),
         inputs: a.inputs,
         out: a.out,
         jobs,
@@ -196,6 +224,26 @@ pub fn text(a: TextArgs) -> u8 {
         );
     }
     code
+}
+
+pub fn merge_logs(dirs: &[PathBuf], out: &std::path::Path) -> u8 {
+    match batch::merge_logs(dirs, out) {
+        Ok(s) => {
+            eprintln!(
+                "foiredact: merged {} files: {} done, {} declined, {} failed; {} redactions",
+                s.files, s.done, s.declined, s.failed, s.redactions
+            );
+            if s.done == s.files {
+                exit::OK
+            } else {
+                exit::SOME_FAILED
+            }
+        }
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            exit::USAGE
+        }
+    }
 }
 
 pub fn rules_check(paths: &[PathBuf]) -> u8 {

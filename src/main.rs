@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         Command::Redact(a) => foiredact::commands::redact(a),
         Command::Text(a) => foiredact::commands::text(a),
         Command::Scan(a) => foiredact::commands::scan(a),
+        Command::MergeLogs { dirs, out } => foiredact::commands::merge_logs(&dirs, &out),
         Command::Rules(RulesCmd::Check { paths }) => foiredact::commands::rules_check(&paths),
         Command::Rules(RulesCmd::List { rules }) => foiredact::commands::rules_list(&rules),
     };

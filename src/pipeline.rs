@@ -28,7 +28,7 @@ pub struct Settings {
 }
 
 /// One redaction box as logged.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BoxLog {
     pub part: u8,
     /// 1-based page of the input.
