@@ -370,10 +370,8 @@ pub fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<Option<String>>> {
                 }
             }
         }
-        if w[0] == "readonly" || w[0] == "def" {
-            if any {
-                break;
-            }
+        if (w[0] == "readonly" || w[0] == "def") && any {
+            break;
         }
     }
     any.then_some(out)
