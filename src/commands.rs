@@ -190,7 +190,7 @@ pub fn text(a: TextArgs) -> u8 {
             return exit::SOME_FAILED;
         }
     };
-    let doc = match crate::pdf::load::load(&bytes, a.password.as_deref(), &Default::default()) {
+    let mut doc = match crate::pdf::load::load(&bytes, a.password.as_deref(), &Default::default()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("foiredact: {}", e.with_path(&a.pdf));
@@ -198,6 +198,8 @@ pub fn text(a: TextArgs) -> u8 {
         }
     };
     let mut code = exit::OK;
+    // As `redact` sees it: filled-in form fields drawn into their pages.
+    let _ = crate::pdf::sanitize::flatten_form_fields(&mut doc);
     let mut pages = crate::pdf::extract::extract_all(&doc, &Default::default());
     let mut json = Vec::new();
     for (_, p) in pages.iter_mut() {

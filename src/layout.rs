@@ -7,6 +7,9 @@
 
 use crate::model::{Glyph, PageText, NO_GLYPH};
 
+/// The text of the stand-in glyph verification puts where a box is (not a letter or digit).
+pub const STAND_IN: &str = "█";
+
 /// Gap (in font sizes) above which a space is inserted between two glyphs.
 const WORD_GAP: f64 = 0.12;
 /// Gap (in font sizes) above which the gap is a column break (tab).
@@ -62,25 +65,35 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
         // Top of the page first (largest `across`), then left to right.
         pos.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.total_cmp(&b.1)));
         let mut lines: Vec<Vec<(usize, f64, f64)>> = Vec::new();
-        let mut line_across = f64::NAN;
+        // The line's baseline is the mean of its glyphs' so far (OCR words each have their own).
+        let (mut sum, mut n) = (0.0f64, 0.0f64);
         for p in pos {
             let size = glyphs[p.0].size;
-            if lines.is_empty() || (line_across - p.2).abs() > 0.45 * size {
+            if lines.is_empty() || (sum / n - p.2).abs() > 0.45 * size {
                 lines.push(Vec::new());
-                line_across = p.2;
+                (sum, n) = (0.0, 0.0);
             }
+            sum += p.2;
+            n += 1.0;
             lines.last_mut().expect("a line was pushed").push(p);
         }
-        for mut line in lines {
-            line.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        for line in lines {
             let mut prev: Option<(usize, f64)> = None; // glyph, end along the baseline
-            for (i, along, _) in line {
+            for (i, along, new_cell) in order_line(glyphs, line) {
                 let g = &glyphs[i];
+                if new_cell {
+                    push(&mut text, &mut map, "\t", NO_GLYPH);
+                    prev = None;
+                }
                 if let Some((pi, pend)) = prev {
                     let pg = &glyphs[pi];
                     // Same glyph drawn twice at the same place (fake bold, shadows): keep one in the text.
                     let (palong, _) = frame(pg, d);
-                    if pg.text == g.text && (palong - along).abs() < 0.05 * g.size {
+                    // (A halo or outline copy may be offset a little: up to a third of the glyph's width.
+                    // The copy stays in the PDF; a box over the original covers it too.)
+                    if pg.text == g.text
+                        && (palong - along).abs() < 0.3 * g.advance.abs().max(0.2 * g.size)
+                    {
                         continue;
                     }
                     let gap = along - pend;
@@ -109,6 +122,70 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
         }
     }
     (text, map)
+}
+
+/// Orders one line's glyphs (`(index, along, across)`) for the text. Runs of glyphs that follow each
+/// other in drawing order go left to right; a run that starts inside text already placed (a second layer:
+/// hidden text drawn over a footer, a stamp) is not interleaved letter by letter with it but put after
+/// it as a cell of its own (`true`), unless it is a copy of what is there (fake bold, a halo), which is
+/// left out of the text.
+fn order_line(glyphs: &[Glyph], mut line: Vec<(usize, f64, f64)>) -> Vec<(usize, f64, bool)> {
+    line.sort_by_key(|p| p.0);
+    let mut runs: Vec<Vec<(usize, f64, f64)>> = Vec::new();
+    for p in line {
+        let size = glyphs[p.0].size;
+        match runs.last_mut() {
+            Some(r) if r.last().is_some_and(|l| p.1 >= l.1 - 0.3 * size) => r.push(p),
+            _ => runs.push(vec![p]),
+        }
+    }
+    for r in &mut runs {
+        r.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    }
+    runs.sort_by(|a, b| a[0].1.total_cmp(&b[0].1).then(a[0].0.cmp(&b[0].0)));
+    // Glyphs placed so far, as intervals along the line.
+    let mut out: Vec<(usize, f64, bool)> = Vec::new();
+    let mut deferred: Vec<Vec<(usize, f64, f64)>> = Vec::new();
+    let width = |i: usize| glyphs[i].advance.abs().max(0.2 * glyphs[i].size);
+    for r in runs {
+        // A box's stand-in (verification) belongs to the line it replaced text in, never a layer.
+        if r.iter().all(|(i, _, _)| glyphs[*i].text == STAND_IN) {
+            out.extend(r.iter().map(|&(i, a, _)| (i, a, false)));
+            continue;
+        }
+        // A run collides when its glyphs sit on glyphs already placed (more than a third of a width).
+        let collisions = r
+            .iter()
+            .filter(|(i, a, _)| {
+                out.iter().any(|(j, b, _)| {
+                    let overlap = (a + width(*i)).min(b + width(*j)) - a.max(*b);
+                    overlap > 0.33 * width(*i).min(width(*j))
+                })
+            })
+            .count();
+        if collisions == 0 {
+            out.extend(r.iter().map(|&(i, a, _)| (i, a, false)));
+            continue;
+        }
+        let copies = r
+            .iter()
+            .filter(|(i, a, _)| {
+                let tol = 0.6 * width(*i);
+                out.iter()
+                    .any(|(j, b, _)| glyphs[*j].text == glyphs[*i].text && (a - b).abs() < tol)
+            })
+            .count();
+        if copies * 10 < r.len() * 8 {
+            deferred.push(r);
+        }
+    }
+    out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    for r in deferred {
+        for (k, &(i, a, _)) in r.iter().enumerate() {
+            out.push((i, a, k == 0 && !out.is_empty()));
+        }
+    }
+    out
 }
 
 fn push(text: &mut String, map: &mut Vec<u32>, s: &str, g: u32) {
@@ -175,6 +252,47 @@ mod tests {
             g("c", 300.0, 700.0, 5.0),
         ]);
         assert_eq!(text, "a b\tc\n");
+    }
+
+    #[test]
+    fn offset_copies_appear_once_but_double_letters_stay() {
+        let (text, _) = build(&[
+            g("M", 100.0, 700.0, 8.0),
+            g("M", 101.0, 700.0, 8.0),
+            g("l", 108.0, 700.0, 3.0),
+            g("l", 111.0, 700.0, 3.0),
+        ]);
+        assert_eq!(text, "Mll\n");
+    }
+
+    #[test]
+    fn a_second_layer_over_a_line_is_not_interleaved() {
+        // "OFFICIAL" drawn first, then hidden text over the same place, in drawing order.
+        let mut v: Vec<Glyph> = "OFFICIAL"
+            .chars()
+            .enumerate()
+            .map(|(k, c)| g(&c.to_string(), 100.0 + 6.0 * k as f64, 50.0, 6.0))
+            .collect();
+        v.extend(
+            "Home X"
+                .chars()
+                .enumerate()
+                .map(|(k, c)| g(&c.to_string(), 103.0 + 5.0 * k as f64, 50.0, 5.0)),
+        );
+        let (text, _) = build(&v);
+        assert_eq!(text, "OFFICIAL\tHome X\n");
+    }
+
+    #[test]
+    fn a_line_with_jittered_baselines_stays_one_line() {
+        // OCR words sit a little above or below each other; the last glyph is 4.2 pt below the first.
+        let v = vec![
+            g("a", 100.0, 704.0, 5.0),
+            g("b", 110.0, 701.0, 5.0),
+            g("c", 120.0, 700.0, 5.0),
+            g("d", 130.0, 699.8, 5.0),
+        ];
+        assert_eq!(build(&v).0, "a b c d\n");
     }
 
     #[test]

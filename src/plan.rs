@@ -28,6 +28,10 @@ pub struct RedactionBox {
     pub category: String,
     pub exemption: String,
     pub text: Sensitive<String>,
+    /// Baseline origin and font size of the text it replaces: where verification puts a stand-in, so
+    /// that the stand-in sits on the same text line as its neighbours.
+    pub origin: (f64, f64),
+    pub size: f64,
 }
 
 /// What to do to one input page in one part's output.
@@ -410,14 +414,17 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                             drop[i] = true;
                         }
                     }
-                    frags.push((pp.boxes.len(), fglyphs));
+                    let first = fglyphs.first().map(|&g| &page.glyphs[g]);
                     pp.boxes.push(RedactionBox {
                         rect,
                         rule: f.rule.clone(),
                         category: f.category.clone(),
                         exemption: f.exemption.clone(),
                         text: f.text.clone(),
+                        origin: first.map_or((rect.x0, rect.y0), |g| g.origin),
+                        size: first.map_or(rect.height(), |g| g.size),
                     });
+                    frags.push((pp.boxes.len() - 1, fglyphs));
                 }
                 // Every glyph of the finding goes, whatever its geometry.
                 for g in page.glyphs_in(f.span.clone()) {

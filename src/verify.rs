@@ -17,7 +17,7 @@ use aho_corasick::AhoCorasick;
 use lopdf::Object;
 
 /// Text a box stands for during the fixed-point check: not a letter or digit, so rules ignore it.
-pub const PLACEHOLDER: &str = "█";
+pub const PLACEHOLDER: &str = crate::layout::STAND_IN;
 
 /// Normal form for the raw scan: ASCII-lowercased, NUL bytes dropped (so UTF-16BE text reads as
 /// Latin-1), every run of white space folded to one space.
@@ -157,7 +157,7 @@ pub fn verify_part(
         }
         // (a) the rules find nothing more.
         for b in &pp.boxes {
-            pt.glyphs.push(placeholder(b.rect));
+            pt.glyphs.push(placeholder(b));
         }
         crate::layout::layout(&mut pt);
         if let Some(f) = detect::detect(rules, &pt.text).first() {
@@ -288,12 +288,14 @@ fn hex_decoded(n: &[u8]) -> Vec<u8> {
     normalise(&out)
 }
 
-fn placeholder(r: Rect) -> Glyph {
-    let size = (r.height() * 0.8).max(1.0);
+fn placeholder(b: &crate::plan::RedactionBox) -> Glyph {
+    let r = b.rect;
+    let size = b.size.max(1.0);
     Glyph {
         text: PLACEHOLDER.into(),
         bbox: r,
-        origin: (r.x0, r.y0 + 0.2 * r.height()),
+        // On the baseline of the text it replaces (moved with the box along the line).
+        origin: (r.x0, b.origin.1),
         dir: (1.0, 0.0),
         size,
         advance: r.width(),
