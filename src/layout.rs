@@ -110,7 +110,9 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
                     }
                 }
                 push(&mut text, &mut map, &g.text, i as u32);
-                prev = Some((i, along + g.advance.max(0.0)));
+                // The ink ends after the glyph's own width: character spacing (Tc) is white space (Ghostscript
+                // makes word gaps with it), and the gap logic must see it.
+                prev = Some((i, along + g.natural.max(0.0)));
             }
             // White space at the end of a line carries nothing the rules need and splits values such as a
             // postcode broken over two lines ("PR3 \n7GW") in ways their patterns do not expect.

@@ -219,3 +219,21 @@ fn form_xobject_shared_by_pages_is_copied_per_page() {
     assert_eq!(text.matches("Letterhead of").count(), 2, "{text}");
     assert!(!text.contains("Scrooge"), "{text}");
 }
+
+/// Ghostscript (ps2pdf) makes word gaps with character spacing: `3.483 Tc (Ac)Tj` draws "A c". The
+/// layout measured gaps from the glyphs' advances (Tc included) and read "Aclaim", so a term or a
+/// name rule could not match. Gaps are now measured from the glyphs' own widths.
+#[test]
+fn character_spacing_word_gaps_are_word_gaps() {
+    let pdf = make_pdf(
+        "BT 3.483 Tc /F1 10 Tf 72 700 Td (Ac) Tj 0 Tc 14.3 0 Td (laim from Mr Percival) Tj 3.483 Tc (T) Tj 0 Tc (histlewood) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let d = tempdir();
+    let p = d.path().join("gs.pdf");
+    std::fs::write(&p, pdf).expect("write");
+    let o = run(&["text", p.to_str().expect("utf8")]);
+    let t = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(t.starts_with("A claim from Mr Percival"), "{t}");
+}
