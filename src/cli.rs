@@ -34,6 +34,22 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the text the rules see on each page (like pdftotext), or every glyph with --json.
     Text(TextArgs),
+    /// Report every place in PDFs where any of the terms survives: page text, any decompressed stream
+    /// or string, metadata, annotations, form fields, bookmarks, attachments. Exit code 1 if any.
+    Verify {
+        /// PDFs to check (e.g. the outputs of `redact`).
+        #[arg(required = true)]
+        pdfs: Vec<PathBuf>,
+        /// The words or phrases that must not be there, one per line.
+        #[arg(long, value_name = "FILE")]
+        terms: PathBuf,
+        /// Show the terms found instead of their first letter and length.
+        #[arg(long)]
+        log_text: bool,
+        /// Password for encrypted files.
+        #[arg(long, value_name = "PASSWORD")]
+        password: Option<String>,
+    },
     /// Combine the batch logs (summary, schedule) of several output folders or shards into one.
     MergeLogs {
         /// Output folders of earlier runs (or one folder holding several shards' logs).

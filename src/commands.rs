@@ -228,6 +228,48 @@ pub fn text(a: TextArgs) -> u8 {
     code
 }
 
+pub fn verify(
+    pdfs: &[PathBuf],
+    terms: &std::path::Path,
+    log_text: bool,
+    password: Option<&str>,
+) -> u8 {
+    let terms: Vec<String> = match std::fs::read_to_string(terms) {
+        Ok(s) => s
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect(),
+        Err(e) => {
+            eprintln!("foiredact: {}: {e}", terms.display());
+            return exit::USAGE;
+        }
+    };
+    let mut code = exit::OK;
+    let mut out = std::io::stdout().lock();
+    for p in pdfs {
+        let hits = std::fs::read(p)
+            .map_err(crate::error::Error::from)
+            .and_then(|b| crate::verify::find_terms(&b, password, &terms));
+        match hits {
+            Err(e) => {
+                eprintln!("foiredact: {}", e.with_path(p));
+                code = exit::SOME_FAILED;
+            }
+            Ok(hits) => {
+                for h in hits {
+                    code = exit::SOME_FAILED;
+                    let t = &terms[h.term.min(terms.len().saturating_sub(1))];
+                    let shown = if log_text { t.clone() } else { mask(t) };
+                    let _ = writeln!(out, "{}\t{}\t{}", p.display(), h.place, shown);
+                }
+            }
+        }
+    }
+    code
+}
+
 pub fn merge_logs(dirs: &[PathBuf], out: &std::path::Path) -> u8 {
     match batch::merge_logs(dirs, out) {
         Ok(s) => {

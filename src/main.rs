@@ -11,6 +11,12 @@ fn main() -> ExitCode {
         Command::Text(a) => foiredact::commands::text(a),
         Command::Scan(a) => foiredact::commands::scan(a),
         Command::MergeLogs { dirs, out } => foiredact::commands::merge_logs(&dirs, &out),
+        Command::Verify {
+            pdfs,
+            terms,
+            log_text,
+            password,
+        } => foiredact::commands::verify(&pdfs, &terms, log_text, password.as_deref()),
         Command::Rules(RulesCmd::Check { paths }) => foiredact::commands::rules_check(&paths),
         Command::Rules(RulesCmd::List { rules }) => foiredact::commands::rules_list(&rules),
     };

@@ -333,3 +333,138 @@ mod tests {
         ));
     }
 }
+
+/// Where a term was found by [`find_terms`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Hit {
+    /// "page 3 text", "document information", "annotation (object 12)", "stream (object 40)" ...
+    pub place: String,
+    /// Index into the terms searched for.
+    pub term: usize,
+}
+
+/// Every place in a file where one of `terms` survives: the text of each page (as the rules see it,
+/// form fields flattened) and every string and decompressed stream, whole words, case, accents and
+/// white space aside. The check `foiredact verify` runs on any PDF.
+pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Result<Vec<Hit>> {
+    let mut doc = load::load(bytes, password, &load::LoadLimits::default())?;
+    let mut hits = Vec::new();
+    let raw_doc = doc.clone();
+    crate::pdf::sanitize::flatten_form_fields(&mut doc)?;
+    let phrases: Vec<&str> = terms.iter().map(String::as_str).collect();
+    if let Some(re) = detect::phrase_regex(&phrases).map_err(|e| Error::usage(e.to_string()))? {
+        let folded: Vec<String> = terms
+            .iter()
+            .map(|t| {
+                detect::fold_accents(t)
+                    .0
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_lowercase()
+            })
+            .collect();
+        for (_, mut p) in extract::extract_all(&doc, &extract::ExtractLimits::default()) {
+            crate::layout::layout(&mut p);
+            let (text, _) = detect::fold_accents(&p.text);
+            for m in re
+                .find_iter(&text)
+                .filter(|m| detect::letter_bounded(&text, &m.range()))
+            {
+                let key: String = m
+                    .as_str()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_lowercase();
+                let term = folded.iter().position(|f| *f == key).unwrap_or(0);
+                hits.push(Hit {
+                    place: format!("page {} text", p.page),
+                    term,
+                });
+            }
+        }
+    }
+    let ndl: Vec<Vec<u8>> = terms
+        .iter()
+        .map(|t| {
+            let latin1: Vec<u8> = t
+                .chars()
+                .map(|c| {
+                    if (c as u32) < 256 {
+                        c as u32 as u8
+                    } else {
+                        b'?'
+                    }
+                })
+                .collect();
+            normalise(&latin1).trim_ascii().to_vec()
+        })
+        .collect();
+    let info = raw_doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| o.as_reference().ok());
+    for (id, obj) in &raw_doc.objects {
+        for (k, n) in ndl.iter().enumerate() {
+            if n.is_empty() || n.contains(&b'?') {
+                continue;
+            }
+            let ac = AhoCorasick::new([n]).map_err(|e| Error::verify(e.to_string()))?;
+            let mut hit = false;
+            scan_object(obj, &mut |data: &[u8]| {
+                if !hit {
+                    let d = normalise(data);
+                    hit = contains_word(&ac, &d) || contains_word(&ac, &hex_decoded(&d));
+                }
+            });
+            if hit {
+                hits.push(Hit {
+                    place: describe(obj, *id, info),
+                    term: k,
+                });
+            }
+        }
+    }
+    Ok(hits)
+}
+
+fn describe(obj: &Object, id: lopdf::ObjectId, info: Option<lopdf::ObjectId>) -> String {
+    let dict = match obj {
+        Object::Dictionary(d) => Some(d),
+        Object::Stream(s) => Some(&s.dict),
+        _ => None,
+    };
+    let name = |k: &[u8]| {
+        dict.and_then(|d| d.get(k).ok())
+            .and_then(|o| o.as_name().ok())
+            .map(|n| String::from_utf8_lossy(n).to_string())
+    };
+    let what = if Some(id) == info {
+        "document information".to_string()
+    } else if dict.is_some_and(|d| d.has(b"FT") || d.has(b"Kids") && d.has(b"T")) {
+        "form field".into()
+    } else if name(b"Type").as_deref() == Some("Annot")
+        || dict.is_some_and(|d| d.has(b"Subtype") && d.has(b"Rect"))
+    {
+        format!("annotation ({})", name(b"Subtype").unwrap_or_default())
+    } else if name(b"Type").as_deref() == Some("Metadata") {
+        "XMP metadata".into()
+    } else if dict.is_some_and(|d| d.has(b"Title") && (d.has(b"Parent") || d.has(b"First"))) {
+        "bookmark".into()
+    } else if matches!(
+        name(b"Type").as_deref(),
+        Some("Filespec") | Some("EmbeddedFile")
+    ) {
+        "attachment".into()
+    } else if let Object::Stream(_) = obj {
+        match name(b"Subtype") {
+            Some(s) => format!("{s} stream"),
+            None => "stream".into(),
+        }
+    } else {
+        "string".into()
+    };
+    format!("{what} (object {} {})", id.0, id.1)
+}

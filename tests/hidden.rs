@@ -269,3 +269,51 @@ fn images_under_boxes_are_blanked_and_signature_images_removed() {
     assert_eq!(greys, 0, "the signature image object is gone");
     assert!(!pdf_text(&out).contains("Wakefield-Hume"));
 }
+
+/// `foiredact verify` finds a term in page text and in hidden places of an input (exit 1), and
+/// nothing in the redacted output (exit 0).
+#[test]
+fn verify_command_reports_where_terms_survive() {
+    let pdf = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Report on Ottoline Quarrendon.) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let info = doc.add_object(
+                dictionary! { "Author" => Object::string_literal("Ottoline Quarrendon") },
+            );
+            doc.trailer.set("Info", info);
+        },
+    );
+    let d = tempdir();
+    let inp = d.path().join("in.pdf");
+    std::fs::write(&inp, &pdf).expect("write");
+    let t = d.path().join("t.txt");
+    std::fs::write(&t, "Quarrendon\n").expect("write");
+    let o = run(&[
+        "verify",
+        inp.to_str().expect("utf8"),
+        "--terms",
+        t.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.contains("page 1 text") && out.contains("document information"),
+        "{out}"
+    );
+    assert!(!out.contains("Quarrendon"), "masked: {out}");
+    let (d2, o) = redact(pdf, "Quarrendon\n", &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&[
+        "verify",
+        d2.path().join("out/in.part1.pdf").to_str().expect("utf8"),
+        "--terms",
+        t.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
