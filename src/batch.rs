@@ -64,6 +64,9 @@ pub struct FileReport {
     pub error: Option<&'static str>,
     #[serde(skip)]
     pub boxes: Vec<BoxLog>,
+    /// Pages read by OCR: their mean word confidence and how many words were unsure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocr: Vec<pipeline::OcrLog>,
     #[serde(skip)]
     pub input_hash: String,
     /// Taken over from an earlier run (`--resume`).
@@ -145,6 +148,7 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
         reason: None,
         error: None,
         boxes: vec![],
+        ocr: vec![],
         input_hash: String::new(),
         resumed: false,
     };
@@ -192,6 +196,7 @@ fn run_one(
     rep.input_hash = format!("{:016x}", fnv64(&bytes));
     let doc = pipeline::process(&bytes, rules, &cfg.settings)?;
     rep.pages = doc.pages;
+    rep.ocr = doc.ocr.clone();
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
     let mut written: Vec<PathBuf> = Vec::new();
@@ -320,6 +325,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         reason: None,
         error: None,
         boxes,
+        ocr: vec![],
         input_hash: hash,
         resumed: true,
     })

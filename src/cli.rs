@@ -109,6 +109,11 @@ pub struct RedactArgs {
     /// With --layout safe: box widths are rounded up to a multiple of this many ems.
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
+    /// Pages with no text layer (a bare scan): `auto` reads them with Tesseract OCR (the `tesseract`
+    /// program must be installed), redacts what the rules find in them by blanking the pixels, and
+    /// proves the output by reading it again; `never` declines such files.
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
     /// Skip inputs whose outputs (from an interrupted or earlier run) are complete and current: same
     /// input bytes, rules, terms, settings and tool version. The rest (and any half-done file) is redone.
     #[arg(long)]
@@ -136,6 +141,12 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
         return Err("need 1 <= K <= N".into());
     }
     Ok((k, n))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OcrArg {
+    Auto,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

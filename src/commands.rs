@@ -64,7 +64,7 @@ pub fn redact(a: RedactArgs) -> u8 {
     if let Some(t) = &a.rules.terms {
         key.extend(std::fs::read(t).unwrap_or_default());
     }
-    key.extend(format!("{:?}/{}/{}", a.layout, a.bucket_em, a.log_text).as_bytes());
+    key.extend(format!("{:?}/{}/{}/{:?}", a.layout, a.bucket_em, a.log_text, a.ocr).as_bytes());
     let cfg = Config {
         resume: a.resume,
         shard: a.shard,
@@ -78,6 +78,7 @@ pub fn redact(a: RedactArgs) -> u8 {
         settings: Settings {
             password: a.password,
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
+            no_ocr: a.ocr == crate::cli::OcrArg::Never,
             layout: match a.layout {
                 crate::cli::LayoutArg::Exact => crate::plan::Layout::Exact,
                 crate::cli::LayoutArg::Safe => crate::plan::Layout::Safe {

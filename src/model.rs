@@ -73,6 +73,8 @@ pub struct PageText {
     pub problems: Vec<String>,
     /// Content streams whose damaged Flate data was cut to what inflates: written back re-encoded.
     pub repaired: Vec<(u32, u16)>,
+    /// The text came from OCR of the page image (the glyphs are in no content stream).
+    pub ocr: bool,
 }
 
 pub const NO_GLYPH: u32 = u32::MAX;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub dry_run: bool,
     /// Safe (width-hiding, the default) or exact layout of the rest of a redacted line.
     pub layout: plan::Layout,
+    /// Never OCR pages without a text layer (they are declined instead).
+    pub no_ocr: bool,
 }
 
 /// One redaction box as logged.
@@ -52,8 +54,21 @@ pub struct PartOutput {
     pub pages: Vec<usize>,
 }
 
+/// Pages read by OCR, for the summary.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OcrLog {
+    pub page: usize,
+    pub mean_confidence: f64,
+    pub unsure_words: usize,
+}
+
+/// Time allowed for OCR of one page, and the mean word confidence below which a page is not trusted.
+pub const OCR_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+pub const MIN_OCR_CONFIDENCE: f64 = 40.0;
+
 #[derive(Debug, Clone)]
 pub struct DocOutput {
+    pub ocr: Vec<OcrLog>,
     pub pages: usize,
     pub parts: Vec<PartOutput>,
     pub boxes: Vec<BoxLog>,
@@ -81,7 +96,8 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
     if over() {
         return Err(time_err());
     }
-    for (_, p) in &mut pages {
+    let mut ocr_log: Vec<OcrLog> = Vec::new();
+    for (pid, p) in &mut pages {
         if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
             return Err(time_err());
         }
@@ -97,10 +113,34 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
         if p.glyphs.iter().all(|g| g.text.trim().is_empty()) && !p.images.is_empty() {
-            return Err(
-                Error::unreadable("image only, no text layer (OCR is not supported yet)")
-                    .with_page(p.page),
-            );
+            if s.no_ocr {
+                return Err(
+                    Error::unreadable("image only, no text layer (and --ocr never)")
+                        .with_page(p.page),
+                );
+            }
+            let r = crate::pdf::ocr::ocr_page(&doc, *pid, p, OCR_TIME).map_err(|e| {
+                if let Some(l) = e.strip_prefix("limit: ") {
+                    Error::limit(l)
+                } else {
+                    Error::unreadable(e)
+                }
+                .with_page(p.page)
+            })?;
+            if r.mean_confidence < MIN_OCR_CONFIDENCE {
+                return Err(Error::unreadable(format!(
+                    "OCR confidence {:.0} is too low to trust (under {MIN_OCR_CONFIDENCE})",
+                    r.mean_confidence
+                ))
+                .with_page(p.page));
+            }
+            ocr_log.push(OcrLog {
+                page: p.page,
+                mean_confidence: (r.mean_confidence * 10.0).round() / 10.0,
+                unsure_words: r.unsure_words,
+            });
+            p.glyphs.extend(r.glyphs);
+            p.ocr = true;
         }
         layout::layout(p);
     }
@@ -167,6 +207,7 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         .collect();
     let needles = verify::needles(&needle_texts);
     let mut out = DocOutput {
+        ocr: ocr_log,
         pages: pages.len(),
         parts: Vec::new(),
         boxes: Vec::new(),

@@ -52,6 +52,8 @@ pub struct PagePlan {
     pub blank_images: Vec<(usize, Vec<Rect>)>,
     /// Kept glyphs moved along their baseline by this much (safe layout).
     pub moves: Vec<(usize, f64)>,
+    /// The page's text came from OCR: verification OCRs the output again.
+    pub ocr: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -357,6 +359,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
             };
             let mut pp = PagePlan {
                 page: page.page,
+                ocr: page.ocr,
                 ..Default::default()
             };
             let mut drop = vec![false; page.glyphs.len()];

@@ -155,6 +155,15 @@ pub fn verify_part(
                 )));
             }
         }
+        // An OCR'd page is read again from its (blanked) pixels, as a requester's OCR would read it.
+        // (Its words are checked by the rules below; the box labels it may read are not findings.)
+        if pp.ocr {
+            let r = crate::pdf::ocr::ocr_page(&doc, page_id, &pt, crate::pipeline::OCR_TIME)
+                .map_err(|e| {
+                    page_err(format!("part {}: OCR of the output failed: {e}", plan.part))
+                })?;
+            pt.glyphs.extend(r.glyphs);
+        }
         // (a) the rules find nothing more.
         for b in &pp.boxes {
             pt.glyphs.push(placeholder(b));

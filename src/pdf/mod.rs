@@ -6,6 +6,7 @@ pub mod extract;
 pub mod fonts;
 pub mod images;
 pub mod load;
+pub mod ocr;
 pub mod rewrite;
 pub mod sanitize;
 

@@ -45,11 +45,13 @@ pub fn apply(
             .get_mut(gi)
             .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))? = d;
     }
+    // (Glyphs found by OCR are in no stream: the pixels under their boxes are blanked instead.)
     let touched: BTreeSet<ObjectId> = plan
         .drop
         .iter()
         .chain(plan.moves.iter().map(|(g, _)| g))
         .map(|&g| page.glyphs[g].at.stream)
+        .filter(|&s| s != super::ocr::VIRTUAL)
         .collect();
     let edits = Edits {
         page,

@@ -1,0 +1,170 @@
+//! OCR of pages without a text layer: the page's image, decoded at its own resolution, goes through
+//! Tesseract (the `tesseract` program, TSV output: every word with its box and confidence). The program
+//! rather than a binding: it is the Debian package officers' IT can install and update on its own, the
+//! build needs no C toolchain or headers, and a crash or hang in it cannot take the batch down (it runs
+//! in its own process with a time limit).
+//!
+//! The words become glyphs that exist in no content stream (`GlyphRef::stream == VIRTUAL`), marked
+//! invisible: the rules see them like an OCR text layer, and a box over them blanks the image's pixels.
+
+use super::images;
+use crate::geom::{Matrix, Rect};
+use crate::model::{Glyph, GlyphRef, PageText};
+use lopdf::{Document, ObjectId};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The stream id of glyphs that OCR found: they are in the pixels, not in any content stream.
+pub const VIRTUAL: (u32, u16) = (0, 0);
+
+/// Whether the `tesseract` program can be run.
+pub fn available() -> bool {
+    Command::new("tesseract")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Result of OCR on one page.
+pub struct PageOcr {
+    pub glyphs: Vec<Glyph>,
+    /// Mean word confidence (0 to 100), and how many words had a confidence under 50.
+    pub mean_confidence: f64,
+    pub unsure_words: usize,
+}
+
+/// OCRs the largest image of a page (it must cover most of the page: a scan).
+pub fn ocr_page(
+    doc: &Document,
+    page_id: ObjectId,
+    page: &PageText,
+    timeout: Duration,
+) -> Result<PageOcr, String> {
+    let im = page
+        .images
+        .iter()
+        .filter(|i| i.name.is_some() && !i.in_form)
+        .max_by(|a, b| {
+            (a.bbox.width() * a.bbox.height()).total_cmp(&(b.bbox.width() * b.bbox.height()))
+        })
+        .ok_or("image only, and its image cannot be read for OCR (inline or inside a form)")?;
+    let name = im.name.as_deref().unwrap_or_default();
+    let stream = images::page_image(doc, page_id, name).ok_or("the page image is missing")?;
+    let (w, h, gray) = images::to_gray(doc, stream)
+        .map_err(|e| format!("the page image cannot be decoded for OCR: {e}"))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix("foiredact-ocr-")
+        .suffix(".pgm")
+        .tempfile()
+        .map_err(|e| e.to_string())?;
+    tmp.write_all(format!("P5\n{w} {h}\n255\n").as_bytes())
+        .and_then(|_| tmp.write_all(&gray))
+        .map_err(|e| e.to_string())?;
+    tmp.flush().map_err(|e| e.to_string())?;
+    let tsv = run_tesseract(tmp.path(), timeout)?;
+    let ctm = Matrix(im.ctm);
+    let mut glyphs = Vec::new();
+    let (mut confs, mut unsure) = (Vec::new(), 0usize);
+    for line in tsv.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 12 || f[0] != "5" {
+            continue;
+        }
+        let text = f[11].trim();
+        let n = |i: usize| f[i].trim().parse::<f64>().unwrap_or(0.0);
+        let (left, top, width, height, conf) = (n(6), n(7), n(8), n(9), n(10));
+        if text.is_empty() || width <= 0.0 || height <= 0.0 {
+            continue;
+        }
+        confs.push(conf);
+        if conf < 50.0 {
+            unsure += 1;
+        }
+        // Pixel box -> the image's unit square (row 0 at the top) -> the page.
+        let unit = Rect {
+            x0: left / w as f64,
+            x1: (left + width) / w as f64,
+            y0: 1.0 - (top + height) / h as f64,
+            y1: 1.0 - top / h as f64,
+        };
+        let r = unit.transform(&ctm);
+        let chars: Vec<char> = text.chars().collect();
+        let step = r.width() / chars.len() as f64;
+        for (k, c) in chars.iter().enumerate() {
+            let x0 = r.x0 + step * k as f64;
+            glyphs.push(Glyph {
+                text: c.to_string(),
+                bbox: Rect {
+                    x0,
+                    x1: x0 + step,
+                    y0: r.y0,
+                    y1: r.y1,
+                },
+                origin: (x0, r.y0 + 0.2 * r.height()),
+                dir: (1.0, 0.0),
+                size: r.height(),
+                advance: step,
+                natural: step,
+                at: GlyphRef {
+                    stream: VIRTUAL,
+                    op: 0,
+                    item: 0,
+                    byte: 0,
+                    len: 0,
+                },
+                tj_units: 0.0,
+                font: "OCR".into(),
+                invisible: true,
+                ours: false,
+            });
+        }
+    }
+    let mean_confidence = if confs.is_empty() {
+        100.0
+    } else {
+        confs.iter().sum::<f64>() / confs.len() as f64
+    };
+    Ok(PageOcr {
+        glyphs,
+        mean_confidence,
+        unsure_words: unsure,
+    })
+}
+
+fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, String> {
+    let mut child = Command::new("tesseract")
+        .arg(img)
+        .arg("stdout")
+        .args(["-l", "eng", "--psm", "3", "tsv"])
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|_| "OCR is needed but the tesseract program is not installed".to_string())?;
+    let mut out = child.stdout.take().ok_or("tesseract gave no output")?;
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut out, &mut s);
+        s
+    });
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) => return Err("tesseract failed on the page image".into()),
+            Ok(None) if Instant::now() > deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("limit: OCR took longer than its time limit".into());
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    reader
+        .join()
+        .map_err(|_| "tesseract output could not be read".to_string())
+}

@@ -1,0 +1,121 @@
+//! Pages with no text layer are read with OCR: the corpus scans with their OCR layer stripped.
+//! Skips when the corpus or the tesseract program is absent.
+
+mod common;
+use common::*;
+use lopdf::{Document, Object};
+
+/// A corpus scan with every text object removed: only the page image is left.
+fn strip_text_layer(src: &std::path::Path) -> Vec<u8> {
+    let mut doc = Document::load(src).expect("loads");
+    let bt_et = regex::bytes::Regex::new(r"(?s)\bBT\b.*?\bET\b").expect("regex");
+    for obj in doc.objects.values_mut() {
+        if let Object::Stream(s) = obj {
+            if s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image") {
+                continue;
+            }
+            if let Ok(d) = s.decompressed_content() {
+                if bt_et.is_match(&d) {
+                    s.set_plain_content(bt_et.replace_all(&d, &b""[..]).to_vec());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saves");
+    out
+}
+
+fn ocr_text(pdf: &std::path::Path, dir: &std::path::Path) -> String {
+    let prefix = dir.join("page");
+    let o = std::process::Command::new("pdftoppm")
+        .args(["-r", "150", "-gray"])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm");
+    assert!(o.status.success());
+    let mut text = String::new();
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
+        .collect();
+    pages.sort();
+    for p in pages {
+        let o = std::process::Command::new("tesseract")
+            .arg(&p)
+            .arg("-")
+            .output()
+            .expect("tesseract");
+        text.push_str(&String::from_utf8_lossy(&o.stdout));
+        let _ = std::fs::remove_file(p);
+    }
+    text
+}
+
+#[test]
+fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
+    let Some(corpus) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not present");
+        return;
+    };
+    if !have("tesseract") || !have("pdftoppm") {
+        eprintln!("skipped: tesseract or pdftoppm not installed");
+        return;
+    }
+    let d = tempdir();
+    let src = corpus.join("dev-005-scanned.pdf");
+    let inp = d.path().join("scan.pdf");
+    std::fs::write(&inp, strip_text_layer(&src)).expect("write");
+    assert!(
+        pdf_text(&inp).trim().is_empty(),
+        "the input has no text layer left"
+    );
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let s = summary(&out);
+    assert!(
+        s["results"][0]["ocr"][0]["mean_confidence"]
+            .as_f64()
+            .expect("ocr logged")
+            > 40.0
+    );
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(corpus.join("dev-005-scanned.truth.json")).expect("truth"),
+    )
+    .expect("json");
+    let seen = norm(&ocr_text(&out.join("scan.part1.pdf"), d.path()));
+    for (t, cat) in items(&truth, "part1", "redact") {
+        if ["postcode", "phone", "email", "signature"].contains(&cat.as_str()) {
+            assert!(
+                !seen.contains(&norm(&t)),
+                "{cat} still readable in the pixels"
+            );
+        }
+    }
+    let keep = items(&truth, "part1", "keep");
+    let kept = keep.iter().filter(|(t, _)| seen.contains(&norm(t))).count();
+    assert!(kept * 10 >= keep.len() * 8, "keep {kept}/{}", keep.len());
+    // And with --ocr never the file is declined.
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        d.path().join("never").to_str().expect("utf8"),
+        "--ocr",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
