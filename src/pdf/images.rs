@@ -327,6 +327,69 @@ pub fn is_blank_under(
     Ok(true)
 }
 
+/// The image as 8-bit greyscale rows (for OCR): width, height, pixels.
+pub fn to_gray(doc: &Document, stream: &Stream) -> Result<(usize, usize, Vec<u8>), String> {
+    let raw = image_info(doc, &stream.dict)?;
+    let c = codec(&stream.dict)?;
+    let px = decode(stream, &raw, &c)?;
+    let mut out = Vec::with_capacity(raw.width * raw.height);
+    for row in 0..raw.height {
+        let line = &px.data[row * px.stride..(row + 1) * px.stride];
+        for col in 0..raw.width {
+            let v = if px.jpeg_comps == 1 {
+                line[col]
+            } else if px.jpeg_comps == 3 {
+                let p = &line[col * 3..col * 3 + 3];
+                ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8
+            } else if raw.bpc == 1 {
+                let bit = col * raw.comps;
+                if line[bit / 8] & (0x80 >> (bit % 8)) != 0 {
+                    255
+                } else {
+                    0
+                }
+            } else {
+                match raw.comps {
+                    3 => {
+                        let p = &line[col * 3..col * 3 + 3];
+                        ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8
+                    }
+                    4 => {
+                        let p = &line[col * 4..col * 4 + 4];
+                        255u8.saturating_sub(
+                            ((p[0] as u32 + p[1] as u32 + p[2] as u32) / 3)
+                                .saturating_add(p[3] as u32)
+                                .min(255) as u8,
+                        )
+                    }
+                    _ => line[col * raw.comps],
+                }
+            };
+            out.push(v);
+        }
+    }
+    // An image mask or a /Decode [1 0] inverts: OCR wants dark text on a light page.
+    let inverted = matches!(stream.dict.get(b"Decode"), Ok(Object::Array(a)) if a.first().and_then(|o| o.as_float().ok()) == Some(1.0));
+    if inverted {
+        out.iter_mut().for_each(|v| *v = 255 - *v);
+    }
+    Ok((raw.width, raw.height, out))
+}
+
+/// The image XObject a page draws under a resource name.
+pub fn page_image<'a>(
+    doc: &'a Document,
+    page_id: lopdf::ObjectId,
+    name: &str,
+) -> Option<&'a Stream> {
+    let res = super::extract::page_resources(doc, page_id)?;
+    let xo = super::get_dict(doc, res, b"XObject")?;
+    match super::get(doc, xo, name.as_bytes())? {
+        Object::Stream(s) => Some(s),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,68 +464,5 @@ mod tests {
         let mut img = gray_flate(10, 10);
         img.dict.set("SMask", Object::Reference((9, 0)));
         assert!(blank(&doc, &img, &[]).is_err());
-    }
-}
-
-/// The image as 8-bit greyscale rows (for OCR): width, height, pixels.
-pub fn to_gray(doc: &Document, stream: &Stream) -> Result<(usize, usize, Vec<u8>), String> {
-    let raw = image_info(doc, &stream.dict)?;
-    let c = codec(&stream.dict)?;
-    let px = decode(stream, &raw, &c)?;
-    let mut out = Vec::with_capacity(raw.width * raw.height);
-    for row in 0..raw.height {
-        let line = &px.data[row * px.stride..(row + 1) * px.stride];
-        for col in 0..raw.width {
-            let v = if px.jpeg_comps == 1 {
-                line[col]
-            } else if px.jpeg_comps == 3 {
-                let p = &line[col * 3..col * 3 + 3];
-                ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8
-            } else if raw.bpc == 1 {
-                let bit = col * raw.comps;
-                if line[bit / 8] & (0x80 >> (bit % 8)) != 0 {
-                    255
-                } else {
-                    0
-                }
-            } else {
-                match raw.comps {
-                    3 => {
-                        let p = &line[col * 3..col * 3 + 3];
-                        ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8
-                    }
-                    4 => {
-                        let p = &line[col * 4..col * 4 + 4];
-                        255u8.saturating_sub(
-                            ((p[0] as u32 + p[1] as u32 + p[2] as u32) / 3)
-                                .saturating_add(p[3] as u32)
-                                .min(255) as u8,
-                        )
-                    }
-                    _ => line[col * raw.comps],
-                }
-            };
-            out.push(v);
-        }
-    }
-    // An image mask or a /Decode [1 0] inverts: OCR wants dark text on a light page.
-    let inverted = matches!(stream.dict.get(b"Decode"), Ok(Object::Array(a)) if a.first().and_then(|o| o.as_float().ok()) == Some(1.0));
-    if inverted {
-        out.iter_mut().for_each(|v| *v = 255 - *v);
-    }
-    Ok((raw.width, raw.height, out))
-}
-
-/// The image XObject a page draws under a resource name.
-pub fn page_image<'a>(
-    doc: &'a Document,
-    page_id: lopdf::ObjectId,
-    name: &str,
-) -> Option<&'a Stream> {
-    let res = super::extract::page_resources(doc, page_id)?;
-    let xo = super::get_dict(doc, res, b"XObject")?;
-    match super::get(doc, xo, name.as_bytes())? {
-        Object::Stream(s) => Some(s),
-        _ => None,
     }
 }
