@@ -91,15 +91,13 @@ fn safe_layout_output_does_not_depend_on_the_name() {
     // The boxes are logged with their bucketed width only: the same for all three.
     let log = |p: &std::path::Path| -> Vec<i64> {
         let v: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(
-                p.parent().expect("dir").join(format!(
+            &std::fs::read(p.parent().expect("dir").join(format!(
                     "{}.redactions.json",
                     p.file_stem()
                         .expect("stem")
                         .to_string_lossy()
                         .trim_end_matches(".part1")
-                )),
-            )
+                )))
             .expect("log"),
         )
         .expect("json");
