@@ -237,3 +237,27 @@ fn character_spacing_word_gaps_are_word_gaps() {
     let t = String::from_utf8_lossy(&o.stdout).to_string();
     assert!(t.starts_with("A claim from Mr Percival"), "{t}");
 }
+
+/// A page tree that loops: lopdf lists the page twice, and the Part 1 output listed it twice too,
+/// which `qpdf --check` warns about. Such a file is now declined.
+#[test]
+fn looping_page_tree_is_declined() {
+    let d = tempdir();
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        repo()
+            .join("samples/broken/cyclic-pages.pdf")
+            .to_str()
+            .expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let r = &summary(&out)["results"][0];
+    assert_eq!(r["status"], "declined");
+    assert!(
+        r["reason"].as_str().expect("reason").contains("page tree"),
+        "{r}"
+    );
+}

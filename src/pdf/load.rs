@@ -64,7 +64,13 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
             lim.max_objects
         )));
     }
-    let pages = doc.get_pages().len();
+    let page_ids = doc.get_pages();
+    let distinct: std::collections::HashSet<_> = page_ids.values().collect();
+    if distinct.len() != page_ids.len() {
+        // A page tree that loops or lists a page twice: which pages the document has is not certain.
+        return Err(Error::load("the page tree loops or lists a page twice"));
+    }
+    let pages = page_ids.len();
     if pages == 0 {
         if doc.trailer.get(b"Encrypt").is_ok() {
             return Err(Error::new(ErrorKind::Encrypted));
