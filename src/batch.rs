@@ -25,6 +25,8 @@ pub struct Config {
     pub shard: Option<(u64, u64)>,
     /// Identifies the rules and settings of this run (a hash): outputs made with others are not current.
     pub run_key: String,
+    /// The officer's decisions: one CSV (one input) or a folder of `<stem>.decisions.csv`.
+    pub decisions: Option<PathBuf>,
 }
 
 /// FNV-1a, 64 bits: a stable, fast, non-cryptographic hash for shards and resume checks.
@@ -194,7 +196,28 @@ fn run_one(
     }
     let bytes = std::fs::read(&input.path).map_err(Error::from)?;
     rep.input_hash = format!("{:016x}", fnv64(&bytes));
-    let doc = pipeline::process(&bytes, rules, &cfg.settings)?;
+    let decisions = match &cfg.decisions {
+        Some(p) if p.is_dir() => {
+            let stem = input
+                .rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let f = p
+                .join(input.rel.parent().unwrap_or(Path::new("")))
+                .join(format!("{stem}.decisions.csv"));
+            f.exists().then_some(f)
+        }
+        other => other.clone(),
+    };
+    let decisions = match decisions {
+        Some(f) => Some(crate::decisions::parse(
+            &f.display().to_string(),
+            &std::fs::read(&f).map_err(|e| Error::from(e).with_path(&f))?,
+        )?),
+        None => None,
+    };
+    let doc = pipeline::process_with(&bytes, rules, &cfg.settings, decisions.as_ref())?;
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
     rep.boxes = doc.boxes;
@@ -531,6 +554,7 @@ fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
         "category",
         "exemption",
         "part_page",
+        "id",
     ];
     if log_text {
         header.push("text");
@@ -552,6 +576,7 @@ fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
                 b.category.clone(),
                 b.exemption.clone(),
                 b.part_page.to_string(),
+                b.id.clone(),
             ];
             if log_text {
                 row.push(b.text.expose().clone());

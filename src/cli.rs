@@ -29,6 +29,12 @@ pub enum Command {
     /// redactions.csv and summary.json for the batch.
     #[command(after_help = AFTER_HELP)]
     Redact(RedactArgs),
+    /// Write a review copy for each input: `<stem>.review.pdf` (the original pages, every proposed
+    /// redaction outlined with its id, rule and exemption, a REVIEW COPY band; nothing removed: never
+    /// publish it) and `<stem>.decisions.csv` (one row per proposed redaction, decision = redact).
+    /// Edit the decisions (keep, another exemption, added text=... or rect=page,x0,y0,x1,y1 rows), then
+    /// run `redact --decisions`.
+    Review(ReviewArgs),
     /// Report what would be redacted, without writing any PDF: file, page, part, rule, category,
     /// exemption, and the text masked (first letter and length) unless --log-text.
     Scan(ScanArgs),
@@ -109,6 +115,10 @@ pub struct RedactArgs {
     /// With --layout safe: box widths are rounded up to a multiple of this many ems.
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
+    /// The officer's decisions (`review` writes them): a decisions CSV (for one input) or a folder of
+    /// `<stem>.decisions.csv` files mirroring the inputs. Exactly those decisions are applied.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub decisions: Option<PathBuf>,
     /// Pages with no text layer (a bare scan): `auto` reads them with Tesseract OCR (the `tesseract`
     /// program must be installed), redacts what the rules find in them by blanking the pixels, and
     /// proves the output by reading it again; `never` declines such files.
@@ -153,6 +163,27 @@ pub enum OcrArg {
 pub enum LayoutArg {
     Safe,
     Exact,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// PDF files, or folders searched recursively for *.pdf.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder for the review copies and decisions files.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Put the proposed texts themselves in the decisions file (masked by default).
+    #[arg(long)]
+    pub log_text: bool,
+    /// Replace existing review files.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Password for encrypted inputs.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
 }
 
 #[derive(Debug, Args)]

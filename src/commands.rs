@@ -1,7 +1,7 @@
 //! The subcommands: each turns parsed arguments into a `Config`, runs it, prints, and returns an exit code.
 
 use crate::batch::{self, Config};
-use crate::cli::{RedactArgs, RuleArgs, ScanArgs, TextArgs};
+use crate::cli::{RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
 use crate::error::{exit, Error, Result};
 use crate::pipeline::Settings;
 use crate::rules::RuleSet;
@@ -65,7 +65,15 @@ pub fn redact(a: RedactArgs) -> u8 {
         key.extend(std::fs::read(t).unwrap_or_default());
     }
     key.extend(format!("{:?}/{}/{}/{:?}", a.layout, a.bucket_em, a.log_text, a.ocr).as_bytes());
+    if let Some(d) = &a.decisions {
+        key.extend(d.to_string_lossy().as_bytes());
+        if d.is_file() && (a.inputs.len() != 1 || !a.inputs[0].is_file()) {
+            eprintln!("foiredact: --decisions names one file: give one input PDF (or a folder of decisions files)");
+            return exit::USAGE;
+        }
+    }
     let cfg = Config {
+        decisions: a.decisions.clone(),
         resume: a.resume,
         shard: a.shard,
         run_key: format!("{:016x}", batch::fnv64(&key)),
@@ -119,6 +127,76 @@ pub fn mask(s: &str) -> String {
         Some(c) => format!("{c}{}", "*".repeat(it.count())),
         None => String::new(),
     }
+}
+
+pub fn review(a: ReviewArgs) -> u8 {
+    let rules = match load_rules(&a.rules) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let inputs = match batch::discover(&a.inputs) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let settings = Settings {
+        password: a.password.clone(),
+        ..Default::default()
+    };
+    let mut code = exit::OK;
+    for i in inputs {
+        let stem = i
+            .rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let dir = a
+            .out
+            .join(i.rel.parent().unwrap_or(std::path::Path::new("")));
+        let result = std::fs::read(&i.path)
+            .map_err(crate::error::Error::from)
+            .and_then(|b| crate::pipeline::review(&b, &rules, &settings, a.log_text))
+            .and_then(|(pdf, rows, n)| {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                let io = |e: csv::Error| {
+                    crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()))
+                };
+                w.write_record(crate::decisions::COLUMNS).map_err(io)?;
+                for r in &rows {
+                    w.write_record(r).map_err(io)?;
+                }
+                let csvb = w.into_inner().map_err(|e| {
+                    crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()))
+                })?;
+                crate::output::write_atomic(
+                    &dir.join(format!("{stem}.review.pdf")),
+                    &pdf,
+                    a.overwrite,
+                )?;
+                crate::output::write_atomic(
+                    &dir.join(format!("{stem}.decisions.csv")),
+                    &csvb,
+                    a.overwrite,
+                )?;
+                Ok(n)
+            });
+        match result {
+            Ok(n) => eprintln!(
+                "foiredact: {}: {n} proposed redactions marked",
+                i.rel.display()
+            ),
+            Err(e) => {
+                eprintln!("foiredact: {}", e.with_path(&i.path));
+                code = exit::SOME_FAILED;
+            }
+        }
+    }
+    code
 }
 
 pub fn scan(a: ScanArgs) -> u8 {

@@ -12,6 +12,8 @@ use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
+    /// Stable id within a document, `<page>.<n>` (set by the pipeline; empty until then).
+    pub id: String,
     /// Rule id (`a+b` when overlapping findings of several rules were merged).
     pub rule: String,
     pub category: String,
@@ -343,6 +345,7 @@ fn allow_spans(a: &AllowRule, text: &str, norm: &Normalized) -> Vec<Range<usize>
 fn finding(rs: &RuleSet, i: usize, text: &str, span: Range<usize>) -> Finding {
     let r = &rs.rules[i];
     Finding {
+        id: String::new(),
         rule: r.id.clone(),
         category: r.category.clone(),
         exemption: r.exemption.clone(),
@@ -611,6 +614,29 @@ fn fold(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Findings of one phrase regex (from [`phrase_regex`]) in a text, as the given rule.
+pub fn find_phrase(
+    re: &Regex,
+    text: &str,
+    rule: &str,
+    category: &str,
+    exemption: &str,
+) -> Vec<Finding> {
+    with_folded(text, |t| {
+        re.find_iter(t)
+            .filter(|m| letter_bounded(t, &m.range()))
+            .map(|m| Finding {
+                id: String::new(),
+                rule: rule.into(),
+                category: category.into(),
+                exemption: exemption.into(),
+                span: m.range(),
+                text: Sensitive::new(m.as_str().to_string()),
+            })
+            .collect()
+    })
+}
+
 /// Findings of [`repeat_rule`] in a text.
 pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
     with_folded(text, |t| find_repeats_exact(rep, t))
@@ -627,6 +653,7 @@ fn find_repeats_exact(rep: &Repeats, text: &str) -> Vec<Finding> {
                 .cloned()
                 .unwrap_or_else(|| ("repeat".into(), "repeat".into(), "s40(2)".into()));
             Finding {
+                id: String::new(),
                 rule,
                 category,
                 exemption,

@@ -22,6 +22,7 @@
 pub mod batch;
 pub mod cli;
 pub mod commands;
+pub mod decisions;
 pub mod detect;
 pub mod error;
 pub mod geom;

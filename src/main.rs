@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         Command::Redact(a) => foiredact::commands::redact(a),
         Command::Text(a) => foiredact::commands::text(a),
         Command::Scan(a) => foiredact::commands::scan(a),
+        Command::Review(a) => foiredact::commands::review(a),
         Command::MergeLogs { dirs, out } => foiredact::commands::merge_logs(&dirs, &out),
         Command::Verify {
             pdfs,

@@ -43,6 +43,9 @@ pub struct BoxLog {
     pub exemption: String,
     #[serde(skip)]
     pub text: Sensitive<String>,
+    /// The proposed redaction's id (`<page>.<n>`; manual areas: `<page>.r<n>`).
+    #[serde(default)]
+    pub id: String,
 }
 
 /// A verified part output.
@@ -76,6 +79,16 @@ pub struct DocOutput {
 
 /// Runs the whole pipeline on one PDF held in memory.
 pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput> {
+    process_with(bytes, rules, s, None)
+}
+
+/// [`process`] with the officer's decisions for this document applied.
+pub fn process_with(
+    bytes: &[u8],
+    rules: &RuleSet,
+    s: &Settings,
+    decisions: Option<&crate::decisions::Decisions>,
+) -> Result<DocOutput> {
     let started = std::time::Instant::now();
     let deadline = s.time_limit.map(|t| started + t);
     let over = || deadline.is_some_and(|d| std::time::Instant::now() > d);
@@ -178,6 +191,65 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
             }
         }
     }
+    // Every proposed redaction gets an id, `<page>.<n>`, the same in `review` and in `redact`.
+    for fs in findings.iter_mut() {
+        for f in fs.iter_mut() {
+            f.id.clear();
+        }
+    }
+    for ((_, p), fs) in pages.iter().zip(findings.iter_mut()) {
+        for (k, f) in fs.iter_mut().enumerate() {
+            f.id = format!("{}.{}", p.page, k + 1);
+        }
+    }
+    let mut kept_texts: Vec<String> = Vec::new();
+    let mut manual: Vec<Vec<(crate::geom::Rect, String)>> = vec![Vec::new(); pages.len()];
+    if let Some(d) = decisions {
+        let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+        if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
+            return Err(Error::usage(
+                "the decisions file was made for other contents of this file (input_hash differs)",
+            ));
+        }
+        let known: HashSet<&str> = findings.iter().flatten().map(|f| f.id.as_str()).collect();
+        if let Some((row, id)) = d.ids.iter().find(|(_, id)| !known.contains(id.as_str())) {
+            return Err(Error::usage(format!("decisions row {row}: id {id} is not a proposed redaction of this file (has it changed?)")));
+        }
+        for ((_, p), fs) in pages.iter().zip(findings.iter_mut()) {
+            for f in fs.iter_mut() {
+                if let Some(e) = d.exemption.get(&f.id) {
+                    f.exemption = e.clone();
+                }
+            }
+            kept_texts.extend(
+                fs.iter()
+                    .filter(|f| d.keep.contains(&f.id))
+                    .map(|f| f.text.expose().clone()),
+            );
+            fs.retain(|f| !d.keep.contains(&f.id));
+            for (t, page, ex) in &d.texts {
+                if page.is_some_and(|n| n != p.page) {
+                    continue;
+                }
+                if let Ok(Some(re)) = detect::phrase_regex(&[t.as_str()]) {
+                    let more: Vec<Finding> =
+                        detect::find_phrase(&re, &p.text, "decision.text", "manual", ex);
+                    if !more.is_empty() {
+                        let all: Vec<Finding> = fs.drain(..).chain(more).collect();
+                        *fs = detect::merge(all, &p.text);
+                    }
+                }
+            }
+        }
+        for (page, r, ex) in &d.rects {
+            let slot = manual.get_mut(page - 1).ok_or_else(|| {
+                Error::usage(format!(
+                    "a decisions rect names page {page}, which the file does not have"
+                ))
+            })?;
+            slot.push((*r, ex.clone()));
+        }
+    }
     let sections: Vec<Vec<SectionMark>> = pages
         .iter()
         .map(|(_, p)| detect::sections(rules, &p.text))
@@ -191,11 +263,13 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         .zip(&findings)
         .zip(&sections)
         .zip(&sig_areas)
-        .map(|((((_, t), f), s), a)| PageInput {
+        .zip(&manual)
+        .map(|(((((_, t), f), s), a), m)| PageInput {
             text: t,
             findings: f,
             sections: s,
             signature_areas: a,
+            manual: m,
         })
         .collect();
     let dplan = plan::plan(&inputs, s.layout)?;
@@ -204,6 +278,11 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         .iter()
         .flatten()
         .map(|f| f.text.expose().clone())
+        .collect();
+    // Texts the officer chose to keep are not redacted text: the checks must not look for them.
+    let needle_texts: Vec<String> = needle_texts
+        .into_iter()
+        .filter(|t| !kept_texts.contains(t))
         .collect();
     let needles = verify::needles(&needle_texts);
     let mut out = DocOutput {
@@ -224,6 +303,7 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
                     category: b.category.clone(),
                     exemption: b.exemption.clone(),
                     text: b.text.clone(),
+                    id: b.id.clone(),
                 });
             }
         }
@@ -255,7 +335,7 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
                 &buf,
             );
         }
-        verify::verify_part(&buf, part, rules, &needles)?;
+        verify::verify_part(&buf, part, rules, &needles, &kept_texts)?;
         out.parts.push(PartOutput {
             part: part.part,
             bytes: buf,
@@ -263,4 +343,92 @@ pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput>
         });
     }
     Ok(out)
+}
+
+/// A review copy: the original pages with every proposed redaction marked (nothing removed), and the
+/// decisions file rows for them.
+pub fn review(
+    bytes: &[u8],
+    rules: &RuleSet,
+    s: &Settings,
+    log_text: bool,
+) -> Result<(Vec<u8>, Vec<Vec<String>>, usize)> {
+    // Boxes where the text is (the safe layout would move them to where the re-set line puts them).
+    let dry = Settings {
+        dry_run: true,
+        layout: plan::Layout::Exact,
+        ..s.clone()
+    };
+    let out = process(bytes, rules, &dry)?;
+    let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    let colour = |cat: &str| {
+        let palette = [
+            (0.1, 0.4, 0.9),
+            (0.0, 0.6, 0.3),
+            (0.8, 0.45, 0.0),
+            (0.6, 0.2, 0.7),
+            (0.0, 0.55, 0.65),
+            (0.75, 0.1, 0.4),
+        ];
+        palette[(crate::batch::fnv64(cat.as_bytes()) % palette.len() as u64) as usize]
+    };
+    let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+    let mut rows = Vec::new();
+    let mut seen = HashSet::new();
+    for (n, &pid) in pages.iter().enumerate() {
+        let marks: Vec<rewrite::ReviewMark> = out
+            .boxes
+            .iter()
+            .filter(|b| b.page == n + 1)
+            .map(|b| rewrite::ReviewMark {
+                rect: b.rect,
+                rgb: colour(&b.category),
+                label: format!("{} {}", b.id, b.exemption),
+            })
+            .collect();
+        let parts: Vec<u8> = out
+            .boxes
+            .iter()
+            .filter(|b| b.page == n + 1)
+            .map(|b| b.part)
+            .collect();
+        let band = format!(
+            "REVIEW COPY - NOT FOR RELEASE - page {}{}",
+            n + 1,
+            if parts.contains(&2) && parts.contains(&1) {
+                " (Part 1 and Part 2)"
+            } else {
+                ""
+            }
+        );
+        rewrite::draw_review(&mut doc, pid, &marks, &band)?;
+    }
+    for b in &out.boxes {
+        // One row per proposed redaction (a finding over two lines has two boxes, one id).
+        if !seen.insert(b.id.clone()) {
+            continue;
+        }
+        let text = if log_text {
+            b.text.expose().clone()
+        } else {
+            crate::commands::mask(b.text.expose())
+        };
+        rows.push(vec![
+            b.id.clone(),
+            b.page.to_string(),
+            b.part.to_string(),
+            b.category.clone(),
+            b.rule.clone(),
+            b.exemption.clone(),
+            text,
+            "redact".into(),
+            String::new(),
+            hash.clone(),
+        ]);
+    }
+    let mut buf = Vec::new();
+    doc.save_to(&mut buf)
+        .map_err(|e| Error::verify(format!("the review copy cannot be written: {e}")))?;
+    Ok((buf, rows, out.boxes.len()))
 }

@@ -32,6 +32,8 @@ pub struct RedactionBox {
     /// that the stand-in sits on the same text line as its neighbours.
     pub origin: (f64, f64),
     pub size: f64,
+    /// The proposed redaction's id (decisions refer to it).
+    pub id: String,
 }
 
 /// What to do to one input page in one part's output.
@@ -75,6 +77,8 @@ pub struct PageInput<'a> {
     pub sections: &'a [SectionMark],
     /// Spans of signature blocks: images in them are removed whole.
     pub signature_areas: &'a [std::ops::Range<usize>],
+    /// Areas the officer added in the decisions file (`rect=`), with their exemption.
+    pub manual: &'a [(Rect, String)],
 }
 
 /// Rectangles of a finding, one per line fragment (split at line and cell breaks).
@@ -426,6 +430,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                         text: f.text.clone(),
                         origin: first.map_or((rect.x0, rect.y0), |g| g.origin),
                         size: first.map_or(rect.height(), |g| g.size),
+                        id: f.id.clone(),
                     });
                     frags.push((pp.boxes.len() - 1, fglyphs));
                 }
@@ -436,6 +441,27 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                         drop[g] = true;
                     }
                 }
+            }
+            // Areas the officer added: everything under them goes (images blanked below).
+            for (k, (rect, ex)) in pi.manual.iter().enumerate() {
+                if in_cut(rect.center().1) {
+                    continue;
+                }
+                for (i, g) in page.glyphs.iter().enumerate() {
+                    if !g.ours && rect.intersects(&g.bbox) {
+                        drop[i] = true;
+                    }
+                }
+                pp.boxes.push(RedactionBox {
+                    rect: *rect,
+                    rule: "decision.rect".into(),
+                    category: "manual".into(),
+                    exemption: ex.clone(),
+                    text: Sensitive::new(String::new()),
+                    origin: (rect.x0, rect.y0),
+                    size: rect.height().min(12.0),
+                    id: format!("{}.r{}", page.page, k + 1),
+                });
             }
             // Images: a signature image (one that is not a whole-page scan) in a signature block goes
             // whole, whatever it shows; any other image under a box has the pixels under it blanked.

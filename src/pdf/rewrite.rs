@@ -427,3 +427,133 @@ fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<
     page.set("Resources", Object::Dictionary(resources));
     Ok(())
 }
+
+/// A box to outline on a review copy: its rectangle, colour (RGB 0..1) and small-print label.
+pub struct ReviewMark {
+    pub rect: Rect,
+    pub rgb: (f64, f64, f64),
+    pub label: String,
+}
+
+/// Draws a review copy's marks on a page, over the original content (nothing removed): each proposed
+/// redaction outlined and lightly shaded in its colour with its label above it, and a band across the
+/// top saying what this copy is.
+pub fn draw_review(
+    doc: &mut Document,
+    page_id: ObjectId,
+    marks: &[ReviewMark],
+    band: &str,
+) -> Result<()> {
+    let media = super::extract::page_media_box(doc, page_id).unwrap_or(Rect {
+        x0: 0.0,
+        y0: 0.0,
+        x1: 612.0,
+        y1: 792.0,
+    });
+    let mut s = String::from("Q\nq /FoiRedactShade gs\n");
+    for m in marks {
+        let (r, g, b) = m.rgb;
+        let x = &m.rect;
+        s.push_str(&format!(
+            "{} {} {} rg {} {} {} {} re f\n",
+            fmt_num(r),
+            fmt_num(g),
+            fmt_num(b),
+            fmt_num(x.x0),
+            fmt_num(x.y0),
+            fmt_num(x.width()),
+            fmt_num(x.height())
+        ));
+    }
+    s.push_str("Q\nq 0.8 w\n");
+    for m in marks {
+        let (r, g, b) = m.rgb;
+        let x = &m.rect;
+        s.push_str(&format!(
+            "{} {} {} RG {} {} {} {} re S\n",
+            fmt_num(r),
+            fmt_num(g),
+            fmt_num(b),
+            fmt_num(x.x0),
+            fmt_num(x.y0),
+            fmt_num(x.width()),
+            fmt_num(x.height())
+        ));
+    }
+    // Labels in the left margin, one small line per text line, so that they never break the text
+    // of the page when it is extracted (the review copy must read like the original).
+    let mut lines: Vec<(f64, Vec<&ReviewMark>)> = Vec::new();
+    for m in marks {
+        match lines.iter_mut().find(|(y, _)| (y - m.rect.y0).abs() < 3.0) {
+            Some((_, v)) => v.push(m),
+            None => lines.push((m.rect.y0, vec![m])),
+        }
+    }
+    for (y, ms) in &lines {
+        let label: String = ms
+            .iter()
+            .map(|m| m.label.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let label: String = label
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .collect();
+        let (r, g, b) = ms[0].rgb;
+        s.push_str(&format!(
+            "BT {} {} {} rg /{LABEL_FONT} 4 Tf {} {} Td {} Tj ET\n",
+            fmt_num(r),
+            fmt_num(g),
+            fmt_num(b),
+            fmt_num(media.x0 + 3.0),
+            fmt_num(y + 1.0),
+            hex_string(label.as_bytes())
+        ));
+    }
+    s.push_str(&format!(
+        "0.85 0 0 rg {} {} {} 14 re f BT 1 g /{LABEL_FONT} 9 Tf {} {} Td {} Tj ET Q\n",
+        fmt_num(media.x0),
+        fmt_num(media.y1 - 14.0),
+        fmt_num(media.width()),
+        fmt_num(media.x0 + 8.0),
+        fmt_num(media.y1 - 10.5),
+        hex_string(band.as_bytes())
+    ));
+    let head = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let tail = doc.add_object(Stream::new(Dictionary::new(), s.into_bytes()));
+    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+    let mut fonts = get_dict(doc, &resources, b"Font")
+        .cloned()
+        .unwrap_or_default();
+    fonts.set(LABEL_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
+    resources.set("Font", Object::Dictionary(fonts));
+    let mut gstates = get_dict(doc, &resources, b"ExtGState")
+        .cloned()
+        .unwrap_or_default();
+    gstates.set(
+        "FoiRedactShade",
+        dictionary! { "Type" => "ExtGState", "ca" => 0.25 },
+    );
+    resources.set("ExtGState", Object::Dictionary(gstates));
+    let mut contents: Vec<Object> = vec![Object::Reference(head)];
+    match doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|p| p.get(b"Contents").ok())
+        .cloned()
+    {
+        Some(Object::Reference(id)) => match doc.get_object(id) {
+            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
+            _ => contents.push(Object::Reference(id)),
+        },
+        Some(Object::Array(a)) => contents.extend(a),
+        _ => {}
+    }
+    contents.push(Object::Reference(tail));
+    let page = doc
+        .get_dictionary_mut(page_id)
+        .map_err(|_| Error::verify("page vanished"))?;
+    page.set("Contents", Object::Array(contents));
+    page.set("Resources", Object::Dictionary(resources));
+    Ok(())
+}
