@@ -79,6 +79,10 @@ pub struct RuleArgs {
     /// the words of a phrase, even a line break). Added to the rules.
     #[arg(long, value_name = "FILE")]
     pub terms: Option<PathBuf>,
+    /// Words or phrases the rules must never redact, one per line (e.g. the names of senior officials
+    /// whose names are published). Added to the allow rules; --terms still redact them.
+    #[arg(long, value_name = "FILE")]
+    pub allow: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

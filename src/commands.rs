@@ -15,6 +15,11 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
     } else {
         RuleSet::from_paths(&a.rules)?
     };
+    if let Some(f) = &a.allow {
+        let src = std::fs::read_to_string(f)
+            .map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
+        rs.add_allow(&f.display().to_string(), &src)?;
+    }
     if let Some(t) = &a.terms {
         let src = std::fs::read_to_string(t)
             .map_err(|e| Error::rules(t.display().to_string(), 0, e.to_string()))?;
@@ -61,7 +66,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             }
         }
     }
-    if let Some(t) = &a.rules.terms {
+    for t in a.rules.terms.iter().chain(&a.rules.allow) {
         key.extend(std::fs::read(t).unwrap_or_default());
     }
     key.extend(format!("{:?}/{}/{}/{:?}", a.layout, a.bucket_em, a.log_text, a.ocr).as_bytes());

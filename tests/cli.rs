@@ -308,7 +308,11 @@ fn bad_rule_file_exits_2_with_its_line() {
     .expect("write");
     let o = run(&["rules", "check", rules.to_str().expect("utf8")]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bogus"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bogus") && stderr(&o).contains("line 6"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Every rule's examples and non-examples pass (the default rules).
@@ -354,4 +358,34 @@ fn scan_reports_masked_findings() {
         .iter()
         .any(|l| l["text"].as_str().is_some_and(|t| t.contains("Abernethy"))));
     assert!(lines.iter().all(|l| l["exemption"] == "s40(2)"));
+}
+
+/// `--allow`: names the rules must not redact (a published senior official) stay; others still go.
+#[test]
+fn allow_list_keeps_published_names() {
+    let sample = repo().join("samples/decision-part1-part2.pdf");
+    let d = tempdir();
+    let allow = d.path().join("allow.txt");
+    std::fs::write(&allow, "J. Okafor\n").expect("write");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        sample.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--allow",
+        allow.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t = pdf_text(&out.join("decision-part1-part2.part1.pdf"));
+    assert!(t.contains("J. Okafor"), "{t}");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join("samples/expected.json")).expect("json"))
+            .expect("json");
+    for (item, _) in items(&truth["decision-part1-part2.pdf"], "part1", "redact")
+        .into_iter()
+        .filter(|(i, _)| i != "J. Okafor")
+    {
+        assert!(!norm(&t).contains(&norm(&item)), "{item} must still go");
+    }
 }

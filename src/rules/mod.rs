@@ -373,6 +373,27 @@ impl RuleSet {
         Ok(rs)
     }
 
+    /// Adds the user's `--allow` list: one word or phrase per line that rule findings never redact.
+    pub fn add_allow(&mut self, name: &str, src: &str) -> Result<()> {
+        let words: Vec<String> = src
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect();
+        if words.is_empty() {
+            return Ok(());
+        }
+        let ac = dictionary(&words).map_err(|e| Error::rules(name, 0, e))?;
+        self.allow.push(AllowRule {
+            id: "allow.user".into(),
+            matcher: AllowMatcher::Dictionary(ac),
+            examples: vec![],
+            non_examples: vec![],
+        });
+        Ok(())
+    }
+
     /// Adds the user's `--terms`: one word or phrase per line, `#` comments, blank lines ignored.
     pub fn add_terms(&mut self, name: &str, src: &str) -> Result<()> {
         let terms: Vec<&str> = src
