@@ -116,6 +116,13 @@ pub struct RedactArgs {
     /// keep the exact width of the redacted text, from which a name can often be guessed.
     #[arg(long, value_enum, default_value_t = LayoutArg::Safe)]
     pub layout: LayoutArg,
+    /// What each box shows in white: its exemption code (`code`, the default), its category, or nothing.
+    #[arg(long, value_enum, default_value_t = LabelArg::Code)]
+    pub label: LabelArg,
+    /// Accepted for scripts that ask for it: outputs are always deterministic (the same inputs, rules
+    /// and settings give byte-identical outputs at any --jobs).
+    #[arg(long)]
+    pub deterministic: bool,
     /// With --layout safe: box widths are rounded up to a multiple of this many ems.
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
@@ -155,6 +162,13 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
         return Err("need 1 <= K <= N".into());
     }
     Ok((k, n))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LabelArg {
+    Code,
+    Category,
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

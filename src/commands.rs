@@ -69,7 +69,13 @@ pub fn redact(a: RedactArgs) -> u8 {
     for t in a.rules.terms.iter().chain(&a.rules.allow) {
         key.extend(std::fs::read(t).unwrap_or_default());
     }
-    key.extend(format!("{:?}/{}/{}/{:?}", a.layout, a.bucket_em, a.log_text, a.ocr).as_bytes());
+    key.extend(
+        format!(
+            "{:?}/{}/{}/{:?}/{:?}",
+            a.layout, a.bucket_em, a.log_text, a.ocr, a.label
+        )
+        .as_bytes(),
+    );
     if let Some(d) = &a.decisions {
         key.extend(d.to_string_lossy().as_bytes());
         if d.is_file() && (a.inputs.len() != 1 || !a.inputs[0].is_file()) {
@@ -92,6 +98,11 @@ pub fn redact(a: RedactArgs) -> u8 {
             password: a.password,
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
             no_ocr: a.ocr == crate::cli::OcrArg::Never,
+            label: match a.label {
+                crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,
+                crate::cli::LabelArg::Category => crate::pdf::rewrite::LabelMode::Category,
+                crate::cli::LabelArg::None => crate::pdf::rewrite::LabelMode::None,
+            },
             layout: match a.layout {
                 crate::cli::LayoutArg::Exact => crate::plan::Layout::Exact,
                 crate::cli::LayoutArg::Safe => crate::plan::Layout::Safe {

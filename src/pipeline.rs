@@ -27,6 +27,8 @@ pub struct Settings {
     pub layout: plan::Layout,
     /// Never OCR pages without a text layer (they are declined instead).
     pub no_ocr: bool,
+    /// What the boxes show.
+    pub label: rewrite::LabelMode,
 }
 
 /// One redaction box as logged.
@@ -320,7 +322,7 @@ pub fn process_with(
         let mut keep = Vec::new();
         for pp in &part.pages {
             let (pid, text) = &pages[pp.page - 1];
-            rewrite::apply(&mut d, *pid, text, pp, &mut edited)?;
+            rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label)?;
             keep.push(*pid);
         }
         sanitize::build_part(&mut d, &keep)?;

@@ -389,3 +389,37 @@ fn allow_list_keeps_published_names() {
         assert!(!norm(&t).contains(&norm(&item)), "{item} must still go");
     }
 }
+
+/// Box labels: the exemption code by default, nothing with --label none; an exemption missing from
+/// the exemptions table is a rule-file error.
+#[test]
+fn labels_and_exemption_table() {
+    let sample = repo().join("samples/letter-contact.pdf");
+    let d = tempdir();
+    for (mode, want) in [("code", true), ("none", false)] {
+        let out = d.path().join(mode);
+        let o = run(&[
+            "redact",
+            sample.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+            "--label",
+            mode,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            pdf_text(&out.join("letter-contact.part1.pdf")).contains("s40(2)"),
+            want,
+            "{mode}"
+        );
+    }
+    let rules = d.path().join("r.toml");
+    std::fs::write(&rules, "[[exemption]]\ncode = \"s40(2)\"\nlabel = \"Personal\"\n\n[[rule]]\nid = \"x\"\nkind = \"regex\"\ncategory = \"x\"\nexemption = \"s99\"\npattern = \"a\"\n").expect("write");
+    let o = run(&["rules", "check", rules.to_str().expect("utf8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("s99") && stderr(&o).contains("line 5"),
+        "{}",
+        stderr(&o)
+    );
+}

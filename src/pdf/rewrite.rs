@@ -24,6 +24,7 @@ pub fn apply(
     page: &PageText,
     plan: &PagePlan,
     edited: &mut HashSet<ObjectId>,
+    label: LabelMode,
 ) -> Result<()> {
     // The glyphs of every text operation, in drawing order, and what happens to each.
     let mut by_op: HashMap<(ObjectId, u32), Vec<usize>> = HashMap::new();
@@ -114,7 +115,7 @@ pub fn apply(
         blank_images(doc, page_id, page, plan)?;
     }
     if !plan.boxes.is_empty() {
-        draw_boxes(doc, page_id, plan)?;
+        draw_boxes(doc, page_id, plan, label)?;
     }
     Ok(())
 }
@@ -356,7 +357,21 @@ fn label_width(text: &str, size: f64) -> f64 {
         / 1000.0
 }
 
-fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<()> {
+/// What a box shows in white: its exemption code (default), its category, or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelMode {
+    #[default]
+    Code,
+    Category,
+    None,
+}
+
+fn draw_boxes(
+    doc: &mut Document,
+    page_id: ObjectId,
+    plan: &PagePlan,
+    mode: LabelMode,
+) -> Result<()> {
     let mut s = String::from("Q\nq 0 g\n");
     for b in &plan.boxes {
         let r: Rect = b.rect;
@@ -373,11 +388,12 @@ fn draw_boxes(doc: &mut Document, page_id: ObjectId, plan: &PagePlan) -> Result<
     for b in &plan.boxes {
         let r = b.rect;
         let size = (r.height() * 0.62).min(7.0);
-        let label: String = b
-            .exemption
-            .chars()
-            .filter(|c| c.is_ascii_graphic())
-            .collect();
+        let shown = match mode {
+            LabelMode::Code => b.exemption.as_str(),
+            LabelMode::Category => b.category.as_str(),
+            LabelMode::None => "",
+        };
+        let label: String = shown.chars().filter(|c| c.is_ascii_graphic()).collect();
         let w = label_width(&label, size);
         if size < 3.0 || label.is_empty() || w > r.width() - 2.0 {
             continue;

@@ -65,6 +65,10 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ),
     ("rules/names.toml", include_str!("../../rules/names.toml")),
     ("rules/allow.toml", include_str!("../../rules/allow.toml")),
+    (
+        "rules/exemptions.toml",
+        include_str!("../../rules/exemptions.toml"),
+    ),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -72,6 +76,15 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
 struct RuleFile {
     #[serde(default)]
     rule: Vec<Spanned<RuleSpec>>,
+    #[serde(default)]
+    exemption: Vec<Spanned<ExemptionSpec>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExemptionSpec {
+    code: String,
+    label: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -270,6 +283,10 @@ pub struct RuleSet {
     /// never taken as another field's value.
     pub any_label: Option<Regex>,
     labels: Vec<String>,
+    /// Exemption codes and their labels (`[[exemption]]` tables); when any are loaded, every rule's
+    /// exemption must be one of them.
+    pub exemptions: Vec<(String, String)>,
+    rule_lines: Vec<(String, usize, String)>,
 }
 
 /// Reads a word-list data file: relative to the rule file's folder, or from the compiled-in defaults.
@@ -432,6 +449,14 @@ impl RuleSet {
             let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
             Error::rules(name, line, e.message().to_string())
         })?;
+        for e in file.exemption {
+            let line = line_of(src, e.span().start);
+            let e = e.into_inner();
+            if e.code.trim().is_empty() {
+                return Err(Error::rules(name, line, "exemption without a code"));
+            }
+            self.exemptions.push((e.code, e.label));
+        }
         for spanned in file.rule {
             let line = line_of(src, spanned.span().start);
             let spec = spanned.into_inner();
@@ -442,6 +467,8 @@ impl RuleSet {
             let category = spec.category.clone().unwrap_or_default();
             let exemption = spec.exemption.clone().unwrap_or_else(|| "s40(2)".into());
             let origin = format!("{name}:{line}");
+            self.rule_lines
+                .push((name.to_string(), line, exemption.clone()));
             let need_category = || {
                 if category.is_empty() {
                     Err(err("needs a category".into()))
@@ -663,6 +690,19 @@ impl RuleSet {
     }
 
     fn finish(&mut self) -> Result<()> {
+        if !self.exemptions.is_empty() {
+            if let Some((file, line, ex)) = self
+                .rule_lines
+                .iter()
+                .find(|(_, _, ex)| !self.exemptions.iter().any(|(c, _)| c == ex))
+            {
+                return Err(Error::rules(
+                    file.clone(),
+                    *line,
+                    format!("exemption '{ex}' is not in the exemptions table"),
+                ));
+            }
+        }
         if !self.labels.is_empty() {
             self.any_label = Some(
                 field_label_regex(&self.labels, true, false)
