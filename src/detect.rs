@@ -377,11 +377,9 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                 }
             }
         }
-        Matcher::Terms { re, .. } => spans.extend(
-            re.find_iter(text)
-                .map(|m| m.range())
-                .filter(|r| letter_bounded(text, r)),
-        ),
+        Matcher::Terms { phrases, .. } => {
+            spans.extend(phrases.find(text).into_iter().map(|(r, _)| r))
+        }
         Matcher::Person { re, exclude } => {
             for m in re.find_iter(text) {
                 let words: Vec<&str> = m.as_str().split_whitespace().collect();
@@ -547,40 +545,65 @@ pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
         .map(|f| f.text.expose().as_str())
         .filter(|t| t.chars().filter(|c| c.is_alphanumeric()).count() >= 4)
         .collect();
-    let re = phrase_regex(&texts).ok()??;
-    Some(Repeats { re, origin })
+    let phrases = Phrases::new(&texts)?;
+    Some(Repeats { phrases, origin })
 }
 
-/// One case-insensitive regex for a list of words or phrases, accents folded, with any run of white
-/// space (a line break too, or none) between their characters, longest first. `Ok(None)` for an empty list. Matches must still pass
-/// [`letter_bounded`]: a word is bounded by anything but a letter (digits split words, as in
-/// `setR6EncryptionParameters`, so that a term is never missed for standing next to a digit).
-pub fn phrase_regex(phrases: &[&str]) -> Result<Option<Regex>, regex::Error> {
-    let mut alts: Vec<String> = phrases
-        .iter()
-        .filter(|t| !t.trim().is_empty())
-        // Matched against accent-folded text; white space anywhere is optional (OCR splits and joins
-        // words: "MiaHewitt", "0\n7768523986").
-        .map(|t| {
-            fold_accents(t)
-                .0
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .map(|c| regex::escape(&c.to_string()))
-                .collect::<Vec<_>>()
-                .join(r"\s*")
-        })
-        .collect();
-    if alts.is_empty() {
-        return Ok(None);
+/// Words or phrases matched the way a reader's search finds them: accents folded, case ignored, and white
+/// space ignored anywhere (OCR splits and joins words: "MiaHewitt", "0\n7768523986"); a match must
+/// still stand as a whole word ([`letter_bounded`]: digits split words, as in `setR6EncryptionParameters`).
+/// One aho-corasick automaton over the folded text: linear in the text whatever the number of phrases.
+#[derive(Debug)]
+pub struct Phrases {
+    ac: aho_corasick::AhoCorasick,
+    pats: Vec<String>,
+}
+
+impl Phrases {
+    /// `None` when no phrase has a letter or digit.
+    pub fn new(phrases: &[&str]) -> Option<Phrases> {
+        let mut pats: Vec<String> = phrases
+            .iter()
+            .map(|t| fold(t))
+            .filter(|p| p.chars().any(char::is_alphanumeric))
+            .collect();
+        pats.sort();
+        pats.dedup();
+        if pats.is_empty() {
+            return None;
+        }
+        let ac = aho_corasick::AhoCorasickBuilder::new()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&pats)
+            .ok()?;
+        Some(Phrases { ac, pats })
     }
-    alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
-    alts.dedup();
-    regex::RegexBuilder::new(&alts.join("|"))
-        .case_insensitive(true)
-        .size_limit(256 << 20)
-        .build()
-        .map(Some)
+
+    /// The phrase (folded) of a match index.
+    pub fn pattern(&self, i: usize) -> &str {
+        &self.pats[i]
+    }
+
+    /// Matches in `text`, as byte ranges of `text`, with the index of the phrase matched.
+    pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
+        let (chars, back) = fold_for_fuzzy(text);
+        let mut s = String::with_capacity(chars.len());
+        let mut char_of_byte: Vec<usize> = Vec::with_capacity(chars.len());
+        for (k, c) in chars.iter().enumerate() {
+            s.push(*c);
+            char_of_byte.extend(std::iter::repeat_n(k, c.len_utf8()));
+        }
+        self.ac
+            .find_iter(&s)
+            .filter_map(|m| {
+                let (c0, c1) = (char_of_byte[m.start()], char_of_byte[m.end() - 1]);
+                let (b0, b1) = (back[c0], back[c1]);
+                let end = b1 + text[b1..].chars().next().map_or(0, char::len_utf8);
+                let r = b0..end;
+                letter_bounded(text, &r).then_some((r, m.pattern().as_usize()))
+            })
+            .collect()
+    }
 }
 
 /// Whether `text[r]` stands as a whole word: no letter glued to a letter at either end.
@@ -601,7 +624,7 @@ pub fn letter_bounded(text: &str, r: &Range<usize>) -> bool {
 
 /// Texts already found, with the rule, category and exemption of their first finding.
 pub struct Repeats {
-    re: Regex,
+    phrases: Phrases,
     origin: std::collections::HashMap<String, (String, String, String)>,
 }
 
@@ -614,42 +637,37 @@ fn fold(s: &str) -> String {
         .to_lowercase()
 }
 
-/// Findings of one phrase regex (from [`phrase_regex`]) in a text, as the given rule.
+/// Findings of [`Phrases`] in a text, as the given rule.
 pub fn find_phrase(
-    re: &Regex,
+    phrases: &Phrases,
     text: &str,
     rule: &str,
     category: &str,
     exemption: &str,
 ) -> Vec<Finding> {
-    with_folded(text, |t| {
-        re.find_iter(t)
-            .filter(|m| letter_bounded(t, &m.range()))
-            .map(|m| Finding {
-                id: String::new(),
-                rule: rule.into(),
-                category: category.into(),
-                exemption: exemption.into(),
-                span: m.range(),
-                text: Sensitive::new(m.as_str().to_string()),
-            })
-            .collect()
-    })
+    phrases
+        .find(text)
+        .into_iter()
+        .map(|(r, _)| Finding {
+            id: String::new(),
+            rule: rule.into(),
+            category: category.into(),
+            exemption: exemption.into(),
+            text: Sensitive::new(text[r.clone()].to_string()),
+            span: r,
+        })
+        .collect()
 }
 
 /// Findings of [`repeat_rule`] in a text.
 pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
-    with_folded(text, |t| find_repeats_exact(rep, t))
-}
-
-fn find_repeats_exact(rep: &Repeats, text: &str) -> Vec<Finding> {
-    rep.re
-        .find_iter(text)
-        .filter(|m| letter_bounded(text, &m.range()))
-        .map(|m| {
+    rep.phrases
+        .find(text)
+        .into_iter()
+        .map(|(r, k)| {
             let (rule, category, exemption) = rep
                 .origin
-                .get(&fold(m.as_str()))
+                .get(rep.phrases.pattern(k))
                 .cloned()
                 .unwrap_or_else(|| ("repeat".into(), "repeat".into(), "s40(2)".into()));
             Finding {
@@ -657,8 +675,8 @@ fn find_repeats_exact(rep: &Repeats, text: &str) -> Vec<Finding> {
                 rule,
                 category,
                 exemption,
-                span: m.range(),
-                text: Sensitive::new(m.as_str().to_string()),
+                text: Sensitive::new(text[r.clone()].to_string()),
+                span: r,
             }
         })
         .collect()

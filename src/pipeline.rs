@@ -233,9 +233,9 @@ pub fn process_with(
                 if page.is_some_and(|n| n != p.page) {
                     continue;
                 }
-                if let Ok(Some(re)) = detect::phrase_regex(&[t.as_str()]) {
+                if let Some(ph) = detect::Phrases::new(&[t.as_str()]) {
                     let more: Vec<Finding> =
-                        detect::find_phrase(&re, &p.text, "decision.text", "manual", ex);
+                        detect::find_phrase(&ph, &p.text, "decision.text", "manual", ex);
                     if !more.is_empty() {
                         let all: Vec<Finding> = fs.drain(..).chain(more).collect();
                         *fs = detect::merge(all, &p.text);

@@ -368,32 +368,16 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
     let raw_doc = doc.clone();
     crate::pdf::sanitize::flatten_form_fields(&mut doc)?;
     let phrases: Vec<&str> = terms.iter().map(String::as_str).collect();
-    if let Some(re) = detect::phrase_regex(&phrases).map_err(|e| Error::usage(e.to_string()))? {
-        let folded: Vec<String> = terms
-            .iter()
-            .map(|t| {
-                detect::fold_accents(t)
-                    .0
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_lowercase()
-            })
-            .collect();
+    if let Some(ph) = detect::Phrases::new(&phrases) {
         for (_, mut p) in extract::extract_all(&doc, &extract::ExtractLimits::default()) {
             crate::layout::layout(&mut p);
-            let (text, _) = detect::fold_accents(&p.text);
-            for m in re
-                .find_iter(&text)
-                .filter(|m| detect::letter_bounded(&text, &m.range()))
-            {
-                let key: String = m
-                    .as_str()
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_lowercase();
-                let term = folded.iter().position(|f| *f == key).unwrap_or(0);
+            for (_, k) in ph.find(&p.text) {
+                let term = phrases
+                    .iter()
+                    .position(|t| {
+                        detect::Phrases::new(&[t]).is_some_and(|x| x.pattern(0) == ph.pattern(k))
+                    })
+                    .unwrap_or(0);
                 hits.push(Hit {
                     place: format!("page {} text", p.page),
                     term,

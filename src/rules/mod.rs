@@ -223,7 +223,7 @@ pub enum Matcher {
     },
     /// A regex over whole phrases (used for `--terms`).
     Terms {
-        re: Regex,
+        phrases: crate::detect::Phrases,
         /// The terms folded (accents, case, white space removed), for fuzzy matching of OCR text.
         folded: Vec<Vec<char>>,
     },
@@ -421,16 +421,16 @@ impl RuleSet {
         if terms.is_empty() {
             return Ok(());
         }
-        let re = crate::detect::phrase_regex(&terms)
-            .map_err(|e| Error::rules(name, 0, format!("terms cannot be compiled: {e}")))?
-            .expect("terms is not empty");
+        let Some(phrases) = crate::detect::Phrases::new(&terms) else {
+            return Ok(());
+        };
         self.rules.push(Rule {
             id: "terms".into(),
             category: "term".into(),
             exemption: "s40(2)".into(),
             why: "listed by the user with --terms".into(),
             matcher: Matcher::Terms {
-                re,
+                phrases,
                 folded: terms
                     .iter()
                     .map(|t| crate::detect::fold_for_fuzzy(t).0)
