@@ -291,15 +291,29 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config) -> V
 }
 
 /// Runs a whole batch; returns the summary and the exit code.
-/// An earlier run's outputs for this input, if complete and current: its log names the same input
-/// hash, run key and version, and every part it lists exists.
-fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
+/// The redaction boxes a per-file log (`<stem>.redactions.json`) records.
+fn logged_boxes(log: &serde_json::Value) -> Option<Vec<BoxLog>> {
     #[derive(serde::Deserialize)]
     struct Logged {
         #[serde(flatten)]
         b: BoxLog,
         text: Option<String>,
     }
+    Some(
+        serde_json::from_value::<Vec<Logged>>(log["redactions"].clone())
+            .ok()?
+            .into_iter()
+            .map(|l| BoxLog {
+                text: crate::error::Sensitive::new(l.text.unwrap_or_default()),
+                ..l.b
+            })
+            .collect(),
+    )
+}
+
+/// An earlier run's outputs for this input, if complete and current: its log names the same input
+/// hash, run key and version, and every part it lists exists.
+fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
     let paths = OutputPaths::new(&cfg.out, &input.rel);
     let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&paths.log).ok()?).ok()?;
     let bytes = std::fs::read(&input.path).ok()?;
@@ -331,14 +345,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
             .to_string_lossy()
             .replace('\\', "/"),
     );
-    let boxes: Vec<BoxLog> = serde_json::from_value::<Vec<Logged>>(log["redactions"].clone())
-        .ok()?
-        .into_iter()
-        .map(|l| BoxLog {
-            text: crate::error::Sensitive::new(l.text.unwrap_or_default()),
-            ..l.b
-        })
-        .collect();
+    let boxes = logged_boxes(&log)?;
     Some(FileReport {
         file: input.rel.to_string_lossy().replace('\\', "/"),
         status: "done",
@@ -411,6 +418,10 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
                 if let Some(reason) = &r.reason {
                     bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
                 }
+                // Memory stays flat over a long batch: a done file's boxes are read back from its own
+                // log when the schedule is written.
+                let mut r = r;
+                r.boxes = Vec::new();
                 bar.inc(1);
                 r
             })
@@ -421,7 +432,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
     output::write_atomic(
         &batch_file(cfg, "redactions", "csv"),
-        &schedule_csv(&results, cfg.log_text)?,
+        &schedule_csv(&results, cfg)?,
         true,
     )?;
     let mut manifest = String::new();
@@ -540,7 +551,8 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
 }
 
 /// The schedule: one row per redaction box.
-fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
+fn schedule_csv(results: &[FileReport], cfg: &Config) -> Result<Vec<u8>> {
+    let log_text = cfg.log_text;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "file",
@@ -561,8 +573,20 @@ fn schedule_csv(results: &[FileReport], log_text: bool) -> Result<Vec<u8>> {
     }
     let io = |e: csv::Error| Error::new(ErrorKind::Io(e.to_string()));
     w.write_record(&header).map_err(io)?;
-    for r in results {
-        for b in &r.boxes {
+    for r in results.iter().filter(|r| r.status == "done") {
+        let log_path = cfg.out.join(
+            r.outputs
+                .iter()
+                .find(|o| o.ends_with(".redactions.json"))
+                .ok_or_else(|| Error::verify("a done file has no log"))?,
+        );
+        let log: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(&log_path).map_err(|e| Error::from(e).with_path(&log_path))?,
+        )
+        .map_err(|e| Error::verify(format!("{}: {e}", log_path.display())))?;
+        let boxes = logged_boxes(&log)
+            .ok_or_else(|| Error::verify(format!("{}: unreadable log", log_path.display())))?;
+        for b in &boxes {
             let f = |v: f64| format!("{v:.2}");
             let mut row = vec![
                 r.file.clone(),
