@@ -193,3 +193,39 @@ pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String>
     }
     Ok(data)
 }
+
+/// Draws `overlay` on top of a page: the page's content becomes `q`, its original streams, then the
+/// overlay (which starts with `Q`, so it draws in the page's own coordinates whatever state the original
+/// left), and its resources become `resources`. Used by box drawing, review marks and form flattening.
+pub fn overlay_page(
+    doc: &mut Document,
+    page_id: ObjectId,
+    overlay: Vec<u8>,
+    resources: Dictionary,
+) -> crate::error::Result<()> {
+    let head = doc.add_object(lopdf::Stream::new(Dictionary::new(), b"q\n".to_vec()));
+    let mut tail_stream = lopdf::Stream::new(Dictionary::new(), overlay);
+    let _ = tail_stream.compress();
+    let tail = doc.add_object(tail_stream);
+    let mut contents: Vec<Object> = vec![Object::Reference(head)];
+    match doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|p| p.get(b"Contents").ok())
+        .cloned()
+    {
+        Some(Object::Reference(id)) => match doc.get_object(id) {
+            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
+            _ => contents.push(Object::Reference(id)),
+        },
+        Some(Object::Array(a)) => contents.extend(a),
+        _ => {}
+    }
+    contents.push(Object::Reference(tail));
+    let page = doc
+        .get_dictionary_mut(page_id)
+        .map_err(|_| crate::error::Error::load("a page is not a dictionary"))?;
+    page.set("Contents", Object::Array(contents));
+    page.set("Resources", Object::Dictionary(resources));
+    Ok(())
+}

@@ -14,7 +14,7 @@ use super::{get_dict, Rect};
 use crate::error::{Error, Result};
 use crate::model::PageText;
 use crate::plan::PagePlan;
-use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+use lopdf::{dictionary, Document, Object, ObjectId};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Applies one page's plan. `edited` collects the streams already rewritten in this document.
@@ -409,10 +409,6 @@ fn draw_boxes(
             hex_string(label.as_bytes())
         ));
     }
-    let head = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
-    let mut tail_stream = Stream::new(Dictionary::new(), s.into_bytes());
-    let _ = tail_stream.compress();
-    let tail = doc.add_object(tail_stream);
     let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
     if labels {
         let mut fonts = get_dict(doc, &resources, b"Font")
@@ -421,27 +417,7 @@ fn draw_boxes(
         fonts.set(LABEL_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
         resources.set("Font", Object::Dictionary(fonts));
     }
-    let mut contents: Vec<Object> = vec![Object::Reference(head)];
-    let existing = doc
-        .get_dictionary(page_id)
-        .ok()
-        .and_then(|p| p.get(b"Contents").ok())
-        .cloned();
-    match existing {
-        Some(Object::Reference(id)) => match doc.get_object(id) {
-            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
-            _ => contents.push(Object::Reference(id)),
-        },
-        Some(Object::Array(a)) => contents.extend(a),
-        _ => {}
-    }
-    contents.push(Object::Reference(tail));
-    let page = doc
-        .get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?;
-    page.set("Contents", Object::Array(contents));
-    page.set("Resources", Object::Dictionary(resources));
-    Ok(())
+    super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
 
 /// A box to outline on a review copy: its rectangle, colour (RGB 0..1) and small-print label.
@@ -535,8 +511,6 @@ pub fn draw_review(
         fmt_num(media.y1 - 10.5),
         hex_string(band.as_bytes())
     ));
-    let head = doc.add_object(Stream::new(Dictionary::new(), b"q\n".to_vec()));
-    let tail = doc.add_object(Stream::new(Dictionary::new(), s.into_bytes()));
     let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
     let mut fonts = get_dict(doc, &resources, b"Font")
         .cloned()
@@ -551,25 +525,5 @@ pub fn draw_review(
         dictionary! { "Type" => "ExtGState", "ca" => 0.25 },
     );
     resources.set("ExtGState", Object::Dictionary(gstates));
-    let mut contents: Vec<Object> = vec![Object::Reference(head)];
-    match doc
-        .get_dictionary(page_id)
-        .ok()
-        .and_then(|p| p.get(b"Contents").ok())
-        .cloned()
-    {
-        Some(Object::Reference(id)) => match doc.get_object(id) {
-            Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
-            _ => contents.push(Object::Reference(id)),
-        },
-        Some(Object::Array(a)) => contents.extend(a),
-        _ => {}
-    }
-    contents.push(Object::Reference(tail));
-    let page = doc
-        .get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?;
-    page.set("Contents", Object::Array(contents));
-    page.set("Resources", Object::Dictionary(resources));
-    Ok(())
+    super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }

@@ -264,34 +264,7 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
             ops.push_str(&format!("q {} cm /{name} Do Q\n", nums.join(" ")));
         }
         resources.set("XObject", Object::Dictionary(xobjects));
-        let head = doc.add_object(lopdf::Stream::new(
-            lopdf::Dictionary::new(),
-            b"q\n".to_vec(),
-        ));
-        let tail = doc.add_object(lopdf::Stream::new(
-            lopdf::Dictionary::new(),
-            ops.into_bytes(),
-        ));
-        let existing = doc
-            .get_dictionary(pid)
-            .ok()
-            .and_then(|p| p.get(b"Contents").ok())
-            .cloned();
-        let mut contents = vec![Object::Reference(head)];
-        match existing {
-            Some(Object::Reference(id)) => match doc.get_object(id) {
-                Ok(Object::Array(a)) => contents.extend(a.iter().cloned()),
-                _ => contents.push(Object::Reference(id)),
-            },
-            Some(Object::Array(a)) => contents.extend(a),
-            _ => {}
-        }
-        contents.push(Object::Reference(tail));
-        let page = doc
-            .get_dictionary_mut(pid)
-            .map_err(|_| Error::load("a page is not a dictionary"))?;
-        page.set("Contents", Object::Array(contents));
-        page.set("Resources", Object::Dictionary(resources));
+        super::overlay_page(doc, pid, ops.into_bytes(), resources)?;
     }
     Ok(())
 }
