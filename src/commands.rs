@@ -145,16 +145,14 @@ pub fn mask(s: &str) -> String {
     }
 }
 
+/// The rules (`--rules`, `--allow`, `--terms`) and the inputs of a command; an error means exit code 2.
+fn rules_and_inputs(r: &RuleArgs, inputs: &[PathBuf]) -> Result<(RuleSet, Vec<batch::Input>)> {
+    Ok((load_rules(r)?, batch::discover(inputs)?))
+}
+
 pub fn review(a: ReviewArgs) -> u8 {
-    let rules = match load_rules(&a.rules) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("foiredact: {e}");
-            return exit::USAGE;
-        }
-    };
-    let inputs = match batch::discover(&a.inputs) {
-        Ok(i) => i,
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
             return exit::USAGE;
@@ -216,15 +214,8 @@ pub fn review(a: ReviewArgs) -> u8 {
 }
 
 pub fn scan(a: ScanArgs) -> u8 {
-    let rules = match load_rules(&a.rules) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("foiredact: {e}");
-            return exit::USAGE;
-        }
-    };
-    let inputs = match batch::discover(&a.inputs) {
-        Ok(i) => i,
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
             return exit::USAGE;

@@ -19,26 +19,6 @@ fn everything(path: &std::path::Path) -> String {
     s
 }
 
-fn redact(pdf: Vec<u8>, terms: &str, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
-    let d = tempdir();
-    let inp = d.path().join("in.pdf");
-    std::fs::write(&inp, pdf).expect("write");
-    let t = d.path().join("terms.txt");
-    std::fs::write(&t, terms).expect("write");
-    let out = d.path().join("out");
-    let mut args = vec![
-        "redact",
-        inp.to_str().expect("utf8"),
-        "--terms",
-        t.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-    ];
-    args.extend_from_slice(extra);
-    let o = run(&args);
-    (d, o)
-}
-
 /// Metadata, XMP, a comment, a bookmark and a filled-in form field all hold the name; none survives,
 /// and the form field's visible text is flattened into the page (and redacted there).
 #[test]
@@ -91,7 +71,7 @@ fn metadata_annotations_outlines_and_form_fields_are_cleaned() {
             cat.set("OpenAction", dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert('Quimby')") });
         },
     );
-    let (d, o) = redact(pdf, "Quimby\n", &[]);
+    let (d, o) = redact_pdf(pdf, "Quimby\n", &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -140,7 +120,7 @@ fn earlier_revisions_do_not_survive() {
         String::from_utf8_lossy(&v2).contains("Fenwick"),
         "the input keeps the old revision"
     );
-    let (d, o) = redact(v2, "Nothing Else\n", &[]);
+    let (d, o) = redact_pdf(v2, "Nothing Else\n", &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -193,7 +173,7 @@ fn images_under_boxes_are_blanked_and_signature_images_removed() {
             res.set("XObject", dictionary! { "Scan" => scan, "Sig" => sigimg });
         },
     );
-    let (d, o) = redact(pdf, "Wakefield-Hume\n", &[]);
+    let (d, o) = redact_pdf(pdf, "Wakefield-Hume\n", &[]);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -302,7 +282,7 @@ fn verify_command_reports_where_terms_survive() {
         "{out}"
     );
     assert!(!out.contains("Quarrendon"), "masked: {out}");
-    let (d2, o) = redact(pdf, "Quarrendon\n", &[]);
+    let (d2, o) = redact_pdf(pdf, "Quarrendon\n", &[]);
     assert_eq!(o.status.code(), Some(0));
     let o = run(&[
         "verify",

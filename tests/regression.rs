@@ -5,21 +5,7 @@ use common::*;
 use lopdf::{dictionary, Object, Stream};
 
 fn redact_terms(pdf: Vec<u8>, terms: &str) -> (tempfile::TempDir, std::process::Output) {
-    let d = tempdir();
-    let inp = d.path().join("in.pdf");
-    std::fs::write(&inp, pdf).expect("write");
-    let t = d.path().join("terms.txt");
-    std::fs::write(&t, terms).expect("write");
-    let out = d.path().join("out");
-    let o = run(&[
-        "redact",
-        inp.to_str().expect("utf8"),
-        "--terms",
-        t.to_str().expect("utf8"),
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
-    (d, o)
+    redact_pdf(pdf, terms, &[])
 }
 
 /// A text object that spans two content streams of a page: the text matrix set in the first stream

@@ -208,3 +208,29 @@ pub fn summary(out: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary.json"))
         .expect("json")
 }
+
+/// Redacts a PDF held in memory with `--terms` (and `extra` arguments), in a temp folder: the input is
+/// `in.pdf`, the outputs are in `out/`.
+pub fn redact_pdf(
+    pdf: Vec<u8>,
+    terms: &str,
+    extra: &[&str],
+) -> (tempfile::TempDir, std::process::Output) {
+    let d = tempdir();
+    let inp = d.path().join("in.pdf");
+    std::fs::write(&inp, pdf).expect("write");
+    let t = d.path().join("terms.txt");
+    std::fs::write(&t, terms).expect("write");
+    let out = d.path().join("out");
+    let mut args = vec![
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--terms",
+        t.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (d, o)
+}
