@@ -3,21 +3,24 @@
 //! The pipeline, one module per stage, plain data between them:
 //!
 //! ```text
-//!  bytes ─ pdf::load ─> Document ─ pdf::extract ─> glyphs ─ layout ─> PageText (text + byte→glyph map)
+//!  bytes ─ pdf::load ─> Document ─ pdf::sanitize::flatten_form_fields (form fields drawn into pages)
+//!        ─ pdf::extract ─> glyphs (+ pdf::ocr for pages without text) ─ layout ─> PageText
+//!                                                                        │  (text + byte→glyph map)
+//!        rules (TOML, compiled once) ─ detect ─> Findings (+ ids; decisions applied), Part headings
 //!                                                                        │
-//!                                rules (TOML, compiled once) ─ detect ─> Findings, Part headings
-//!                                                                        │
-//!                                                            plan ─> DocPlan (per part: glyphs to drop,
-//!                                                                        │     boxes, other part's region)
-//!          per part: clone ─ pdf::rewrite ─ pdf::sanitize ─ save ─ verify (reload, re-extract, prove clean)
-//!                                                                        │
+//!                                                            plan ─> DocPlan (per part: glyphs to drop
+//!                                                                        │  or move, boxes, images to
+//!                                                                        │  blank or remove, other part)
+//!          per part: clone ─ pdf::rewrite ─ pdf::sanitize::build_part ─ save ─ verify (reload,
+//!                                                                        │  re-extract/OCR, prove clean)
 //!                                         output (atomic writes) <─ batch (files in parallel, logs, exit code)
 //! ```
 //!
-//! `pipeline` chains the stages for one document in memory; `batch` runs it over many files and is the
-//! only caller of `output`. Only `pdf::rewrite` and `pdf::sanitize` change a document; `detect` and `plan`
-//! know no PDF types. Personal data travels in `error::Sensitive` and reaches no log or error message
-//! unless the user passes `--log-text`.
+//! `pipeline` chains the stages for one document in memory (and makes review copies); `batch` runs it
+//! over many files; `commands` turns each subcommand into calls of those. Only `output` writes files.
+//! Only `pdf::rewrite` and `pdf::sanitize` change a document; `detect`, `plan` and `decisions` know no PDF
+//! types. Personal data travels in `error::Sensitive` and reaches no log or error message unless the user
+//! passes `--log-text`.
 
 pub mod batch;
 pub mod cli;
