@@ -297,3 +297,41 @@ fn verify_command_reports_where_terms_survive() {
         String::from_utf8_lossy(&o.stdout)
     );
 }
+
+/// An image under a box that cannot be blanked (here CCITT fax data) declines the file, with the reason.
+#[test]
+fn undecodable_image_under_a_box_declines_the_file() {
+    let pdf = make_pdf(
+        "q 300 0 0 60 60 680 cm /Fax Do Q BT 3 Tr /F1 12 Tf 72 700 Td (Scanned note about Wilhelmina Oddfellow.) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let page_id = *doc.get_pages().values().next().expect("page");
+            let fax = doc.add_object(
+                Stream::new(
+                    dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 300, "Height" => 60, "BitsPerComponent" => 1, "ColorSpace" => "DeviceGray", "Filter" => "CCITTFaxDecode", "DecodeParms" => dictionary! { "K" => -1, "Columns" => 300 } },
+                    vec![0u8; 64],
+                )
+                .with_compression(false),
+            );
+            let page = doc.get_dictionary_mut(page_id).expect("page");
+            let res = page.get_mut(b"Resources").and_then(Object::as_dict_mut).expect("resources");
+            res.set("XObject", dictionary! { "Fax" => fax });
+        },
+    );
+    let (d, o) = redact_pdf(pdf, "Oddfellow\n", &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!d.path().join("out/in.part1.pdf").exists());
+    let reason = summary(&d.path().join("out"))["results"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .to_string();
+    assert!(
+        reason.contains("cannot be blanked") && reason.contains("CCITT"),
+        "{reason}"
+    );
+}
