@@ -214,6 +214,12 @@ pub fn process_with(
             ));
         }
         let known: HashSet<&str> = findings.iter().flatten().map(|f| f.id.as_str()).collect();
+        // The added texts, compiled once for all pages.
+        let added: Vec<Option<detect::Phrases>> = d
+            .texts
+            .iter()
+            .map(|(t, _, _)| detect::Phrases::new(&[t.as_str()]))
+            .collect();
         if let Some((row, id)) = d.ids.iter().find(|(_, id)| !known.contains(id.as_str())) {
             return Err(Error::usage(format!("decisions row {row}: id {id} is not a proposed redaction of this file (has it changed?)")));
         }
@@ -229,13 +235,13 @@ pub fn process_with(
                     .map(|f| f.text.expose().clone()),
             );
             fs.retain(|f| !d.keep.contains(&f.id));
-            for (t, page, ex) in &d.texts {
+            for ((_, page, ex), ph) in d.texts.iter().zip(&added) {
                 if page.is_some_and(|n| n != p.page) {
                     continue;
                 }
-                if let Some(ph) = detect::Phrases::new(&[t.as_str()]) {
+                if let Some(ph) = ph {
                     let more: Vec<Finding> =
-                        detect::find_phrase(&ph, &p.text, "decision.text", "manual", ex);
+                        detect::find_phrase(ph, &p.text, "decision.text", "manual", ex);
                     if !more.is_empty() {
                         let all: Vec<Finding> = fs.drain(..).chain(more).collect();
                         *fs = detect::merge(all, &p.text);
