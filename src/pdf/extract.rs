@@ -208,6 +208,26 @@ impl Interp<'_> {
         }
     }
 
+    /// Records an image drawn now: it fills the unit square of the current CTM (ISO 32000-1 8.9.4).
+    fn image(&mut self, sid: ObjectId, op: usize, gs: &GState, name: Option<String>) {
+        let bbox = Rect {
+            x0: 0.0,
+            y0: 0.0,
+            x1: 1.0,
+            y1: 1.0,
+        }
+        .transform(&gs.ctm);
+        let in_form = !self.form_stack.is_empty();
+        self.out.images.push(ImageUse {
+            bbox,
+            stream: sid,
+            op: op as u32,
+            ctm: gs.ctm.0,
+            name,
+            in_form,
+        });
+    }
+
     fn problem(&mut self, p: String) {
         if !self.out.problems.contains(&p) && self.out.problems.len() < 20 {
             self.out.problems.push(p);
@@ -321,23 +341,7 @@ impl Interp<'_> {
                         self.do_xobject(sid, i, res, name, gs);
                     }
                 }
-                b"BI" => {
-                    let bbox = Rect {
-                        x0: 0.0,
-                        y0: 0.0,
-                        x1: 1.0,
-                        y1: 1.0,
-                    }
-                    .transform(&gs.ctm);
-                    self.out.images.push(ImageUse {
-                        bbox,
-                        stream: sid,
-                        op: i as u32,
-                        ctm: gs.ctm.0,
-                        name: None,
-                        in_form: !self.form_stack.is_empty(),
-                    });
-                }
+                b"BI" => self.image(sid, i, gs, None),
                 b"gs" => {
                     let font_in_gs = op
                         .operands
@@ -470,21 +474,7 @@ impl Interp<'_> {
         };
         match get_name(self.doc, &s.dict, b"Subtype") {
             Some(b"Image") => {
-                let bbox = Rect {
-                    x0: 0.0,
-                    y0: 0.0,
-                    x1: 1.0,
-                    y1: 1.0,
-                }
-                .transform(&gs.ctm);
-                self.out.images.push(ImageUse {
-                    bbox,
-                    stream: sid,
-                    op: op as u32,
-                    ctm: gs.ctm.0,
-                    name: Some(String::from_utf8_lossy(name).to_string()),
-                    in_form: !self.form_stack.is_empty(),
-                });
+                self.image(sid, op, gs, Some(String::from_utf8_lossy(name).to_string()))
             }
             Some(b"Form") => {
                 if self.form_stack.contains(id) || self.form_stack.len() >= self.lim.max_form_depth
