@@ -39,7 +39,7 @@ fn redact_one(
     let t = d.join(format!("{name}.terms"));
     std::fs::write(&t, terms).expect("write");
     let out = d.join(format!("out-{name}"));
-    let o = run(&[
+    run_ok(&[
         "redact",
         inp.to_str().expect("utf8"),
         "--terms",
@@ -49,12 +49,6 @@ fn redact_one(
         "--layout",
         layout,
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     out.join(format!("{name}.part1.pdf"))
 }
 

@@ -8,19 +8,13 @@ fn review_then_redact_with_decisions() {
     let d = tempdir();
     let sample = repo().join("samples/decision-part1-part2.pdf");
     let rv = d.path().join("review");
-    let o = run(&[
+    run_ok(&[
         "review",
         sample.to_str().expect("utf8"),
         "--out",
         rv.to_str().expect("utf8"),
         "--log-text",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     let review_pdf = rv.join("decision-part1-part2.review.pdf");
     let csv_path = rv.join("decision-part1-part2.decisions.csv");
     // The review copy removes nothing and marks every proposed item.
@@ -97,7 +91,7 @@ fn review_then_redact_with_decisions() {
     let dec = d.path().join("decisions.csv");
     std::fs::write(&dec, &edited).expect("write");
     let out = d.path().join("out");
-    let o = run(&[
+    run_ok(&[
         "redact",
         sample.to_str().expect("utf8"),
         "--out",
@@ -106,12 +100,6 @@ fn review_then_redact_with_decisions() {
         dec.to_str().expect("utf8"),
         "--log-text",
     ]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     let p2 = norm(&pdf_text(&out.join("decision-part1-part2.part2.pdf")));
     assert!(p2.contains(&norm(&keep[6])), "the kept item stays");
     assert!(!p2.contains("exgratiapayment"), "the added text is gone");

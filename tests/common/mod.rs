@@ -234,3 +234,15 @@ pub fn redact_pdf(
     let o = run(&args);
     (d, o)
 }
+
+/// Runs the binary and asserts exit code 0, showing its stderr otherwise.
+pub fn run_ok(args: &[&str]) -> Output {
+    let o = run(args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
