@@ -8,6 +8,7 @@ use crate::pipeline::{self, BoxLog, Settings};
 use crate::rules::RuleSet;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -59,6 +60,9 @@ pub struct FileReport {
     pub status: &'static str,
     pub pages: usize,
     pub redactions: usize,
+    /// Redactions by exemption code.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub exemptions: BTreeMap<String, usize>,
     pub outputs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -84,7 +88,10 @@ pub struct Summary {
     pub done: usize,
     pub declined: usize,
     pub failed: usize,
+    pub pages: usize,
     pub redactions: usize,
+    /// Redactions by exemption code, over the batch.
+    pub exemptions: BTreeMap<String, usize>,
     pub results: Vec<FileReport>,
 }
 
@@ -146,6 +153,7 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
         status: "done",
         pages: 0,
         redactions: 0,
+        exemptions: BTreeMap::new(),
         outputs: vec![],
         reason: None,
         error: None,
@@ -351,6 +359,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         status: "done",
         pages: log["pages"].as_u64()? as usize,
         redactions: boxes.len(),
+        exemptions: BTreeMap::new(),
         outputs,
         reason: None,
         error: None,
@@ -421,6 +430,9 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
                 // Memory stays flat over a long batch: a done file's boxes are read back from its own
                 // log when the schedule is written.
                 let mut r = r;
+                for b in &r.boxes {
+                    *r.exemptions.entry(b.exemption.clone()).or_default() += 1;
+                }
                 r.boxes = Vec::new();
                 bar.inc(1);
                 r
@@ -432,7 +444,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
     output::write_atomic(
         &batch_file(cfg, "redactions", "csv"),
-        &schedule_csv(&results, cfg)?,
+        &schedule_csv(&results, cfg, &rules.exemptions)?,
         true,
     )?;
     let mut manifest = String::new();
@@ -453,7 +465,15 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         done: results.iter().filter(|r| r.status == "done").count(),
         declined: results.iter().filter(|r| r.status == "declined").count(),
         failed: results.iter().filter(|r| r.status == "failed").count(),
+        pages: results.iter().map(|r| r.pages).sum(),
         redactions: results.iter().map(|r| r.redactions).sum(),
+        exemptions: results.iter().flat_map(|r| &r.exemptions).fold(
+            BTreeMap::new(),
+            |mut m, (k, v)| {
+                *m.entry(k.clone()).or_default() += v;
+                m
+            },
+        ),
         results,
     };
     let mut js = serde_json::to_vec_pretty(&summary).map_err(|e| Error::usage(e.to_string()))?;
@@ -536,10 +556,22 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
         done: count("done"),
         declined: count("declined"),
         failed: count("failed"),
+        pages: results
+            .iter()
+            .filter_map(|r| r["pages"].as_u64())
+            .sum::<u64>() as usize,
         redactions: results
             .iter()
             .filter_map(|r| r["redactions"].as_u64())
             .sum::<u64>() as usize,
+        exemptions: results
+            .iter()
+            .filter_map(|r| r["exemptions"].as_object())
+            .flatten()
+            .fold(BTreeMap::new(), |mut m, (k, v)| {
+                *m.entry(k.clone()).or_default() += v.as_u64().unwrap_or(0) as usize;
+                m
+            }),
         results: Vec::new(),
     };
     let mut v = serde_json::to_value(&summary).map_err(|e| Error::usage(e.to_string()))?;
@@ -550,8 +582,13 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     Ok(summary)
 }
 
-/// The schedule: one row per redaction box.
-fn schedule_csv(results: &[FileReport], cfg: &Config) -> Result<Vec<u8>> {
+/// The schedule: one row per box, by file. `decision` is `redact` for a rule's proposal and `added` for
+/// the officer's own rows (`text=`, `rect=`); `exemption_title` comes from the exemptions table.
+fn schedule_csv(
+    results: &[FileReport],
+    cfg: &Config,
+    exemptions: &[(String, String)],
+) -> Result<Vec<u8>> {
     let log_text = cfg.log_text;
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
@@ -567,6 +604,8 @@ fn schedule_csv(results: &[FileReport], cfg: &Config) -> Result<Vec<u8>> {
         "exemption",
         "part_page",
         "id",
+        "exemption_title",
+        "decision",
     ];
     if log_text {
         header.push("text");
@@ -601,6 +640,16 @@ fn schedule_csv(results: &[FileReport], cfg: &Config) -> Result<Vec<u8>> {
                 b.exemption.clone(),
                 b.part_page.to_string(),
                 b.id.clone(),
+                exemptions
+                    .iter()
+                    .find(|(c, _)| *c == b.exemption)
+                    .map_or_else(String::new, |(_, l)| l.clone()),
+                if b.rule.starts_with("decision.") {
+                    "added"
+                } else {
+                    "redact"
+                }
+                .to_string(),
             ];
             if log_text {
                 row.push(b.text.expose().clone());

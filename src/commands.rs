@@ -117,13 +117,24 @@ pub fn redact(a: RedactArgs) -> u8 {
     }
     match batch::run(&cfg, &rules) {
         Ok((s, code)) => {
+            let by: Vec<String> = s
+                .exemptions
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
             eprintln!(
-                "foiredact: {} files: {} done, {} declined, {} failed; {} redactions; see {}",
+                "foiredact: {} files ({} pages): {} done, {} declined, {} failed; {} redactions{}; see {}",
                 s.files,
+                s.pages,
                 s.done,
                 s.declined,
                 s.failed,
                 s.redactions,
+                if by.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", by.join(", "))
+                },
                 cfg.out.join("summary.json").display()
             );
             code

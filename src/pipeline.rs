@@ -77,6 +77,10 @@ pub struct DocOutput {
     pub pages: usize,
     pub parts: Vec<PartOutput>,
     pub boxes: Vec<BoxLog>,
+    /// Per input page, the parts it belongs to (a page can hold the end of Part 1 and the start of Part 2).
+    pub page_parts: Vec<Vec<u8>>,
+    /// Where a page changes part: (1-based page, y in PDF points, the part below).
+    pub boundaries: Vec<(usize, f64, u8)>,
 }
 
 /// Runs the whole pipeline on one PDF held in memory.
@@ -298,8 +302,15 @@ pub fn process_with(
         pages: pages.len(),
         parts: Vec::new(),
         boxes: Vec::new(),
+        page_parts: vec![Vec::new(); pages.len()],
+        boundaries: dplan.boundaries.clone(),
     };
     for part in &dplan.parts {
+        for pp in &part.pages {
+            if let Some(v) = out.page_parts.get_mut(pp.page - 1) {
+                v.push(part.part);
+            }
+        }
         for (k, pp) in part.pages.iter().enumerate() {
             for b in &pp.boxes {
                 out.boxes.push(BoxLog {
@@ -395,22 +406,23 @@ pub fn review(
                 label: format!("{} {}", b.id, b.exemption),
             })
             .collect();
-        let parts: Vec<u8> = out
-            .boxes
-            .iter()
-            .filter(|b| b.page == n + 1)
-            .map(|b| b.part)
-            .collect();
+        let parts = &out.page_parts[n];
         let band = format!(
-            "REVIEW COPY - NOT FOR RELEASE - page {}{}",
+            "REVIEW COPY - NOT FOR RELEASE - page {} - {}",
             n + 1,
-            if parts.contains(&2) && parts.contains(&1) {
-                " (Part 1 and Part 2)"
-            } else {
-                ""
+            match parts.as_slice() {
+                [1] => "Part 1",
+                [2] => "Part 2",
+                _ => "Part 1 and Part 2",
             }
         );
-        rewrite::draw_review(&mut doc, pid, &marks, &band)?;
+        let lines: Vec<(f64, u8)> = out
+            .boundaries
+            .iter()
+            .filter(|b| b.0 == n + 1)
+            .map(|b| (b.1, b.2))
+            .collect();
+        rewrite::draw_review(&mut doc, pid, &marks, &band, &lines)?;
     }
     for b in &out.boxes {
         // One row per proposed redaction (a finding over two lines has two boxes, one id).

@@ -68,6 +68,8 @@ pub struct PartPlan {
 #[derive(Debug, Clone)]
 pub struct DocPlan {
     pub parts: Vec<PartPlan>,
+    /// Where a page holding both parts changes part: (1-based page, y in PDF points, the part below).
+    pub boundaries: Vec<(usize, f64, u8)>,
 }
 
 /// Per page: the text, its findings and its Part headings.
@@ -304,6 +306,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
     let mut p1: Vec<PagePlan> = Vec::new();
     let mut p2: Vec<PagePlan> = Vec::new();
     let mut current = 1u8;
+    let mut boundaries = Vec::new();
     for pi in pages {
         let page = pi.text;
         let height = page.media_box.map_or(792.0, |m| m.height());
@@ -342,6 +345,11 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
         } else {
             live
         };
+        for w in live.windows(2) {
+            if w[0].0 != w[1].0 {
+                boundaries.push((page.page, w[1].1, w[1].0));
+            }
+        }
 
         for part in [1u8, 2u8] {
             let mine: Vec<&(u8, f64, f64)> = live.iter().filter(|r| r.0 == part).collect();
@@ -532,5 +540,5 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
             parts.push(PartPlan { part: n, pages });
         }
     }
-    Ok(DocPlan { parts })
+    Ok(DocPlan { parts, boundaries })
 }

@@ -204,6 +204,11 @@ fn shards_cover_every_input_once_and_merge() {
         std::fs::read_to_string(whole.join("redactions.csv")).expect("csv")
     );
     assert_eq!(summary(&merged)["files"], 4);
+    // Totals (pages, redactions by exemption) merge to the unsharded run's.
+    for k in ["pages", "redactions", "exemptions"] {
+        assert_eq!(summary(&merged)[k], summary(&whole)[k], "{k}");
+    }
+    assert!(summary(&whole)["exemptions"]["s40(2)"].as_u64() > Some(10));
     assert!(
         run(&[
             "redact",

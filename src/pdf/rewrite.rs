@@ -435,6 +435,7 @@ pub fn draw_review(
     page_id: ObjectId,
     marks: &[ReviewMark],
     band: &str,
+    boundaries: &[(f64, u8)],
 ) -> Result<()> {
     let media = super::extract::page_media_box(doc, page_id).unwrap_or(Rect {
         x0: 0.0,
@@ -500,6 +501,21 @@ pub fn draw_review(
             fmt_num(media.x0 + 3.0),
             fmt_num(y + 1.0),
             hex_string(label.as_bytes())
+        ));
+    }
+    // Where the page changes part: a dashed rule across the page, named in the left margin (small,
+    // so that it stays clear of the page's own text).
+    for (y, below) in boundaries {
+        s.push_str(&format!(
+            "q 0.85 0 0 RG 1 w [6 3] 0 d {} {} m {} {} l S Q \
+             BT 0.85 0 0 rg /{LABEL_FONT} 5 Tf {} {} Td {} Tj ET\n",
+            fmt_num(media.x0),
+            fmt_num(*y),
+            fmt_num(media.x1),
+            fmt_num(*y),
+            fmt_num(media.x0 + 3.0),
+            fmt_num(y + 1.5),
+            hex_string(format!("PART {below} BELOW").as_bytes())
         ));
     }
     s.push_str(&format!(
