@@ -297,6 +297,20 @@ pub fn process_with(
         .filter(|t| !kept_texts.contains(t))
         .collect();
     let needles = verify::needles(&needle_texts);
+    // A text of the structure tree (alternative text, tooltips) stays only if no rule finds anything
+    // in it and it holds no redacted text.
+    let redacted_norm: Vec<Vec<u8>> = needle_texts
+        .iter()
+        .map(|t| verify::normalise(t.as_bytes()))
+        .filter(|n| !n.trim_ascii().is_empty())
+        .collect();
+    let tag_text_ok = |t: &str| {
+        let n = verify::normalise(t.as_bytes());
+        detect::detect(rules, t).is_empty()
+            && !redacted_norm
+                .iter()
+                .any(|r| n.windows(r.len()).any(|w| w == r.as_slice()))
+    };
     let mut out = DocOutput {
         ocr: ocr_log,
         pages: pages.len(),
@@ -337,12 +351,16 @@ pub fn process_with(
         let mut d = doc.clone();
         let mut edited = HashSet::new();
         let mut keep = Vec::new();
+        let mut shared = Vec::new();
         for pp in &part.pages {
             let (pid, text) = &pages[pp.page - 1];
             rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label)?;
             keep.push(*pid);
+            if pp.cut.is_some() {
+                shared.push(*pid);
+            }
         }
-        sanitize::build_part(&mut d, &keep)?;
+        sanitize::build_part(&mut d, &keep, &shared, &tag_text_ok)?;
         let mut buf = Vec::new();
         d.save_to(&mut buf)
             .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;

@@ -335,3 +335,180 @@ fn undecodable_image_under_a_box_declines_the_file() {
         "{reason}"
     );
 }
+
+/// A tagged one-page PDF: `elements` are (structure type, MCID, key, text) under one Document element,
+/// the page's parent tree entry lists them by MCID. `content` must mark the MCIDs.
+fn tagged_pdf(content: &str, elements: &[(&str, i64, &str, &str)]) -> Vec<u8> {
+    let elements: Vec<(String, i64, String, String)> = elements
+        .iter()
+        .map(|(a, b, c, d)| (a.to_string(), *b, c.to_string(), d.to_string()))
+        .collect();
+    make_pdf(content, vec![("F1", helvetica())], move |doc| {
+        let page = *doc.get_pages().values().next().expect("page");
+        let root = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .expect("root");
+        let tree_id = doc.new_object_id();
+        let top_id = doc.new_object_id();
+        let mut kids = Vec::new();
+        let mut by_mcid: Vec<Object> = Vec::new();
+        for (s, mcid, key, text) in &elements {
+            let mut d = dictionary! {
+                "Type" => "StructElem", "S" => s.as_str(), "P" => top_id, "Pg" => page, "K" => *mcid,
+            };
+            if !key.is_empty() {
+                d.set(
+                    key.as_bytes(),
+                    Object::String(text.as_bytes().to_vec(), StringFormat::Literal),
+                );
+            }
+            let id = doc.add_object(d);
+            kids.push(Object::Reference(id));
+            by_mcid.push(Object::Reference(id));
+        }
+        doc.objects.insert(
+            top_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "StructElem", "S" => "Document", "P" => tree_id, "K" => kids,
+            }),
+        );
+        doc.objects.insert(
+            tree_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "StructTreeRoot",
+                "K" => top_id,
+                "ParentTree" => dictionary! { "Nums" => vec![0.into(), Object::Array(by_mcid)] },
+                "ParentTreeNextKey" => 1,
+                "RoleMap" => dictionary! { "Heading" => "H1" },
+            }),
+        );
+        let cat = doc.get_dictionary_mut(root).expect("catalog");
+        cat.set("StructTreeRoot", tree_id);
+        cat.set("MarkInfo", dictionary! { "Marked" => true });
+        cat.set("Lang", Object::string_literal("en-GB"));
+        doc.get_dictionary_mut(page)
+            .expect("page")
+            .set("StructParents", 0);
+    })
+}
+
+/// The structure tree of an output: its elements' (type, MCIDs, texts), the kept pages' StructParents,
+/// and whether the catalog says it is marked.
+/// An element as the tests see it: structure type, MCIDs, texts (Alt, ActualText, E, T).
+type Element = (String, Vec<i64>, Vec<String>);
+
+fn tags_of(path: &std::path::Path) -> (Vec<Element>, bool, bool) {
+    let doc = Document::load(path).expect("loads");
+    let cat = doc.catalog().expect("catalog");
+    let marked = cat
+        .get(b"MarkInfo")
+        .and_then(Object::as_dict)
+        .and_then(|m| m.get(b"Marked"))
+        .and_then(Object::as_bool)
+        .unwrap_or(false);
+    let page = *doc.get_pages().values().next().expect("page");
+    let sp = doc
+        .get_dictionary(page)
+        .expect("page")
+        .has(b"StructParents");
+    let mut out = Vec::new();
+    for o in doc.objects.values() {
+        let Object::Dictionary(d) = o else { continue };
+        if d.get(b"Type").and_then(Object::as_name).ok() != Some(b"StructElem".as_slice()) {
+            continue;
+        }
+        let s =
+            String::from_utf8_lossy(d.get(b"S").and_then(Object::as_name).expect("S")).to_string();
+        let mcids: Vec<i64> = match d.get(b"K") {
+            Ok(Object::Array(a)) => a.iter().filter_map(|k| k.as_i64().ok()).collect(),
+            Ok(Object::Integer(i)) => vec![*i],
+            _ => vec![],
+        };
+        let texts: Vec<String> = [b"Alt".as_slice(), b"ActualText", b"E", b"T"]
+            .iter()
+            .filter_map(|k| d.get(k).ok())
+            .filter_map(|v| v.as_str().ok())
+            .map(|v| String::from_utf8_lossy(v).to_string())
+            .collect();
+        out.push((s, mcids, texts));
+    }
+    out.sort();
+    (out, marked, sp)
+}
+
+/// A tagged input stays tagged: the tree, the marked-content ids and the clean alternative texts stay;
+/// a text that holds a redacted name does not.
+#[test]
+fn a_tagged_input_stays_tagged() {
+    let content =
+        "/P <</MCID 0>> BDC BT /F1 11 Tf 72 700 Td (The budget for 2025 was approved.) Tj ET EMC \
+                   /Span <</MCID 1>> BDC BT /F1 11 Tf 72 680 Td (Witness: Archie Yates) Tj ET EMC \
+                   /Figure <</MCID 2>> BDC 0 0 1 rg 72 500 100 100 re f EMC";
+    let pdf = tagged_pdf(
+        content,
+        &[
+            ("P", 0, "ActualText", "The budget for 2025 was approved."),
+            ("Span", 1, "ActualText", "Witness: Archie Yates"),
+            ("Figure", 2, "Alt", "A bar chart of the 2025 budget"),
+        ],
+    );
+    let (d, o) = redact_pdf(pdf, "Archie Yates\n", &[]);
+    assert_ok(&o);
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(qpdf_ok(&out));
+    let (elems, marked, sp) = tags_of(&out);
+    assert!(marked, "MarkInfo /Marked true");
+    assert!(sp, "the page keeps its StructParents");
+    let names: Vec<&str> = elems.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(names, ["Document", "Figure", "P", "Span"]);
+    let find = |s: &str| elems.iter().find(|e| e.0 == s).expect("element");
+    assert_eq!(find("P").1, [0]);
+    assert_eq!(find("Span").1, [1]);
+    assert_eq!(find("P").2, ["The budget for 2025 was approved."]);
+    assert_eq!(find("Figure").2, ["A bar chart of the 2025 budget"]);
+    assert!(find("Span").2.is_empty(), "the text with the name goes");
+    assert!(!everything(&out).contains("archie"));
+    // The marked content is still in the page, around the kept text.
+    let doc = Document::load(&out).expect("loads");
+    let page = *doc.get_pages().values().next().expect("page");
+    let c = String::from_utf8_lossy(&doc.get_page_content(page)).to_string();
+    assert!(c.contains("/MCID 0") && c.contains("/MCID 1") && c.contains("BDC"));
+}
+
+/// A page holding both parts: each part's output stays tagged, but no text of the tree stays on that
+/// page (the tree does not say which part an element belongs to).
+#[test]
+fn tags_on_a_page_shared_by_both_parts() {
+    let content = "/H1 <</MCID 0>> BDC BT /F1 14 Tf 72 720 Td (PART I) Tj ET EMC \
+                   /P <</MCID 1>> BDC BT /F1 11 Tf 72 700 Td (The budget was approved.) Tj ET EMC \
+                   /H1 <</MCID 2>> BDC BT /F1 14 Tf 72 500 Td (PART II) Tj ET EMC \
+                   /P <</MCID 3>> BDC BT /F1 11 Tf 72 480 Td (The tender scores are confidential.) Tj ET EMC";
+    let pdf = tagged_pdf(
+        content,
+        &[
+            ("H1", 0, "", ""),
+            ("P", 1, "ActualText", "The budget was approved."),
+            ("H1", 2, "", ""),
+            ("P", 3, "ActualText", "The tender scores are confidential."),
+        ],
+    );
+    let (d, o) = redact_pdf(pdf, "Nobody Atall\n", &[]);
+    assert_ok(&o);
+    for part in [1, 2] {
+        let out = d.path().join(format!("out/in.part{part}.pdf"));
+        assert!(qpdf_ok(&out));
+        let (elems, marked, _) = tags_of(&out);
+        assert!(marked && elems.len() == 5, "part {part}: {elems:?}");
+        assert!(
+            elems.iter().all(|e| e.2.is_empty()),
+            "part {part}: {elems:?}"
+        );
+    }
+    let p1 = everything(&d.path().join("out/in.part1.pdf"));
+    assert!(
+        !p1.contains("tender scores"),
+        "Part 2 text is not in Part 1"
+    );
+}

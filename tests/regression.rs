@@ -33,12 +33,7 @@ fn text_matrix_carries_across_content_streams() {
         },
     );
     let (d, o) = redact_terms(pdf, "Quartermaine\n");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let text = pdf_text(&d.path().join("out/in.part1.pdf"));
     assert!(text.contains("Zanzibar"), "{text}");
     assert!(!text.contains("Quartermaine"), "{text}");
@@ -50,12 +45,7 @@ fn text_matrix_carries_across_content_streams() {
 fn raw_scan_respects_word_boundaries() {
     let pdf = make_pdf("BT /F1 10 Tf 72 700 Td (Explicit is better.) Tj 0 -14 Td (Unless explicitly silenced.) Tj ET", vec![("F1", helvetica())], |_| {});
     let (d, o) = redact_terms(pdf, "Explicit\n");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let text = pdf_text(&d.path().join("out/in.part1.pdf"));
     assert!(
         text.contains("explicitly") && !text.contains("Explicit "),
@@ -72,12 +62,7 @@ fn font_names_are_not_text() {
         |_| {},
     );
     let (d, o) = redact_terms(pdf, "Helvetica\n");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let text = pdf_text(&d.path().join("out/in.part1.pdf"));
     assert!(
         text.contains("Set in") && !text.contains("Helvetica"),
@@ -96,12 +81,7 @@ fn terms_next_to_digits_are_redacted() {
         |_| {},
     );
     let (d, o) = redact_terms(pdf, "EncryptionParameters\nQuagmire\n");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let text = pdf_text(&d.path().join("out/in.part1.pdf"));
     assert!(
         text.contains("New methods")
@@ -141,12 +121,7 @@ fn damaged_flate_content_is_read_to_the_damage_and_rewritten() {
         },
     );
     let (d, o) = redact_terms(pdf, "Quokka\n");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let out = d.path().join("out/in.part1.pdf");
     assert!(qpdf_ok(&out), "the output passes qpdf --check");
     let text = pdf_text(&out);
@@ -189,12 +164,7 @@ fn form_xobject_shared_by_pages_is_copied_per_page() {
     let mut pdf = Vec::new();
     doc.save_to(&mut pdf).expect("saves");
     let (d, o) = redact_terms(pdf, "Scrooge\n");
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_ok(&o);
     let out = d.path().join("out/in.part1.pdf");
     assert!(qpdf_ok(&out));
     let text = pdf_text(&out);

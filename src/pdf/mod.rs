@@ -9,6 +9,7 @@ pub mod load;
 pub mod ocr;
 pub mod rewrite;
 pub mod sanitize;
+pub mod structure;
 
 pub use crate::geom::{Matrix, Rect};
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -228,4 +229,20 @@ pub fn overlay_page(
     page.set("Contents", Object::Array(contents));
     page.set("Resources", Object::Dictionary(resources));
     Ok(())
+}
+
+/// A PDF text string as Unicode: UTF-16BE or UTF-8 with their byte-order marks, else PDFDocEncoding
+/// (read as Latin-1, which it equals for letters, digits and punctuation).
+pub fn text_string(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    bytes.iter().map(|&b| b as char).collect()
 }

@@ -2,7 +2,7 @@
 //! document into one part's output (`build_part`). Keeps only that part's pages (in a fresh
 //! page tree), drops every channel that can carry text outside the page content (document information,
 //! XMP, annotations and form fields, outlines, names and destinations, actions and JavaScript, attachments,
-//! thumbnails, page labels, structure tree, application data), removes unreferenced objects, and proves
+//! thumbnails, page labels, application data), prunes the structure tree to the part,, removes unreferenced objects, and proves
 //! that no page outside the part is still reachable.
 
 use super::extract::inherited;
@@ -17,6 +17,8 @@ const CATALOG_KEEP: &[&[u8]] = &[
     b"Lang",
     b"ViewerPreferences",
     b"PageLayout",
+    b"StructTreeRoot",
+    b"MarkInfo",
 ];
 /// Page entries kept; everything else (Annots, Thumb, PieceInfo, Metadata, AA, B, StructParents ...) goes.
 const PAGE_KEEP: &[&[u8]] = &[
@@ -32,14 +34,23 @@ const PAGE_KEEP: &[&[u8]] = &[
     b"Contents",
     b"Group",
     b"UserUnit",
+    b"StructParents",
+    b"Tabs",
 ];
 /// Attributes a page inherits from its ancestors (ISO 32000-1 7.7.3.4).
 const INHERITABLE: &[&[u8]] = &[b"Resources", b"MediaBox", b"CropBox", b"Rotate"];
 /// Keys removed from every dictionary and stream in the file.
 const EVERYWHERE_DROP: &[&[u8]] = &[b"Metadata", b"PieceInfo", b"AA", b"LastModified"];
 
-/// Reduces `doc` to the pages `keep` (in that order) and strips hidden channels.
-pub fn build_part(doc: &mut Document, keep: &[ObjectId]) -> Result<()> {
+/// Reduces `doc` to the pages `keep` (in that order) and strips hidden channels. The structure tree is
+/// pruned to those pages (see [`super::structure`]): `shared` are kept pages that also hold the other
+/// part's content, `text_ok` says whether a text of the tree may stay.
+pub fn build_part(
+    doc: &mut Document,
+    keep: &[ObjectId],
+    shared: &[ObjectId],
+    text_ok: &dyn Fn(&str) -> bool,
+) -> Result<()> {
     // Copy inherited attributes into each kept page before the old tree goes.
     for &pid in keep {
         let inh: Vec<(&[u8], Object)> = INHERITABLE
@@ -88,6 +99,7 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId]) -> Result<()> {
         cat.set("Pages", Object::Reference(pages_id));
         cat.set("Type", "Catalog");
     }
+    super::structure::prune(doc, root_id, keep, shared, text_ok);
     let tkeys: Vec<Vec<u8>> = doc.trailer.iter().map(|(k, _)| k.clone()).collect();
     for k in tkeys {
         if !matches!(k.as_slice(), b"Root" | b"Size") {

@@ -238,11 +238,16 @@ pub fn redact_pdf(
 /// Runs the binary and asserts exit code 0, showing its stderr otherwise.
 pub fn run_ok(args: &[&str]) -> Output {
     let o = run(args);
+    assert_ok(&o);
+    o
+}
+
+/// Asserts that a run exited with 0, showing its stderr otherwise.
+pub fn assert_ok(o: &Output) {
     assert_eq!(
         o.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    o
 }
