@@ -71,6 +71,10 @@ impl Rect {
     pub fn contains(&self, (x, y): (f64, f64)) -> bool {
         x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
     }
+    /// Whether `o` lies wholly inside.
+    pub fn contains_rect(&self, o: &Rect) -> bool {
+        o.x0 >= self.x0 && o.x1 <= self.x1 && o.y0 >= self.y0 && o.y1 <= self.y1
+    }
     pub fn intersects(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }

@@ -55,6 +55,23 @@ pub struct ImageUse {
     pub in_form: bool,
 }
 
+/// A vector path painted on the page (filled, stroked or both).
+#[derive(Debug, Clone, Serialize)]
+pub struct PathUse {
+    /// The painted area's bounds on the page (control points included; stroke width ignored).
+    pub bbox: Rect,
+    /// The stream (page content or Form XObject) and the painting operation.
+    pub stream: (u32, u16),
+    pub op: u32,
+    /// The path's first construction operation (same stream).
+    pub start: u32,
+    /// The path also sets the clip (`W`): removing it keeps its construction and ends it with `n`.
+    pub clip: bool,
+    /// Only rectangles, or one straight segment: it shows nothing but its own extent (a rule, a table
+    /// line, a cell's shading). Curves and polygons can draw anything (a signature, text as outlines).
+    pub simple: bool,
+}
+
 /// Everything extraction learnt about one page.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PageText {
@@ -63,6 +80,9 @@ pub struct PageText {
     pub media_box: Option<Rect>,
     pub glyphs: Vec<Glyph>,
     pub images: Vec<ImageUse>,
+    /// Vector paths painted on the page (up to the extraction limit).
+    #[serde(skip)]
+    pub paths: Vec<PathUse>,
     /// Reading-order text: lines separated by `\n`, wide gaps (table cells) by `\t`.
     pub text: String,
     /// For each byte of `text`, the glyph it came from (`NO_GLYPH` for inserted white space).

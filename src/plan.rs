@@ -50,6 +50,9 @@ pub struct PagePlan {
     pub drop_images: Vec<usize>,
     /// Where the deleted signature images were (verification proves no image is left there).
     pub removed_images: Vec<Rect>,
+    /// Vector paths (index into the page's paths) removed: under a box, in a signature block, or in the
+    /// other part's region.
+    pub drop_paths: Vec<usize>,
     /// Images (index into the page's images) whose pixels under these rectangles are blanked.
     pub blank_images: Vec<(usize, Vec<Rect>)>,
     /// Kept glyphs moved along their baseline by this much (safe layout).
@@ -524,9 +527,36 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 .filter(|(_, d)| **d)
                 .map(|(i, _)| i)
                 .collect();
+            let first_rects: Vec<Rect> = pp.boxes.iter().map(|b| b.rect).collect();
             if let Layout::Safe { bucket_em } = layout {
                 relayout(page, &mut pp, &frags, bucket_em, media);
             }
+            // Vector paths: one that can draw a shape (curves, polygons) goes if it touches a box, a
+            // signature block or the other part's region; one that shows only its own extent (a rule,
+            // a table line, a shaded cell) goes if it lies inside a box or mostly in the other part. Boxes
+            // are taken where the text was and where the box is drawn (the safe layout moves them).
+            for (k, path) in page.paths.iter().enumerate() {
+                let b = path.bbox;
+                let boxes = || {
+                    pp.boxes
+                        .iter()
+                        .map(|x| x.rect)
+                        .chain(first_rects.iter().copied())
+                };
+                let under_box = boxes().any(|r| r.intersects(&b));
+                let inside_box = boxes().any(|r| r.grow(1.0).contains_rect(&b));
+                let in_sig = sig_rects.iter().any(|r| r.intersects(&b));
+                let touches_cut = b.y1 > keep_top || b.y0 < keep_bottom;
+                let drop_it = if path.simple {
+                    inside_box || in_cut(b.center().1)
+                } else {
+                    under_box || in_sig || touches_cut
+                };
+                if drop_it {
+                    pp.drop_paths.push(k);
+                }
+            }
+
             if part == 1 {
                 p1.push(pp);
             } else {

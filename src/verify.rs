@@ -159,6 +159,33 @@ pub fn verify_part(
                 )));
             }
         }
+        // (c) vector paths: none that can draw a shape under a box or in the removed region, none
+        // inside a box but the box itself.
+        for path in &pt.paths {
+            let b = path.bbox;
+            let is_box = pp.boxes.iter().any(|x| {
+                (x.rect.x0 - b.x0).abs() < 0.05
+                    && (x.rect.y0 - b.y0).abs() < 0.05
+                    && (x.rect.x1 - b.x1).abs() < 0.05
+                    && (x.rect.y1 - b.y1).abs() < 0.05
+            });
+            if path.simple && is_box {
+                continue;
+            }
+            let bad = if path.simple {
+                pp.boxes.iter().any(|x| x.rect.grow(1.0).contains_rect(&b))
+                    || pp.cut.is_some_and(|r| r.contains(b.center()))
+            } else {
+                pp.boxes.iter().any(|x| x.rect.intersects(&b))
+                    || pp.cut.is_some_and(|r| r.intersects(&b))
+            };
+            if bad {
+                return Err(page_err(format!(
+                    "part {}: a vector drawing remains under a redaction box or in the other part's region",
+                    plan.part
+                )));
+            }
+        }
         // An OCR'd page is read again from its (blanked) pixels, as a requester's OCR would read it.
         // (Its words are checked by the rules below; the box labels it may read are not findings.)
         if pp.ocr {

@@ -512,3 +512,42 @@ fn tags_on_a_page_shared_by_both_parts() {
         "Part 2 text is not in Part 1"
     );
 }
+
+/// Painting operators of a PDF's first page content, with the path operators before each.
+fn path_ops(path: &std::path::Path) -> String {
+    let doc = Document::load(path).expect("loads");
+    let page = *doc.get_pages().values().next().expect("page");
+    String::from_utf8_lossy(&doc.get_page_content(page)).to_string()
+}
+
+/// Vector drawings under a box are removed, not covered: text drawn as outlines under a redacted
+/// name and a scribbled vector signature beside "Signature:" go; a table rule and a shaded cell that
+/// only cross a box stay.
+#[test]
+fn vector_drawings_under_boxes_are_removed() {
+    let content = "BT /F1 11 Tf 72 700 Td (Witness: Archie Yates of Leeds) Tj ET \
+                   0.9 g 60 690 400 30 re f 0 g \
+                   0 0 1 rg 120 702 m 125 708 l 130 702 l 128 702 l 125 706 l 122 702 l h f 0 g \
+                   50 650 m 550 650 l S \
+                   BT /F1 11 Tf 72 600 Td (Signature:) Tj ET \
+                   1 w 140 598 m 150 620 160 590 170 612 c 180 630 190 595 200 605 c S \
+                   BT /F1 11 Tf 72 580 Td (Date: 2 April 2025) Tj ET \
+                   BT /F1 11 Tf 72 540 Td (The budget was approved.) Tj ET";
+    let pdf = make_pdf(content, vec![("F1", helvetica())], |_| {});
+    let (d, o) = redact_pdf(pdf, "Archie Yates\n", &[]);
+    assert_ok(&o);
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(qpdf_ok(&out));
+    let c = path_ops(&out);
+    // The outline glyph (a polygon under the name) and the signature curves are gone.
+    assert!(!c.contains("125 708"), "outline under the box removed: {c}");
+    assert!(
+        !c.contains(" c") && !c.contains("140 598"),
+        "vector signature removed: {c}"
+    );
+    // The shaded cell and the rule, which cross the box and show nothing but their extent, stay.
+    assert!(c.contains("60 690 400 30 re"), "{c}");
+    assert!(c.contains("550 650 l"), "{c}");
+    let text = norm(&pdf_text(&out));
+    assert!(text.contains("budgetwasapproved") && !text.contains("archie"));
+}

@@ -8,7 +8,7 @@
 use super::content::{self, Op, Operand, ParseLimits};
 use super::fonts::{load_font, Font};
 use super::{deref, get, get_array, get_dict, get_name, nums, Matrix, Rect};
-use crate::model::{Glyph, GlyphRef, ImageUse, PageText};
+use crate::model::{Glyph, GlyphRef, ImageUse, PageText, PathUse};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -142,6 +142,29 @@ struct Interp<'a> {
     form_stack: Vec<ObjectId>,
     /// Text matrix and text line matrix.
     text_mats: (Matrix, Matrix),
+    /// The path being built (between its first construction operator and its painting operator).
+    path: PathBuild,
+}
+
+/// A path under construction, in page space.
+#[derive(Default)]
+struct PathBuild {
+    bbox: Option<Rect>,
+    rects: u32,
+    /// Straight segments (`l`), curves (`c`, `v`, `y`) and subpaths (`m`).
+    lines: u32,
+    curves: u32,
+    moves: u32,
+    /// Index of the first construction operation.
+    start: Option<u32>,
+    clip: bool,
+}
+
+impl PathBuild {
+    fn add(&mut self, pts: &[(f64, f64)]) {
+        let r = Rect::from_points(pts);
+        self.bbox = Some(self.bbox.map_or(r, |b| b.union(&r)));
+    }
 }
 
 /// Extracts the glyphs and images of one page. Layout (reading order) is done by `crate::layout`.
@@ -162,6 +185,7 @@ pub fn extract_page(
         },
         form_stack: Vec::new(),
         text_mats: (Matrix::IDENTITY, Matrix::IDENTITY),
+        path: PathBuild::default(),
     };
     it.out.media_box = page_media_box(doc, page_id);
     let empty = Dictionary::new();
@@ -342,6 +366,54 @@ impl Interp<'_> {
                     }
                 }
                 b"BI" => self.image(sid, i, gs, None),
+                b"m" | b"l" | b"c" | b"v" | b"y" | b"re" => {
+                    let v: Vec<f64> = (0..op.operands.len()).filter_map(n).collect();
+                    let pts: Vec<(f64, f64)> = if op.is("re") {
+                        match v[..] {
+                            [x, y, w, h] => vec![(x, y), (x + w, y), (x, y + h), (x + w, y + h)],
+                            _ => vec![],
+                        }
+                    } else {
+                        v.chunks_exact(2).map(|c| (c[0], c[1])).collect()
+                    };
+                    let pts: Vec<(f64, f64)> =
+                        pts.iter().map(|&(x, y)| gs.ctm.apply(x, y)).collect();
+                    self.path.start.get_or_insert(i as u32);
+                    match op.operator.as_slice() {
+                        b"re" => self.path.rects += 1,
+                        b"m" => self.path.moves += 1,
+                        b"l" => self.path.lines += 1,
+                        _ => self.path.curves += 1,
+                    }
+                    if !pts.is_empty() {
+                        self.path.add(&pts);
+                    }
+                }
+                b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" => {
+                    let p = std::mem::take(&mut self.path);
+                    if let Some(bbox) = p.bbox {
+                        if self.out.paths.len() >= self.lim.max_glyphs {
+                            self.problem(format!(
+                                "more than {} paths on the page",
+                                self.lim.max_glyphs
+                            ));
+                        } else {
+                            let simple = p.curves == 0
+                                && ((p.lines == 0 && p.moves == 0)
+                                    || (p.rects == 0 && p.lines == 1 && p.moves == 1));
+                            self.out.paths.push(PathUse {
+                                bbox,
+                                stream: sid,
+                                op: i as u32,
+                                start: p.start.unwrap_or(i as u32),
+                                clip: p.clip,
+                                simple,
+                            });
+                        }
+                    }
+                }
+                b"n" => self.path = PathBuild::default(),
+                b"W" | b"W*" => self.path.clip = true,
                 b"gs" => {
                     let font_in_gs = op
                         .operands

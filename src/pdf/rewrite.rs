@@ -66,10 +66,26 @@ pub fn apply(
             images.entry(im.stream).or_default().insert(im.op);
         }
     }
+    // A removed path goes with its construction (its coordinates are the drawing); one that also
+    // sets the clip keeps its construction and is ended without painting (`n`).
+    let mut paths: BTreeMap<ObjectId, BTreeMap<u32, &'static [u8]>> = BTreeMap::new();
+    for &k in &plan.drop_paths {
+        if let Some(p) = page.paths.get(k) {
+            let ops = paths.entry(p.stream).or_default();
+            if p.clip {
+                ops.insert(p.op, b" n ");
+            } else {
+                for i in p.start.min(p.op)..=p.op {
+                    ops.insert(i, b"");
+                }
+            }
+        }
+    }
     // Damaged streams are written back too (re-encoded), so that the output is a valid file.
     let ids: BTreeSet<ObjectId> = touched
         .iter()
         .chain(images.keys())
+        .chain(paths.keys())
         .chain(page.repaired.iter())
         .copied()
         .collect();
@@ -101,6 +117,11 @@ pub fn apply(
         if let Some(ims) = images.get(&sid) {
             for &opi in ims {
                 rep.insert(opi as usize, Vec::new());
+            }
+        }
+        if let Some(ps) = paths.get(&sid) {
+            for (&opi, &with) in ps {
+                rep.insert(opi as usize, with.to_vec());
             }
         }
         let new = content::rewrite(&data, &ops, &rep);
