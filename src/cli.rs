@@ -119,6 +119,10 @@ pub struct RedactArgs {
     /// What each box shows in white: its exemption code (`code`, the default), its category, or nothing.
     #[arg(long, value_enum, default_value_t = LabelArg::Code)]
     pub label: LabelArg,
+    /// Keep links to web addresses (http, https) whose address holds nothing personal and that lie over
+    /// no redaction. Without it every annotation goes, links included.
+    #[arg(long)]
+    pub keep_links: bool,
     /// Accepted for scripts that ask for it: outputs are always deterministic (the same inputs, rules
     /// and settings give byte-identical outputs at any --jobs).
     #[arg(long)]

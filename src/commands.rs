@@ -98,6 +98,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             password: a.password,
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
             no_ocr: a.ocr == crate::cli::OcrArg::Never,
+            keep_links: a.keep_links,
             label: match a.label {
                 crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,
                 crate::cli::LabelArg::Category => crate::pdf::rewrite::LabelMode::Category,

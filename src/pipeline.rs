@@ -11,7 +11,7 @@ use crate::plan::{self, PageInput};
 use crate::rules::RuleSet;
 use crate::verify;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Settings for processing documents.
 #[derive(Debug, Default, Clone)]
@@ -29,6 +29,8 @@ pub struct Settings {
     pub no_ocr: bool,
     /// What the boxes show.
     pub label: rewrite::LabelMode,
+    /// Keep link annotations to web addresses that hold no finding and lie over no box.
+    pub keep_links: bool,
 }
 
 /// One redaction box as logged.
@@ -297,19 +299,24 @@ pub fn process_with(
         .filter(|t| !kept_texts.contains(t))
         .collect();
     let needles = verify::needles(&needle_texts);
-    // A text of the structure tree (alternative text, tooltips) stays only if no rule finds anything
-    // in it and it holds no redacted text.
-    let redacted_norm: Vec<Vec<u8>> = needle_texts
+    // A text that stays in an output outside the page content (alternative texts of the structure
+    // tree, kept link addresses) must be one in which no rule finds anything and that holds no redacted
+    // text, compared on letters and digits alone ("archie-yates" holds "Archie Yates").
+    let alnum = |t: &str| -> String {
+        t.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let redacted_alnum: Vec<String> = needle_texts
         .iter()
-        .map(|t| verify::normalise(t.as_bytes()))
-        .filter(|n| !n.trim_ascii().is_empty())
+        .map(|t| alnum(t))
+        .filter(|n| n.chars().count() >= 4)
         .collect();
-    let tag_text_ok = |t: &str| {
-        let n = verify::normalise(t.as_bytes());
+    let text_ok = |t: &str| {
+        let n = alnum(t);
         detect::detect(rules, t).is_empty()
-            && !redacted_norm
-                .iter()
-                .any(|r| n.windows(r.len()).any(|w| w == r.as_slice()))
+            && !redacted_alnum.iter().any(|r| n.contains(r.as_str()))
     };
     let mut out = DocOutput {
         ocr: ocr_log,
@@ -352,6 +359,7 @@ pub fn process_with(
         let mut edited = HashSet::new();
         let mut keep = Vec::new();
         let mut shared = Vec::new();
+        let mut covered = HashMap::new();
         for pp in &part.pages {
             let (pid, text) = &pages[pp.page - 1];
             rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label)?;
@@ -359,8 +367,17 @@ pub fn process_with(
             if pp.cut.is_some() {
                 shared.push(*pid);
             }
+            let rects: Vec<crate::geom::Rect> =
+                pp.boxes.iter().map(|b| b.rect).chain(pp.cut).collect();
+            covered.insert(*pid, rects);
         }
-        sanitize::build_part(&mut d, &keep, &shared, &tag_text_ok)?;
+        let opts = sanitize::PartOptions {
+            shared: &shared,
+            text_ok: &text_ok,
+            keep_links: s.keep_links,
+            covered: &covered,
+        };
+        sanitize::build_part(&mut d, &keep, &opts)?;
         let mut buf = Vec::new();
         d.save_to(&mut buf)
             .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;

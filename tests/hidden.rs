@@ -551,3 +551,99 @@ fn vector_drawings_under_boxes_are_removed() {
     let text = norm(&pdf_text(&out));
     assert!(text.contains("budgetwasapproved") && !text.contains("archie"));
 }
+
+/// `--keep-links` keeps a web link whose address is clean and that lies over no box; a mail link, a
+/// web address holding the redacted name, and a link over a redacted text still go. Without the flag,
+/// every link goes.
+#[test]
+fn keep_links_keeps_only_clean_web_links() {
+    let pdf = make_pdf(
+        "BT /F1 11 Tf 72 700 Td (Guidance: www.gov.uk/foi and the witness Archie Yates.) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let page_id = *doc.get_pages().values().next().expect("page");
+            let link = |doc: &mut Document, uri: &str, x0: i64| {
+                doc.add_object(dictionary! {
+                    "Type" => "Annot", "Subtype" => "Link",
+                    "Rect" => vec![x0.into(), 20.into(), (x0 + 40).into(), 40.into()],
+                    "Contents" => Object::string_literal("Archie Yates"),
+                    "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal(uri) },
+                })
+            };
+            let a = link(doc, "https://www.gov.uk/foi", 72);
+            let b = link(doc, "mailto:someone@example.org", 150);
+            let c = link(doc, "https://example.org/people/archie-yates", 250);
+            // Over the redacted name (x 300..400 at y 700).
+            let over = doc.add_object(dictionary! {
+                "Type" => "Annot", "Subtype" => "Link",
+                "Rect" => vec![240.into(), 695.into(), 420.into(), 712.into()],
+                "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal("https://example.org/x") },
+            });
+            doc.get_dictionary_mut(page_id)
+                .expect("page")
+                .set("Annots", vec![a.into(), b.into(), c.into(), over.into()]);
+        },
+    );
+    let uris = |out: &std::path::Path| -> Vec<String> {
+        let doc = Document::load(out).expect("loads");
+        let page = *doc.get_pages().values().next().expect("page");
+        let Ok(annots) = doc.get_dictionary(page).expect("page").get(b"Annots") else {
+            return vec![];
+        };
+        annots
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|a| {
+                let d = doc
+                    .get_dictionary(a.as_reference().expect("ref"))
+                    .expect("annot");
+                let a = d.get(b"A").and_then(Object::as_dict).expect("action");
+                String::from_utf8_lossy(a.get(b"URI").and_then(Object::as_str).expect("uri"))
+                    .to_string()
+            })
+            .collect()
+    };
+    let (d, o) = redact_pdf(pdf.clone(), "Archie Yates\n", &["--keep-links"]);
+    assert_ok(&o);
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(qpdf_ok(&out));
+    assert_eq!(uris(&out), ["https://www.gov.uk/foi"]);
+    assert!(!everything(&out).contains("archie"));
+    let (d, o) = redact_pdf(pdf, "Archie Yates\n", &[]);
+    assert_ok(&o);
+    assert!(uris(&d.path().join("out/in.part1.pdf")).is_empty());
+}
+
+/// Content in an optional-content layer that is hidden by default is read and redacted like any text.
+#[test]
+fn hidden_layers_are_redacted_too() {
+    let content = "BT /F1 11 Tf 72 700 Td (The budget was approved.) Tj ET \
+                   /OC /L1 BDC BT /F1 11 Tf 72 680 Td (Draft note: call Archie Yates) Tj ET EMC";
+    let pdf = make_pdf(content, vec![("F1", helvetica())], |doc| {
+        let page_id = *doc.get_pages().values().next().expect("page");
+        let ocg = doc
+            .add_object(dictionary! { "Type" => "OCG", "Name" => Object::string_literal("Notes") });
+        let res = doc
+            .get_dictionary_mut(page_id)
+            .expect("page")
+            .get_mut(b"Resources")
+            .and_then(Object::as_dict_mut)
+            .expect("resources");
+        res.set("Properties", dictionary! { "L1" => ocg });
+        let root = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .expect("root");
+        doc.get_dictionary_mut(root).expect("catalog").set(
+            "OCProperties",
+            dictionary! { "OCGs" => vec![ocg.into()], "D" => dictionary! { "OFF" => vec![ocg.into()] } },
+        );
+    });
+    let (d, o) = redact_pdf(pdf, "Archie Yates\n", &[]);
+    assert_ok(&o);
+    let out = d.path().join("out/in.part1.pdf");
+    assert!(!everything(&out).contains("archie"));
+    assert!(norm(&pdf_text(&out)).contains("draftnote:call"));
+}

@@ -6,8 +6,10 @@
 //! that no page outside the part is still reachable.
 
 use super::extract::inherited;
+use super::Rect;
 use crate::error::{Error, Result};
 use lopdf::{dictionary, Document, Object, ObjectId};
+use std::collections::HashMap;
 
 /// Catalog entries kept; everything else goes.
 const CATALOG_KEEP: &[&[u8]] = &[
@@ -42,15 +44,26 @@ const INHERITABLE: &[&[u8]] = &[b"Resources", b"MediaBox", b"CropBox", b"Rotate"
 /// Keys removed from every dictionary and stream in the file.
 const EVERYWHERE_DROP: &[&[u8]] = &[b"Metadata", b"PieceInfo", b"AA", b"LastModified"];
 
+/// What one part keeps beyond its pages' content.
+pub struct PartOptions<'a> {
+    /// Kept pages that also hold the other part's content.
+    pub shared: &'a [ObjectId],
+    /// Whether a text outside the page content (alternative text, a link's address) may stay.
+    pub text_ok: &'a dyn Fn(&str) -> bool,
+    /// Keep link annotations to web addresses (see [`web_links`]).
+    pub keep_links: bool,
+    /// Per kept page, the areas removed (boxes, the other part's region): no link over them stays.
+    pub covered: &'a HashMap<ObjectId, Vec<Rect>>,
+}
+
 /// Reduces `doc` to the pages `keep` (in that order) and strips hidden channels. The structure tree is
-/// pruned to those pages (see [`super::structure`]): `shared` are kept pages that also hold the other
-/// part's content, `text_ok` says whether a text of the tree may stay.
-pub fn build_part(
-    doc: &mut Document,
-    keep: &[ObjectId],
-    shared: &[ObjectId],
-    text_ok: &dyn Fn(&str) -> bool,
-) -> Result<()> {
+/// pruned to those pages (see [`super::structure`]).
+pub fn build_part(doc: &mut Document, keep: &[ObjectId], opts: &PartOptions<'_>) -> Result<()> {
+    let links: Vec<(ObjectId, Vec<Object>)> = if opts.keep_links {
+        keep.iter().map(|&p| (p, web_links(doc, p, opts))).collect()
+    } else {
+        Vec::new()
+    };
     // Copy inherited attributes into each kept page before the old tree goes.
     for &pid in keep {
         let inh: Vec<(&[u8], Object)> = INHERITABLE
@@ -86,6 +99,18 @@ pub fn build_part(
         page.set("Parent", Object::Reference(pages_id));
         page.set("Type", "Page");
     }
+    for (p, annots) in links {
+        if annots.is_empty() {
+            continue;
+        }
+        let ids: Vec<Object> = annots
+            .into_iter()
+            .map(|a| Object::Reference(doc.add_object(a)))
+            .collect();
+        if let Ok(page) = doc.get_dictionary_mut(p) {
+            page.set("Annots", Object::Array(ids));
+        }
+    }
     {
         let cat = doc
             .get_dictionary_mut(root_id)
@@ -99,7 +124,7 @@ pub fn build_part(
         cat.set("Pages", Object::Reference(pages_id));
         cat.set("Type", "Catalog");
     }
-    super::structure::prune(doc, root_id, keep, shared, text_ok);
+    super::structure::prune(doc, root_id, keep, opts.shared, opts.text_ok);
     let tkeys: Vec<Vec<u8>> = doc.trailer.iter().map(|(k, _)| k.clone()).collect();
     for k in tkeys {
         if !matches!(k.as_slice(), b"Root" | b"Size") {
@@ -131,6 +156,67 @@ pub fn build_part(
         }
     }
     Ok(())
+}
+
+/// The link annotations of a page that may stay (`--keep-links`), rebuilt with nothing but their area
+/// and address: web addresses (http, https) in which `text_ok` finds nothing, over no removed area.
+/// Every other annotation (comments, mail links, links inside the document) goes.
+fn web_links(doc: &Document, page: ObjectId, opts: &PartOptions<'_>) -> Vec<Object> {
+    let Some(annots) = doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|p| super::get_array(doc, p, b"Annots"))
+    else {
+        return Vec::new();
+    };
+    let covered = opts.covered.get(&page).map_or(&[][..], |v| v.as_slice());
+    let mut out = Vec::new();
+    for a in annots.iter().take(10_000) {
+        let Object::Dictionary(d) = super::deref(doc, a) else {
+            continue;
+        };
+        if super::get_name(doc, d, b"Subtype") != Some(b"Link") {
+            continue;
+        }
+        let Some(action) = super::get_dict(doc, d, b"A") else {
+            continue;
+        };
+        if super::get_name(doc, action, b"S") != Some(b"URI") {
+            continue;
+        }
+        let Some(Object::String(uri, _)) = super::get(doc, action, b"URI") else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(uri).to_string();
+        let lower = text.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://"))
+            || text.chars().any(|c| c.is_control())
+            || !(opts.text_ok)(&text)
+        {
+            continue;
+        }
+        let Some(r) = super::get_array(doc, d, b"Rect")
+            .and_then(|a| super::nums(doc, a))
+            .filter(|v| v.len() == 4 && v.iter().all(|x| x.is_finite()))
+        else {
+            continue;
+        };
+        let rect = Rect::from_points(&[(r[0], r[1]), (r[2], r[3])]);
+        if covered.iter().any(|c| c.intersects(&rect)) {
+            continue;
+        }
+        out.push(Object::Dictionary(dictionary! {
+            "Type" => "Annot",
+            "Subtype" => "Link",
+            "Rect" => r.iter().map(|&x| Object::Real(x as f32)).collect::<Vec<_>>(),
+            "Border" => vec![0.into(), 0.into(), 0.into()],
+            "A" => dictionary! {
+                "S" => "URI",
+                "URI" => Object::String(uri.clone(), lopdf::StringFormat::Literal),
+            },
+        }));
+    }
+    out
 }
 
 /// Removes from each kept page's resources the XObjects its content no longer draws (a removed
