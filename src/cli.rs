@@ -134,9 +134,11 @@ pub struct RedactArgs {
     /// `<stem>.decisions.csv` files mirroring the inputs. Exactly those decisions are applied.
     #[arg(long, value_name = "FILE|DIR")]
     pub decisions: Option<PathBuf>,
-    /// Pages with no text layer (a bare scan): `auto` reads them with Tesseract OCR (the `tesseract`
-    /// program must be installed), redacts what the rules find in them by blanking the pixels, and
-    /// proves the output by reading it again; `never` declines such files.
+    /// Scanned pages: `auto` reads a page with Tesseract OCR (the `tesseract` program must be installed)
+    /// when it has no usable text layer (no text at all, or a scan with only a few characters of text
+    /// such as a stamped page number), redacts what the rules find in it by blanking the pixels, and
+    /// proves the output by reading it again; `always` also reads scans that have a text layer (an OCR
+    /// layer that may be poor); `never` declines pages that would need it.
     #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
     pub ocr: OcrArg,
     /// Skip inputs whose outputs (from an interrupted or earlier run) are complete and current: same
@@ -178,6 +180,7 @@ pub enum LabelArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OcrArg {
     Auto,
+    Always,
     Never,
 }
 
@@ -236,6 +239,9 @@ pub struct TextArgs {
     /// Print every glyph with its Unicode, bounding box, font and operation, as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Read scanned pages with OCR as `redact` does (`auto`, `always`), or not (`never`).
+    #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
+    pub ocr: OcrArg,
     /// Password for an encrypted input.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,

@@ -97,7 +97,7 @@ pub fn redact(a: RedactArgs) -> u8 {
         settings: Settings {
             password: a.password,
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
-            no_ocr: a.ocr == crate::cli::OcrArg::Never,
+            ocr: ocr_mode(a.ocr),
             keep_links: a.keep_links,
             label: match a.label {
                 crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,
@@ -280,6 +280,14 @@ pub fn scan(a: ScanArgs) -> u8 {
     code
 }
 
+fn ocr_mode(a: crate::cli::OcrArg) -> crate::pipeline::OcrMode {
+    match a {
+        crate::cli::OcrArg::Auto => crate::pipeline::OcrMode::Auto,
+        crate::cli::OcrArg::Always => crate::pipeline::OcrMode::Always,
+        crate::cli::OcrArg::Never => crate::pipeline::OcrMode::Never,
+    }
+}
+
 pub fn text(a: TextArgs) -> u8 {
     let bytes = match std::fs::read(&a.pdf) {
         Ok(b) => b,
@@ -299,11 +307,17 @@ pub fn text(a: TextArgs) -> u8 {
     // As `redact` sees it: filled-in form fields drawn into their pages.
     let _ = crate::pdf::sanitize::flatten_form_fields(&mut doc);
     let mut pages = crate::pdf::extract::extract_all(&doc, &Default::default());
+    pages.retain(|(_, p)| a.page.is_none_or(|n| n == p.page));
+    // Scanned pages as `redact` reads them (pages with problems are not read: they are declined).
+    let mode = ocr_mode(a.ocr);
+    for (page, r) in crate::pipeline::ocr_pages(&doc, &mut pages, mode) {
+        if let Err(e) = r {
+            eprintln!("foiredact: {}: page {page}: {e}", a.pdf.display());
+            code = exit::SOME_FAILED;
+        }
+    }
     let mut json = Vec::new();
     for (_, p) in pages.iter_mut() {
-        if a.page.is_some_and(|n| n != p.page) {
-            continue;
-        }
         crate::layout::layout(p);
         for problem in &p.problems {
             eprintln!("foiredact: {}: page {}: {problem}", a.pdf.display(), p.page);

@@ -71,6 +71,15 @@ impl Rect {
     pub fn contains(&self, (x, y): (f64, f64)) -> bool {
         x >= self.x0 && x <= self.x1 && y >= self.y0 && y <= self.y1
     }
+    /// The overlap of two rectangles (empty: a negative width or height).
+    pub fn intersect(&self, o: &Rect) -> Rect {
+        Rect {
+            x0: self.x0.max(o.x0),
+            y0: self.y0.max(o.y0),
+            x1: self.x1.min(o.x1),
+            y1: self.y1.min(o.y1),
+        }
+    }
     /// Whether `o` lies wholly inside.
     pub fn contains_rect(&self, o: &Rect) -> bool {
         o.x0 >= self.x0 && o.x1 <= self.x1 && o.y0 >= self.y0 && o.y1 <= self.y1

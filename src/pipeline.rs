@@ -6,6 +6,7 @@ use crate::detect::{self, Finding, SectionMark};
 use crate::error::{Error, Result, Sensitive};
 use crate::geom::Rect;
 use crate::layout;
+use crate::model::PageText;
 use crate::pdf::{extract, load, rewrite, sanitize};
 use crate::plan::{self, PageInput};
 use crate::rules::RuleSet;
@@ -25,8 +26,8 @@ pub struct Settings {
     pub dry_run: bool,
     /// Safe (width-hiding, the default) or exact layout of the rest of a redacted line.
     pub layout: plan::Layout,
-    /// Never OCR pages without a text layer (they are declined instead).
-    pub no_ocr: bool,
+    /// Which pages are read with OCR.
+    pub ocr: OcrMode,
     /// What the boxes show.
     pub label: rewrite::LabelMode,
     /// Keep link annotations to web addresses that hold no finding and lie over no box.
@@ -85,6 +86,96 @@ pub struct DocOutput {
     pub boundaries: Vec<(usize, f64, u8)>,
 }
 
+/// Which pages OCR reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OcrMode {
+    /// Pages without a usable text layer.
+    #[default]
+    Auto,
+    /// Also scans that have a text layer.
+    Always,
+    /// None: pages that would need it are declined.
+    Never,
+}
+
+/// A scan with fewer characters of text than this has no usable text layer (a stamped page number or
+/// a reference is not the page's text).
+const FEW_CHARS: usize = 40;
+
+/// Whether a page is to be read with OCR: it has an image covering most of the page (a scan) or only
+/// images, and no usable text layer (`Auto`), or any text layer (`Always`).
+pub fn wants_ocr(p: &PageText, mode: OcrMode) -> bool {
+    if p.images.is_empty() {
+        return false;
+    }
+    let chars = p
+        .glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .count();
+    let area = |r: &crate::geom::Rect| r.width().max(0.0) * r.height().max(0.0);
+    let scan = p.media_box.is_some_and(|m| {
+        p.images
+            .iter()
+            .any(|i| area(&i.bbox.intersect(&m)) >= 0.5 * area(&m))
+    });
+    match mode {
+        OcrMode::Never => chars == 0,
+        OcrMode::Auto => chars == 0 || (scan && chars < FEW_CHARS),
+        OcrMode::Always => chars == 0 || scan,
+    }
+}
+
+/// Reads with OCR the pages that need it (in parallel: one single-threaded Tesseract per page), adding
+/// the words to their glyphs. Per page read: its OCR log or why it cannot be read (`Never` names the
+/// pages that would need OCR).
+pub fn ocr_pages(
+    doc: &lopdf::Document,
+    pages: &mut [(lopdf::ObjectId, PageText)],
+    mode: OcrMode,
+) -> Vec<(usize, Result<OcrLog>)> {
+    pages
+        .par_iter_mut()
+        .filter(|(_, p)| p.problems.is_empty() && wants_ocr(p, mode))
+        .map(|(pid, p)| {
+            if mode == OcrMode::Never {
+                let e = Error::unreadable("image only, no text layer (and --ocr never)");
+                return (p.page, Err(e.with_page(p.page)));
+            }
+            let r = crate::pdf::ocr::ocr_page(doc, *pid, p, OCR_TIME)
+                .map_err(|e| {
+                    if let Some(l) = e.strip_prefix("limit: ") {
+                        Error::limit(l)
+                    } else {
+                        Error::unreadable(e)
+                    }
+                    .with_page(p.page)
+                })
+                .and_then(|r| {
+                    if r.mean_confidence < MIN_OCR_CONFIDENCE {
+                        return Err(Error::unreadable(format!(
+                            "OCR confidence {:.0} is too low to trust (under {MIN_OCR_CONFIDENCE})",
+                            r.mean_confidence
+                        ))
+                        .with_page(p.page));
+                    }
+                    let log = OcrLog {
+                        page: p.page,
+                        mean_confidence: (r.mean_confidence * 10.0).round() / 10.0,
+                        unsure_words: r.unsure_words,
+                    };
+                    p.glyphs.extend(r.glyphs);
+                    p.ocr = true;
+                    Ok(log)
+                });
+            (p.page, r)
+        })
+        .collect()
+}
+
+/// How many times a document is made again when OCR of its output reads something new.
+const MAX_REREADS: usize = 4;
+
 /// Runs the whole pipeline on one PDF held in memory.
 pub fn process(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutput> {
     process_with(bytes, rules, s, None)
@@ -117,8 +208,7 @@ pub fn process_with(
     if over() {
         return Err(time_err());
     }
-    let mut ocr_log: Vec<OcrLog> = Vec::new();
-    for (pid, p) in &mut pages {
+    for (_, p) in &pages {
         if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
             return Err(time_err());
         }
@@ -133,36 +223,12 @@ pub fn process_with(
         if let Some(problem) = p.problems.first() {
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
-        if p.glyphs.iter().all(|g| g.text.trim().is_empty()) && !p.images.is_empty() {
-            if s.no_ocr {
-                return Err(
-                    Error::unreadable("image only, no text layer (and --ocr never)")
-                        .with_page(p.page),
-                );
-            }
-            let r = crate::pdf::ocr::ocr_page(&doc, *pid, p, OCR_TIME).map_err(|e| {
-                if let Some(l) = e.strip_prefix("limit: ") {
-                    Error::limit(l)
-                } else {
-                    Error::unreadable(e)
-                }
-                .with_page(p.page)
-            })?;
-            if r.mean_confidence < MIN_OCR_CONFIDENCE {
-                return Err(Error::unreadable(format!(
-                    "OCR confidence {:.0} is too low to trust (under {MIN_OCR_CONFIDENCE})",
-                    r.mean_confidence
-                ))
-                .with_page(p.page));
-            }
-            ocr_log.push(OcrLog {
-                page: p.page,
-                mean_confidence: (r.mean_confidence * 10.0).round() / 10.0,
-                unsure_words: r.unsure_words,
-            });
-            p.glyphs.extend(r.glyphs);
-            p.ocr = true;
-        }
+    }
+    let mut ocr_log: Vec<OcrLog> = Vec::new();
+    for (_, r) in ocr_pages(&doc, &mut pages, s.ocr) {
+        ocr_log.push(r?);
+    }
+    for (_, p) in &mut pages {
         layout::layout(p);
     }
     // Detection per page, then every finding's text redacted wherever else it occurs.
@@ -211,7 +277,7 @@ pub fn process_with(
         }
     }
     let mut kept_texts: Vec<String> = Vec::new();
-    let mut manual: Vec<Vec<(crate::geom::Rect, String)>> = vec![Vec::new(); pages.len()];
+    let mut manual: Vec<Vec<plan::Area>> = vec![Vec::new(); pages.len()];
     if let Some(d) = decisions {
         let hash = format!("{:016x}", crate::batch::fnv64(bytes));
         if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
@@ -261,7 +327,12 @@ pub fn process_with(
                     "a decisions rect names page {page}, which the file does not have"
                 ))
             })?;
-            slot.push((*r, ex.clone()));
+            slot.push(plan::Area {
+                rect: *r,
+                exemption: ex.clone(),
+                rule: "decision.rect".into(),
+                category: "manual".into(),
+            });
         }
     }
     let sections: Vec<Vec<SectionMark>> = pages
@@ -272,22 +343,6 @@ pub fn process_with(
         .iter()
         .map(|(_, p)| detect::signature_areas(rules, &p.text))
         .collect();
-    let inputs: Vec<PageInput<'_>> = pages
-        .iter()
-        .zip(&findings)
-        .zip(&sections)
-        .zip(&sig_areas)
-        .zip(&manual)
-        .map(|(((((_, t), f), s), a), m)| PageInput {
-            text: t,
-            findings: f,
-            sections: s,
-            signature_areas: a,
-            manual: m,
-        })
-        .collect();
-    let dplan = plan::plan(&inputs, s.layout)?;
-
     let needle_texts: Vec<String> = findings
         .iter()
         .flatten()
@@ -318,85 +373,133 @@ pub fn process_with(
         detect::detect(rules, t).is_empty()
             && !redacted_alnum.iter().any(|r| n.contains(r.as_str()))
     };
-    let mut out = DocOutput {
-        ocr: ocr_log,
-        pages: pages.len(),
-        parts: Vec::new(),
-        boxes: Vec::new(),
-        page_parts: vec![Vec::new(); pages.len()],
-        boundaries: dplan.boundaries.clone(),
-    };
-    for part in &dplan.parts {
-        for pp in &part.pages {
-            if let Some(v) = out.page_parts.get_mut(pp.page - 1) {
-                v.push(part.part);
+    // OCR of an output page can read what OCR of the input page did not (a name read whole once the
+    // words around it are gone): the rules find it in verification; it is then redacted as an area
+    // and the document made again, a few times at most.
+    for attempt in 0..=MAX_REREADS {
+        let inputs: Vec<PageInput<'_>> = pages
+            .iter()
+            .zip(&findings)
+            .zip(&sections)
+            .zip(&sig_areas)
+            .zip(&manual)
+            .map(|(((((_, t), f), s), a), m)| PageInput {
+                text: t,
+                findings: f,
+                sections: s,
+                signature_areas: a,
+                manual: m,
+            })
+            .collect();
+        let dplan = plan::plan(&inputs, s.layout)?;
+        let mut out = DocOutput {
+            ocr: ocr_log.clone(),
+            pages: pages.len(),
+            parts: Vec::new(),
+            boxes: Vec::new(),
+            page_parts: vec![Vec::new(); pages.len()],
+            boundaries: dplan.boundaries.clone(),
+        };
+        for part in &dplan.parts {
+            for pp in &part.pages {
+                if let Some(v) = out.page_parts.get_mut(pp.page - 1) {
+                    v.push(part.part);
+                }
+            }
+            for (k, pp) in part.pages.iter().enumerate() {
+                for b in &pp.boxes {
+                    out.boxes.push(BoxLog {
+                        part: part.part,
+                        page: pp.page,
+                        part_page: k + 1,
+                        rect: b.rect,
+                        rule: b.rule.clone(),
+                        category: b.category.clone(),
+                        exemption: b.exemption.clone(),
+                        text: b.text.clone(),
+                        id: b.id.clone(),
+                    });
+                }
             }
         }
-        for (k, pp) in part.pages.iter().enumerate() {
-            for b in &pp.boxes {
-                out.boxes.push(BoxLog {
-                    part: part.part,
-                    page: pp.page,
-                    part_page: k + 1,
-                    rect: b.rect,
-                    rule: b.rule.clone(),
-                    category: b.category.clone(),
-                    exemption: b.exemption.clone(),
-                    text: b.text.clone(),
-                    id: b.id.clone(),
+        if s.dry_run {
+            return Ok(out);
+        }
+        let mut again: Vec<verify::Reread> = Vec::new();
+        for part in &dplan.parts {
+            if over() {
+                return Err(time_err());
+            }
+            let mut d = doc.clone();
+            let mut edited = HashSet::new();
+            let mut keep = Vec::new();
+            let mut shared = Vec::new();
+            let mut covered = HashMap::new();
+            for pp in &part.pages {
+                let (pid, text) = &pages[pp.page - 1];
+                rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label)?;
+                keep.push(*pid);
+                if pp.cut.is_some() {
+                    shared.push(*pid);
+                }
+                let rects: Vec<crate::geom::Rect> =
+                    pp.boxes.iter().map(|b| b.rect).chain(pp.cut).collect();
+                covered.insert(*pid, rects);
+            }
+            let opts = sanitize::PartOptions {
+                shared: &shared,
+                text_ok: &text_ok,
+                keep_links: s.keep_links,
+                covered: &covered,
+            };
+            sanitize::build_part(&mut d, &keep, &opts)?;
+            let mut buf = Vec::new();
+            d.save_to(&mut buf)
+                .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
+            // Developers only (debug builds): keep the unverified bytes to see why verification failed.
+            #[cfg(debug_assertions)]
+            if let Some(dir) = std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED") {
+                let _ = std::fs::write(
+                    std::path::Path::new(&dir).join(format!("unverified.part{}.pdf", part.part)),
+                    &buf,
+                );
+            }
+            let reread = verify::verify_part(&buf, part, rules, &needles, &kept_texts)?;
+            if !reread.is_empty() {
+                if attempt == MAX_REREADS {
+                    return Err(Error::verify(format!(
+                        "part {}: OCR of the output still reads what rule {} finds, after {MAX_REREADS} more passes",
+                        part.part, reread[0].rule
+                    ))
+                    .with_page(reread[0].page));
+                }
+                again = reread;
+                break;
+            }
+            out.parts.push(PartOutput {
+                part: part.part,
+                bytes: buf,
+                pages: part.pages.iter().map(|p| p.page).collect(),
+            });
+        }
+
+        if again.is_empty() {
+            return Ok(out);
+        }
+        for r in again {
+            if let Some(slot) = manual.get_mut(r.page - 1) {
+                slot.push(plan::Area {
+                    rect: r.rect,
+                    exemption: r.exemption,
+                    rule: r.rule,
+                    category: r.category,
                 });
             }
         }
     }
-    if s.dry_run {
-        return Ok(out);
-    }
-    for part in &dplan.parts {
-        if over() {
-            return Err(time_err());
-        }
-        let mut d = doc.clone();
-        let mut edited = HashSet::new();
-        let mut keep = Vec::new();
-        let mut shared = Vec::new();
-        let mut covered = HashMap::new();
-        for pp in &part.pages {
-            let (pid, text) = &pages[pp.page - 1];
-            rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label)?;
-            keep.push(*pid);
-            if pp.cut.is_some() {
-                shared.push(*pid);
-            }
-            let rects: Vec<crate::geom::Rect> =
-                pp.boxes.iter().map(|b| b.rect).chain(pp.cut).collect();
-            covered.insert(*pid, rects);
-        }
-        let opts = sanitize::PartOptions {
-            shared: &shared,
-            text_ok: &text_ok,
-            keep_links: s.keep_links,
-            covered: &covered,
-        };
-        sanitize::build_part(&mut d, &keep, &opts)?;
-        let mut buf = Vec::new();
-        d.save_to(&mut buf)
-            .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
-        // Developers only (debug builds): keep the unverified bytes to see why verification failed.
-        #[cfg(debug_assertions)]
-        if let Some(dir) = std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED") {
-            let _ = std::fs::write(
-                std::path::Path::new(&dir).join(format!("unverified.part{}.pdf", part.part)),
-                &buf,
-            );
-        }
-        verify::verify_part(&buf, part, rules, &needles, &kept_texts)?;
-        out.parts.push(PartOutput {
-            part: part.part,
-            bytes: buf,
-            pages: part.pages.iter().map(|p| p.page).collect(),
-        });
-    }
-    Ok(out)
+    Err(Error::verify(
+        "OCR of the output keeps reading personal data",
+    ))
 }
 
 /// A review copy: the original pages with every proposed redaction marked (nothing removed), and the

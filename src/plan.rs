@@ -75,6 +75,16 @@ pub struct DocPlan {
     pub boundaries: Vec<(usize, f64, u8)>,
 }
 
+/// An area redacted whole: the officer's `rect=` decision, or text that OCR of an output page read
+/// where OCR of the input page had not (`rule` is then the rule that found it).
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub rect: Rect,
+    pub exemption: String,
+    pub rule: String,
+    pub category: String,
+}
+
 /// Per page: the text, its findings and its Part headings.
 pub struct PageInput<'a> {
     pub text: &'a PageText,
@@ -82,8 +92,8 @@ pub struct PageInput<'a> {
     pub sections: &'a [SectionMark],
     /// Spans of signature blocks: images in them are removed whole.
     pub signature_areas: &'a [std::ops::Range<usize>],
-    /// Areas the officer added in the decisions file (`rect=`), with their exemption.
-    pub manual: &'a [(Rect, String)],
+    /// Areas redacted whole (the officer's `rect=`, text read by OCR of an output page).
+    pub manual: &'a [Area],
 }
 
 /// Rectangles of a finding, one per line fragment (split at line and cell breaks).
@@ -454,7 +464,8 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 }
             }
             // Areas the officer added: everything under them goes (images blanked below).
-            for (k, (rect, ex)) in pi.manual.iter().enumerate() {
+            for (k, area) in pi.manual.iter().enumerate() {
+                let rect = &area.rect;
                 if in_cut(rect.center().1) {
                     continue;
                 }
@@ -465,9 +476,9 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 }
                 pp.boxes.push(RedactionBox {
                     rect: *rect,
-                    rule: "decision.rect".into(),
-                    category: "manual".into(),
-                    exemption: ex.clone(),
+                    rule: area.rule.clone(),
+                    category: area.category.clone(),
+                    exemption: area.exemption.clone(),
                     text: Sensitive::new(String::new()),
                     origin: (rect.x0, rect.y0),
                     size: rect.height().min(12.0),

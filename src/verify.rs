@@ -77,14 +77,27 @@ fn contains_word(ac: &AhoCorasick, hay: &[u8]) -> bool {
     })
 }
 
-/// Proves one part output clean. `rules` must include the user's terms.
+/// What OCR of an output page read and the rules found, where OCR of the input page had not: the
+/// pipeline redacts it as an area and makes the document again.
+#[derive(Debug, Clone)]
+pub struct Reread {
+    /// 1-based input page.
+    pub page: usize,
+    pub rect: Rect,
+    pub rule: String,
+    pub category: String,
+    pub exemption: String,
+}
+
+/// Proves one part output clean, or returns what OCR of its scanned pages reads that must go too
+/// (empty: clean). `rules` must include the user's terms.
 pub fn verify_part(
     bytes: &[u8],
     plan: &PartPlan,
     rules: &RuleSet,
     needles: &[Vec<u8>],
     kept: &[String],
-) -> Result<()> {
+) -> Result<Vec<Reread>> {
     // Findings of text the officer decided to keep are not leaks.
     let kept: std::collections::HashSet<Vec<u8>> =
         kept.iter().map(|t| normalise(t.as_bytes())).collect();
@@ -200,14 +213,50 @@ pub fn verify_part(
             pt.glyphs.push(placeholder(b));
         }
         crate::layout::layout(&mut pt);
-        if let Some(f) = detect::detect(rules, &pt.text)
+        let mut reread = Vec::new();
+        for f in detect::detect(rules, &pt.text)
             .iter()
-            .find(|f| !kept.contains(&normalise(f.text.expose().as_bytes())))
+            .filter(|f| !kept.contains(&normalise(f.text.expose().as_bytes())))
         {
+            // On a scanned page, text that OCR reads now but did not read in the input is redacted
+            // too (by the caller); anywhere else a finding here is a failure.
+            let area = pt
+                .glyphs_in(f.span.clone())
+                .iter()
+                .map(|&g| pt.glyphs[g].bbox)
+                .reduce(|a, b| a.union(&b));
+            if let (true, Some(rect)) = (pp.ocr, area) {
+                #[cfg(debug_assertions)]
+                if std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED").is_some() {
+                    eprintln!("reread: {:?} at {rect:?}", f.text.expose());
+                }
+                reread.push(Reread {
+                    page: pp.page,
+                    // OCR word boxes are tight and handwriting is not: a margin for the ink around.
+                    rect: Rect {
+                        x0: rect.x0 - 4.0,
+                        x1: rect.x1 + 4.0,
+                        y0: rect.y0 - 1.5,
+                        y1: rect.y1 + 1.5,
+                    },
+                    rule: f.rule.clone(),
+                    category: f.category.clone(),
+                    exemption: f.exemption.clone(),
+                });
+                continue;
+            }
+            // Developers only (debug builds): what the rule found, and in which text.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED").is_some() {
+                eprintln!("unverified: {:?} in:\n{}", f.text.expose(), pt.text);
+            }
             return Err(page_err(format!(
                 "part {}: rule {} still finds something in the output",
                 plan.part, f.rule
             )));
+        }
+        if !reread.is_empty() {
+            return Ok(reread);
         }
     }
     // (c) raw scan of every string and decompressed stream.
@@ -246,7 +295,7 @@ pub fn verify_part(
             }
         }
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 /// The image XObject a page draws under a resource name.

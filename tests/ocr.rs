@@ -54,6 +54,10 @@ fn ocr_text(pdf: &std::path::Path, dir: &std::path::Path) -> String {
     text
 }
 
+/// Every corpus scan with its text layer stripped, redacted with the default rules and `--ocr auto`:
+/// every signature-block value, postcode, phone number and e-mail address is gone from the output's
+/// pixels (tesseract on the output reads none of them), and at least 90% of the keep phrases are still
+/// readable by tesseract (over all the scans).
 #[test]
 fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
     let Some(corpus) = corpus() else {
@@ -64,52 +68,81 @@ fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
         eprintln!("skipped: tesseract or pdftoppm not installed");
         return;
     }
+    let mut scans: Vec<std::path::PathBuf> = std::fs::read_dir(&corpus)
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with("-scanned.pdf"))
+        .collect();
+    scans.sort();
+    assert!(scans.len() >= 4, "the corpus has its scans");
     let d = tempdir();
-    let src = corpus.join("dev-005-scanned.pdf");
-    let inp = d.path().join("scan.pdf");
-    std::fs::write(&inp, strip_text_layer(&src)).expect("write");
-    assert!(
-        pdf_text(&inp).trim().is_empty(),
-        "the input has no text layer left"
-    );
+    let inputs = d.path().join("in");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    for src in &scans {
+        let inp = inputs.join(src.file_name().expect("name"));
+        std::fs::write(&inp, strip_text_layer(src)).expect("write");
+        assert!(
+            pdf_text(&inp).trim().is_empty(),
+            "the input has no text layer left"
+        );
+    }
     let out = d.path().join("out");
     run_ok(&[
         "redact",
-        inp.to_str().expect("utf8"),
+        inputs.to_str().expect("utf8"),
         "--out",
         out.to_str().expect("utf8"),
     ]);
     let s = summary(&out);
-    assert!(
-        s["results"][0]["ocr"][0]["mean_confidence"]
-            .as_f64()
-            .expect("ocr logged")
-            > 40.0
-    );
-    let truth: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(corpus.join("dev-005-scanned.truth.json")).expect("truth"),
-    )
-    .expect("json");
-    let seen = norm(&ocr_text(&out.join("scan.part1.pdf"), d.path()));
-    for (t, cat) in items(&truth, "part1", "redact") {
-        if ["postcode", "phone", "email", "signature"].contains(&cat.as_str()) {
-            assert!(
-                !seen.contains(&norm(&t)),
-                "{cat} still readable in the pixels"
-            );
+    let (mut keep_total, mut keep_seen) = (0, 0);
+    for (k, src) in scans.iter().enumerate() {
+        let stem = src.file_stem().expect("stem").to_string_lossy().to_string();
+        assert!(
+            s["results"][k]["ocr"][0]["mean_confidence"]
+                .as_f64()
+                .expect("ocr logged")
+                > 40.0
+        );
+        let truth: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(corpus.join(format!("{stem}.truth.json"))).expect("truth"),
+        )
+        .expect("json");
+        for part in ["part1", "part2"] {
+            let pdf = out.join(format!("{stem}.{part}.pdf"));
+            if !pdf.exists() {
+                assert!(pages_of(&truth, part).is_empty(), "{stem}: {part} missing");
+                continue;
+            }
+            let pages = d.path().join(format!("ocr-{stem}-{part}"));
+            std::fs::create_dir_all(&pages).expect("mkdir");
+            let seen = norm(&ocr_text(&pdf, &pages));
+            for (t, cat) in items(&truth, part, "redact") {
+                if ["postcode", "phone", "email", "signature"].contains(&cat.as_str()) {
+                    assert!(
+                        !seen.contains(&norm(&t)),
+                        "{stem} {part}: a {cat} is still readable in the pixels"
+                    );
+                }
+            }
+            let keep = items(&truth, part, "keep");
+            keep_total += keep.len();
+            keep_seen += keep.iter().filter(|(t, _)| seen.contains(&norm(t))).count();
         }
     }
-    let keep = items(&truth, "part1", "keep");
-    let kept = keep.iter().filter(|(t, _)| seen.contains(&norm(t))).count();
-    assert!(kept * 10 >= keep.len() * 8, "keep {kept}/{}", keep.len());
-    // And with --ocr never the file is declined.
+    eprintln!("scans: keep phrases readable by tesseract on the outputs: {keep_seen}/{keep_total}");
+    assert!(
+        keep_seen * 10 >= keep_total * 9,
+        "keep {keep_seen}/{keep_total}"
+    );
+    // And with --ocr never the files are declined.
     let o = run(&[
         "redact",
-        inp.to_str().expect("utf8"),
+        inputs.to_str().expect("utf8"),
         "--out",
         d.path().join("never").to_str().expect("utf8"),
         "--ocr",
         "never",
     ]);
     assert_eq!(o.status.code(), Some(1));
+    assert_eq!(summary(&d.path().join("never"))["done"], 0);
 }

@@ -18,6 +18,30 @@ use std::time::{Duration, Instant};
 /// The stream id of glyphs that OCR found: they are in the pixels, not in any content stream.
 pub const VIRTUAL: (u32, u16) = (0, 0);
 
+/// A glyph read by OCR: in no content stream, invisible (like an OCR text layer).
+fn virtual_glyph(text: &str, bbox: Rect, baseline: f64, size: f64) -> Glyph {
+    Glyph {
+        text: text.to_string(),
+        bbox,
+        origin: (bbox.x0, baseline),
+        dir: (1.0, 0.0),
+        size,
+        advance: bbox.width(),
+        natural: bbox.width(),
+        at: GlyphRef {
+            stream: VIRTUAL,
+            op: 0,
+            item: 0,
+            byte: 0,
+            len: 0,
+        },
+        tj_units: 0.0,
+        font: "OCR".into(),
+        invisible: true,
+        ours: false,
+    }
+}
+
 /// Whether the `tesseract` program can be run.
 pub fn available() -> bool {
     Command::new("tesseract")
@@ -68,11 +92,25 @@ pub fn ocr_page(
     let ctm = Matrix(im.ctm);
     let mut glyphs = Vec::new();
     let (mut confs, mut unsure) = (Vec::new(), 0usize);
-    for line in tsv.lines().skip(1) {
-        let f: Vec<&str> = line.split('\t').collect();
-        if f.len() < 12 || f[0] != "5" {
-            continue;
-        }
+    let rows: Vec<Vec<&str>> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<&str>>())
+        .filter(|f| f.len() >= 12 && f[0] == "5")
+        .collect();
+    // A word's box is as tall as its letters ("mum" is short, "Judge" tall); the text size is taken
+    // from the tallest word of its line (block, paragraph, line), so that the gaps between words are
+    // measured against the line's size and a justified line's wide spaces are not read as columns.
+    let mut line_px: std::collections::HashMap<(&str, &str, &str), f64> =
+        std::collections::HashMap::new();
+    for f in &rows {
+        let hgt = f[9].trim().parse::<f64>().unwrap_or(0.0);
+        let e = line_px.entry((f[2], f[3], f[4])).or_insert(0.0);
+        *e = e.max(hgt);
+    }
+    // The previous word: its line (block, paragraph, line) and where it ends on the page.
+    let mut prev: Option<((&str, &str, &str), f64)> = None;
+    for f in &rows {
         let text = f[11].trim();
         let n = |i: usize| f[i].trim().parse::<f64>().unwrap_or(0.0);
         let (left, top, width, height, conf) = (n(6), n(7), n(8), n(9), n(10));
@@ -91,35 +129,35 @@ pub fn ocr_page(
             y1: 1.0 - top / h as f64,
         };
         let r = unit.transform(&ctm);
+        let line_h = line_px.get(&(f[2], f[3], f[4])).copied().unwrap_or(height);
+        let size = r.height() * (line_h / height).max(1.0);
         let chars: Vec<char> = text.chars().collect();
         let step = r.width() / chars.len() as f64;
-        for (k, c) in chars.iter().enumerate() {
-            let x0 = r.x0 + step * k as f64;
-            glyphs.push(Glyph {
-                text: c.to_string(),
-                bbox: Rect {
-                    x0,
-                    x1: x0 + step,
+        let base = r.y0 + 0.2 * r.height();
+        // Tesseract put the two words on one line: the gap between them is a space, however wide
+        // (a justified line), not a column.
+        let key = (f[2], f[3], f[4]);
+        if let Some((pkey, px1)) = prev {
+            if pkey == key && r.x0 > px1 {
+                let gap = Rect {
+                    x0: px1,
+                    x1: r.x0,
                     y0: r.y0,
                     y1: r.y1,
-                },
-                origin: (x0, r.y0 + 0.2 * r.height()),
-                dir: (1.0, 0.0),
-                size: r.height(),
-                advance: step,
-                natural: step,
-                at: GlyphRef {
-                    stream: VIRTUAL,
-                    op: 0,
-                    item: 0,
-                    byte: 0,
-                    len: 0,
-                },
-                tj_units: 0.0,
-                font: "OCR".into(),
-                invisible: true,
-                ours: false,
-            });
+                };
+                glyphs.push(virtual_glyph(" ", gap, base, size));
+            }
+        }
+        prev = Some((key, r.x1));
+        for (k, c) in chars.iter().enumerate() {
+            let x0 = r.x0 + step * k as f64;
+            let bbox = Rect {
+                x0,
+                x1: x0 + step,
+                y0: r.y0,
+                y1: r.y1,
+            };
+            glyphs.push(virtual_glyph(&c.to_string(), bbox, base, size));
         }
     }
     let mean_confidence = if confs.is_empty() {
