@@ -25,8 +25,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Redact PDFs: writes <stem>.part1.pdf, <stem>.part2.pdf and <stem>.redactions.json per input, and
-    /// redactions.csv and summary.json for the batch.
+    /// Redact PDFs (and plain-text .txt files): writes <stem>.part1.pdf, <stem>.part2.pdf (.txt for a
+    /// text input) and <stem>.redactions.json per input, and redactions.csv and summary.json for the
+    /// batch.
     #[command(after_help = AFTER_HELP)]
     Redact(RedactArgs),
     /// Write a review copy for each input: `<stem>.review.pdf` (the original pages, every proposed
@@ -87,8 +88,8 @@ pub struct RuleArgs {
 
 #[derive(Debug, Args)]
 pub struct RedactArgs {
-    /// PDF files, or folders searched recursively for *.pdf. Outputs mirror each file's path relative to
-    /// the folder given.
+    /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt. Outputs
+    /// mirror each file's path relative to the folder given.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output folder.
@@ -206,7 +207,7 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// PDF files, or folders searched recursively for *.pdf.
+    /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]

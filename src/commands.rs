@@ -145,13 +145,18 @@ pub fn mask(s: &str) -> String {
     }
 }
 
-/// The rules (`--rules`, `--allow`, `--terms`) and the inputs of a command; an error means exit code 2.
-fn rules_and_inputs(r: &RuleArgs, inputs: &[PathBuf]) -> Result<(RuleSet, Vec<batch::Input>)> {
-    Ok((load_rules(r)?, batch::discover(inputs)?))
+/// The rules (`--rules`, `--allow`, `--terms`) and the inputs of a command (folders: PDFs, and text
+/// files with `text`); an error means exit code 2.
+fn rules_and_inputs(
+    r: &RuleArgs,
+    inputs: &[PathBuf],
+    text: bool,
+) -> Result<(RuleSet, Vec<batch::Input>)> {
+    Ok((load_rules(r)?, batch::discover(inputs, text)?))
 }
 
 pub fn review(a: ReviewArgs) -> u8 {
-    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs) {
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs, false) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
@@ -214,7 +219,7 @@ pub fn review(a: ReviewArgs) -> u8 {
 }
 
 pub fn scan(a: ScanArgs) -> u8 {
-    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs) {
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs, true) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
@@ -231,7 +236,13 @@ pub fn scan(a: ScanArgs) -> u8 {
     for i in inputs {
         let result = std::fs::read(&i.path)
             .map_err(crate::error::Error::from)
-            .and_then(|b| crate::pipeline::process(&b, &rules, &settings));
+            .and_then(|b| {
+                if batch::is_text(&i.path) {
+                    crate::text::process(&b, &rules, settings.label, None)
+                } else {
+                    crate::pipeline::process(&b, &rules, &settings)
+                }
+            });
         match result {
             Err(e) => {
                 eprintln!("foiredact: {}", e.with_path(&i.path));
@@ -284,15 +295,12 @@ pub fn text(a: TextArgs) -> u8 {
         }
     };
     let mut code = exit::OK;
-    // As `redact` sees it: filled-in form fields drawn into their pages.
-    let _ = crate::pdf::sanitize::flatten_form_fields(&mut doc);
-    let mut pages = crate::pdf::extract::extract_all(&doc, &Default::default());
+    let pages = crate::pipeline::read_pages(&mut doc);
     let mut json = Vec::new();
-    for (_, p) in pages.iter_mut() {
+    for (_, p) in &pages {
         if a.page.is_some_and(|n| n != p.page) {
             continue;
         }
-        crate::layout::layout(p);
         for problem in &p.problems {
             eprintln!("foiredact: {}: page {}: {problem}", a.pdf.display(), p.page);
             code = exit::SOME_FAILED;

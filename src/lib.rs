@@ -36,4 +36,5 @@ pub mod pdf;
 pub mod pipeline;
 pub mod plan;
 pub mod rules;
+pub mod text;
 pub mod verify;

@@ -35,7 +35,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// The output paths of one input: `<dir>/<stem>.part1.pdf`, `.part2.pdf`, `.redactions.json`.
+/// The output paths of one input: `<dir>/<stem>.part1.pdf`, `.part2.pdf`, `.redactions.json` (for a
+/// plain-text input, `.part1.txt` and `.part2.txt`).
 #[derive(Debug, Clone)]
 pub struct OutputPaths {
     pub part1: PathBuf,
@@ -50,9 +51,14 @@ impl OutputPaths {
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_else(|| "output".into());
+        let ext = if crate::batch::is_text(rel) {
+            "txt"
+        } else {
+            "pdf"
+        };
         OutputPaths {
-            part1: dir.join(format!("{stem}.part1.pdf")),
-            part2: dir.join(format!("{stem}.part2.pdf")),
+            part1: dir.join(format!("{stem}.part1.{ext}")),
+            part2: dir.join(format!("{stem}.part2.{ext}")),
             log: dir.join(format!("{stem}.redactions.json")),
         }
     }

@@ -155,13 +155,7 @@ fn undecodable_text_declines_the_file_and_the_batch_goes_on() {
     assert!(!out.join("bad.redactions.json").exists());
     assert!(out.join("good.part1.pdf").exists());
     let s = summary(&out);
-    let bad = s["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["file"] == "bad.pdf")
-        .expect("bad.pdf reported")
-        .clone();
+    let bad = result(&s, "bad.pdf").expect("bad.pdf reported").clone();
     assert_eq!(bad["status"], "declined");
     let reason = bad["reason"].as_str().expect("reason");
     assert!(

@@ -209,6 +209,15 @@ pub fn summary(out: &Path) -> serde_json::Value {
         .expect("json")
 }
 
+/// One file's result in a batch summary.
+pub fn result<'a>(summary: &'a serde_json::Value, file: &str) -> Option<&'a serde_json::Value> {
+    summary["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["file"] == file)
+}
+
 /// Redacts a PDF held in memory with `--terms` (and `extra` arguments), in a temp folder: the input is
 /// `in.pdf`, the outputs are in `out/`.
 pub fn redact_pdf(
@@ -233,6 +242,15 @@ pub fn redact_pdf(
     args.extend_from_slice(extra);
     let o = run(&args);
     (d, o)
+}
+
+/// Runs `redact INPUT... --out OUT EXTRA...` and asserts exit code 0.
+pub fn redact_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<&str> = vec!["redact"];
+    args.extend(inputs.iter().map(|p| p.to_str().expect("utf8")));
+    args.extend(["--out", out.to_str().expect("utf8")]);
+    args.extend_from_slice(extra);
+    run_ok(&args)
 }
 
 /// Runs the binary and asserts exit code 0, showing its stderr otherwise.
