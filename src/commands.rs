@@ -397,10 +397,11 @@ pub fn rules_check(paths: &[PathBuf]) -> u8 {
             }
             if fails.is_empty() {
                 println!(
-                    "{} rules, {} section rules, {} allow rules: all examples pass",
+                    "{} rules, {} section rules, {} allow rules, {} metadata rules: all examples pass",
                     rs.rules.len(),
                     rs.sections.len(),
-                    rs.allow.len()
+                    rs.allow.len(),
+                    rs.metadata.len()
                 );
                 exit::OK
             } else {
@@ -430,6 +431,9 @@ pub fn rules_list(paths: &[PathBuf]) -> u8 {
     }
     for a in &rs.allow {
         println!("{}\tallow", a.id);
+    }
+    for m in &rs.metadata {
+        println!("{}\tmetadata ({:?})", m.id, m.field);
     }
     exit::OK
 }

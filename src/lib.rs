@@ -30,6 +30,7 @@ pub mod detect;
 pub mod error;
 pub mod geom;
 pub mod layout;
+pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod pdf;

@@ -320,6 +320,43 @@ fn default_rules_check_passes() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// Metadata rules (how `publish` reads titles) are checked like the others: a failing example or a
+/// missing field is an error naming the rule; `rules list` shows them.
+#[test]
+fn metadata_rules_are_checked_and_listed() {
+    let d = tempdir();
+    let rules = d.path().join("meta.toml");
+    let rule = |example: &str| {
+        format!(
+            "[[rule]]\nid = \"my.title\"\nkind = \"metadata\"\nfield = \"title\"\n\
+             pattern = '''^Heading: (.+)$'''\nexamples = [\"{example}\"]\n"
+        )
+    };
+    std::fs::write(&rules, rule("Heading: [[Fleet]]")).expect("write");
+    let path = rules.to_str().expect("utf8");
+    let o = run(&["rules", "check", path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 metadata rules"));
+    let o = run(&["rules", "list", "--rules", path]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("my.title\tmetadata (Title)"));
+    std::fs::write(&rules, rule("Title: [[Fleet]]")).expect("write");
+    let o = run(&["rules", "check", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("my.title"), "{}", stderr(&o));
+    std::fs::write(
+        &rules,
+        rule("Heading: [[Fleet]]").replace("field = \"title\"", "field = \"author\""),
+    )
+    .expect("write");
+    let o = run(&["rules", "check", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("title, number or date"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// `scan` reports what would be redacted, masked (first letter and length) unless --log-text, and
 /// writes nothing.
 #[test]
