@@ -1,7 +1,7 @@
 //! The subcommands: each turns parsed arguments into a `Config`, runs it, prints, and returns an exit code.
 
 use crate::batch::{self, Config};
-use crate::cli::{RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
+use crate::cli::{PublishArgs, PublishOpts, RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
 use crate::error::{exit, Error, Result};
 use crate::pipeline::Settings;
 use crate::rules::RuleSet;
@@ -76,6 +76,19 @@ pub fn redact(a: RedactArgs) -> u8 {
         )
         .as_bytes(),
     );
+    if a.publish.is_some() && a.shard.is_some() {
+        eprintln!("foiredact: --publish needs the whole batch: run `foiredact publish` after merging the shards");
+        return exit::USAGE;
+    }
+    let publish = a.publish.clone().map(|site| crate::publish::Config {
+        redact_out: a.out.clone(),
+        site,
+        include_part2: a.publish_opts.include_part2,
+        overwrite: a.overwrite,
+        decisions: a.decisions.clone(),
+        site_title: a.publish_opts.site_title.clone(),
+        lang: a.publish_opts.lang.clone(),
+    });
     if let Some(d) = &a.decisions {
         key.extend(d.to_string_lossy().as_bytes());
         if d.is_file() && (a.inputs.len() != 1 || !a.inputs[0].is_file()) {
@@ -115,7 +128,7 @@ pub fn redact(a: RedactArgs) -> u8 {
     if cfg.settings.layout == crate::plan::Layout::Exact {
         eprintln!("foiredact: warning: --layout exact keeps the exact width of every redacted text on the page; a name can often be guessed from it");
     }
-    match batch::run(&cfg, &rules) {
+    let code = match batch::run(&cfg, &rules) {
         Ok((s, code)) => {
             eprintln!(
                 "foiredact: {} files: {} done, {} declined, {} failed; {} redactions; see {}",
@@ -130,9 +143,61 @@ pub fn redact(a: RedactArgs) -> u8 {
         }
         Err(e) => {
             eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    match publish {
+        Some(p) => code.max(run_publish(&p, &rules)),
+        None => code,
+    }
+}
+
+/// Runs `publish` and reports it; returns the exit code.
+fn run_publish(cfg: &crate::publish::Config, rules: &RuleSet) -> u8 {
+    match crate::publish::run(cfg, rules) {
+        Ok((s, code)) => {
+            eprintln!(
+                "foiredact: published {} PDFs of {} documents into {} ({} failed, {} without a title found, {} text documents not published); see {}",
+                s.published,
+                s.documents,
+                cfg.site.display(),
+                s.failed,
+                s.untitled,
+                s.text,
+                cfg.site.join("index.html").display()
+            );
+            code
+        }
+        Err(e) => {
+            eprintln!("foiredact: publish: {e}");
             exit::USAGE
         }
     }
+}
+
+pub fn publish(a: PublishArgs) -> u8 {
+    let rules = match load_rules(&a.rules) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let PublishOpts {
+        include_part2,
+        site_title,
+        lang,
+    } = a.opts;
+    let cfg = crate::publish::Config {
+        redact_out: a.redact_out,
+        site: a.site,
+        include_part2,
+        overwrite: a.overwrite,
+        decisions: a.decisions,
+        site_title,
+        lang,
+    };
+    run_publish(&cfg, &rules)
 }
 
 /// `a****` for `alice`: the first character and the length, so a reviewer can tell findings apart

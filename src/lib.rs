@@ -36,6 +36,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod plan;
+pub mod publish;
 pub mod rules;
 pub mod text;
 pub mod verify;

@@ -357,6 +357,39 @@ fn metadata_rules_are_checked_and_listed() {
     );
 }
 
+/// The help of `publish` and `redact --publish` names the flags and the exit codes.
+#[test]
+fn publish_help_names_flags_and_exit_codes() {
+    let o = run_ok(&["publish", "--help"]);
+    let h = String::from_utf8_lossy(&o.stdout);
+    for w in [
+        "--site",
+        "--include-part2",
+        "--decisions",
+        "--site-title",
+        "--lang",
+        "--overwrite",
+        "Exit codes:",
+        "title=",
+    ] {
+        assert!(h.contains(w), "publish --help lacks {w}");
+    }
+    let o = run_ok(&["redact", "--help"]);
+    let h = String::from_utf8_lossy(&o.stdout);
+    assert!(h.contains("--publish <DIR>") && h.contains("*.txt"), "{h}");
+    let o = run(&[
+        "redact",
+        "x.pdf",
+        "--out",
+        "o",
+        "--publish",
+        "s",
+        "--shard",
+        "1/2",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "--publish needs the whole batch");
+}
+
 /// `scan` reports what would be redacted, masked (first letter and length) unless --log-text, and
 /// writes nothing.
 #[test]

@@ -84,9 +84,7 @@ fn golden_text_decision() {
     assert!(p2.starts_with("PART II - NOT FOR PUBLICATION\n"));
     assert!(p1.contains("Signature: [REDACTED s40(2)]\nDate: 9 May 2025\n"));
     // Logged like a PDF: a log with lines instead of rectangles, and the batch summary.
-    let log: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("input.redactions.json")).expect("log"))
-            .expect("json");
+    let log = read_json(&out.join("input.redactions.json"));
     assert_eq!(log["format"], "text");
     let boxes = log["redactions"].as_array().expect("redactions");
     assert_eq!(boxes.len(), SIGNATURE_VALUES.len() + 8);
@@ -102,7 +100,7 @@ fn golden_text_decision() {
 }
 
 /// A folder holding PDFs and text files: both are found, each written in its own kind; `--resume`
-/// takes the text outputs over.
+/// takes the text outputs over; `publish` lists the PDFs and counts the texts apart.
 #[test]
 fn folders_mix_pdfs_and_texts() {
     let d = tempdir();
@@ -134,6 +132,11 @@ fn folders_mix_pdfs_and_texts() {
     assert_eq!(note_rep["outputs"][0], "sub/note.part1.txt");
     let schedule = std::fs::read_to_string(out.join("redactions.csv")).expect("csv");
     assert!(schedule.contains("sub/note.txt,1,1,,,,,"), "{schedule}");
+    let site = d.path().join("site");
+    let o = publish_ok(&out, &site, &[]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 text documents not published"));
+    let index = read_json(&site.join("index.json"));
+    assert_eq!(index["documents"].as_array().expect("docs").len(), 1);
 }
 
 /// Fail closed: a text that is not UTF-8 is declined, with no output, and the batch goes on.
