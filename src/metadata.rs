@@ -48,7 +48,7 @@ impl DocMeta {
         }
     }
 
-    /// The title to show: the document's own, else "Decision <number>", else "Untitled document".
+    /// The title to show: the document's own, else `Decision <number>`, else "Untitled document".
     pub fn display_title(&self) -> String {
         match (&self.title, &self.number) {
             (Some(t), _) => t.clone(),

@@ -65,7 +65,7 @@ pub struct Summary {
     pub failed: usize,
     /// Plain-text documents (not published: the release holds PDFs).
     pub text: usize,
-    /// Published PDFs whose title was not found (shown as "Decision <number>" or "Untitled document").
+    /// Published PDFs whose title was not found (shown as `Decision <number>` or "Untitled document").
     pub untitled: usize,
 }
 
