@@ -86,6 +86,35 @@ fn segments(rules: &RuleSet, pages: &[&str]) -> Vec<Segment> {
     out
 }
 
+/// What a part output is checked against.
+struct Proof<'a> {
+    rules: &'a RuleSet,
+    /// Texts the officer kept (normalised).
+    kept: &'a std::collections::HashSet<Vec<u8>>,
+    /// Every finding's text, for the raw scan.
+    needles: &'a [Vec<u8>],
+}
+
+/// Proves a part output clean, as a PDF's is: the rules find nothing more in `check` (the output with
+/// each redaction as a stand-in), page by page, and no finding's text is left anywhere in `body`.
+fn prove(p: Proof<'_>, part: u8, pages: &[usize], body: &str, check: &str) -> Result<()> {
+    for (k, page_check) in check.split('\u{c}').enumerate() {
+        if let Some(f) = verify::still_found(p.rules, page_check, p.kept) {
+            return Err(Error::verify(format!(
+                "part {part}: rule {} still finds something in the output",
+                f.rule
+            ))
+            .with_page(pages.get(k).copied().unwrap_or(0)));
+        }
+    }
+    if verify::text_holds_needle(p.needles, body)? {
+        return Err(Error::verify(format!(
+            "part {part}: redacted text is still present in the output"
+        )));
+    }
+    Ok(())
+}
+
 /// Redacts a plain-text document held in memory.
 pub fn process(
     bytes: &[u8],
@@ -186,21 +215,17 @@ pub fn process(
             body.push_str(&page_text[pos..s.range.end]);
             check.push_str(&page_text[pos..s.range.end]);
         }
-        // Proof, as for a PDF: the rules find nothing more, and no redacted text is left anywhere.
-        for (k, page_check) in check.split('\u{c}').enumerate() {
-            if let Some(f) = verify::still_found(rules, page_check, &kept) {
-                return Err(Error::verify(format!(
-                    "part {part}: rule {} still finds something in the output",
-                    f.rule
-                ))
-                .with_page(part_pages.get(k).copied().unwrap_or(0)));
-            }
-        }
-        if verify::text_holds_needle(&needles, &body)? {
-            return Err(Error::verify(format!(
-                "part {part}: redacted text is still present in the output"
-            )));
-        }
+        prove(
+            Proof {
+                rules,
+                kept: &kept,
+                needles: &needles,
+            },
+            part,
+            &part_pages,
+            &body,
+            &check,
+        )?;
         out.parts.push(PartOutput {
             part,
             bytes: body.into_bytes(),
@@ -253,6 +278,39 @@ mod tests {
             part(&d, 2).as_deref(),
             Some("PART II (Exempt Information)\nNothing personal.\u{c}Page two.\n")
         );
+    }
+
+    /// The proof fails closed: a finding left in the output, or a redacted text left anywhere in it.
+    #[test]
+    fn the_proof_refuses_what_is_left() {
+        let rs = RuleSet::defaults().expect("rules");
+        let kept = verify::kept_set(&[]);
+        let needles = verify::needles(&["Ottoline Varga".to_string()]);
+        let proof = || Proof {
+            rules: &rs,
+            kept: &kept,
+            needles: &needles,
+        };
+        let clean = "Contact: [REDACTED s40(2)]\n";
+        let stand_in = format!("Contact: {}\n", crate::layout::STAND_IN);
+        prove(proof(), 1, &[1], clean, &stand_in).expect("clean");
+        let e = prove(proof(), 1, &[1, 2], clean, "ok\u{c}Tel 01632 960418\n")
+            .expect_err("a phone number left");
+        assert!(
+            e.to_string().contains("page 2") && !e.to_string().contains("01632"),
+            "{e}"
+        );
+        let e = prove(proof(), 2, &[1], "an ottoline  VARGA here", &stand_in)
+            .expect_err("a redacted name left");
+        assert!(e.to_string().contains("still present"), "{e}");
+        // A kept text is not a leak.
+        let kept = verify::kept_set(&["01632 960418".to_string()]);
+        let p = Proof {
+            rules: &rs,
+            kept: &kept,
+            needles: &[],
+        };
+        prove(p, 1, &[1], "", "Tel 01632 960418\n").expect("kept by the officer");
     }
 
     #[test]
