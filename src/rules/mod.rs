@@ -44,6 +44,9 @@ pub const DEFAULT_DATA: &[(&str, &str)] = &[
     ),
 ];
 
+/// The default rule file of the `metadata` rules (how `publish` reads titles, numbers and dates).
+pub const PUBLISH_RULES: &str = "rules/publish.toml";
+
 /// The default rule files, compiled into the binary so an installed tool needs no checkout.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
     (
