@@ -95,9 +95,15 @@ pub struct Summary {
     pub results: Vec<FileReport>,
 }
 
-/// Expands files and folders (recursively, `*.pdf`) into inputs, sorted, each with the path its
-/// outputs mirror.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
+/// Whether an input is a plain-text document (`*.txt`), redacted by `text` rather than as a PDF.
+pub fn is_text(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+}
+
+/// Expands files and folders (recursively, `*.pdf`, and `*.txt` with `text`) into inputs, sorted, each
+/// with the path its outputs mirror.
+pub fn discover(inputs: &[PathBuf], text: bool) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for p in inputs {
         if p.is_dir() {
@@ -111,7 +117,8 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
                 let is_pdf = e
                     .path()
                     .extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("pdf"));
+                    .is_some_and(|x| x.eq_ignore_ascii_case("pdf"))
+                    || (text && is_text(e.path()));
                 // A link to a file counts (folders of links are how batches are often staged).
                 let file = e.file_type().is_file() || (e.path_is_symlink() && e.path().is_file());
                 if file && is_pdf {
@@ -143,6 +150,32 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Input>> {
         }
     }
     Ok(out)
+}
+
+/// The decisions file for an input (its path relative to the folder given): `--decisions` itself when
+/// it names a file, else `<dir>/<rel's folder>/<stem>.decisions.csv` if that exists.
+pub fn decisions_file(decisions: Option<&Path>, rel: &Path) -> Option<PathBuf> {
+    match decisions {
+        Some(p) if p.is_dir() => {
+            let stem = rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let f = p
+                .join(rel.parent().unwrap_or(Path::new("")))
+                .join(format!("{stem}.decisions.csv"));
+            f.exists().then_some(f)
+        }
+        other => other.map(Path::to_path_buf),
+    }
+}
+
+/// Reads a decisions file; an error names it.
+pub fn read_decisions(f: &Path) -> Result<crate::decisions::Decisions> {
+    crate::decisions::parse(
+        &f.display().to_string(),
+        &std::fs::read(f).map_err(|e| Error::from(e).with_path(f))?,
+    )
 }
 
 /// Processes one input: pipeline, then outputs. Never panics (a panic inside is caught).
@@ -204,28 +237,17 @@ fn run_one(
     }
     let bytes = std::fs::read(&input.path).map_err(Error::from)?;
     rep.input_hash = format!("{:016x}", fnv64(&bytes));
-    let decisions = match &cfg.decisions {
-        Some(p) if p.is_dir() => {
-            let stem = input
-                .rel
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let f = p
-                .join(input.rel.parent().unwrap_or(Path::new("")))
-                .join(format!("{stem}.decisions.csv"));
-            f.exists().then_some(f)
-        }
-        other => other.clone(),
-    };
+    let decisions = decisions_file(cfg.decisions.as_deref(), &input.rel);
     let decisions = match decisions {
-        Some(f) => Some(crate::decisions::parse(
-            &f.display().to_string(),
-            &std::fs::read(&f).map_err(|e| Error::from(e).with_path(&f))?,
-        )?),
+        Some(f) => Some(read_decisions(&f)?),
         None => None,
     };
-    let doc = pipeline::process_with(&bytes, rules, &cfg.settings, decisions.as_ref())?;
+    let text = is_text(&input.path);
+    let doc = if text {
+        crate::text::process(&bytes, rules, cfg.settings.label, decisions.as_ref())?
+    } else {
+        pipeline::process_with(&bytes, rules, &cfg.settings, decisions.as_ref())?
+    };
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
     rep.boxes = doc.boxes;
@@ -241,7 +263,7 @@ fn run_one(
     for part in &doc.parts {
         write(paths.part(part.part), &part.bytes)?;
     }
-    let log = file_log(rep, &doc.parts, cfg);
+    let log = file_log(rep, &doc.parts, cfg, text);
     write(&paths.log, &log)?;
     if cfg.overwrite || cfg.resume {
         let stale: Vec<&PathBuf> = [&paths.part1, &paths.part2]
@@ -270,7 +292,7 @@ struct LogBox<'a> {
     text: Option<&'a str>,
 }
 
-fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config) -> Vec<u8> {
+fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config, text: bool) -> Vec<u8> {
     let log_text = cfg.log_text;
     let parts_json: Vec<serde_json::Value> = parts
         .iter()
@@ -284,7 +306,7 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config) -> V
             text: log_text.then(|| b.text.expose().as_str()),
         })
         .collect();
-    let v = serde_json::json!({
+    let mut v = serde_json::json!({
         "file": rep.file,
         "pages": rep.pages,
         "input_hash": rep.input_hash,
@@ -293,6 +315,10 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config) -> V
         "parts": parts_json,
         "redactions": boxes,
     });
+    // A plain-text input's parts are `.txt` files, its boxes lines rather than rectangles.
+    if text {
+        v["format"] = "text".into();
+    }
     let mut s = serde_json::to_vec_pretty(&v).unwrap_or_default();
     s.push(b'\n');
     s
@@ -392,7 +418,7 @@ fn batch_file(cfg: &Config, stem: &str, ext: &str) -> PathBuf {
 }
 
 pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
-    let mut inputs = discover(&cfg.inputs)?;
+    let mut inputs = discover(&cfg.inputs, true)?;
     if let Some((k, n)) = cfg.shard {
         inputs.retain(|i| in_shard(&i.rel, k, n));
     }
@@ -626,15 +652,20 @@ fn schedule_csv(
         let boxes = logged_boxes(&log)
             .ok_or_else(|| Error::verify(format!("{}: unreadable log", log_path.display())))?;
         for b in &boxes {
-            let f = |v: f64| format!("{v:.2}");
+            // A plain-text input has no coordinates (its log gives the line).
+            let f = |v: fn(&crate::geom::Rect) -> f64| {
+                b.rect
+                    .as_ref()
+                    .map_or(String::new(), |r| format!("{:.2}", v(r)))
+            };
             let mut row = vec![
                 r.file.clone(),
                 b.part.to_string(),
                 b.page.to_string(),
-                f(b.rect.x0),
-                f(b.rect.y0),
-                f(b.rect.x1),
-                f(b.rect.y1),
+                f(|r| r.x0),
+                f(|r| r.y0),
+                f(|r| r.x1),
+                f(|r| r.y1),
                 b.rule.clone(),
                 b.category.clone(),
                 b.exemption.clone(),

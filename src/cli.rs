@@ -8,6 +8,8 @@ Examples:
   foiredact redact decisions/ --out release/
   foiredact redact decision-086.pdf --out release/ --terms names.txt
   foiredact redact decisions/ --out release/ --rules rules/ --rules our-extra-rules.toml --jobs 4
+  foiredact redact decisions/ --out release/ --publish site/
+  foiredact publish release/ --site site/ --decisions review/
   foiredact text decision-086.pdf --page 2
   foiredact rules check rules/
 
@@ -15,6 +17,20 @@ Exit codes:
   0  every file was redacted, verified and written
   1  some file was declined or failed (the reason is in summary.json and on stderr); the others were written
   2  bad arguments or rule files: nothing was processed";
+
+const PUBLISH_HELP: &str = "\
+Examples:
+  foiredact publish release/ --site site/
+  foiredact publish release/ --site site/ --decisions review/ --terms names.txt --overwrite
+  foiredact publish release/ --site site/ --include-part2 --site-title \"Decisions of the Commissioner\"
+
+Give the same --rules, --terms and --allow as to redact: no title, number or date in which they find
+anything is used.
+
+Exit codes:
+  0  every document was published
+  1  some document could not be read or labelled (the reason is on stderr); the others were published
+  2  bad arguments, rule files or folders, or an earlier publication in --site without --overwrite";
 
 #[derive(Debug, Parser)]
 #[command(name = "foiredact", version, about = "Truly redact personal data from FOI decision PDFs and split them into Part 1 and Part 2", after_help = AFTER_HELP)]
@@ -25,10 +41,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Redact PDFs: writes <stem>.part1.pdf, <stem>.part2.pdf and <stem>.redactions.json per input, and
-    /// redactions.csv and summary.json for the batch.
+    /// Redact PDFs (and plain-text .txt files): writes <stem>.part1.pdf, <stem>.part2.pdf (.txt for a
+    /// text input) and <stem>.redactions.json per input, and redactions.csv and summary.json for the
+    /// batch.
     #[command(after_help = AFTER_HELP)]
     Redact(RedactArgs),
+    /// Make a release folder from the output of `redact`: every Part 1 PDF (with --include-part2, the
+    /// Part 2s too) under a stable name (decision number and title), with a clean title, language and
+    /// DisplayDocTitle, and index.html, index.csv and index.json listing title, decision number, date,
+    /// pages, size and the exemptions applied. Titles, numbers and dates are read from each redacted
+    /// document's own text (rules/publish.toml) or set in its decisions file (title=, number=, date=
+    /// rows). Never changes the redact folder.
+    #[command(after_help = PUBLISH_HELP)]
+    Publish(PublishArgs),
     /// Write a review copy for each input: `<stem>.review.pdf` (the original pages, every proposed
     /// redaction outlined with its id, rule and exemption, a REVIEW COPY band; nothing removed: never
     /// publish it) and `<stem>.decisions.csv` (one row per proposed redaction, decision = redact).
@@ -85,10 +110,46 @@ pub struct RuleArgs {
     pub allow: Option<PathBuf>,
 }
 
+/// How a release is published (`publish`, and `redact --publish`).
+#[derive(Debug, Args, Clone)]
+pub struct PublishOpts {
+    /// Also publish each document's Part 2 (released on request), named `...-part-2.pdf`.
+    #[arg(long)]
+    pub include_part2: bool,
+    /// The title and heading of index.html.
+    #[arg(long, value_name = "TEXT", default_value = crate::publish::DEFAULT_SITE_TITLE)]
+    pub site_title: String,
+    /// The documents' language (a BCP 47 tag), set in each published PDF and on index.html.
+    #[arg(long, value_name = "TAG", default_value = crate::publish::DEFAULT_LANG)]
+    pub lang: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// The --out folder of an earlier `redact` run (read only).
+    #[arg(value_name = "REDACT-OUT")]
+    pub redact_out: PathBuf,
+    /// The release folder to write.
+    #[arg(long, value_name = "DIR")]
+    pub site: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Decisions files (as for `redact --decisions`): their title=, number= and date= rows set what the
+    /// index shows for their document.
+    #[arg(long, value_name = "FILE|DIR")]
+    pub decisions: Option<PathBuf>,
+    /// Replace an earlier publication in --site (and remove the PDFs its index listed that this one
+    /// does not).
+    #[arg(long)]
+    pub overwrite: bool,
+    #[command(flatten)]
+    pub opts: PublishOpts,
+}
+
 #[derive(Debug, Args)]
 pub struct RedactArgs {
-    /// PDF files, or folders searched recursively for *.pdf. Outputs mirror each file's path relative to
-    /// the folder given.
+    /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt. Outputs
+    /// mirror each file's path relative to the folder given.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output folder.
@@ -153,6 +214,12 @@ pub struct RedactArgs {
     /// Wall-clock limit for one file, in seconds; a file over it is declined with that reason.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub time_limit: u64,
+    /// After redacting, publish the release into this folder, as `foiredact publish` does (with the
+    /// same rules, terms and decisions).
+    #[arg(long, value_name = "DIR")]
+    pub publish: Option<PathBuf>,
+    #[command(flatten)]
+    pub publish_opts: PublishOpts,
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
@@ -213,7 +280,7 @@ pub struct ReviewArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// PDF files, or folders searched recursively for *.pdf.
+    /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]

@@ -1,7 +1,7 @@
 //! The subcommands: each turns parsed arguments into a `Config`, runs it, prints, and returns an exit code.
 
 use crate::batch::{self, Config};
-use crate::cli::{RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
+use crate::cli::{PublishArgs, PublishOpts, RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
 use crate::error::{exit, Error, Result};
 use crate::pipeline::Settings;
 use crate::rules::RuleSet;
@@ -48,9 +48,11 @@ pub fn redact(a: RedactArgs) -> u8 {
     // What makes outputs current for --resume: the rules, the terms and the settings that shape them.
     let mut key = Vec::new();
     if a.rules.rules.is_empty() {
+        // The metadata rules shape only what `publish` shows, not the redacted outputs.
         for (n, src) in crate::rules::DEFAULT_RULES
             .iter()
             .chain(crate::rules::DEFAULT_DATA)
+            .filter(|(n, _)| *n != crate::rules::PUBLISH_RULES)
         {
             key.extend_from_slice(n.as_bytes());
             key.extend_from_slice(src.as_bytes());
@@ -76,6 +78,19 @@ pub fn redact(a: RedactArgs) -> u8 {
         )
         .as_bytes(),
     );
+    if a.publish.is_some() && a.shard.is_some() {
+        eprintln!("foiredact: --publish needs the whole batch: run `foiredact publish` after merging the shards");
+        return exit::USAGE;
+    }
+    let publish = a.publish.clone().map(|site| crate::publish::Config {
+        redact_out: a.out.clone(),
+        site,
+        include_part2: a.publish_opts.include_part2,
+        overwrite: a.overwrite,
+        decisions: a.decisions.clone(),
+        site_title: a.publish_opts.site_title.clone(),
+        lang: a.publish_opts.lang.clone(),
+    });
     if let Some(d) = &a.decisions {
         key.extend(d.to_string_lossy().as_bytes());
         if d.is_file() && (a.inputs.len() != 1 || !a.inputs[0].is_file()) {
@@ -116,7 +131,7 @@ pub fn redact(a: RedactArgs) -> u8 {
     if cfg.settings.layout == crate::plan::Layout::Exact {
         eprintln!("foiredact: warning: --layout exact keeps the exact width of every redacted text on the page; a name can often be guessed from it");
     }
-    match batch::run(&cfg, &rules) {
+    let code = match batch::run(&cfg, &rules) {
         Ok((s, code)) => {
             let by: Vec<String> = s
                 .exemptions
@@ -142,9 +157,61 @@ pub fn redact(a: RedactArgs) -> u8 {
         }
         Err(e) => {
             eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    match publish {
+        Some(p) => code.max(run_publish(&p, &rules)),
+        None => code,
+    }
+}
+
+/// Runs `publish` and reports it; returns the exit code.
+fn run_publish(cfg: &crate::publish::Config, rules: &RuleSet) -> u8 {
+    match crate::publish::run(cfg, rules) {
+        Ok((s, code)) => {
+            eprintln!(
+                "foiredact: published {} PDFs of {} documents into {} ({} failed, {} without a title found, {} text documents not published); see {}",
+                s.published,
+                s.documents,
+                cfg.site.display(),
+                s.failed,
+                s.untitled,
+                s.text,
+                cfg.site.join("index.html").display()
+            );
+            code
+        }
+        Err(e) => {
+            eprintln!("foiredact: publish: {e}");
             exit::USAGE
         }
     }
+}
+
+pub fn publish(a: PublishArgs) -> u8 {
+    let rules = match load_rules(&a.rules) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let PublishOpts {
+        include_part2,
+        site_title,
+        lang,
+    } = a.opts;
+    let cfg = crate::publish::Config {
+        redact_out: a.redact_out,
+        site: a.site,
+        include_part2,
+        overwrite: a.overwrite,
+        decisions: a.decisions,
+        site_title,
+        lang,
+    };
+    run_publish(&cfg, &rules)
 }
 
 /// `a****` for `alice`: the first character and the length, so a reviewer can tell findings apart
@@ -157,13 +224,18 @@ pub fn mask(s: &str) -> String {
     }
 }
 
-/// The rules (`--rules`, `--allow`, `--terms`) and the inputs of a command; an error means exit code 2.
-fn rules_and_inputs(r: &RuleArgs, inputs: &[PathBuf]) -> Result<(RuleSet, Vec<batch::Input>)> {
-    Ok((load_rules(r)?, batch::discover(inputs)?))
+/// The rules (`--rules`, `--allow`, `--terms`) and the inputs of a command (folders: PDFs, and text
+/// files with `text`); an error means exit code 2.
+fn rules_and_inputs(
+    r: &RuleArgs,
+    inputs: &[PathBuf],
+    text: bool,
+) -> Result<(RuleSet, Vec<batch::Input>)> {
+    Ok((load_rules(r)?, batch::discover(inputs, text)?))
 }
 
 pub fn review(a: ReviewArgs) -> u8 {
-    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs) {
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs, false) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
@@ -226,7 +298,7 @@ pub fn review(a: ReviewArgs) -> u8 {
 }
 
 pub fn scan(a: ScanArgs) -> u8 {
-    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs) {
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs, true) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
@@ -243,7 +315,13 @@ pub fn scan(a: ScanArgs) -> u8 {
     for i in inputs {
         let result = std::fs::read(&i.path)
             .map_err(crate::error::Error::from)
-            .and_then(|b| crate::pipeline::process(&b, &rules, &settings));
+            .and_then(|b| {
+                if batch::is_text(&i.path) {
+                    crate::text::process(&b, &rules, settings.label, None)
+                } else {
+                    crate::pipeline::process(&b, &rules, &settings)
+                }
+            });
         match result {
             Err(e) => {
                 eprintln!("foiredact: {}", e.with_path(&i.path));
@@ -415,10 +493,11 @@ pub fn rules_check(paths: &[PathBuf]) -> u8 {
             }
             if fails.is_empty() {
                 println!(
-                    "{} rules, {} section rules, {} allow rules: all examples pass",
+                    "{} rules, {} section rules, {} allow rules, {} metadata rules: all examples pass",
                     rs.rules.len(),
                     rs.sections.len(),
-                    rs.allow.len()
+                    rs.allow.len(),
+                    rs.metadata.len()
                 );
                 exit::OK
             } else {
@@ -448,6 +527,9 @@ pub fn rules_list(paths: &[PathBuf]) -> u8 {
     }
     for a in &rs.allow {
         println!("{}\tallow", a.id);
+    }
+    for m in &rs.metadata {
+        println!("{}\tmetadata ({:?})", m.id, m.field);
     }
     exit::OK
 }

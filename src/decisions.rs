@@ -1,7 +1,9 @@
 //! The officer's decisions file: one row per proposed redaction (`review` writes it with
 //! `decision = redact`), edited to `keep` a false positive or change an exemption, with rows added for
 //! manual redactions: `text=<words>` (every occurrence, or one page) and `rect=<page>,<x0>,<y0>,<x1>,<y1>`
-//! (e.g. a photograph). `redact --decisions` applies exactly those. Knows no PDF.
+//! (e.g. a photograph). `redact --decisions` applies exactly those. Rows without an id may also set
+//! what `publish` shows for the document: `title=<text>`, `number=<text>`, `date=<text>` (each at most
+//! once; `redact` ignores them). Knows no PDF.
 //!
 //! # Errors
 //! A row naming an id the document does not have, a file made for other bytes (`input_hash`), or a
@@ -9,6 +11,7 @@
 
 use crate::error::{Error, Result};
 use crate::geom::Rect;
+use crate::rules::MetaField;
 use std::collections::{HashMap, HashSet};
 
 pub const COLUMNS: &[&str] = &[
@@ -38,6 +41,18 @@ pub struct Decisions {
     pub texts: Vec<(String, Option<usize>, String)>,
     /// Added area redactions: page (1-based), rectangle in PDF points, exemption.
     pub rects: Vec<(usize, Rect, String)>,
+    /// Publication metadata the officer set (`title=`, `number=`, `date=`), with the row that set it.
+    pub meta: Vec<(usize, MetaField, String)>,
+}
+
+impl Decisions {
+    /// The value the officer set for a metadata field, with its row.
+    pub fn meta(&self, f: MetaField) -> Option<(usize, &str)> {
+        self.meta
+            .iter()
+            .find(|(_, g, _)| *g == f)
+            .map(|(row, _, v)| (*row, v.as_str()))
+    }
 }
 
 /// Reads a decisions CSV.
@@ -93,7 +108,22 @@ pub fn parse(name: &str, data: &[u8]) -> Result<Decisions> {
         } else {
             exemption
         };
-        if let Some(t) = decision.strip_prefix("text=") {
+        let meta = [
+            ("title=", MetaField::Title),
+            ("number=", MetaField::Number),
+            ("date=", MetaField::Date),
+        ]
+        .into_iter()
+        .find_map(|(p, f)| decision.strip_prefix(p).map(|v| (f, v.trim())));
+        if let Some((field, value)) = meta {
+            if value.is_empty() {
+                return Err(err("title=, number= or date= is empty"));
+            }
+            if d.meta(field).is_some() {
+                return Err(err("this metadata is set twice"));
+            }
+            d.meta.push((row, field, value.to_string()));
+        } else if let Some(t) = decision.strip_prefix("text=") {
             if t.trim().is_empty() {
                 return Err(err("text= is empty"));
             }
@@ -115,7 +145,7 @@ pub fn parse(name: &str, data: &[u8]) -> Result<Decisions> {
             ));
         } else {
             return Err(err(
-                "a row without an id needs decision text=... or rect=page,x0,y0,x1,y1",
+                "a row without an id needs decision text=..., rect=page,x0,y0,x1,y1, title=..., number=... or date=...",
             ));
         }
     }
@@ -144,6 +174,20 @@ mod tests {
         assert_eq!(d.rects[0].2, "s38");
         assert_eq!(d.input_hash.as_deref(), Some("abc"));
         assert!(parse("d.csv", b"id,decision\n1.1,maybe\n").is_err());
+        let d = parse(
+            "d.csv",
+            b"id,decision\n,title=Fleet replacement\n,number= 2024/086\n,date=3 January 2024\n",
+        )
+        .expect("metadata rows");
+        assert_eq!(d.meta(MetaField::Title), Some((2, "Fleet replacement")));
+        assert_eq!(d.meta(MetaField::Number), Some((3, "2024/086")));
+        assert_eq!(d.meta(MetaField::Date), Some((4, "3 January 2024")));
+        assert!(d.texts.is_empty() && d.ids.is_empty());
+        assert!(parse("d.csv", b"id,decision\n,title=A\n,title=B\n")
+            .expect_err("twice")
+            .to_string()
+            .contains("row 3"));
+        assert!(parse("d.csv", b"id,decision\n,title=\n").is_err());
         assert!(parse("d.csv", b"id,decision\n,rect=1,2\n")
             .expect_err("bad rect")
             .to_string()

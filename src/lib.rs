@@ -14,13 +14,21 @@
 //!          per part: clone ─ pdf::rewrite ─ pdf::sanitize::build_part ─ save ─ verify (reload,
 //!                                                                        │  re-extract/OCR, prove clean)
 //!                                         output (atomic writes) <─ batch (files in parallel, logs, exit code)
+//!
+//!  .txt ─ text (pages at form feeds) ─ detect ─> Findings ─ Part split, [REDACTED s40(2)] ─ verify ─> output
+//!
+//!  redact output folder ─ publish: per document log, Part 1 (and Part 2) PDF ─ pipeline::read_pages
+//!        ─ metadata (rules/publish.toml, decisions title=/number=/date=) ─> title, number, date
+//!        ─ pdf::sanitize::label_for_publication (/Title, /Lang, DisplayDocTitle) ─ proven unchanged
+//!        ─ publish::index ─> index.html, index.csv, index.json ─ output (atomic, public) ─> site folder
 //! ```
 //!
 //! `pipeline` chains the stages for one document in memory (and makes review copies); `batch` runs it
-//! over many files; `commands` turns each subcommand into calls of those. Only `output` writes files.
-//! Only `pdf::rewrite` and `pdf::sanitize` change a document; `detect`, `plan` and `decisions` know no PDF
-//! types. Personal data travels in `error::Sensitive` and reaches no log or error message unless the user
-//! passes `--log-text`.
+//! over many files (a `.txt` input through `text` instead); `publish` turns a finished output folder into
+//! a release; `commands` turns each subcommand into calls of those. Only `output` writes files.
+//! Only `pdf::rewrite` and `pdf::sanitize` change a document; `detect`, `plan`, `decisions`, `text` and
+//! `metadata` know no PDF types. Personal data travels in `error::Sensitive` and reaches no log or error
+//! message unless the user passes `--log-text`.
 
 pub mod batch;
 pub mod cli;
@@ -30,10 +38,13 @@ pub mod detect;
 pub mod error;
 pub mod geom;
 pub mod layout;
+pub mod metadata;
 pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod plan;
+pub mod publish;
 pub mod rules;
+pub mod text;
 pub mod verify;

@@ -8,6 +8,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Redact(a) => foiredact::commands::redact(a),
+        Command::Publish(a) => foiredact::commands::publish(a),
         Command::Text(a) => foiredact::commands::text(a),
         Command::Scan(a) => foiredact::commands::scan(a),
         Command::Review(a) => foiredact::commands::review(a),

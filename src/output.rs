@@ -5,8 +5,19 @@ use crate::error::{Error, ErrorKind, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically. Without `overwrite`, an existing file is an error.
+/// Writes `bytes` to `path` atomically. Without `overwrite`, an existing file is an error. The file is
+/// readable by its owner only (redacted outputs and logs are not yet for the public).
 pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_file(path, bytes, overwrite, false)
+}
+
+/// [`write_atomic`] for a release: the file is readable by everyone (mode 0644 on Unix), as a web
+/// server that serves the folder needs.
+pub fn write_public(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
+    write_file(path, bytes, overwrite, true)
+}
+
+fn write_file(path: &Path, bytes: &[u8], overwrite: bool, public: bool) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -20,6 +31,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::from(e).with_path(path))?;
+    #[cfg(unix)]
+    if public {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::from(e).with_path(path))?;
+    }
+    #[cfg(not(unix))]
+    let _ = public;
     if overwrite {
         tmp.persist(path)
             .map_err(|e| Error::from(e.error).with_path(path))?;
@@ -35,7 +55,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     Ok(())
 }
 
-/// The output paths of one input: `<dir>/<stem>.part1.pdf`, `.part2.pdf`, `.redactions.json`.
+/// The output paths of one input: `<dir>/<stem>.part1.pdf`, `.part2.pdf`, `.redactions.json` (for a
+/// plain-text input, `.part1.txt` and `.part2.txt`).
 #[derive(Debug, Clone)]
 pub struct OutputPaths {
     pub part1: PathBuf,
@@ -50,9 +71,14 @@ impl OutputPaths {
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_else(|| "output".into());
+        let ext = if crate::batch::is_text(rel) {
+            "txt"
+        } else {
+            "pdf"
+        };
         OutputPaths {
-            part1: dir.join(format!("{stem}.part1.pdf")),
-            part2: dir.join(format!("{stem}.part2.pdf")),
+            part1: dir.join(format!("{stem}.part1.{ext}")),
+            part2: dir.join(format!("{stem}.part2.{ext}")),
             log: dir.join(format!("{stem}.redactions.json")),
         }
     }

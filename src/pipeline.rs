@@ -42,7 +42,12 @@ pub struct BoxLog {
     pub page: usize,
     /// 1-based page of the part output.
     pub part_page: usize,
-    pub rect: Rect,
+    /// The box on the page, in PDF points (`None` for a plain-text input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<Rect>,
+    /// 1-based line of a plain-text input (`None` for a PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub rule: String,
     pub category: String,
     pub exemption: String,
@@ -231,110 +236,28 @@ pub fn process_with(
     for (_, p) in &mut pages {
         layout::layout(p);
     }
-    // Detection per page, then every finding's text redacted wherever else it occurs.
-    // Pages are independent here: detection runs on them in parallel (rules are compiled once, shared).
-    let mut findings: Vec<Vec<Finding>> = pages
-        .par_iter()
+    // An OCR layer (mostly invisible text) gets fuzzy term matching too.
+    let texts: Vec<PageSource<'_>> = pages
+        .iter()
         .map(|(_, p)| {
-            // An OCR layer (mostly invisible text) gets fuzzy term matching too.
-            let visible = p
-                .glyphs
-                .iter()
-                .filter(|g| !g.invisible && !g.text.trim().is_empty())
-                .count();
-            let hidden = p
-                .glyphs
-                .iter()
-                .filter(|g| g.invisible && !g.text.trim().is_empty())
-                .count();
-            if hidden > visible {
-                detect::detect_ocr(rules, &p.text)
-            } else {
-                detect::detect(rules, &p.text)
+            let count = |hidden: bool| {
+                p.glyphs
+                    .iter()
+                    .filter(|g| g.invisible == hidden && !g.text.trim().is_empty())
+                    .count()
+            };
+            PageSource {
+                page: p.page,
+                text: &p.text,
+                ocr: count(true) > count(false),
             }
         })
         .collect();
-    let found: Vec<&Finding> = findings.iter().flatten().collect();
-    if let Some(again) = detect::repeat_rule(&found) {
-        drop(found);
-        for ((_, p), fs) in pages.iter().zip(findings.iter_mut()) {
-            let more = detect::find_repeats(&again, &p.text);
-            if !more.is_empty() {
-                let all: Vec<Finding> = fs.drain(..).chain(more).collect();
-                *fs = detect::merge(all, &p.text);
-            }
-        }
-    }
-    // Every proposed redaction gets an id, `<page>.<n>`, the same in `review` and in `redact`.
-    for fs in findings.iter_mut() {
-        for f in fs.iter_mut() {
-            f.id.clear();
-        }
-    }
-    for ((_, p), fs) in pages.iter().zip(findings.iter_mut()) {
-        for (k, f) in fs.iter_mut().enumerate() {
-            f.id = format!("{}.{}", p.page, k + 1);
-        }
-    }
-    let mut kept_texts: Vec<String> = Vec::new();
-    let mut manual: Vec<Vec<plan::Area>> = vec![Vec::new(); pages.len()];
-    if let Some(d) = decisions {
-        let hash = format!("{:016x}", crate::batch::fnv64(bytes));
-        if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
-            return Err(Error::usage(
-                "the decisions file was made for other contents of this file (input_hash differs)",
-            ));
-        }
-        let known: HashSet<&str> = findings.iter().flatten().map(|f| f.id.as_str()).collect();
-        // The added texts, compiled once for all pages.
-        let added: Vec<Option<detect::Phrases>> = d
-            .texts
-            .iter()
-            .map(|(t, _, _)| detect::Phrases::new(&[t.as_str()]))
-            .collect();
-        if let Some((row, id)) = d.ids.iter().find(|(_, id)| !known.contains(id.as_str())) {
-            return Err(Error::usage(format!("decisions row {row}: id {id} is not a proposed redaction of this file (has it changed?)")));
-        }
-        for ((_, p), fs) in pages.iter().zip(findings.iter_mut()) {
-            for f in fs.iter_mut() {
-                if let Some(e) = d.exemption.get(&f.id) {
-                    f.exemption = e.clone();
-                }
-            }
-            kept_texts.extend(
-                fs.iter()
-                    .filter(|f| d.keep.contains(&f.id))
-                    .map(|f| f.text.expose().clone()),
-            );
-            fs.retain(|f| !d.keep.contains(&f.id));
-            for ((_, page, ex), ph) in d.texts.iter().zip(&added) {
-                if page.is_some_and(|n| n != p.page) {
-                    continue;
-                }
-                if let Some(ph) = ph {
-                    let more: Vec<Finding> =
-                        detect::find_phrase(ph, &p.text, "decision.text", "manual", ex);
-                    if !more.is_empty() {
-                        let all: Vec<Finding> = fs.drain(..).chain(more).collect();
-                        *fs = detect::merge(all, &p.text);
-                    }
-                }
-            }
-        }
-        for (page, r, ex) in &d.rects {
-            let slot = manual.get_mut(page - 1).ok_or_else(|| {
-                Error::usage(format!(
-                    "a decisions rect names page {page}, which the file does not have"
-                ))
-            })?;
-            slot.push(plan::Area {
-                rect: *r,
-                exemption: ex.clone(),
-                rule: "decision.rect".into(),
-                category: "manual".into(),
-            });
-        }
-    }
+    let Detected {
+        findings,
+        kept_texts,
+        mut manual,
+    } = detect_document(&texts, bytes, rules, decisions)?;
     let sections: Vec<Vec<SectionMark>> = pages
         .iter()
         .map(|(_, p)| detect::sections(rules, &p.text))
@@ -412,7 +335,8 @@ pub fn process_with(
                         part: part.part,
                         page: pp.page,
                         part_page: k + 1,
-                        rect: b.rect,
+                        rect: Some(b.rect),
+                        line: None,
                         rule: b.rule.clone(),
                         category: b.category.clone(),
                         exemption: b.exemption.clone(),
@@ -502,6 +426,152 @@ pub fn process_with(
     ))
 }
 
+/// Every page's text as `redact` reads it (filled-in form fields drawn into their pages first), laid
+/// out: what `foiredact text` prints and what `publish` reads titles from. No OCR: a page without a text
+/// layer has no text here.
+pub fn read_pages(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, crate::model::PageText)> {
+    let _ = sanitize::flatten_form_fields(doc);
+    let mut pages = extract::extract_all(doc, &Default::default());
+    for (_, p) in pages.iter_mut() {
+        layout::layout(p);
+    }
+    pages
+}
+
+/// One page's text as detection sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSource<'a> {
+    /// 1-based page number of the input.
+    pub page: usize,
+    pub text: &'a str,
+    /// The text is an OCR layer: the user's terms are also matched with OCR slips.
+    pub ocr: bool,
+}
+
+/// What detection decided for a document.
+#[derive(Debug, Clone, Default)]
+pub struct Detected {
+    /// Per page: the findings to redact (ids set, the officer's decisions applied).
+    pub findings: Vec<Vec<Finding>>,
+    /// Texts of findings the officer decided to keep (verification must not look for them).
+    pub kept_texts: Vec<String>,
+    /// Per page: the areas the officer added (`rect=`).
+    pub manual: Vec<Vec<plan::Area>>,
+}
+
+/// Detection over a whole document, for PDFs and plain text alike: the rules on every page, every
+/// finding's text redacted wherever else it occurs, ids `<page>.<n>`, then the officer's decisions
+/// (checked against `bytes`, the input, by its hash).
+///
+/// # Errors
+/// A decisions file made for other bytes, naming an id the document does not have, or a page it does
+/// not have.
+pub fn detect_document(
+    pages: &[PageSource<'_>],
+    bytes: &[u8],
+    rules: &RuleSet,
+    decisions: Option<&crate::decisions::Decisions>,
+) -> Result<Detected> {
+    // Detection per page, then every finding's text redacted wherever else it occurs.
+    // Pages are independent here: detection runs on them in parallel (rules are compiled once, shared).
+    let mut findings: Vec<Vec<Finding>> = pages
+        .par_iter()
+        .map(|p| {
+            if p.ocr {
+                detect::detect_ocr(rules, p.text)
+            } else {
+                detect::detect(rules, p.text)
+            }
+        })
+        .collect();
+    let found: Vec<&Finding> = findings.iter().flatten().collect();
+    if let Some(again) = detect::repeat_rule(&found) {
+        drop(found);
+        for (p, fs) in pages.iter().zip(findings.iter_mut()) {
+            let more = detect::find_repeats(&again, p.text);
+            if !more.is_empty() {
+                let all: Vec<Finding> = fs.drain(..).chain(more).collect();
+                *fs = detect::merge(all, p.text);
+            }
+        }
+    }
+    // Every proposed redaction gets an id, `<page>.<n>`, the same in `review` and in `redact`.
+    for fs in findings.iter_mut() {
+        for f in fs.iter_mut() {
+            f.id.clear();
+        }
+    }
+    for (p, fs) in pages.iter().zip(findings.iter_mut()) {
+        for (k, f) in fs.iter_mut().enumerate() {
+            f.id = format!("{}.{}", p.page, k + 1);
+        }
+    }
+    let mut kept_texts: Vec<String> = Vec::new();
+    let mut manual: Vec<Vec<plan::Area>> = vec![Vec::new(); pages.len()];
+    if let Some(d) = decisions {
+        let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+        if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
+            return Err(Error::usage(
+                "the decisions file was made for other contents of this file (input_hash differs)",
+            ));
+        }
+        let known: HashSet<&str> = findings.iter().flatten().map(|f| f.id.as_str()).collect();
+        // The added texts, compiled once for all pages.
+        let added: Vec<Option<detect::Phrases>> = d
+            .texts
+            .iter()
+            .map(|(t, _, _)| detect::Phrases::new(&[t.as_str()]))
+            .collect();
+        if let Some((row, id)) = d.ids.iter().find(|(_, id)| !known.contains(id.as_str())) {
+            return Err(Error::usage(format!("decisions row {row}: id {id} is not a proposed redaction of this file (has it changed?)")));
+        }
+        for (p, fs) in pages.iter().zip(findings.iter_mut()) {
+            for f in fs.iter_mut() {
+                if let Some(e) = d.exemption.get(&f.id) {
+                    f.exemption = e.clone();
+                }
+            }
+            kept_texts.extend(
+                fs.iter()
+                    .filter(|f| d.keep.contains(&f.id))
+                    .map(|f| f.text.expose().clone()),
+            );
+            fs.retain(|f| !d.keep.contains(&f.id));
+            for ((_, page, ex), ph) in d.texts.iter().zip(&added) {
+                if page.is_some_and(|n| n != p.page) {
+                    continue;
+                }
+                if let Some(ph) = ph {
+                    let more: Vec<Finding> =
+                        detect::find_phrase(ph, p.text, "decision.text", "manual", ex);
+                    if !more.is_empty() {
+                        let all: Vec<Finding> = fs.drain(..).chain(more).collect();
+                        *fs = detect::merge(all, p.text);
+                    }
+                }
+            }
+        }
+        for (page, r, ex) in &d.rects {
+            let slot = manual.get_mut(page - 1).ok_or_else(|| {
+                Error::usage(format!(
+                    "a decisions rect names page {page}, which the file does not have"
+                ))
+            })?;
+            slot.push(plan::Area {
+                rect: *r,
+                exemption: ex.clone(),
+                rule: "decision.rect".into(),
+                category: "manual".into(),
+            });
+        }
+    }
+    Ok(Detected {
+        findings,
+        kept_texts,
+        manual,
+    })
+}
+
 /// A review copy: the original pages with every proposed redaction marked (nothing removed), and the
 /// decisions file rows for them.
 pub fn review(
@@ -538,10 +608,12 @@ pub fn review(
             .boxes
             .iter()
             .filter(|b| b.page == n + 1)
-            .map(|b| rewrite::ReviewMark {
-                rect: b.rect,
-                rgb: colour(&b.category),
-                label: format!("{} {}", b.id, b.exemption),
+            .filter_map(|b| {
+                Some(rewrite::ReviewMark {
+                    rect: b.rect?,
+                    rgb: colour(&b.category),
+                    label: format!("{} {}", b.id, b.exemption),
+                })
             })
             .collect();
         let parts = &out.page_parts[n];

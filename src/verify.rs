@@ -37,25 +37,34 @@ pub fn normalise(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A text as Latin-1 bytes (anything else as `?`), the form the raw scan compares.
+fn latin1(t: &str) -> Vec<u8> {
+    t.chars()
+        .map(|c| {
+            if (c as u32) < 256 {
+                c as u32 as u8
+            } else {
+                b'?'
+            }
+        })
+        .collect()
+}
+
+/// Whether any needle occurs in a plain text as a whole word: the raw scan (c) for a plain-text output.
+pub fn text_holds_needle(needles: &[Vec<u8>], text: &str) -> Result<bool> {
+    if needles.is_empty() {
+        return Ok(false);
+    }
+    let ac = AhoCorasick::new(needles).map_err(|e| Error::verify(e.to_string()))?;
+    Ok(contains_word(&ac, &normalise(&latin1(text))))
+}
+
 /// Needles for the raw scan from finding texts: normalised, at least 5 letters or digits (shorter ones
 /// would match by chance inside binary data; the fixed-point check covers them).
 pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = texts
         .iter()
-        .map(|t| {
-            let latin1: Vec<u8> = t
-                .chars()
-                .map(|c| {
-                    if (c as u32) < 256 {
-                        c as u32 as u8
-                    } else {
-                        b'?'
-                    }
-                })
-                .collect();
-            let n = normalise(&latin1);
-            n.trim_ascii().to_vec()
-        })
+        .map(|t| normalise(&latin1(t)).trim_ascii().to_vec())
         .filter(|n| {
             n.iter().filter(|b| b.is_ascii_alphanumeric()).count() >= 5 && !n.contains(&b'?')
         })
@@ -75,6 +84,23 @@ fn contains_word(ac: &AhoCorasick, hay: &[u8]) -> bool {
         let glued_after = letter(hay.get(e - 1)) && letter(hay.get(e));
         !glued_before && !glued_after
     })
+}
+
+/// Texts the officer decided to keep, normalised: findings of them are not leaks.
+pub fn kept_set(kept: &[String]) -> std::collections::HashSet<Vec<u8>> {
+    kept.iter().map(|t| normalise(t.as_bytes())).collect()
+}
+
+/// The fixed-point check (a): the first finding of the rules in an output's text (boxes standing in as
+/// [`PLACEHOLDER`]) that is not a kept text.
+pub fn still_found(
+    rules: &RuleSet,
+    text: &str,
+    kept: &std::collections::HashSet<Vec<u8>>,
+) -> Option<detect::Finding> {
+    detect::detect(rules, text)
+        .into_iter()
+        .find(|f| !kept.contains(&normalise(f.text.expose().as_bytes())))
 }
 
 /// What OCR of an output page read and the rules found, where OCR of the input page had not: the
@@ -99,8 +125,7 @@ pub fn verify_part(
     kept: &[String],
 ) -> Result<Vec<Reread>> {
     // Findings of text the officer decided to keep are not leaks.
-    let kept: std::collections::HashSet<Vec<u8>> =
-        kept.iter().map(|t| normalise(t.as_bytes())).collect();
+    let kept = kept_set(kept);
     let doc = load::load(bytes, None, &load::LoadLimits::default())
         .map_err(|e| Error::verify(format!("the output does not reload: {}", e.reason())))?;
     let pages = extract::extract_all(&doc, &extract::ExtractLimits::default());

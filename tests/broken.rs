@@ -52,14 +52,6 @@ fn redact(input: &Path, out: &Path) -> (std::process::Output, Duration) {
     (o, t.elapsed())
 }
 
-fn result<'a>(summary: &'a serde_json::Value, file: &str) -> Option<&'a serde_json::Value> {
-    summary["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["file"] == file)
-}
-
 #[test]
 fn every_broken_input_gets_an_answer() {
     let pdfs = broken_pdfs();

@@ -155,13 +155,7 @@ fn undecodable_text_declines_the_file_and_the_batch_goes_on() {
     assert!(!out.join("bad.redactions.json").exists());
     assert!(out.join("good.part1.pdf").exists());
     let s = summary(&out);
-    let bad = s["results"]
-        .as_array()
-        .expect("results")
-        .iter()
-        .find(|r| r["file"] == "bad.pdf")
-        .expect("bad.pdf reported")
-        .clone();
+    let bad = result(&s, "bad.pdf").expect("bad.pdf reported").clone();
     assert_eq!(bad["status"], "declined");
     let reason = bad["reason"].as_str().expect("reason");
     assert!(
@@ -324,6 +318,76 @@ fn default_rules_check_passes() {
         repo().join("rules").to_str().expect("utf8"),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// Metadata rules (how `publish` reads titles) are checked like the others: a failing example or a
+/// missing field is an error naming the rule; `rules list` shows them.
+#[test]
+fn metadata_rules_are_checked_and_listed() {
+    let d = tempdir();
+    let rules = d.path().join("meta.toml");
+    let rule = |example: &str| {
+        format!(
+            "[[rule]]\nid = \"my.title\"\nkind = \"metadata\"\nfield = \"title\"\n\
+             pattern = '''^Heading: (.+)$'''\nexamples = [\"{example}\"]\n"
+        )
+    };
+    std::fs::write(&rules, rule("Heading: [[Fleet]]")).expect("write");
+    let path = rules.to_str().expect("utf8");
+    let o = run(&["rules", "check", path]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("1 metadata rules"));
+    let o = run(&["rules", "list", "--rules", path]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("my.title\tmetadata (Title)"));
+    std::fs::write(&rules, rule("Title: [[Fleet]]")).expect("write");
+    let o = run(&["rules", "check", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("my.title"), "{}", stderr(&o));
+    std::fs::write(
+        &rules,
+        rule("Heading: [[Fleet]]").replace("field = \"title\"", "field = \"author\""),
+    )
+    .expect("write");
+    let o = run(&["rules", "check", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("title, number or date"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// The help of `publish` and `redact --publish` names the flags and the exit codes.
+#[test]
+fn publish_help_names_flags_and_exit_codes() {
+    let o = run_ok(&["publish", "--help"]);
+    let h = String::from_utf8_lossy(&o.stdout);
+    for w in [
+        "--site",
+        "--include-part2",
+        "--decisions",
+        "--site-title",
+        "--lang",
+        "--overwrite",
+        "Exit codes:",
+        "title=",
+    ] {
+        assert!(h.contains(w), "publish --help lacks {w}");
+    }
+    let o = run_ok(&["redact", "--help"]);
+    let h = String::from_utf8_lossy(&o.stdout);
+    assert!(h.contains("--publish <DIR>") && h.contains("*.txt"), "{h}");
+    let o = run(&[
+        "redact",
+        "x.pdf",
+        "--out",
+        "o",
+        "--publish",
+        "s",
+        "--shard",
+        "1/2",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "--publish needs the whole batch");
 }
 
 /// `scan` reports what would be redacted, masked (first letter and length) unless --log-text, and

@@ -25,22 +25,6 @@ fn text_producer_files() -> Vec<(PathBuf, serde_json::Value)> {
     v
 }
 
-fn truth_texts(t: &serde_json::Value) -> Vec<String> {
-    let mut v: Vec<String> = ["part1", "part2"]
-        .iter()
-        .flat_map(|p| items(t, p, "redact"))
-        .map(|(s, _)| s)
-        .collect();
-    v.extend(
-        t["hidden"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|h| h["text"].as_str().map(String::from)),
-    );
-    v
-}
-
 /// `--terms` with every truth item: none survives in the matching part, >= 97% of keep phrases stay,
 /// page lists match, every output passes qpdf --check.
 #[test]

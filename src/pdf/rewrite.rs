@@ -387,6 +387,17 @@ pub enum LabelMode {
     None,
 }
 
+impl LabelMode {
+    /// What a redaction of this exemption and category shows.
+    pub fn shown<'a>(self, exemption: &'a str, category: &'a str) -> &'a str {
+        match self {
+            LabelMode::Code => exemption,
+            LabelMode::Category => category,
+            LabelMode::None => "",
+        }
+    }
+}
+
 fn draw_boxes(
     doc: &mut Document,
     page_id: ObjectId,
@@ -409,11 +420,7 @@ fn draw_boxes(
     for b in &plan.boxes {
         let r = b.rect;
         let size = (r.height() * 0.62).min(7.0);
-        let shown = match mode {
-            LabelMode::Code => b.exemption.as_str(),
-            LabelMode::Category => b.category.as_str(),
-            LabelMode::None => "",
-        };
+        let shown = mode.shown(&b.exemption, &b.category);
         let label: String = shown.chars().filter(|c| c.is_ascii_graphic()).collect();
         let w = label_width(&label, size);
         if size < 3.0 || label.is_empty() || w > r.width() - 2.0 {

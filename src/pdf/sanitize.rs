@@ -2,8 +2,10 @@
 //! document into one part's output (`build_part`). Keeps only that part's pages (in a fresh
 //! page tree), drops every channel that can carry text outside the page content (document information,
 //! XMP, annotations and form fields, outlines, names and destinations, actions and JavaScript, attachments,
-//! thumbnails, page labels, application data), prunes the structure tree to the part,, removes unreferenced objects, and proves
-//! that no page outside the part is still reachable.
+//! thumbnails, page labels, application data), prunes the structure tree to the part, removes
+//! unreferenced objects, and proves that no page outside the part is still reachable. For publication,
+//! `label_for_publication` gives a part output the little metadata a screen reader needs (a fresh Info
+//! with /Title only, /Lang, DisplayDocTitle) and nothing else.
 
 use super::extract::inherited;
 use super::Rect;
@@ -219,6 +221,50 @@ fn web_links(doc: &Document, page: ObjectId, opts: &PartOptions<'_>) -> Vec<Obje
     out
 }
 
+/// A PDF text string (ISO 32000-1 7.9.2.2): printable ASCII as itself, anything else as UTF-16BE with
+/// a byte order mark.
+pub fn text_string(s: &str) -> Object {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        Object::String(s.as_bytes().to_vec(), lopdf::StringFormat::Literal)
+    } else {
+        let mut b = vec![0xFE, 0xFF];
+        b.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
+        Object::String(b, lopdf::StringFormat::Hexadecimal)
+    }
+}
+
+/// Labels a (redacted, sanitised) output for publication: a fresh document information dictionary
+/// holding only /Title, the catalog's /Lang, and /ViewerPreferences /DisplayDocTitle true (so readers
+/// and screen readers announce the title, not the file name; ISO 32000-1 12.2). Everything else stays
+/// as it is (a structure tree and /MarkInfo included); page content is not touched.
+pub fn label_for_publication(doc: &mut Document, title: &str, lang: &str) -> Result<()> {
+    let info = doc.add_object(dictionary! { "Title" => text_string(title) });
+    doc.trailer.set("Info", Object::Reference(info));
+    let root_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|_| Error::load("no document catalog"))?;
+    let prefs = {
+        let cat = doc
+            .get_dictionary(root_id)
+            .map_err(|_| Error::load("no document catalog"))?;
+        let mut prefs = super::get_dict(doc, cat, b"ViewerPreferences")
+            .cloned()
+            .unwrap_or_default();
+        prefs.set("DisplayDocTitle", true);
+        prefs
+    };
+    let cat = doc
+        .get_dictionary_mut(root_id)
+        .map_err(|_| Error::load("no document catalog"))?;
+    cat.set("Lang", text_string(lang));
+    cat.set("ViewerPreferences", Object::Dictionary(prefs));
+    // An earlier Info or preferences object, now unreferenced, leaves the file.
+    doc.prune_objects();
+    Ok(())
+}
+
 /// Removes from each kept page's resources the XObjects its content no longer draws (a removed
 /// signature image would otherwise stay in the file, undrawn but extractable).
 fn drop_unused_xobjects(doc: &mut Document, keep: &[ObjectId]) {
@@ -365,4 +411,72 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
         super::overlay_page(doc, pid, ops.into_bytes(), resources)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A catalog with a structure tree and an old Info naming someone: the labels replace the Info
+    /// whole and keep the tags.
+    #[test]
+    fn labels_replace_info_and_keep_tags() {
+        let mut doc = Document::with_version("1.7");
+        let pages =
+            doc.add_object(dictionary! { "Type" => "Pages", "Kids" => vec![], "Count" => 0 });
+        let tree = doc.add_object(dictionary! { "Type" => "StructTreeRoot" });
+        let root = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages,
+            "MarkInfo" => dictionary! { "Marked" => true },
+            "StructTreeRoot" => tree,
+            "ViewerPreferences" => dictionary! { "FitWindow" => true },
+        });
+        let old = doc.add_object(dictionary! { "Author" => Object::string_literal("Jane Roe") });
+        doc.trailer.set("Root", root);
+        doc.trailer.set("Info", old);
+        label_for_publication(
+            &mut doc,
+            "Decision 2024/086: Fleet \u{2013} telematics",
+            "en-GB",
+        )
+        .expect("labels");
+        let info_id = doc
+            .trailer
+            .get(b"Info")
+            .and_then(Object::as_reference)
+            .expect("Info");
+        assert!(doc.get_object(old).is_err(), "the old Info left the file");
+        let info = doc.get_dictionary(info_id).expect("dict");
+        assert_eq!(info.len(), 1);
+        let mut want = vec![0xFE, 0xFF];
+        want.extend(
+            "Decision 2024/086: Fleet \u{2013} telematics"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes),
+        );
+        assert_eq!(
+            info.get(b"Title").and_then(Object::as_str).expect("Title"),
+            want.as_slice()
+        );
+        let cat = doc.get_dictionary(root).expect("catalog");
+        assert_eq!(
+            cat.get(b"Lang").and_then(Object::as_str).expect("Lang"),
+            b"en-GB"
+        );
+        assert!(cat.has(b"MarkInfo") && cat.has(b"StructTreeRoot"));
+        let prefs = cat
+            .get(b"ViewerPreferences")
+            .and_then(Object::as_dict)
+            .expect("prefs");
+        assert_eq!(
+            prefs.get(b"DisplayDocTitle").and_then(Object::as_bool).ok(),
+            Some(true)
+        );
+        assert_eq!(
+            prefs.get(b"FitWindow").and_then(Object::as_bool).ok(),
+            Some(true)
+        );
+        assert!(doc.get_object(tree).is_ok());
+    }
 }

@@ -18,6 +18,9 @@
 //!   the start line is redacted, and within `max_lines` lines after it the values of `labels`.
 //! - `section`: `part` (1 or 2) and a `pattern` that must match a whole line: the Part headings.
 //! - `allow`: `words` or `pattern`: text that rule findings never redact (`--terms` still do).
+//! - `metadata`: `field` (`title`, `number` or `date`) and a `pattern` whose `group` (default 1) is
+//!   that field's value: how `publish` reads a document's title, decision number and decision date
+//!   from its own text. Earlier rules win; in an example, `[[...]]` marks the value.
 //!
 //! # Errors
 //! Unknown keys, bad regexes, empty dictionaries and failing examples are errors naming the file and line.
@@ -25,7 +28,7 @@
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -40,6 +43,9 @@ pub const DEFAULT_DATA: &[(&str, &str)] = &[
         include_str!("../../rules/data/first-names-extra.txt"),
     ),
 ];
+
+/// The default rule file of the `metadata` rules (how `publish` reads titles, numbers and dates).
+pub const PUBLISH_RULES: &str = "rules/publish.toml";
 
 /// The default rule files, compiled into the binary so an installed tool needs no checkout.
 pub const DEFAULT_RULES: &[(&str, &str)] = &[
@@ -68,6 +74,10 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     (
         "rules/exemptions.toml",
         include_str!("../../rules/exemptions.toml"),
+    ),
+    (
+        "rules/publish.toml",
+        include_str!("../../rules/publish.toml"),
     ),
 ];
 
@@ -140,6 +150,9 @@ struct RuleSpec {
     // section
     #[serde(default)]
     part: Option<u8>,
+    // metadata
+    #[serde(default)]
+    field: Option<String>,
     // person
     #[serde(default)]
     first_names: Vec<String>,
@@ -259,6 +272,27 @@ pub struct SectionRule {
     pub origin: String,
 }
 
+/// Which piece of a document's publication metadata a `metadata` rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetaField {
+    Title,
+    Number,
+    Date,
+}
+
+/// A `metadata` rule: capture group `group` of `re` is the value of `field`.
+#[derive(Debug)]
+pub struct MetadataRule {
+    pub id: String,
+    pub field: MetaField,
+    pub re: Regex,
+    pub group: usize,
+    pub examples: Vec<String>,
+    pub non_examples: Vec<String>,
+    pub origin: String,
+}
+
 #[derive(Debug)]
 pub enum AllowMatcher {
     Regex(Regex),
@@ -279,6 +313,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub sections: Vec<SectionRule>,
     pub allow: Vec<AllowRule>,
+    /// How `publish` reads titles, decision numbers and dates (in file order: earlier rules win).
+    pub metadata: Vec<MetadataRule>,
     /// Every field/block label of every rule, as one regex: a line that starts with one of these is
     /// never taken as another field's value.
     pub any_label: Option<Regex>,
@@ -635,6 +671,36 @@ impl RuleSet {
                         origin,
                     });
                 }
+                "metadata" => {
+                    let field = match spec.field.as_deref() {
+                        Some("title") => MetaField::Title,
+                        Some("number") => MetaField::Number,
+                        Some("date") => MetaField::Date,
+                        _ => return Err(err("metadata rule needs field = title, number or date".into())),
+                    };
+                    let pat = spec
+                        .pattern
+                        .as_deref()
+                        .ok_or_else(|| err("needs a pattern".into()))?;
+                    let re = RegexBuilder::new(pat)
+                        .multi_line(true)
+                        .case_insensitive(spec.case_insensitive)
+                        .build()
+                        .map_err(|e| err(format!("bad pattern: {e}")))?;
+                    let group = spec.group.unwrap_or(1);
+                    if group >= re.captures_len() {
+                        return Err(err(format!("group {group} does not exist in the pattern")));
+                    }
+                    self.metadata.push(MetadataRule {
+                        id: spec.id.clone(),
+                        field,
+                        re,
+                        group,
+                        examples: spec.examples.clone(),
+                        non_examples: spec.non_examples.clone(),
+                        origin,
+                    });
+                }
                 "allow" => {
                     let matcher = if let Some(p) = &spec.pattern {
                         AllowMatcher::Regex(
@@ -657,7 +723,7 @@ impl RuleSet {
                 }
                 other => {
                     return Err(err(format!(
-                        "unknown kind '{other}' (regex, dictionary, field, block, section, allow)"
+                        "unknown kind '{other}' (regex, dictionary, person, field, block, section, allow, metadata)"
                     )))
                 }
             }
@@ -757,6 +823,29 @@ impl RuleSet {
                     fails.push(format!(
                         "{}: section rule {}: non-example is taken as a heading: {ex:?}",
                         s.origin, s.id
+                    ));
+                }
+            }
+        }
+        for m in &self.metadata {
+            for ex in &m.examples {
+                let (text, want) = crate::detect::parse_marked(ex);
+                let got: Vec<_> =
+                    m.re.captures_iter(&text)
+                        .filter_map(|c| c.get(m.group).map(|g| g.range()))
+                        .collect();
+                if got.is_empty() || (!want.is_empty() && got != want) {
+                    fails.push(format!(
+                        "{}: metadata rule {}: example does not give the marked value: {ex:?}",
+                        m.origin, m.id
+                    ));
+                }
+            }
+            for ex in &m.non_examples {
+                if m.re.is_match(ex) {
+                    fails.push(format!(
+                        "{}: metadata rule {}: non-example matches: {ex:?}",
+                        m.origin, m.id
                     ));
                 }
             }

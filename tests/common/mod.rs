@@ -101,6 +101,23 @@ pub fn items(truth: &serde_json::Value, part: &str, key: &str) -> Vec<(String, S
         .unwrap_or_default()
 }
 
+/// Every personal item of a truth: both parts' redact texts and the hidden ones.
+pub fn truth_texts(t: &serde_json::Value) -> Vec<String> {
+    let mut v: Vec<String> = ["part1", "part2"]
+        .iter()
+        .flat_map(|p| items(t, p, "redact"))
+        .map(|(s, _)| s)
+        .collect();
+    v.extend(
+        t["hidden"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h["text"].as_str().map(String::from)),
+    );
+    v
+}
+
 pub fn pages_of(truth: &serde_json::Value, part: &str) -> Vec<u64> {
     truth[part]["pages"]
         .as_array()
@@ -209,6 +226,15 @@ pub fn summary(out: &Path) -> serde_json::Value {
         .expect("json")
 }
 
+/// One file's result in a batch summary.
+pub fn result<'a>(summary: &'a serde_json::Value, file: &str) -> Option<&'a serde_json::Value> {
+    summary["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["file"] == file)
+}
+
 /// Redacts a PDF held in memory with `--terms` (and `extra` arguments), in a temp folder: the input is
 /// `in.pdf`, the outputs are in `out/`.
 pub fn redact_pdf(
@@ -233,6 +259,44 @@ pub fn redact_pdf(
     args.extend_from_slice(extra);
     let o = run(&args);
     (d, o)
+}
+
+/// Runs `redact INPUT... --out OUT EXTRA...` and asserts exit code 0.
+pub fn redact_ok(inputs: &[&Path], out: &Path, extra: &[&str]) -> Output {
+    let mut args: Vec<&str> = vec!["redact"];
+    args.extend(inputs.iter().map(|p| p.to_str().expect("utf8")));
+    args.extend(["--out", out.to_str().expect("utf8")]);
+    args.extend_from_slice(extra);
+    run_ok(&args)
+}
+
+/// Runs `publish OUT --site SITE EXTRA...`.
+pub fn publish(out: &Path, site: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "publish",
+        out.to_str().expect("utf8"),
+        "--site",
+        site.to_str().expect("utf8"),
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+/// [`publish`], asserting exit code 0 (showing its stderr otherwise).
+pub fn publish_ok(out: &Path, site: &Path, extra: &[&str]) -> Output {
+    let o = publish(out, site, extra);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// A JSON file.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("read")).expect("json")
 }
 
 /// Runs the binary and asserts exit code 0, showing its stderr otherwise.
