@@ -202,6 +202,10 @@ pub struct RedactArgs {
     /// layer that may be poor); `never` declines pages that would need it.
     #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
     pub ocr: OcrArg,
+    /// Give every page read by OCR an invisible text layer of the words it kept (not the redacted
+    /// ones), so that the published scan can be searched, as OCRmyPDF would make it.
+    #[arg(long)]
+    pub ocr_layer: bool,
     /// Skip inputs whose outputs (from an interrupted or earlier run) are complete and current: same
     /// input bytes, rules, terms, settings and tool version. The rest (and any half-done file) is redone.
     #[arg(long)]

@@ -113,6 +113,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             password: a.password,
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
             ocr: ocr_mode(a.ocr),
+            ocr_layer: a.ocr_layer,
             keep_links: a.keep_links,
             label: match a.label {
                 crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,

@@ -28,6 +28,8 @@ pub struct Settings {
     pub layout: plan::Layout,
     /// Which pages are read with OCR.
     pub ocr: OcrMode,
+    /// Give OCR'd pages an invisible text layer of the words kept (`--ocr-layer`).
+    pub ocr_layer: bool,
     /// What the boxes show.
     pub label: rewrite::LabelMode,
     /// Keep link annotations to web addresses that hold no finding and lie over no box.
@@ -361,7 +363,7 @@ pub fn process_with(
             let mut covered = HashMap::new();
             for pp in &part.pages {
                 let (pid, text) = &pages[pp.page - 1];
-                rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label)?;
+                rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label, s.ocr_layer)?;
                 keep.push(*pid);
                 if pp.cut.is_some() {
                     shared.push(*pid);

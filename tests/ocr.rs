@@ -146,3 +146,57 @@ fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(summary(&d.path().join("never"))["done"], 0);
 }
+
+/// `--ocr-layer`: a scan read by OCR gets an invisible text layer of the words kept, so the published
+/// scan can be searched; none of the redacted values is in it (nor anywhere in the file).
+#[test]
+fn ocr_layer_makes_the_scan_searchable_without_the_redacted_words() {
+    let Some(corpus) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not present");
+        return;
+    };
+    if !have("tesseract") || !have("pdftotext") {
+        eprintln!("skipped: tesseract or pdftotext not installed");
+        return;
+    }
+    let d = tempdir();
+    let inp = d.path().join("scan.pdf");
+    std::fs::write(&inp, strip_text_layer(&corpus.join("dev-005-scanned.pdf"))).expect("write");
+    let out = d.path().join("out");
+    run_ok(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--ocr-layer",
+    ]);
+    let pdf = out.join("scan.part1.pdf");
+    assert!(qpdf_ok(&pdf));
+    let text = norm(&pdf_text(&pdf));
+    let truth: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(corpus.join("dev-005-scanned.truth.json")).expect("truth"),
+    )
+    .expect("json");
+    let keep = items(&truth, "part1", "keep");
+    let found = keep.iter().filter(|(t, _)| text.contains(&norm(t))).count();
+    assert!(
+        found * 10 >= keep.len() * 7,
+        "searchable: {found}/{}",
+        keep.len()
+    );
+    for (t, cat) in items(&truth, "part1", "redact") {
+        assert!(!text.contains(&norm(&t)), "a {cat} is in the text layer");
+    }
+    // Without the flag there is no text layer (only the boxes' labels).
+    let plain = d.path().join("plain");
+    run_ok(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        plain.to_str().expect("utf8"),
+    ]);
+    assert!(pdf_text(&plain.join("scan.part1.pdf"))
+        .replace("s40(2)", "")
+        .trim()
+        .is_empty());
+}

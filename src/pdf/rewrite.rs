@@ -25,6 +25,7 @@ pub fn apply(
     plan: &PagePlan,
     edited: &mut HashSet<ObjectId>,
     label: LabelMode,
+    ocr_layer: bool,
 ) -> Result<()> {
     // The glyphs of every text operation, in drawing order, and what happens to each.
     let mut by_op: HashMap<(ObjectId, u32), Vec<usize>> = HashMap::new();
@@ -138,7 +139,95 @@ pub fn apply(
     if !plan.boxes.is_empty() {
         draw_boxes(doc, page_id, plan, label)?;
     }
+    if ocr_layer && plan.ocr {
+        draw_ocr_layer(doc, page_id, page, plan, &dropped)?;
+    }
     Ok(())
+}
+
+/// Font resource name of the invisible OCR text layer (`--ocr-layer`).
+const OCR_FONT: &str = "FoiRedactOcr";
+
+/// Writes the words OCR read on a scanned page, less the redacted ones, as an invisible text layer
+/// (render mode 3) over the (blanked) image, so that the published scan can be searched and selected.
+/// Each run of kept letters is set in Helvetica, stretched (Tz) to the width OCR measured. A run with a
+/// letter Helvetica's WinAnsi encoding cannot show is left out; so is any letter inside a box.
+fn draw_ocr_layer(
+    doc: &mut Document,
+    page_id: ObjectId,
+    page: &PageText,
+    plan: &PagePlan,
+    dropped: &[bool],
+) -> Result<()> {
+    let keep = |gi: usize| {
+        let g = &page.glyphs[gi];
+        g.at.stream == super::ocr::VIRTUAL
+            && !dropped[gi]
+            && !g.text.trim().is_empty()
+            && !plan
+                .boxes
+                .iter()
+                .any(|b| b.rect.grow(0.5).contains(g.bbox.center()))
+    };
+    let mut runs: Vec<Vec<usize>> = Vec::new();
+    for gi in 0..page.glyphs.len() {
+        if !keep(gi) {
+            if runs.last().is_some_and(|r| !r.is_empty()) {
+                runs.push(Vec::new());
+            }
+            continue;
+        }
+        let same_line = runs
+            .last()
+            .and_then(|r| r.last())
+            .is_some_and(|&p| (page.glyphs[p].origin.1 - page.glyphs[gi].origin.1).abs() < 0.5);
+        match runs.last_mut() {
+            Some(r) if same_line => r.push(gi),
+            _ => runs.push(vec![gi]),
+        }
+    }
+    let mut s = String::from("Q\nq BT 3 Tr\n");
+    let mut any = false;
+    for run in runs.iter().filter(|r| !r.is_empty()) {
+        let text: String = run.iter().map(|&g| page.glyphs[g].text.as_str()).collect();
+        let Some(bytes) = text
+            .chars()
+            .map(|c| match c as u32 {
+                0x20..=0x7E | 0xA0..=0xFF => Some(c as u32 as u8),
+                _ => None,
+            })
+            .collect::<Option<Vec<u8>>>()
+        else {
+            continue;
+        };
+        let (first, last) = (&page.glyphs[run[0]], &page.glyphs[run[run.len() - 1]]);
+        let size = first.size.max(1.0);
+        let natural = label_width(&text, size);
+        let width = last.bbox.x1 - first.bbox.x0;
+        if natural <= 0.0 || width <= 0.0 {
+            continue;
+        }
+        any = true;
+        s.push_str(&format!(
+            "/{OCR_FONT} {} Tf {} Tz 1 0 0 1 {} {} Tm {} Tj\n",
+            fmt_num(size),
+            fmt_num(100.0 * width / natural),
+            fmt_num(first.bbox.x0),
+            fmt_num(first.origin.1),
+            hex_string(&bytes)
+        ));
+    }
+    s.push_str("ET Q\n");
+    if !any {
+        return Ok(());
+    }
+    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+    let mut fonts = get_dict(doc, &resources, b"Font")
+        .cloned()
+        .unwrap_or_default();
+    fonts.set(OCR_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
+    resources.set("Font", Object::Dictionary(fonts));
+    super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
 
 /// Gives this page its own copy of a Form XObject with `content`, in place of the shared one in the
