@@ -14,7 +14,7 @@ use super::{get_dict, Rect};
 use crate::error::{Error, Result};
 use crate::model::PageText;
 use crate::plan::PagePlan;
-use lopdf::{dictionary, Document, Object, ObjectId};
+use lopdf::{dictionary, Dictionary, Document, Object, ObjectId};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Applies one page's plan. `edited` collects the streams already rewritten in this document.
@@ -145,6 +145,17 @@ pub fn apply(
     Ok(())
 }
 
+/// The page's resources with Helvetica (WinAnsi) added as font `name`, for text foiredact draws.
+fn resources_with_helvetica(doc: &Document, page_id: ObjectId, name: &str) -> Dictionary {
+    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+    let mut fonts = get_dict(doc, &resources, b"Font")
+        .cloned()
+        .unwrap_or_default();
+    fonts.set(name, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
+    resources.set("Font", Object::Dictionary(fonts));
+    resources
+}
+
 /// Font resource name of the invisible OCR text layer (`--ocr-layer`).
 const OCR_FONT: &str = "FoiRedactOcr";
 
@@ -221,12 +232,7 @@ fn draw_ocr_layer(
     if !any {
         return Ok(());
     }
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    let mut fonts = get_dict(doc, &resources, b"Font")
-        .cloned()
-        .unwrap_or_default();
-    fonts.set(OCR_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
-    resources.set("Font", Object::Dictionary(fonts));
+    let resources = resources_with_helvetica(doc, page_id, OCR_FONT);
     super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
 
@@ -526,14 +532,11 @@ fn draw_boxes(
             hex_string(label.as_bytes())
         ));
     }
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    if labels {
-        let mut fonts = get_dict(doc, &resources, b"Font")
-            .cloned()
-            .unwrap_or_default();
-        fonts.set(LABEL_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
-        resources.set("Font", Object::Dictionary(fonts));
-    }
+    let resources = if labels {
+        resources_with_helvetica(doc, page_id, LABEL_FONT)
+    } else {
+        page_resources(doc, page_id).cloned().unwrap_or_default()
+    };
     super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
 
@@ -644,12 +647,7 @@ pub fn draw_review(
         fmt_num(media.y1 - 10.5),
         hex_string(band.as_bytes())
     ));
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    let mut fonts = get_dict(doc, &resources, b"Font")
-        .cloned()
-        .unwrap_or_default();
-    fonts.set(LABEL_FONT, dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" });
-    resources.set("Font", Object::Dictionary(fonts));
+    let mut resources = resources_with_helvetica(doc, page_id, LABEL_FONT);
     let mut gstates = get_dict(doc, &resources, b"ExtGState")
         .cloned()
         .unwrap_or_default();
