@@ -146,6 +146,64 @@ pub struct PublishArgs {
     pub opts: PublishOpts,
 }
 
+/// Limits for one input; a file over one is declined with the limit named.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Largest input file, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 2048)]
+    pub max_input_mb: u64,
+    /// Largest decompressed stream (page content, Form XObject, object stream), in MB: a
+    /// decompression bomb stops here, without allocating the rest.
+    #[arg(long, value_name = "MB", default_value_t = 64)]
+    pub max_stream_mb: usize,
+    /// Most bytes one file's page contents may decompress to in all, in MB.
+    #[arg(long, value_name = "MB", default_value_t = 1024)]
+    pub max_file_decompressed_mb: usize,
+    /// Most objects in one file.
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    pub max_objects: usize,
+    /// Most pages in one file.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_pages: usize,
+    /// Most operators in one content stream.
+    #[arg(long, value_name = "N", default_value_t = 5_000_000)]
+    pub max_operators: usize,
+    /// Deepest nesting of arrays and dictionaries in a content stream.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_nesting: usize,
+    /// Deepest nesting of Form XObjects (a cycle is always declined).
+    #[arg(long, value_name = "N", default_value_t = 12)]
+    pub max_form_depth: usize,
+    /// Most glyphs (and most vector paths) on one page.
+    #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+    pub max_glyphs: usize,
+    /// Memory the whole run may use, in MB (files in parallel share it; 0: no limit). A file that
+    /// finds the run over it is declined with that reason.
+    #[arg(long, value_name = "MB", default_value_t = 8192)]
+    pub max_memory_mb: usize,
+}
+
+impl LimitArgs {
+    /// The limits as the pipeline takes them (the memory limit is set for the process).
+    pub fn apply(&self, s: &mut crate::pipeline::Settings) {
+        s.load.max_input_bytes = self.max_input_mb.saturating_mul(1 << 20);
+        s.load.max_decompressed = self.max_stream_mb.saturating_mul(1 << 20);
+        s.load.max_objects = self.max_objects;
+        s.load.max_pages = self.max_pages;
+        s.extract.max_stream_bytes = self.max_stream_mb.saturating_mul(1 << 20);
+        s.extract.max_file_decoded = self.max_file_decompressed_mb.saturating_mul(1 << 20);
+        s.extract.parse.max_ops = self.max_operators;
+        s.extract.parse.max_depth = self.max_nesting;
+        s.extract.max_form_depth = self.max_form_depth;
+        s.extract.max_glyphs = self.max_glyphs;
+        crate::memory::set_limit(if self.max_memory_mb == 0 {
+            usize::MAX
+        } else {
+            self.max_memory_mb.saturating_mul(1 << 20)
+        });
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RedactArgs {
     /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt. Outputs
@@ -218,6 +276,8 @@ pub struct RedactArgs {
     /// Wall-clock limit for one file, in seconds; a file over it is declined with that reason.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub time_limit: u64,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// After redacting, publish the release into this folder, as `foiredact publish` does (with the
     /// same rules, terms and decisions).
     #[arg(long, value_name = "DIR")]
@@ -280,6 +340,8 @@ pub struct ReviewArgs {
     /// Password for encrypted inputs.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +360,8 @@ pub struct ScanArgs {
     /// Password for encrypted inputs.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

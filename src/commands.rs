@@ -98,7 +98,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let cfg = Config {
+    let mut cfg = Config {
         decisions: a.decisions.clone(),
         resume: a.resume,
         shard: a.shard,
@@ -129,6 +129,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             ..Default::default()
         },
     };
+    a.limits.apply(&mut cfg.settings);
     if cfg.settings.layout == crate::plan::Layout::Exact {
         eprintln!("foiredact: warning: --layout exact keeps the exact width of every redacted text on the page; a name can often be guessed from it");
     }
@@ -243,10 +244,11 @@ pub fn review(a: ReviewArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         password: a.password.clone(),
         ..Default::default()
     };
+    a.limits.apply(&mut settings);
     let mut code = exit::OK;
     for i in inputs {
         let stem = i
@@ -306,11 +308,12 @@ pub fn scan(a: ScanArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         password: a.password,
         dry_run: true,
         ..Default::default()
     };
+    a.limits.apply(&mut settings);
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
     for i in inputs {

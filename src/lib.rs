@@ -38,6 +38,7 @@ pub mod detect;
 pub mod error;
 pub mod geom;
 pub mod layout;
+pub mod memory;
 pub mod metadata;
 pub mod model;
 pub mod output;

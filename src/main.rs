@@ -4,6 +4,10 @@ use clap::Parser;
 use foiredact::cli::{Cli, Command, RulesCmd};
 use std::process::ExitCode;
 
+/// Counts the bytes in use, for `--max-memory-mb`.
+#[global_allocator]
+static ALLOC: foiredact::memory::Counting = foiredact::memory::Counting;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {

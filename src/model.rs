@@ -93,6 +93,9 @@ pub struct PageText {
     pub problems: Vec<String>,
     /// Content streams whose damaged Flate data was cut to what inflates: written back re-encoded.
     pub repaired: Vec<(u32, u16)>,
+    /// Bytes of content decompressed to read the page (its streams and the Form XObjects it draws).
+    #[serde(skip)]
+    pub decoded_bytes: usize,
     /// The text came from OCR of the page image (the glyphs are in no content stream).
     pub ocr: bool,
 }

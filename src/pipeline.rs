@@ -36,6 +36,11 @@ pub struct Settings {
     pub keep_links: bool,
 }
 
+/// Declines the file when the process is over its memory limit.
+fn memory_check() -> Result<()> {
+    crate::memory::over_limit().map_or(Ok(()), |m| Err(Error::limit(m)))
+}
+
 /// One redaction box as logged.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BoxLog {
@@ -219,18 +224,41 @@ pub fn process_with(
         if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
             return Err(time_err());
         }
+        // A decompression bomb (a stream past the size limit), too many operators, glyphs or paths,
+        // nesting too deep: a limit (named), not unreadable text.
+        let limits = [
+            "decodes to more than",
+            "too many operators",
+            "nesting too deep",
+            "glyphs on the page",
+            "paths on the page",
+        ];
         if let Some(problem) = p
             .problems
             .iter()
-            .find(|q| q.contains("decodes to more than"))
+            .find(|q| limits.iter().any(|l| q.contains(l)))
         {
-            // A decompression bomb (or a stream past the size limit): a limit, not unreadable text.
             return Err(Error::limit(problem.clone()).with_page(p.page));
+        }
+        if let Some(problem) = p
+            .problems
+            .iter()
+            .find_map(|q| q.strip_prefix(extract::LIMIT_PREFIX))
+        {
+            return Err(Error::limit(problem).with_page(p.page));
         }
         if let Some(problem) = p.problems.first() {
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
     }
+    let decoded: usize = pages.iter().map(|(_, p)| p.decoded_bytes).sum();
+    if decoded > s.extract.max_file_decoded {
+        return Err(Error::limit(format!(
+            "its page contents decompress to more than {} MB in all (--max-file-decompressed-mb)",
+            s.extract.max_file_decoded >> 20
+        )));
+    }
+    memory_check()?;
     let mut ocr_log: Vec<OcrLog> = Vec::new();
     for (_, r) in ocr_pages(&doc, &mut pages, s.ocr) {
         ocr_log.push(r?);
@@ -238,6 +266,7 @@ pub fn process_with(
     for (_, p) in &mut pages {
         layout::layout(p);
     }
+    memory_check()?;
     // An OCR layer (mostly invisible text) gets fuzzy term matching too.
     let texts: Vec<PageSource<'_>> = pages
         .iter()
@@ -356,6 +385,7 @@ pub fn process_with(
             if over() {
                 return Err(time_err());
             }
+            memory_check()?;
             let mut d = doc.clone();
             let mut edited = HashSet::new();
             let mut keep = Vec::new();

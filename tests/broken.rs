@@ -182,3 +182,56 @@ fn decompression_bomb_is_declined_quickly() {
     );
     assert!(leftover_tmp(&out).is_empty());
 }
+
+/// Every limit has a flag: set low, it declines a good file with that limit named (exit 1, no output);
+/// at its default the same file is done.
+#[test]
+fn every_limit_flag_declines_with_the_limit_named() {
+    let sample = repo().join("samples/decision-part1-part2.pdf");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--max-input-mb", "0"], "input is larger than"),
+        (&["--max-stream-mb", "0"], "decodes to more than"),
+        (
+            &["--max-file-decompressed-mb", "0"],
+            "--max-file-decompressed-mb",
+        ),
+        (&["--max-objects", "3"], "objects"),
+        (&["--max-pages", "1"], "more than 1 pages"),
+        (&["--max-operators", "3"], "too many operators"),
+        (&["--max-glyphs", "5"], "glyphs on the page"),
+        (&["--max-memory-mb", "1"], "memory limit of 1 MB"),
+        (&["--time-limit", "1", "--max-form-depth", "0"], ""),
+    ];
+    let d = tempdir();
+    for (k, (flags, named)) in cases.iter().enumerate() {
+        let out = d.path().join(format!("o{k}"));
+        let mut args = vec![
+            "redact",
+            sample.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+        ];
+        args.extend_from_slice(flags);
+        let o = run(&args);
+        if named.is_empty() {
+            // A form depth of 0 with no forms on the page changes nothing.
+            assert_eq!(o.status.code(), Some(0), "{flags:?}");
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(1), "{flags:?}");
+        let r = &summary(&out)["results"][0];
+        let reason = r["reason"].as_str().expect("reason");
+        assert!(
+            r["status"] == "declined" && reason.contains("limit") && reason.contains(named),
+            "{flags:?}: {reason}"
+        );
+        assert!(!out.join("decision-part1-part2.part1.pdf").exists());
+    }
+    let o = run(&[
+        "redact",
+        sample.to_str().expect("utf8"),
+        "--out",
+        d.path().join("default").to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -40,71 +40,11 @@ const BATCH_TIMEOUT: Duration = Duration::from_secs(120);
 const ONE_TIMEOUT: Duration = Duration::from_secs(60);
 const DEFAULT_SEED: u64 = 0x5eed_f01a;
 
-/// xorshift64* (no `rand` crate here).
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(splitmix(seed) | 1)
-    }
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    /// Uniform-ish in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-}
-
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-fn env_num(name: &str, default: u64) -> u64 {
-    match std::env::var(name) {
-        Ok(v) => {
-            let v = v.trim();
-            let parsed = match v.strip_prefix("0x") {
-                Some(h) => u64::from_str_radix(h, 16),
-                None => v.parse(),
-            };
-            parsed.unwrap_or_else(|_| panic!("{name}={v} is not a number"))
-        }
-        Err(_) => default,
-    }
-}
-
 struct Seed {
     name: String,
     bytes: Vec<u8>,
     /// The parsed document, loaded on first use (`None` inside: lopdf cannot load it).
     doc: Option<Option<lopdf::Document>>,
-}
-
-fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")))
-        .collect();
-    v.sort();
-    v
 }
 
 fn seeds() -> Vec<Seed> {
@@ -530,6 +470,20 @@ fn make_mutant(index: usize, base: u64, seeds: &mut [Seed]) -> Mutant {
 
 // ---------------------------------------------------------------------------------------- running
 
+/// The memory limit the runs are given (`--max-memory-mb`); the largest peak RSS of any run must
+/// stay under it.
+const MEMORY_LIMIT_MB: u64 = 1024;
+
+/// The largest peak resident set of the child processes that have ended, in MB.
+fn children_peak_rss_mb() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid pointer to a zeroed rusage.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) };
+    assert_eq!(rc, 0, "getrusage");
+    ru.ru_maxrss as u64 / 1024
+}
+
 /// How a child run ended.
 enum Ran {
     Exited(Option<i32>, Duration),
@@ -544,7 +498,13 @@ fn run_guarded(input: &Path, out: &Path, log: &Path, timeout: Duration) -> Ran {
         .arg(input)
         .arg("--out")
         .arg(out)
-        .args(["--jobs", "2", "--quiet"])
+        .args([
+            "--jobs",
+            "2",
+            "--quiet",
+            "--max-memory-mb",
+            &MEMORY_LIMIT_MB.to_string(),
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::from(log_file))
@@ -884,6 +844,12 @@ fn mutants_get_an_answer() {
     eprintln!(
         "mutation: {stream_mutants} mutants have a decoded stream mutated; error codes {:?}",
         tally.codes
+    );
+    let peak = children_peak_rss_mb();
+    eprintln!("mutation: peak memory of a run {peak} MB (limit {MEMORY_LIMIT_MB} MB)");
+    assert!(
+        peak < MEMORY_LIMIT_MB,
+        "a run used {peak} MB, over its limit"
     );
     let mut reasons: Vec<(&String, &usize)> = tally.reasons.iter().collect();
     reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));

@@ -16,6 +16,9 @@ use std::sync::Arc;
 /// Font resource name our own box labels use; glyphs in it are marked `ours`.
 pub const LABEL_FONT: &str = "FoiRedactLabel";
 
+/// Problems that start with this are limits (the file is declined as over a limit, not unreadable).
+pub const LIMIT_PREFIX: &str = "limit: ";
+
 /// Limits for one page.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractLimits {
@@ -23,6 +26,8 @@ pub struct ExtractLimits {
     pub max_form_depth: usize,
     pub max_glyphs: usize,
     pub max_stream_bytes: usize,
+    /// Most bytes of page content (streams and forms) one file may decompress to, in all.
+    pub max_file_decoded: usize,
     /// When the file's processing must stop (the per-file wall-clock limit).
     pub deadline: Option<std::time::Instant>,
 }
@@ -34,6 +39,7 @@ impl Default for ExtractLimits {
             max_form_depth: 12,
             max_glyphs: 2_000_000,
             max_stream_bytes: 64 << 20,
+            max_file_decoded: 1 << 30,
             deadline: None,
         }
     }
@@ -197,6 +203,7 @@ pub fn extract_page(
             let mut gs = GState::new(Matrix::IDENTITY);
             let mut stack = Vec::new();
             for (id, data, repaired) in streams {
+                it.out.decoded_bytes += data.len();
                 if repaired {
                     it.out.repaired.push(id);
                 }
@@ -270,14 +277,19 @@ impl Interp<'_> {
         // span two streams.
         let (mut tm, mut tlm) = self.text_mats;
         for (i, op) in ops.iter().enumerate() {
-            if i % 4096 == 4095
-                && self
+            if i % 4096 == 4095 {
+                if self
                     .lim
                     .deadline
                     .is_some_and(|d| std::time::Instant::now() > d)
-            {
-                self.problem(TIME_LIMIT.into());
-                return;
+                {
+                    self.problem(TIME_LIMIT.into());
+                    return;
+                }
+                if let Some(m) = crate::memory::over_limit() {
+                    self.problem(format!("{LIMIT_PREFIX}{m}"));
+                    return;
+                }
             }
             let n = |k: usize| op.num(k);
             match op.operator.as_slice() {
@@ -555,7 +567,10 @@ impl Interp<'_> {
                     return;
                 }
                 let data = match super::decode_stream(s, self.lim.max_stream_bytes) {
-                    Ok(d) => d,
+                    Ok(d) => {
+                        self.out.decoded_bytes += d.len();
+                        d
+                    }
                     Err(_) => {
                         self.problem("a Form XObject cannot be decompressed".into());
                         return;

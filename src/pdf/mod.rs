@@ -185,7 +185,12 @@ pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String>
                 }
                 lopdf::Stream::new(d, data)
                     .decompressed_content_with_limit(limit)
-                    .map_err(|_| "stream cannot be decoded".to_string())?
+                    .map_err(|e| match e {
+                        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                            ..
+                        }) => format!("stream decodes to more than {limit} bytes"),
+                        _ => "stream cannot be decoded".to_string(),
+                    })?
             }
         };
         if data.len() > limit {

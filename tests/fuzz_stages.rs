@@ -1,0 +1,188 @@
+//! A stable-Rust fuzzer per stage that parses file data (cargo-fuzz needs a nightly toolchain, which
+//! this workplace cannot install). Each stage's parser is called in process on mutants of real inputs
+//! taken from `samples/`, `../shared/corpus` and `../shared/realworld` (when present): content streams
+//! (tokenizer and interpreter input, and the rewriter), ToUnicode CMaps, Type 1 font programs, and
+//! images (decoding, blanking). Every call must return (a value or an error), never panic.
+//! The whole pipeline on mutated files is `tests/mutation.rs`.
+//!
+//! `FOIREDACT_FUZZ_ITERS=N` sets the mutants per stage (default 300), `FOIREDACT_FUZZ_SEED` the seed.
+
+mod common;
+use common::*;
+use foiredact::pdf::content::{self, ParseLimits};
+use lopdf::Object;
+use std::collections::BTreeMap;
+
+/// Streams of the seed files, by kind.
+#[derive(Default)]
+struct Streams {
+    contents: Vec<Vec<u8>>,
+    cmaps: Vec<Vec<u8>>,
+    type1: Vec<Vec<u8>>,
+    images: Vec<lopdf::Stream>,
+}
+
+fn collect() -> Streams {
+    let mut paths = pdfs_in(&repo().join("samples"));
+    paths.extend(pdfs_in(&repo().join("../shared/corpus")));
+    paths.extend(pdfs_in(&repo().join("../shared/realworld/pdfs")));
+    let mut s = Streams::default();
+    for p in paths {
+        let Ok(doc) = lopdf::Document::load(&p) else {
+            continue;
+        };
+        for pid in doc.get_pages().values() {
+            let c = doc.get_page_content(*pid);
+            if !c.is_empty() && s.contents.len() < 200 {
+                s.contents.push(c);
+            }
+        }
+        for o in doc.objects.values() {
+            let Object::Stream(st) = o else { continue };
+            let Ok(data) = st
+                .decompressed_content()
+                .or_else(|_| Ok::<_, ()>(st.content.clone()))
+            else {
+                continue;
+            };
+            if data.windows(9).any(|w| w == b"begincmap") && s.cmaps.len() < 100 {
+                s.cmaps.push(data);
+            } else if st.dict.has(b"Length1") && data.starts_with(b"%!") && s.type1.len() < 20 {
+                s.type1.push(data);
+            } else if st.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
+                && st.content.len() < 400_000
+                && s.images.len() < 30
+            {
+                s.images.push(st.clone());
+            }
+        }
+    }
+    s
+}
+
+/// One mutant of `seed`: 1 to 4 edits (bit flip, byte run overwritten, truncation, insertion,
+/// a slice copied elsewhere).
+fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
+    let mut b = seed.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        if b.is_empty() {
+            let n = 1 + rng.below(64);
+            b = rng.bytes(n);
+            continue;
+        }
+        let at = rng.below(b.len());
+        match rng.below(5) {
+            0 => b[at] ^= 1 << rng.below(8),
+            1 => {
+                let n = (1 + rng.below(16)).min(b.len() - at);
+                let r = rng.bytes(n);
+                b[at..at + n].copy_from_slice(&r);
+            }
+            2 => b.truncate(at),
+            3 => {
+                let n = 1 + rng.below(16);
+                let r = rng.bytes(n);
+                b.splice(at..at, r);
+            }
+            _ => {
+                let from = rng.below(b.len());
+                let n = (1 + rng.below(64)).min(b.len() - from);
+                let piece = b[from..from + n].to_vec();
+                b.splice(at..at, piece);
+            }
+        }
+    }
+    b
+}
+
+/// Runs `f` on `iters` mutants of the seeds; returns how many panicked (with the first message).
+fn fuzz(
+    name: &str,
+    seeds: &[Vec<u8>],
+    salt: u64,
+    mut f: impl FnMut(&[u8]),
+) -> (usize, Option<String>) {
+    if seeds.is_empty() {
+        eprintln!("fuzz {name}: no seeds");
+        return (0, None);
+    }
+    let iters = env_num("FOIREDACT_FUZZ_ITERS", 300) as usize;
+    let mut rng = Rng::new(env_num("FOIREDACT_FUZZ_SEED", 0xf022) ^ salt);
+    let (mut panics, mut first) = (0, None);
+    for _ in 0..iters {
+        let seed = &seeds[rng.below(seeds.len())];
+        let m = mutate(&mut rng, seed);
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&m)));
+        if let Err(e) = r {
+            panics += 1;
+            first.get_or_insert_with(|| {
+                e.downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()
+            });
+        }
+    }
+    eprintln!(
+        "fuzz {name}: {iters} mutants of {} seeds, {panics} panics",
+        seeds.len()
+    );
+    (panics, first)
+}
+
+#[test]
+fn content_streams_parse_and_rewrite_without_panics() {
+    let s = collect();
+    assert!(!s.contents.is_empty(), "samples/ give content streams");
+    let lim = ParseLimits::default();
+    let (p, first) = fuzz("content", &s.contents, 1, |data| {
+        if let Ok(ops) = content::parse(data, &lim) {
+            // Rewriting with nothing to change gives the same bytes; with random replacements it
+            // still returns, and what it returns parses (or is refused) without a panic.
+            assert_eq!(content::rewrite(data, &ops, &BTreeMap::new()), data);
+            let mut rep = BTreeMap::new();
+            for (i, _) in ops.iter().enumerate().step_by(7) {
+                rep.insert(i, b" n ".to_vec());
+            }
+            let _ = content::parse(&content::rewrite(data, &ops, &rep), &lim);
+        }
+    });
+    assert_eq!(p, 0, "content parser panicked: {first:?}");
+}
+
+#[test]
+fn cmaps_and_font_programs_parse_without_panics() {
+    let s = collect();
+    let (p, first) = fuzz("cmap", &s.cmaps, 2, |data| {
+        let _ = foiredact::pdf::fonts::parse_to_unicode(data);
+    });
+    assert_eq!(p, 0, "CMap parser panicked: {first:?}");
+    let (p, first) = fuzz("type1", &s.type1, 3, |data| {
+        let _ = foiredact::pdf::fonts::type1_builtin_encoding(data);
+    });
+    assert_eq!(p, 0, "Type 1 encoding reader panicked: {first:?}");
+}
+
+#[test]
+fn images_decode_and_blank_without_panics() {
+    let s = collect();
+    let doc = lopdf::Document::with_version("1.5");
+    let seeds: Vec<Vec<u8>> = s.images.iter().map(|i| i.content.clone()).collect();
+    let mut k = 0usize;
+    let (p, first) = fuzz("image", &seeds, 4, |data| {
+        let mut st = s.images[k % s.images.len()].clone();
+        k += 1;
+        st.set_content(data.to_vec());
+        let _ = foiredact::pdf::images::to_gray(&doc, &st);
+        let unit = foiredact::geom::Matrix([100.0, 0.0, 0.0, 100.0, 0.0, 0.0]);
+        let r = foiredact::geom::Rect {
+            x0: 10.0,
+            y0: 10.0,
+            x1: 60.0,
+            y1: 40.0,
+        };
+        let _ = foiredact::pdf::images::blank(&doc, &st, &[(unit, vec![r])]);
+        let _ = foiredact::pdf::images::is_blank_under(&doc, &st, &unit, &[r]);
+    });
+    assert_eq!(p, 0, "image code panicked: {first:?}");
+}
