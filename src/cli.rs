@@ -242,6 +242,11 @@ pub struct RedactArgs {
     /// no redaction. Without it every annotation goes, links included.
     #[arg(long)]
     pub keep_links: bool,
+    /// Leave the embedded fonts whole. By default a glyph that only redacted text used leaves them
+    /// (its outline, width, name and character-map entry would say which letters the text had); this
+    /// is for comparing outputs only.
+    #[arg(long, hide_short_help = true)]
+    pub keep_unused_glyphs: bool,
     /// Accepted for scripts that ask for it: outputs are always deterministic (the same inputs, rules
     /// and settings give byte-identical outputs at any --jobs).
     #[arg(long)]

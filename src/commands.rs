@@ -115,6 +115,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             ocr: ocr_mode(a.ocr),
             ocr_layer: a.ocr_layer,
             keep_links: a.keep_links,
+            keep_unused_glyphs: a.keep_unused_glyphs,
             label: match a.label {
                 crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,
                 crate::cli::LabelArg::Category => crate::pdf::rewrite::LabelMode::Category,

@@ -34,6 +34,8 @@ pub struct Settings {
     pub label: rewrite::LabelMode,
     /// Keep link annotations to web addresses that hold no finding and lie over no box.
     pub keep_links: bool,
+    /// Leave embedded fonts whole, with the glyphs only redacted text used (for comparison only).
+    pub keep_unused_glyphs: bool,
 }
 
 /// Declines the file when the process is over its memory limit.
@@ -407,6 +409,7 @@ pub fn process_with(
                 text_ok: &text_ok,
                 keep_links: s.keep_links,
                 covered: &covered,
+                keep_unused_glyphs: s.keep_unused_glyphs,
             };
             sanitize::build_part(&mut d, &keep, &opts)?;
             let mut buf = Vec::new();

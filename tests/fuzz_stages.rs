@@ -1,7 +1,8 @@
 //! A stable-Rust fuzzer per stage that parses file data (cargo-fuzz needs a nightly toolchain, which
 //! this workplace cannot install). Each stage's parser is called in process on mutants of real inputs
 //! taken from `samples/`, `../shared/corpus` and `../shared/realworld` (when present): content streams
-//! (tokenizer and interpreter input, and the rewriter), ToUnicode CMaps, Type 1 font programs, and
+//! (tokenizer and interpreter input, and the rewriter), ToUnicode CMaps, Type 1 font programs,
+//! TrueType programs (reading and glyph pruning), and
 //! images (decoding, blanking). Every call must return (a value or an error), never panic.
 //! The whole pipeline on mutated files is `tests/mutation.rs`.
 //!
@@ -19,6 +20,7 @@ struct Streams {
     contents: Vec<Vec<u8>>,
     cmaps: Vec<Vec<u8>>,
     type1: Vec<Vec<u8>>,
+    truetype: Vec<Vec<u8>>,
     images: Vec<lopdf::Stream>,
 }
 
@@ -49,6 +51,11 @@ fn collect() -> Streams {
                 s.cmaps.push(data);
             } else if st.dict.has(b"Length1") && data.starts_with(b"%!") && s.type1.len() < 20 {
                 s.type1.push(data);
+            } else if st.dict.has(b"Length1")
+                && (data.starts_with(&[0, 1, 0, 0]) || data.starts_with(b"true"))
+                && s.truetype.len() < 20
+            {
+                s.truetype.push(data);
             } else if st.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
                 && st.content.len() < 400_000
                 && s.images.len() < 30
@@ -161,6 +168,16 @@ fn cmaps_and_font_programs_parse_without_panics() {
         let _ = foiredact::pdf::fonts::type1_builtin_encoding(data);
     });
     assert_eq!(p, 0, "Type 1 encoding reader panicked: {first:?}");
+    let keep: std::collections::BTreeSet<u16> = (0..40).step_by(3).collect();
+    let (p, first) = fuzz("truetype", &s.truetype, 5, |data| {
+        let _ = foiredact::pdf::subset::glyphs_with_outlines(data);
+        let _ = foiredact::pdf::subset::unicode_cmap_codes(data);
+        if let Some(out) = foiredact::pdf::subset::prune_truetype(data, &keep) {
+            // What it writes reads again.
+            let _ = foiredact::pdf::subset::glyphs_with_outlines(&out);
+        }
+    });
+    assert_eq!(p, 0, "TrueType pruning panicked: {first:?}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod ocr;
 pub mod rewrite;
 pub mod sanitize;
 pub mod structure;
+pub mod subset;
 
 pub use crate::geom::{Matrix, Rect};
 use lopdf::{Dictionary, Document, Object, ObjectId};

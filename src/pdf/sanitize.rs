@@ -56,6 +56,8 @@ pub struct PartOptions<'a> {
     pub keep_links: bool,
     /// Per kept page, the areas removed (boxes, the other part's region): no link over them stays.
     pub covered: &'a HashMap<ObjectId, Vec<Rect>>,
+    /// Leave the embedded fonts whole (see [`super::subset`]; for comparison only).
+    pub keep_unused_glyphs: bool,
 }
 
 /// Reduces `doc` to the pages `keep` (in that order) and strips hidden channels. The structure tree is
@@ -144,6 +146,9 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId], opts: &PartOptions<'_>)
         }
     }
     drop_unused_xobjects(doc, keep);
+    if !opts.keep_unused_glyphs {
+        super::subset::prune_fonts(doc, keep);
+    }
     doc.prune_objects();
     // Proof: the only page objects left are the kept ones.
     for (id, obj) in &doc.objects {
