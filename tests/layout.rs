@@ -132,3 +132,82 @@ fn safe_layout_keeps_the_rest_of_the_line_in_order_on_the_page() {
         assert!(x > 0 && x < 612 * 100, "on the page");
     }
 }
+
+/// Glyphs (text, x, y in hundredths of a point, and whether foiredact drew it) of every page.
+fn page_glyphs(p: &std::path::Path) -> Vec<Vec<(String, i64, i64, bool)>> {
+    let o = std::process::Command::new(bin())
+        .args(["text", "--json", "--ocr", "never"])
+        .arg(p)
+        .output()
+        .expect("text");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v.as_array()
+        .expect("pages")
+        .iter()
+        .map(|page| {
+            page["glyphs"]
+                .as_array()
+                .expect("glyphs")
+                .iter()
+                .map(|g| {
+                    let r = |x: &serde_json::Value| {
+                        (x.as_f64().expect("number") * 100.0).round() as i64
+                    };
+                    (
+                        g["text"].as_str().expect("text").to_string(),
+                        r(&g["origin"][0]),
+                        r(&g["origin"][1]),
+                        g["ours"].as_bool().unwrap_or(false),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `--layout exact`: every glyph left in the output is where it was in the input (to 0.01 pt). On
+/// corpus files of every producer whose Part 1 is their first pages (and on the samples).
+#[test]
+fn exact_layout_keeps_every_kept_glyph_in_place() {
+    let mut files: Vec<std::path::PathBuf> = vec![repo().join("samples/letter-contact.pdf")];
+    if let Some(c) = corpus() {
+        for p in ["reportlab", "fpdf2", "libreoffice"] {
+            files.push(c.join(format!("dev-001-{p}.pdf")));
+            files.push(c.join(format!("dev-003-{p}.pdf")));
+        }
+    }
+    let d = tempdir();
+    let mut checked = 0usize;
+    for f in &files {
+        let stem = f.file_stem().expect("stem").to_string_lossy().to_string();
+        let out = d.path().join(&stem);
+        run_ok(&[
+            "redact",
+            f.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+            "--layout",
+            "exact",
+        ]);
+        let input = page_glyphs(f);
+        let output = page_glyphs(&out.join(format!("{stem}.part1.pdf")));
+        for (n, (inp, outp)) in input.iter().zip(&output).enumerate() {
+            // The output's glyphs are the input's, some removed, in the same drawing order.
+            let mut it = inp.iter();
+            for g in outp.iter().filter(|g| !g.3) {
+                let same =
+                    it.find(|i| i.0 == g.0 && (i.1 - g.1).abs() <= 1 && (i.2 - g.2).abs() <= 1);
+                assert!(
+                    same.is_some(),
+                    "{stem} page {}: a glyph moved (or is not the input's) at ({}, {})",
+                    n + 1,
+                    g.1,
+                    g.2
+                );
+                checked += 1;
+            }
+        }
+    }
+    eprintln!("exact layout: {checked} glyphs in place");
+    assert!(checked > 1000);
+}

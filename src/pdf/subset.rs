@@ -16,11 +16,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 const MAX_FORM_DEPTH: usize = 12;
 
 /// Codes drawn per font dictionary (`None`: the font is used in a way not followed; leave it).
-type Used = HashMap<ObjectId, Option<BTreeSet<u32>>>;
+type Used = BTreeMap<ObjectId, Option<BTreeSet<u32>>>;
 
 /// Prunes the fonts of a part whose pages are `pages`.
 pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
-    let mut used: Used = HashMap::new();
+    let mut used: Used = BTreeMap::new();
     for &p in pages {
         let Some(res) = super::extract::page_resources(doc, p).cloned() else {
             continue;
