@@ -4,26 +4,11 @@
 mod common;
 use common::*;
 
-/// Glyph texts and positions (rounded to 0.01 pt) of a PDF's first page, via `foiredact text --json`.
+/// Glyph texts and positions (rounded to 0.01 pt) of a PDF's first page.
 fn glyphs(p: &std::path::Path) -> Vec<(String, i64, i64)> {
-    let o = std::process::Command::new(bin())
-        .args(["text", "--json"])
-        .arg(p)
-        .output()
-        .expect("text");
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    v[0]["glyphs"]
-        .as_array()
-        .expect("glyphs")
+    glyph_origins(p)[0]
         .iter()
-        .map(|g| {
-            let r = |x: &serde_json::Value| (x.as_f64().expect("number") * 100.0).round() as i64;
-            (
-                g["text"].as_str().expect("text").to_string(),
-                r(&g["origin"][0]),
-                r(&g["origin"][1]),
-            )
-        })
+        .map(|g| (g.0.clone(), g.1, g.2))
         .collect()
 }
 
@@ -133,38 +118,6 @@ fn safe_layout_keeps_the_rest_of_the_line_in_order_on_the_page() {
     }
 }
 
-/// Glyphs (text, x, y in hundredths of a point, and whether foiredact drew it) of every page.
-fn page_glyphs(p: &std::path::Path) -> Vec<Vec<(String, i64, i64, bool)>> {
-    let o = std::process::Command::new(bin())
-        .args(["text", "--json", "--ocr", "never"])
-        .arg(p)
-        .output()
-        .expect("text");
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    v.as_array()
-        .expect("pages")
-        .iter()
-        .map(|page| {
-            page["glyphs"]
-                .as_array()
-                .expect("glyphs")
-                .iter()
-                .map(|g| {
-                    let r = |x: &serde_json::Value| {
-                        (x.as_f64().expect("number") * 100.0).round() as i64
-                    };
-                    (
-                        g["text"].as_str().expect("text").to_string(),
-                        r(&g["origin"][0]),
-                        r(&g["origin"][1]),
-                        g["ours"].as_bool().unwrap_or(false),
-                    )
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// `--layout exact`: every glyph left in the output is where it was in the input (to 0.01 pt). On
 /// corpus files of every producer whose Part 1 is their first pages (and on the samples).
 #[test]
@@ -189,8 +142,8 @@ fn exact_layout_keeps_every_kept_glyph_in_place() {
             "--layout",
             "exact",
         ]);
-        let input = page_glyphs(f);
-        let output = page_glyphs(&out.join(format!("{stem}.part1.pdf")));
+        let input = glyph_origins(f);
+        let output = glyph_origins(&out.join(format!("{stem}.part1.pdf")));
         for (n, (inp, outp)) in input.iter().zip(&output).enumerate() {
             // The output's glyphs are the input's, some removed, in the same drawing order.
             let mut it = inp.iter();

@@ -339,6 +339,18 @@ enum Item {
     Num(f64),
 }
 
+/// The first byte of a glyph's code in its text operation's string.
+fn glyph_byte(op: &Op, gl: &crate::model::Glyph) -> Option<u8> {
+    let s = match op.operands.last()? {
+        Operand::Array(a) if op.is("TJ") => a.get(gl.at.item as usize)?,
+        o => o,
+    };
+    match s {
+        Operand::Str(b) => b.get(gl.at.byte as usize).copied(),
+        _ => None,
+    }
+}
+
 /// What to do to the glyphs of one page: delete (`dropped`) or move along the baseline (`moved`).
 struct Edits<'a> {
     page: &'a PageText,
@@ -360,20 +372,62 @@ impl Edits<'_> {
     ) -> std::result::Result<BTreeMap<usize, Vec<u8>>, String> {
         let mut rep = BTreeMap::new();
         let mut carry = 0.0f64;
+        // In a stream whose text is re-set, word spacing (Tw) is set to 0: its value is the original
+        // line's justification, from which the redacted text's width can be worked out. The glyphs keep
+        // their new places: each one's shift grows by the word spacing the spaces before it on its run
+        // no longer get (`lost`, in text space units; `ratio` turns it into points on the page).
+        let zero_tw = self
+            .by_op
+            .iter()
+            .any(|((s, _), gs)| *s == sid && gs.iter().any(|&g| self.moved[g] != 0.0));
+        let (mut tw, mut tw_stack, mut tfs) = (0.0f64, Vec::new(), 1.0f64);
+        let (mut lost, mut ratio) = (0.0f64, 0.0f64);
         for (i, op) in ops.iter().enumerate() {
             match op.operator.as_slice() {
-                b"BT" | b"Td" | b"TD" | b"Tm" | b"T*" => carry = 0.0,
+                b"q" if zero_tw => tw_stack.push(tw),
+                b"Q" if zero_tw => tw = tw_stack.pop().unwrap_or(tw),
+                b"Tw" if zero_tw => {
+                    tw = op.num(0).unwrap_or(0.0);
+                    rep.insert(i, b"0 Tw".to_vec());
+                }
+                b"Tf" => tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(tfs),
+                b"BT" | b"Td" | b"TD" | b"Tm" | b"T*" => {
+                    carry = 0.0;
+                    lost = 0.0;
+                }
                 b"Tj" | b"TJ" | b"'" | b"\"" => {
                     if op.is("'") || op.is("\"") {
                         carry = 0.0;
+                        lost = 0.0;
+                    }
+                    if op.is("\"") && zero_tw {
+                        tw = op.num(0).unwrap_or(0.0);
                     }
                     let glyphs: &[usize] =
                         self.by_op.get(&(sid, i as u32)).map_or(&[], Vec::as_slice);
+                    let mut extra: HashMap<usize, f64> = HashMap::new();
+                    if zero_tw && (tw != 0.0 || lost != 0.0) {
+                        for &g in glyphs {
+                            let gl = &self.page.glyphs[g];
+                            if gl.tj_units.abs() > 1e-9 {
+                                ratio = gl.advance * 1000.0 / (gl.tj_units * tfs);
+                            }
+                            if lost != 0.0 {
+                                extra.insert(g, lost * ratio);
+                            }
+                            if !self.dropped[g] && gl.at.len == 1 && glyph_byte(op, gl) == Some(32)
+                            {
+                                lost += tw;
+                            }
+                        }
+                    }
                     let touched = glyphs
                         .iter()
-                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0);
+                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0)
+                        || !extra.is_empty()
+                        || (zero_tw && op.is("\""));
                     if touched || carry.abs() > 1e-6 {
-                        let (bytes, c) = self.rebuild(op, glyphs, carry)?;
+                        let (bytes, c) = self.rebuild(op, glyphs, carry, &extra, zero_tw)?;
                         rep.insert(i, bytes);
                         carry = c;
                     }
@@ -389,6 +443,8 @@ impl Edits<'_> {
         op: &Op,
         glyphs: &[usize],
         mut carry: f64,
+        extra: &HashMap<usize, f64>,
+        zero_tw: bool,
     ) -> std::result::Result<(Vec<u8>, f64), String> {
         let tj = op.is("TJ");
         let items: Vec<&Operand> = match op.operands.last() {
@@ -414,11 +470,12 @@ impl Edits<'_> {
                             // ISO 32000-1 9.4.3: a TJ number n moves the next glyph by -n/1000 of the font size.
                             out.push(Item::Num(-gl.tj_units));
                         } else {
-                            let shift = self.moved[g] - carry;
+                            let moved = self.moved[g] + extra.get(&g).copied().unwrap_or(0.0);
+                            let shift = moved - carry;
                             if shift.abs() > 1e-6 && gl.advance.abs() > 1e-9 {
                                 // TJ units per point on the page, from the glyph's own advance.
                                 out.push(Item::Num(-shift * gl.tj_units / gl.advance));
-                                carry = self.moved[g];
+                                carry = moved;
                             }
                             out.push(Item::Str(
                                 bytes[b.min(bytes.len())..(b + l).min(bytes.len())].to_vec(),
@@ -442,11 +499,25 @@ impl Edits<'_> {
                 (_, it) => merged.push(it),
             }
         }
+        // A number at the end moves no glyph of this operation: written out, it would be the width
+        // of the text deleted at the end of the line. It goes, and the run's carry takes it over (a
+        // later operation of the same run is put where it belongs from there).
+        let ratio = glyphs
+            .iter()
+            .rev()
+            .map(|&g| &self.page.glyphs[g])
+            .find(|g| g.tj_units.abs() > 1e-9 && g.advance.abs() > 1e-9)
+            .map(|g| g.advance / g.tj_units);
+        if let (Some(r), Some(Item::Num(n))) = (ratio, merged.last()) {
+            carry += n * r;
+            merged.pop();
+        }
         let mut s = String::new();
         if op.is("'") {
             s.push_str("T* ");
         } else if op.is("\"") {
             let (aw, ac) = (op.num(0).unwrap_or(0.0), op.num(1).unwrap_or(0.0));
+            let aw = if zero_tw { 0.0 } else { aw };
             s.push_str(&format!("{} Tw {} Tc T* ", fmt_num(aw), fmt_num(ac)));
         }
         s.push('[');

@@ -375,3 +375,38 @@ pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// Every page's glyphs via `foiredact text --json` (no OCR): text, origin x and y in hundredths of a
+/// point, and whether foiredact drew it (a box label).
+pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
+    let o = run_ok(&[
+        "text",
+        "--json",
+        "--ocr",
+        "never",
+        p.to_str().expect("utf8"),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v.as_array()
+        .expect("pages")
+        .iter()
+        .map(|page| {
+            page["glyphs"]
+                .as_array()
+                .expect("glyphs")
+                .iter()
+                .map(|g| {
+                    let r = |x: &serde_json::Value| {
+                        (x.as_f64().expect("number") * 100.0).round() as i64
+                    };
+                    (
+                        g["text"].as_str().expect("text").to_string(),
+                        r(&g["origin"][0]),
+                        r(&g["origin"][1]),
+                        g["ours"].as_bool().unwrap_or(false),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
