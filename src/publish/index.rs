@@ -162,7 +162,7 @@ h1{font-size:2rem;line-height:1.2;margin:0 0 1rem}
 p{max-width:48rem}
 table{border-collapse:collapse;width:100%;margin-top:1rem}
 caption{text-align:left;font-weight:bold;font-size:1.2rem;padding:0 0 .5rem}
-th,td{text-align:left;vertical-align:top;padding:.5rem .75rem;border-bottom:1px solid #6f777b;overflow-wrap:anywhere}
+th,td{text-align:left;vertical-align:top;padding:.5rem .75rem;border-bottom:1px solid #6f777b;overflow-wrap:break-word}
 thead th{background:#e8ecf1;border-bottom:2px solid #1b1b1b}
 a{color:#1d4f91;text-decoration:underline}
 a:visited{color:#4c2c92}
