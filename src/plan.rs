@@ -121,8 +121,11 @@ pub fn finding_fragments(page: &PageText, f: &Finding) -> Vec<(Vec<usize>, Rect)
             if let Some(r) = r {
                 let mut r = r.grow(PAD);
                 // An OCR layer's word boxes are a little narrower than the ink of the scan under them:
-                // widen the box so that no end of the word stays readable in the pixels.
-                if gl.iter().all(|&g| page.glyphs[g].invisible) {
+                // widen the box so that no end of the word stays readable in the pixels. (Invisible
+                // text over no image has no ink to cover: its box stays as tight as visible text's.)
+                if gl.iter().all(|&g| page.glyphs[g].invisible)
+                    && page.images.iter().any(|im| im.bbox.intersects(&r))
+                {
                     let h = r.height();
                     r = Rect {
                         x0: r.x0 - 0.45 * h,

@@ -496,6 +496,8 @@ impl Edits<'_> {
             match (merged.last_mut(), it) {
                 (Some(Item::Num(a)), Item::Num(b)) => *a += b,
                 (_, Item::Str(s)) if s.is_empty() => {}
+                // Glyphs that follow each other stay one string (readers join words within one).
+                (Some(Item::Str(a)), Item::Str(b)) => a.extend(b),
                 (_, it) => merged.push(it),
             }
         }
