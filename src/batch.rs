@@ -468,11 +468,9 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     bar.finish_and_clear();
     results.sort_by(|a, b| a.file.cmp(&b.file));
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
-    output::write_atomic(
-        &batch_file(cfg, "redactions", "csv"),
-        &schedule_csv(&results, cfg, &rules.exemptions)?,
-        true,
-    )?;
+    output::write_atomic_with(&batch_file(cfg, "redactions", "csv"), true, |w| {
+        schedule_csv(w, &results, cfg, &rules.exemptions)
+    })?;
     let mut manifest = String::new();
     for r in &results {
         let line = serde_json::json!({"file": r.file, "input_hash": r.input_hash, "run_key": cfg.run_key, "tool_version": env!("CARGO_PKG_VERSION"), "status": r.status});
@@ -611,12 +609,13 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
 /// The schedule: one row per box, by file. `decision` is `redact` for a rule's proposal and `added` for
 /// the officer's own rows (`text=`, `rect=`); `exemption_title` comes from the exemptions table.
 fn schedule_csv(
+    out: &mut dyn std::io::Write,
     results: &[FileReport],
     cfg: &Config,
     exemptions: &[(String, String)],
-) -> Result<Vec<u8>> {
+) -> Result<()> {
     let log_text = cfg.log_text;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer(out);
     let mut header = vec![
         "file",
         "part",
@@ -688,7 +687,7 @@ fn schedule_csv(
             w.write_record(&row).map_err(io)?;
         }
     }
-    w.into_inner()
+    w.flush()
         .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))
 }
 

@@ -17,7 +17,29 @@ pub fn write_public(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
     write_file(path, bytes, overwrite, true)
 }
 
+/// [`write_atomic`] for a file written piece by piece (`fill` writes it; a large schedule never has to
+/// be held in memory whole).
+pub fn write_atomic_with(
+    path: &Path,
+    overwrite: bool,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    write_file_with(path, overwrite, false, fill)
+}
+
 fn write_file(path: &Path, bytes: &[u8], overwrite: bool, public: bool) -> Result<()> {
+    write_file_with(path, overwrite, public, |w| {
+        w.write_all(bytes)
+            .map_err(|e| Error::from(e).with_path(path))
+    })
+}
+
+fn write_file_with(
+    path: &Path,
+    overwrite: bool,
+    public: bool,
+    fill: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -28,8 +50,13 @@ fn write_file(path: &Path, bytes: &[u8], overwrite: bool, public: bool) -> Resul
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::from(e).with_path(dir))?;
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut w)?;
+        w.flush().map_err(|e| Error::from(e).with_path(path))?;
+    }
+    tmp.as_file()
+        .sync_all()
         .map_err(|e| Error::from(e).with_path(path))?;
     #[cfg(unix)]
     if public {
