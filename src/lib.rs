@@ -11,8 +11,10 @@
 //!                                                            plan ─> DocPlan (per part: glyphs to drop
 //!                                                                        │  or move, boxes, images to
 //!                                                                        │  blank or remove, other part)
-//!          per part: clone ─ pdf::rewrite ─ pdf::sanitize::build_part ─ save ─ verify (reload,
-//!                                                                        │  re-extract/OCR, prove clean)
+//!          per part: clone ─ pdf::rewrite (glyphs, paths, images, boxes) ─ pdf::sanitize::build_part
+//!                    (pages, hidden channels; pdf::structure tags; pdf::subset unused glyphs) ─ save
+//!                    ─ verify (reload, re-extract/OCR, prove clean; what OCR of the output reads anew
+//!                                                                        │  goes back to plan)
 //!                                         output (atomic writes) <─ batch (files in parallel, logs, exit code)
 //!
 //!  .txt ─ text (pages at form feeds) ─ detect ─> Findings ─ Part split, [REDACTED s40(2)] ─ verify ─> output
@@ -26,7 +28,8 @@
 //! `pipeline` chains the stages for one document in memory (and makes review copies); `batch` runs it
 //! over many files (a `.txt` input through `text` instead); `publish` turns a finished output folder into
 //! a release; `commands` turns each subcommand into calls of those. Only `output` writes files.
-//! Only `pdf::rewrite` and `pdf::sanitize` change a document; `detect`, `plan`, `decisions`, `text` and
+//! Only `pdf::rewrite` and `pdf::sanitize` (with its helpers `pdf::structure` and `pdf::subset`) change a
+//! document; `detect`, `plan`, `decisions`, `text` and
 //! `metadata` know no PDF types. Personal data travels in `error::Sensitive` and reaches no log or error
 //! message unless the user passes `--log-text`.
 

@@ -12,12 +12,11 @@ use std::collections::{HashMap, HashSet};
 const MAX_DEPTH: usize = 64;
 /// Most elements visited (a hostile tree beyond that is dropped whole).
 const MAX_ELEMENTS: usize = 200_000;
-/// Element keys kept; the rest (associated files, unknown keys) go.
+/// Element keys kept; the rest (associated files, element ids, unknown keys) go.
 const ELEMENT_KEEP: &[&[u8]] = &[
     b"Type",
     b"S",
     b"P",
-    b"ID",
     b"Pg",
     b"K",
     b"A",
