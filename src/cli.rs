@@ -269,6 +269,10 @@ pub struct RedactArgs {
     /// ones), so that the published scan can be searched, as OCRmyPDF would make it.
     #[arg(long)]
     pub ocr_layer: bool,
+    /// A page read by OCR whose mean word confidence (0-100) is under this declines the file rather
+    /// than being published unread.
+    #[arg(long, value_name = "N", default_value_t = 40.0)]
+    pub min_ocr_confidence: f64,
     /// Skip inputs whose outputs (from an interrupted or earlier run) are complete and current: same
     /// input bytes, rules, terms, settings and tool version. The rest (and any half-done file) is redone.
     #[arg(long)]

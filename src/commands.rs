@@ -114,6 +114,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
             ocr: ocr_mode(a.ocr),
             ocr_layer: a.ocr_layer,
+            min_ocr_confidence: Some(a.min_ocr_confidence.clamp(0.0, 100.0)),
             keep_links: a.keep_links,
             keep_unused_glyphs: a.keep_unused_glyphs,
             label: match a.label {
@@ -393,7 +394,9 @@ pub fn text(a: TextArgs) -> u8 {
     pages.retain(|(_, p)| a.page.is_none_or(|n| n == p.page));
     // Scanned pages as `redact` reads them (pages with problems are not read: they are declined).
     let mode = ocr_mode(a.ocr);
-    for (page, r) in crate::pipeline::ocr_pages(&doc, &mut pages, mode) {
+    for (page, r) in
+        crate::pipeline::ocr_pages(&doc, &mut pages, mode, crate::pipeline::MIN_OCR_CONFIDENCE)
+    {
         if let Err(e) = r {
             eprintln!("foiredact: {}: page {page}: {e}", a.pdf.display());
             code = exit::SOME_FAILED;

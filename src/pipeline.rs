@@ -30,6 +30,9 @@ pub struct Settings {
     pub ocr: OcrMode,
     /// Give OCR'd pages an invisible text layer of the words kept (`--ocr-layer`).
     pub ocr_layer: bool,
+    /// Mean word confidence under which an OCR'd page declines the file (default
+    /// [`MIN_OCR_CONFIDENCE`]).
+    pub min_ocr_confidence: Option<f64>,
     /// What the boxes show.
     pub label: rewrite::LabelMode,
     /// Keep link annotations to web addresses that hold no finding and lie over no box.
@@ -147,6 +150,7 @@ pub fn ocr_pages(
     doc: &lopdf::Document,
     pages: &mut [(lopdf::ObjectId, PageText)],
     mode: OcrMode,
+    min_confidence: f64,
 ) -> Vec<(usize, Result<OcrLog>)> {
     pages
         .par_iter_mut()
@@ -166,9 +170,9 @@ pub fn ocr_pages(
                     .with_page(p.page)
                 })
                 .and_then(|r| {
-                    if r.mean_confidence < MIN_OCR_CONFIDENCE {
+                    if r.mean_confidence < min_confidence {
                         return Err(Error::unreadable(format!(
-                            "OCR confidence {:.0} is too low to trust (under {MIN_OCR_CONFIDENCE})",
+                            "OCR confidence {:.0} is too low to trust (under {min_confidence:.0}, --min-ocr-confidence)",
                             r.mean_confidence
                         ))
                         .with_page(p.page));
@@ -262,7 +266,8 @@ pub fn process_with(
     }
     memory_check()?;
     let mut ocr_log: Vec<OcrLog> = Vec::new();
-    for (_, r) in ocr_pages(&doc, &mut pages, s.ocr) {
+    let min_conf = s.min_ocr_confidence.unwrap_or(MIN_OCR_CONFIDENCE);
+    for (_, r) in ocr_pages(&doc, &mut pages, s.ocr, min_conf) {
         ocr_log.push(r?);
     }
     for (_, p) in &mut pages {

@@ -187,6 +187,22 @@ fn ocr_layer_makes_the_scan_searchable_without_the_redacted_words() {
     for (t, cat) in items(&truth, "part1", "redact") {
         assert!(!text.contains(&norm(&t)), "a {cat} is in the text layer");
     }
+    // A confidence threshold above what OCR gives this scan declines it, with that reason.
+    let strict = d.path().join("strict");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        strict.to_str().expect("utf8"),
+        "--min-ocr-confidence",
+        "99",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let reason = summary(&strict)["results"][0]["reason"]
+        .as_str()
+        .expect("reason")
+        .to_string();
+    assert!(reason.contains("too low to trust"), "{reason}");
     // Without the flag there is no text layer (only the boxes' labels).
     let plain = d.path().join("plain");
     run_ok(&[
