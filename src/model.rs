@@ -72,6 +72,19 @@ pub struct PathUse {
     pub simple: bool,
 }
 
+/// Marked content with an /ActualText (ISO 32000-1 14.9.4): the replacement text is read as glyphs of
+/// its own (in no stream, over the drawn glyphs' area), so that the rules see both it and what is drawn.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActualTextUse {
+    /// The stream and the BDC operation that carries the text.
+    pub stream: (u32, u16),
+    pub op: u32,
+    /// Whether the property list is inline in the operation (else a named resource, left as it is).
+    pub inline: bool,
+    /// The glyphs the replacement text became.
+    pub glyphs: std::ops::Range<usize>,
+}
+
 /// Everything extraction learnt about one page.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PageText {
@@ -98,6 +111,9 @@ pub struct PageText {
     pub decoded_bytes: usize,
     /// The text came from OCR of the page image (the glyphs are in no content stream).
     pub ocr: bool,
+    /// Replacement texts of marked content.
+    #[serde(skip)]
+    pub actual_text: Vec<ActualTextUse>,
 }
 
 pub const NO_GLYPH: u32 = u32::MAX;

@@ -171,14 +171,20 @@ fn undecodable_text_declines_the_file_and_the_batch_goes_on() {
     assert!(!stderr(&o).contains("Jane"), "no personal data on stderr");
 }
 
-/// A verification hit (the name survives in marked-content /ActualText that the page text does not
-/// show): no output, exit 1, a reason without the text.
+/// A verification hit (the name survives in a string of the font dictionary, a place no stage reads
+/// and sanitising keeps): no output, exit 1, a reason without the text. (Marked-content /ActualText,
+/// the earlier example, is now read and redacted: tests/text_state.rs.)
 #[test]
 fn verification_hit_declines_the_file() {
     let d = tempdir();
+    let mut font = helvetica();
+    font.set(
+        "Comment",
+        lopdf::Object::string_literal("Mr Jonathan Quixote"),
+    );
     let pdf = make_pdf(
-        "BT /F1 12 Tf 72 700 Td /Span << /ActualText (Mr Jonathan Quixote) >> BDC (Mr Jonathan Quixote wrote.) Tj EMC ET",
-        vec![("F1", helvetica())],
+        "BT /F1 12 Tf 72 700 Td (Mr Jonathan Quixote wrote.) Tj ET",
+        vec![("F1", font)],
         |_| {},
     );
     let inp = d.path().join("actualtext.pdf");

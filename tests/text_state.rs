@@ -347,3 +347,21 @@ fn type3_font_with_tounicode() {
     // (mutool draws Type 3 glyphs without reading their ToUnicode here.)
     check_with("Type3", pdf, &["Report by", "today"], &["mutool"]);
 }
+
+#[test]
+fn actual_text_is_read_and_redacted_with_what_is_drawn() {
+    // The replacement text holds the name the page draws as initials: both go.
+    check_with(
+        "ActualText holds the name",
+        one("BT /F1 12 Tf 72 700 Td (Report by ) Tj /Span <</MCID 0 /ActualText (Quimby)>> BDC (Q.) Tj EMC ( today) Tj ET"),
+        &["Report by", "today"],
+        // (pdftotext and mutool read the drawn text or the replacement text; ours reads both.)
+        &[],
+    );
+    // The replacement text hides the drawn name from readers that use it: the drawn text is read too.
+    check(
+        "ActualText hides the name",
+        one("BT /F1 12 Tf 72 700 Td (Report by ) Tj /Span <</ActualText (someone)>> BDC (Quimby) Tj EMC ( today) Tj ET"),
+        &["Report by", "today"],
+    );
+}

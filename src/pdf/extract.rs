@@ -150,7 +150,14 @@ struct Interp<'a> {
     text_mats: (Matrix, Matrix),
     /// The path being built (between its first construction operator and its painting operator).
     path: PathBuild,
+    /// Open marked-content sequences: for one with an /ActualText, the text, the glyph count when it
+    /// began, its stream and operation, and whether its property list was inline.
+    marked: Vec<Option<Marked>>,
 }
+
+/// An open marked-content sequence with an /ActualText: the text, the glyph count when it began, its
+/// stream and BDC operation, and whether its property list is inline.
+type Marked = (String, usize, ObjectId, u32, bool);
 
 /// A path under construction, in page space.
 #[derive(Default)]
@@ -192,6 +199,7 @@ pub fn extract_page(
         form_stack: Vec::new(),
         text_mats: (Matrix::IDENTITY, Matrix::IDENTITY),
         path: PathBuild::default(),
+        marked: Vec::new(),
     };
     it.out.media_box = page_media_box(doc, page_id);
     let empty = Dictionary::new();
@@ -256,6 +264,57 @@ impl Interp<'_> {
             ctm: gs.ctm.0,
             name,
             in_form,
+        });
+    }
+
+    /// Adds the replacement text of a marked-content sequence as glyphs over the area of the glyphs it
+    /// replaces (none drawn: nothing to place it on, and nothing is added).
+    fn actual_text(&mut self, text: String, start: usize, sid: ObjectId, op: u32, inline: bool) {
+        let drawn = &self.out.glyphs[start.min(self.out.glyphs.len())..];
+        let Some(area) = drawn.iter().map(|g| g.bbox).reduce(|a, b| a.union(&b)) else {
+            return;
+        };
+        let Some(first) = drawn.first().cloned() else {
+            return;
+        };
+        let chars: Vec<char> = text.chars().filter(|c| !c.is_control()).collect();
+        if chars.is_empty() || self.out.glyphs.len() + chars.len() > self.lim.max_glyphs {
+            return;
+        }
+        let step = area.width() / chars.len() as f64;
+        let from = self.out.glyphs.len();
+        for (k, c) in chars.iter().enumerate() {
+            let x0 = area.x0 + step * k as f64;
+            self.out.glyphs.push(Glyph {
+                text: c.to_string(),
+                bbox: Rect {
+                    x0,
+                    x1: x0 + step,
+                    y0: area.y0,
+                    y1: area.y1,
+                },
+                origin: (x0, first.origin.1),
+                advance: step,
+                natural: step,
+                at: GlyphRef {
+                    stream: super::ocr::VIRTUAL,
+                    op: 0,
+                    item: 0,
+                    byte: 0,
+                    len: 0,
+                },
+                tj_units: 0.0,
+                font: "ActualText".into(),
+                invisible: true,
+                ours: false,
+                ..first.clone()
+            });
+        }
+        self.out.actual_text.push(crate::model::ActualTextUse {
+            stream: sid,
+            op,
+            inline,
+            glyphs: from..self.out.glyphs.len(),
         });
     }
 
@@ -378,6 +437,33 @@ impl Interp<'_> {
                     }
                 }
                 b"BI" => self.image(sid, i, gs, None),
+                b"BMC" if self.marked.len() < 256 => self.marked.push(None),
+                b"BDC" if self.marked.len() < 256 => {
+                    let props = op.operands.get(1);
+                    let inline = matches!(props, Some(Operand::Dict(_)));
+                    let actual = match props {
+                        Some(Operand::Dict(_)) => {
+                            match props.and_then(|p| p.dict_get(b"ActualText")) {
+                                Some(Operand::Str(b)) => Some(super::text_string(b)),
+                                _ => None,
+                            }
+                        }
+                        Some(Operand::Name(n)) => get_dict(self.doc, res, b"Properties")
+                            .and_then(|p| get_dict(self.doc, p, n))
+                            .and_then(|d| match super::get(self.doc, d, b"ActualText") {
+                                Some(Object::String(b, _)) => Some(super::text_string(b)),
+                                _ => None,
+                            }),
+                        _ => None,
+                    };
+                    self.marked
+                        .push(actual.map(|t| (t, self.out.glyphs.len(), sid, i as u32, inline)));
+                }
+                b"EMC" => {
+                    if let Some(Some((text, start, s, at, inline))) = self.marked.pop() {
+                        self.actual_text(text, start, s, at, inline);
+                    }
+                }
                 b"m" | b"l" | b"c" | b"v" | b"y" | b"re" => {
                     let v: Vec<f64> = (0..op.operands.len()).filter_map(n).collect();
                     let pts: Vec<(f64, f64)> = if op.is("re") {

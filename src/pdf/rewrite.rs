@@ -82,11 +82,29 @@ pub fn apply(
             }
         }
     }
+    // Marked content whose replacement text (/ActualText) was redacted loses it (and any other text
+    // of its property list); its MCID stays.
+    let mut marks: BTreeMap<ObjectId, BTreeSet<u32>> = BTreeMap::new();
+    for u in &page.actual_text {
+        if u.glyphs
+            .clone()
+            .any(|g| dropped.get(g).copied().unwrap_or(false))
+        {
+            if !u.inline {
+                return Err(Error::unsupported(
+                    "redacted text is in a named marked-content property list (not supported yet)",
+                )
+                .with_page(page.page));
+            }
+            marks.entry(u.stream).or_default().insert(u.op);
+        }
+    }
     // Damaged streams are written back too (re-encoded), so that the output is a valid file.
     let ids: BTreeSet<ObjectId> = touched
         .iter()
         .chain(images.keys())
         .chain(paths.keys())
+        .chain(marks.keys())
         .chain(page.repaired.iter())
         .copied()
         .collect();
@@ -118,6 +136,13 @@ pub fn apply(
         if let Some(ims) = images.get(&sid) {
             for &opi in ims {
                 rep.insert(opi as usize, Vec::new());
+            }
+        }
+        if let Some(ms) = marks.get(&sid) {
+            for &opi in ms {
+                if let Some(op) = ops.get(opi as usize) {
+                    rep.insert(opi as usize, marked_without_text(op));
+                }
             }
         }
         if let Some(ps) = paths.get(&sid) {
@@ -337,6 +362,33 @@ fn blank_images(
 enum Item {
     Str(Vec<u8>),
     Num(f64),
+}
+
+/// A BDC operation without its property list's texts: `/Tag <</MCID n>> BDC`, or `/Tag BMC`.
+fn marked_without_text(op: &Op) -> Vec<u8> {
+    let tag: String = op
+        .operands
+        .first()
+        .and_then(Operand::name)
+        .unwrap_or(b"Span")
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("#{b:02X}")
+            }
+        })
+        .collect();
+    match op
+        .operands
+        .get(1)
+        .and_then(|p| p.dict_get(b"MCID"))
+        .and_then(Operand::num)
+    {
+        Some(n) => format!("/{tag} <</MCID {}>> BDC", n as i64).into_bytes(),
+        None => format!("/{tag} BMC").into_bytes(),
+    }
 }
 
 /// The first byte of a glyph's code in its text operation's string.
