@@ -73,6 +73,9 @@ pub struct FileReport {
     /// Pages read by OCR: their mean word confidence and how many words were unsure.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ocr: Vec<pipeline::OcrLog>,
+    /// Pages published with text that could not be read, so not checked (`--allow-unreadable`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_pages: Vec<usize>,
     #[serde(skip)]
     pub input_hash: String,
     /// Taken over from an earlier run (`--resume`).
@@ -192,6 +195,7 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
         error: None,
         boxes: vec![],
         ocr: vec![],
+        unreadable_pages: vec![],
         input_hash: String::new(),
         resumed: false,
     };
@@ -250,6 +254,7 @@ fn run_one(
     };
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
+    rep.unreadable_pages = doc.unreadable.clone();
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
     let mut written: Vec<PathBuf> = Vec::new();
@@ -391,6 +396,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         error: None,
         boxes,
         ocr: vec![],
+        unreadable_pages: vec![],
         input_hash: hash,
         resumed: true,
     })
@@ -452,6 +458,15 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
                     .unwrap_or_else(|| process_one(i, cfg, rules));
                 if let Some(reason) = &r.reason {
                     bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
+                }
+                if !r.unreadable_pages.is_empty() {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "warning: {}: pages {:?} hold text that could not be read and was not checked (--allow-unreadable)",
+                            i.path.display(),
+                            r.unreadable_pages
+                        )
+                    });
                 }
                 // Memory stays flat over a long batch: a done file's boxes are read back from its own
                 // log when the schedule is written.

@@ -273,6 +273,11 @@ pub struct RedactArgs {
     /// than being published unread.
     #[arg(long, value_name = "N", default_value_t = 40.0)]
     pub min_ocr_confidence: f64,
+    /// Publish pages whose text cannot be read (a font with no Unicode mapping, a scan OCR cannot read
+    /// or trust) instead of declining the file. What can be read is redacted as usual; the rest is
+    /// published UNCHECKED, and summary.json lists those pages. Use only after looking at them.
+    #[arg(long)]
+    pub allow_unreadable: bool,
     /// Skip inputs whose outputs (from an interrupted or earlier run) are complete and current: same
     /// input bytes, rules, terms, settings and tool version. The rest (and any half-done file) is redone.
     #[arg(long)]

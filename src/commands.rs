@@ -73,8 +73,18 @@ pub fn redact(a: RedactArgs) -> u8 {
     }
     key.extend(
         format!(
-            "{:?}/{}/{}/{:?}/{:?}",
-            a.layout, a.bucket_em, a.log_text, a.ocr, a.label
+            "{:?}/{}/{}/{:?}/{:?}/{}/{}/{}/{}/{}/{:?}",
+            a.layout,
+            a.bucket_em,
+            a.log_text,
+            a.ocr,
+            a.label,
+            a.keep_links,
+            a.ocr_layer,
+            a.keep_unused_glyphs,
+            a.min_ocr_confidence,
+            a.allow_unreadable,
+            a.limits
         )
         .as_bytes(),
     );
@@ -115,6 +125,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             ocr: ocr_mode(a.ocr),
             ocr_layer: a.ocr_layer,
             min_ocr_confidence: Some(a.min_ocr_confidence.clamp(0.0, 100.0)),
+            allow_unreadable: a.allow_unreadable,
             keep_links: a.keep_links,
             keep_unused_glyphs: a.keep_unused_glyphs,
             label: match a.label {

@@ -3,7 +3,7 @@
 //! Returns the verified part outputs as bytes; writing them is `output`'s job.
 
 use crate::detect::{self, Finding, SectionMark};
-use crate::error::{Error, Result, Sensitive};
+use crate::error::{Error, ErrorKind, Result, Sensitive};
 use crate::geom::Rect;
 use crate::layout;
 use crate::model::PageText;
@@ -30,6 +30,9 @@ pub struct Settings {
     pub ocr: OcrMode,
     /// Give OCR'd pages an invisible text layer of the words kept (`--ocr-layer`).
     pub ocr_layer: bool,
+    /// Let pages through whose text cannot be read (undecodable fonts, scans OCR cannot read or
+    /// trust): what can be read is redacted, the rest is published unchecked (`--allow-unreadable`).
+    pub allow_unreadable: bool,
     /// Mean word confidence under which an OCR'd page declines the file (default
     /// [`MIN_OCR_CONFIDENCE`]).
     pub min_ocr_confidence: Option<f64>,
@@ -101,6 +104,8 @@ pub struct DocOutput {
     pub page_parts: Vec<Vec<u8>>,
     /// Where a page changes part: (1-based page, y in PDF points, the part below).
     pub boundaries: Vec<(usize, f64, u8)>,
+    /// Pages let through unread (`--allow-unreadable`).
+    pub unreadable: Vec<usize>,
 }
 
 /// Which pages OCR reads.
@@ -226,6 +231,8 @@ pub fn process_with(
     if over() {
         return Err(time_err());
     }
+    // Pages let through with text that cannot be read (--allow-unreadable).
+    let mut unreadable: Vec<usize> = Vec::new();
     for (_, p) in &pages {
         if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
             return Err(time_err());
@@ -254,6 +261,10 @@ pub fn process_with(
             return Err(Error::limit(problem).with_page(p.page));
         }
         if let Some(problem) = p.problems.first() {
+            if s.allow_unreadable {
+                unreadable.push(p.page);
+                continue;
+            }
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
     }
@@ -267,9 +278,17 @@ pub fn process_with(
     memory_check()?;
     let mut ocr_log: Vec<OcrLog> = Vec::new();
     let min_conf = s.min_ocr_confidence.unwrap_or(MIN_OCR_CONFIDENCE);
-    for (_, r) in ocr_pages(&doc, &mut pages, s.ocr, min_conf) {
-        ocr_log.push(r?);
+    for (page, r) in ocr_pages(&doc, &mut pages, s.ocr, min_conf) {
+        match r {
+            Ok(l) => ocr_log.push(l),
+            Err(e) if s.allow_unreadable && matches!(e.kind, ErrorKind::UnreadableText(_)) => {
+                unreadable.push(page)
+            }
+            Err(e) => return Err(e),
+        }
     }
+    unreadable.sort_unstable();
+    unreadable.dedup();
     for (_, p) in &mut pages {
         layout::layout(p);
     }
@@ -360,6 +379,7 @@ pub fn process_with(
             boxes: Vec::new(),
             page_parts: vec![Vec::new(); pages.len()],
             boundaries: dplan.boundaries.clone(),
+            unreadable: unreadable.clone(),
         };
         for part in &dplan.parts {
             for pp in &part.pages {
@@ -428,7 +448,8 @@ pub fn process_with(
                     &buf,
                 );
             }
-            let reread = verify::verify_part(&buf, part, rules, &needles, &kept_texts)?;
+            let reread =
+                verify::verify_part(&buf, part, rules, &needles, &kept_texts, &unreadable)?;
             if !reread.is_empty() {
                 if attempt == MAX_REREADS {
                     return Err(Error::verify(format!(

@@ -156,6 +156,7 @@ pub fn process(
         boxes: vec![],
         page_parts: vec![],
         boundaries: vec![],
+        unreadable: vec![],
     };
     let kept = verify::kept_set(&found.kept_texts);
     let needle_texts: Vec<String> = found

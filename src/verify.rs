@@ -115,7 +115,8 @@ pub struct Reread {
     pub exemption: String,
 }
 
-/// Proves one part output clean, or returns what OCR of its scanned pages reads that must go too
+/// Proves one part output clean (pages in `unreadable` were let through with text that cannot be
+/// decoded: their decoding problems are not failures), or returns what OCR of its scanned pages reads that must go too
 /// (empty: clean). `rules` must include the user's terms.
 pub fn verify_part(
     bytes: &[u8],
@@ -123,6 +124,7 @@ pub fn verify_part(
     rules: &RuleSet,
     needles: &[Vec<u8>],
     kept: &[String],
+    unreadable: &[usize],
 ) -> Result<Vec<Reread>> {
     // Findings of text the officer decided to keep are not leaks.
     let kept = kept_set(kept);
@@ -139,7 +141,12 @@ pub fn verify_part(
     }
     for ((page_id, mut pt), pp) in pages.into_iter().zip(&plan.pages) {
         let page_err = |m: String| Error::verify(m).with_page(pp.page);
-        if let Some(p) = pt.problems.first() {
+        // (A page the user let through unread, --allow-unreadable, keeps the text it could not read.)
+        if let Some(p) = pt
+            .problems
+            .first()
+            .filter(|_| !unreadable.contains(&pp.page))
+        {
             return Err(page_err(format!(
                 "part {} output text cannot be decoded: {p}",
                 plan.part

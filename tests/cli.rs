@@ -120,18 +120,22 @@ fn existing_outputs_are_kept_without_overwrite() {
     assert!(std::fs::read(&p1).expect("read").starts_with(b"%PDF-"));
 }
 
+/// A symbolic font with no encoding and no ToUnicode: its codes mean nothing we can read.
+fn mystery_font() -> lopdf::Dictionary {
+    dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "MysterySymbols", "FirstChar" => 32, "LastChar" => 126,
+        "Widths" => (32..=126).map(|_| lopdf::Object::Integer(500)).collect::<Vec<_>>(),
+        "FontDescriptor" => dictionary! { "Type" => "FontDescriptor", "FontName" => "MysterySymbols", "Flags" => 4, "Ascent" => 700, "Descent" => -200 },
+    }
+}
+
 /// A page whose text cannot be decoded: the file gets no output and exit code 1; the batch goes on.
 #[test]
 fn undecodable_text_declines_the_file_and_the_batch_goes_on() {
     let d = tempdir();
     let inp = d.path().join("in");
     std::fs::create_dir_all(&inp).expect("mkdir");
-    // A symbolic font with no encoding and no ToUnicode: its codes mean nothing we can read.
-    let font = dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "MysterySymbols", "FirstChar" => 32, "LastChar" => 126,
-        "Widths" => (32..=126).map(|_| lopdf::Object::Integer(500)).collect::<Vec<_>>(),
-        "FontDescriptor" => dictionary! { "Type" => "FontDescriptor", "FontName" => "MysterySymbols", "Flags" => 4, "Ascent" => 700, "Descent" => -200 },
-    };
+    let font = mystery_font();
     let bad = make_pdf(
         "BT /F1 12 Tf 72 700 Td (Jane Smith lives here) Tj ET",
         vec![("F1", font)],
@@ -491,5 +495,30 @@ fn labels_and_exemption_table() {
         stderr(&o).contains("s99") && stderr(&o).contains("line 5"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// `--allow-unreadable`: the same undecodable page is published, what can be read on it is redacted,
+/// and the summary and stderr say which pages went out unchecked.
+#[test]
+fn allow_unreadable_publishes_with_a_warning() {
+    let font = mystery_font();
+    let pdf = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Jane Smith lives here) Tj ET BT /F2 12 Tf 72 650 Td (Report by Quimby today) Tj ET",
+        vec![("F1", font), ("F2", helvetica())],
+        |_| {},
+    );
+    let (d, o) = redact_pdf(pdf.clone(), "Quimby\n", &[]);
+    assert_eq!(o.status.code(), Some(1), "declined by default");
+    drop(d);
+    let (d, o) = redact_pdf(pdf, "Quimby\n", &["--allow-unreadable"]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("not checked"), "{}", stderr(&o));
+    let out = d.path().join("out");
+    assert_eq!(summary(&out)["results"][0]["unreadable_pages"][0], 1);
+    let text = norm(&pdf_text(&out.join("in.part1.pdf")));
+    assert!(
+        !text.contains("quimby") && text.contains("reportby"),
+        "{text}"
     );
 }
