@@ -235,3 +235,54 @@ fn every_limit_flag_declines_with_the_limit_named() {
     ]);
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// Files encrypted with an empty user password (RC4 40 and 128 bits, AES 128 and 256) open without a
+/// password, are redacted, and are written unencrypted. Made with qpdf (skips without it).
+#[test]
+fn empty_password_encryption_of_every_kind_opens() {
+    if !have("qpdf") {
+        eprintln!("skipped: qpdf not installed");
+        return;
+    }
+    let d = tempdir();
+    let src = repo().join("samples/letter-contact.pdf");
+    let kinds: &[(&str, &[&str])] = &[
+        ("rc4-40", &["40"]),
+        ("rc4-128", &["128", "--use-aes=n"]),
+        ("aes-128", &["128", "--use-aes=y"]),
+        ("aes-256", &["256"]),
+    ];
+    for (name, args) in kinds {
+        let enc = d.path().join(format!("{name}.pdf"));
+        let mut cmd = std::process::Command::new("qpdf");
+        if name.starts_with("rc4") {
+            cmd.arg("--allow-weak-crypto");
+        }
+        cmd.args(["--encrypt", "", "owner-secret"])
+            .args(*args)
+            .arg("--")
+            .arg(&src)
+            .arg(&enc);
+        let o = cmd.output().expect("qpdf");
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = d.path().join(format!("out-{name}"));
+        run_ok(&[
+            "redact",
+            enc.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        let part1 = out.join(format!("{name}.part1.pdf"));
+        let doc = lopdf::Document::load(&part1).expect("loads");
+        assert!(!doc.is_encrypted(), "{name}: written unencrypted");
+        assert!(doc.trailer.get(b"Encrypt").is_err(), "{name}");
+        let redactions = summary(&out)["results"][0]["redactions"]
+            .as_u64()
+            .unwrap_or(0);
+        assert!(redactions > 5, "{name}: redacted ({redactions})");
+    }
+}
