@@ -164,3 +164,50 @@ fn exact_layout_keeps_every_kept_glyph_in_place() {
     eprintln!("exact layout: {checked} glyphs in place");
     assert!(checked > 1000);
 }
+
+/// Word spacing set in one content stream and used by a re-set line in the next: it is zeroed there
+/// too, so two pages that differ only in that value (the original justification) give the same output.
+#[test]
+fn word_spacing_from_an_earlier_stream_leaves_no_trace() {
+    let d = tempdir();
+    let make = |tw: &str| {
+        let first = format!("BT /F1 12 Tf {tw} Tw ET");
+        make_pdf(
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby for the panel today) Tj ET",
+            vec![("F1", helvetica())],
+            move |doc| {
+                let pid = *doc.get_pages().values().next().expect("page");
+                let s1 = doc.add_object(lopdf::Stream::new(
+                    lopdf::Dictionary::new(),
+                    first.clone().into_bytes(),
+                ));
+                let page = doc.get_dictionary_mut(pid).expect("page");
+                let c = page.get(b"Contents").expect("contents").clone();
+                page.set("Contents", vec![lopdf::Object::Reference(s1), c]);
+            },
+        )
+    };
+    let mut outs = Vec::new();
+    for (name, tw) in [("a", "5"), ("b", "2.5")] {
+        let inp = d.path().join(format!("{name}.pdf"));
+        std::fs::write(&inp, make(tw)).expect("write");
+        let out = d.path().join(format!("out-{name}"));
+        std::fs::write(d.path().join("t.txt"), "Quimby\n").expect("write");
+        run_ok(&[
+            "redact",
+            inp.to_str().expect("utf8"),
+            "--terms",
+            d.path().join("t.txt").to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        let p = out.join(format!("{name}.part1.pdf"));
+        let doc = lopdf::Document::load(&p).expect("loads");
+        let page = *doc.get_pages().values().next().expect("page");
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).to_string();
+        assert!(!content.contains(&format!("{tw} Tw")), "{name}: {content}");
+        outs.push((glyphs(&p), content));
+    }
+    assert_eq!(outs[0].0, outs[1].0, "glyph positions");
+    assert_eq!(outs[0].1, outs[1].1, "content streams");
+}

@@ -111,16 +111,27 @@ pub fn apply(
     let own: Vec<ObjectId> = super::extract::page_streams(doc, page_id, &Default::default())
         .map(|v| v.into_iter().map(|(id, _, _)| id).collect())
         .unwrap_or_default();
-    for sid in ids {
+    // A page whose text is re-set has every content stream read in drawing order, so that a word
+    // spacing set in one stream and used in the next is found and zeroed (see `Edits::text_ops`);
+    // a stream is written back only if something in it changes. Forms follow, each on its own.
+    let page_moves = plan
+        .moves
+        .iter()
+        .any(|&(g, d)| d != 0.0 && own.contains(&page.glyphs[g].at.stream));
+    let order: Vec<ObjectId> = own
+        .iter()
+        .filter(|s| page_moves || ids.contains(s))
+        .chain(ids.iter().filter(|s| !own.contains(s)))
+        .copied()
+        .collect();
+    let mut page_state = TextState {
+        tfs: 1.0,
+        ..Default::default()
+    };
+    for sid in order {
         // A page content stream is edited in place (if two pages share one, refuse); a Form XObject is
         // copied for this page first, since other pages (or other parts) may draw it unchanged.
         let is_form = !own.contains(&sid);
-        if !is_form && !edited.insert(sid) {
-            return Err(Error::unsupported(
-                "a content stream is shared by several pages and would need copying",
-            )
-            .with_page(page.page));
-        }
         let stream = match doc.get_object(sid) {
             Ok(Object::Stream(s)) => s,
             _ => return Err(Error::verify("a content stream vanished").with_page(page.page)),
@@ -130,8 +141,21 @@ pub fn apply(
         })?;
         let ops = content::parse(&data, &ParseLimits::default())
             .map_err(|e| Error::unreadable(e.to_string()).with_page(page.page))?;
+        let mut form_state = TextState {
+            tfs: 1.0,
+            ..Default::default()
+        };
+        let (zero_tw, state) = if is_form {
+            let moved = edits
+                .by_op
+                .iter()
+                .any(|((s, _), gs)| *s == sid && gs.iter().any(|&g| edits.moved[g] != 0.0));
+            (moved, &mut form_state)
+        } else {
+            (page_moves, &mut page_state)
+        };
         let mut rep = edits
-            .text_ops(sid, &ops)
+            .text_ops(sid, &ops, zero_tw, state)
             .map_err(|m| Error::unsupported(m).with_page(page.page))?;
         if let Some(ims) = images.get(&sid) {
             for &opi in ims {
@@ -149,6 +173,15 @@ pub fn apply(
             for (&opi, &with) in ps {
                 rep.insert(opi as usize, with.to_vec());
             }
+        }
+        if !ids.contains(&sid) && rep.is_empty() {
+            continue;
+        }
+        if !is_form && !edited.insert(sid) {
+            return Err(Error::unsupported(
+                "a content stream is shared by several pages and would need copying",
+            )
+            .with_page(page.page));
         }
         let new = content::rewrite(&data, &ops, &rep);
         if is_form {
@@ -403,6 +436,14 @@ fn glyph_byte(op: &Op, gl: &crate::model::Glyph) -> Option<u8> {
     }
 }
 
+/// Word spacing and font size as the text operations of a page's content streams leave them.
+#[derive(Default)]
+struct TextState {
+    tw: f64,
+    tw_stack: Vec<f64>,
+    tfs: f64,
+}
+
 /// What to do to the glyphs of one page: delete (`dropped`) or move along the baseline (`moved`).
 struct Edits<'a> {
     page: &'a PageText,
@@ -421,28 +462,28 @@ impl Edits<'_> {
         &self,
         sid: ObjectId,
         ops: &[Op],
+        zero_tw: bool,
+        state: &mut TextState,
     ) -> std::result::Result<BTreeMap<usize, Vec<u8>>, String> {
         let mut rep = BTreeMap::new();
         let mut carry = 0.0f64;
-        // In a stream whose text is re-set, word spacing (Tw) is set to 0: its value is the original
-        // line's justification, from which the redacted text's width can be worked out. The glyphs keep
-        // their new places: each one's shift grows by the word spacing the spaces before it on its run
-        // no longer get (`lost`, in text space units; `ratio` turns it into points on the page).
-        let zero_tw = self
-            .by_op
-            .iter()
-            .any(|((s, _), gs)| *s == sid && gs.iter().any(|&g| self.moved[g] != 0.0));
-        let (mut tw, mut tw_stack, mut tfs) = (0.0f64, Vec::new(), 1.0f64);
+        // With `zero_tw` (a page, or form, whose text is re-set), word spacing (Tw) is set to 0: its
+        // value is the original line's justification, from which the redacted text's width can be
+        // worked out. The glyphs keep their new places: each one's shift grows by the word spacing the
+        // spaces before it on its run no longer get (`lost`, in text space units; `ratio` turns it into
+        // points on the page). `state` carries Tw and the font size from one content stream of the page
+        // to the next, as the graphics state does.
+        let TextState { tw, tw_stack, tfs } = state;
         let (mut lost, mut ratio) = (0.0f64, 0.0f64);
         for (i, op) in ops.iter().enumerate() {
             match op.operator.as_slice() {
-                b"q" if zero_tw => tw_stack.push(tw),
-                b"Q" if zero_tw => tw = tw_stack.pop().unwrap_or(tw),
+                b"q" if zero_tw => tw_stack.push(*tw),
+                b"Q" if zero_tw => *tw = tw_stack.pop().unwrap_or(*tw),
                 b"Tw" if zero_tw => {
-                    tw = op.num(0).unwrap_or(0.0);
+                    *tw = op.num(0).unwrap_or(0.0);
                     rep.insert(i, b"0 Tw".to_vec());
                 }
-                b"Tf" => tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(tfs),
+                b"Tf" => *tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(*tfs),
                 b"BT" | b"Td" | b"TD" | b"Tm" | b"T*" => {
                     carry = 0.0;
                     lost = 0.0;
@@ -453,23 +494,23 @@ impl Edits<'_> {
                         lost = 0.0;
                     }
                     if op.is("\"") && zero_tw {
-                        tw = op.num(0).unwrap_or(0.0);
+                        *tw = op.num(0).unwrap_or(0.0);
                     }
                     let glyphs: &[usize] =
                         self.by_op.get(&(sid, i as u32)).map_or(&[], Vec::as_slice);
                     let mut extra: HashMap<usize, f64> = HashMap::new();
-                    if zero_tw && (tw != 0.0 || lost != 0.0) {
+                    if zero_tw && (*tw != 0.0 || lost != 0.0) {
                         for &g in glyphs {
                             let gl = &self.page.glyphs[g];
                             if gl.tj_units.abs() > 1e-9 {
-                                ratio = gl.advance * 1000.0 / (gl.tj_units * tfs);
+                                ratio = gl.advance * 1000.0 / (gl.tj_units * *tfs);
                             }
                             if lost != 0.0 {
                                 extra.insert(g, lost * ratio);
                             }
                             if !self.dropped[g] && gl.at.len == 1 && glyph_byte(op, gl) == Some(32)
                             {
-                                lost += tw;
+                                lost += *tw;
                             }
                         }
                     }
