@@ -21,6 +21,8 @@ type Used = BTreeMap<ObjectId, Option<BTreeSet<u32>>>;
 /// Prunes the fonts of a part whose pages are `pages`.
 pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
     let mut used: Used = BTreeMap::new();
+    // Fonts are read once for the whole part, whichever pages and forms draw them.
+    let mut loaded: HashMap<ObjectId, Option<super::fonts::Font>> = HashMap::new();
     for &p in pages {
         let Some(res) = super::extract::page_resources(doc, p).cloned() else {
             continue;
@@ -33,7 +35,7 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
             .into_iter()
             .flat_map(|(_, d, _)| d.into_iter().chain([b'\n']))
             .collect();
-        collect(doc, &data, &res, 0, &mut HashSet::new(), &mut used);
+        collect(doc, &data, &res, 0, &mut HashSet::new(), &mut used, &mut loaded);
     }
     // Glyphs to keep per font program (a program may serve several font dictionaries; `None`: one of
     // them is used in a way not followed, so the program stays whole).
@@ -108,6 +110,7 @@ fn collect(
     depth: usize,
     forms: &mut HashSet<ObjectId>,
     used: &mut Used,
+    loaded: &mut HashMap<ObjectId, Option<super::fonts::Font>>,
 ) {
     let Ok(ops) = content::parse(data, &Default::default()) else {
         mark_all_unknown(doc, res, used);
@@ -120,7 +123,6 @@ fn collect(
     };
     let mut stack: Vec<Option<ObjectId>> = Vec::new();
     let mut current: Option<ObjectId> = None;
-    let mut loaded: HashMap<ObjectId, Option<super::fonts::Font>> = HashMap::new();
     for op in &ops {
         match op.operator.as_slice() {
             b"q" => stack.push(current),
@@ -186,7 +188,7 @@ fn collect(
                     continue;
                 }
                 match super::decode_stream(s, 64 << 20) {
-                    Ok(d) => collect(doc, &d, &inner, depth + 1, forms, used),
+                    Ok(d) => collect(doc, &d, &inner, depth + 1, forms, used, loaded),
                     Err(_) => mark_all_unknown(doc, &inner, used),
                 }
             }
