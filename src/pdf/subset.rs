@@ -35,7 +35,15 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
             .into_iter()
             .flat_map(|(_, d, _)| d.into_iter().chain([b'\n']))
             .collect();
-        collect(doc, &data, &res, 0, &mut HashSet::new(), &mut used, &mut loaded);
+        collect(
+            doc,
+            &data,
+            &res,
+            0,
+            &mut HashSet::new(),
+            &mut used,
+            &mut loaded,
+        );
     }
     // Glyphs to keep per font program (a program may serve several font dictionaries; `None`: one of
     // them is used in a way not followed, so the program stays whole).
