@@ -45,7 +45,9 @@ fn main() {
         .rules
         .iter()
         .filter_map(|r| match &r.matcher {
-            foiredact::rules::Matcher::Regex { re, .. } => Some(format!("(?:{})", re.as_str())),
+            foiredact::rules::Matcher::Regex { re, .. } => {
+                Some(format!("(?:{})", re.unicode().as_str()))
+            }
             _ => None,
         })
         .collect();

@@ -259,7 +259,10 @@ fn run_one(
     rep.redactions = rep.boxes.len();
     let mut written: Vec<PathBuf> = Vec::new();
     let mut write = |p: &PathBuf, b: &[u8]| -> Result<()> {
-        output::write_atomic(p, b, cfg.overwrite || cfg.resume).inspect_err(|_| {
+        crate::profile::time(crate::profile::Stage::Write, || {
+            output::write_atomic(p, b, cfg.overwrite || cfg.resume)
+        })
+        .inspect_err(|_| {
             output::remove_stale(&written.iter().collect::<Vec<_>>());
         })?;
         written.push(p.clone());

@@ -146,7 +146,9 @@ pub fn redact(a: RedactArgs) -> u8 {
     if cfg.settings.layout == crate::plan::Layout::Exact {
         eprintln!("foiredact: warning: --layout exact keeps the exact width of every redacted text on the page; a name can often be guessed from it");
     }
-    let code = match batch::run(&cfg, &rules) {
+    let ran = batch::run(&cfg, &rules);
+    crate::profile::report();
+    let code = match ran {
         Ok((s, code)) => {
             let by: Vec<String> = s
                 .exemptions

@@ -255,10 +255,11 @@ fn detect_rule_exact(rs: &RuleSet, i: usize, text: &str) -> Vec<Finding> {
 /// and are removed whole.
 pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
+    let aw = crate::rules::re::ascii_words(text);
     for r in &rs.rules {
         if let Matcher::Field { label, .. } = &r.matcher {
             if r.category == "signature" {
-                for c in label.captures_iter(text) {
+                for c in label.get(aw).captures_iter(text) {
                     // The label itself (group 1): the match may begin with the previous line's newline.
                     let Some(l) = c.get(1) else { continue };
                     let start = text[..l.start()].rfind('\n').map_or(0, |p| p + 1);
@@ -272,7 +273,7 @@ pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
             max_lines,
         } = &r.matcher
         {
-            for m in start.find_iter(text) {
+            for m in start.get(aw).find_iter(text) {
                 let mut end = line_end(text, m.end());
                 let mut region_end = end;
                 for _ in 0..*max_lines {
@@ -281,7 +282,7 @@ pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
                     }
                     region_end = line_end(text, region_end + 1);
                 }
-                for lm in label.find_iter(&text[m.end()..region_end]) {
+                for lm in label.get(aw).find_iter(&text[m.end()..region_end]) {
                     end = end.max(line_end(text, m.end() + lm.end()));
                 }
                 out.push(m.start()..end);
@@ -294,8 +295,9 @@ pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
 /// Part headings, in text order.
 pub fn sections(rs: &RuleSet, text: &str) -> Vec<SectionMark> {
     let mut marks: Vec<SectionMark> = Vec::new();
+    let aw = crate::rules::re::ascii_words(text);
     for s in &rs.sections {
-        for m in s.re.find_iter(text) {
+        for m in s.re.get(aw).find_iter(text) {
             let lead = m.as_str().len() - m.as_str().trim_start().len();
             let span = m.start() + lead..m.start() + m.as_str().trim_end().len();
             marks.push(SectionMark {
@@ -337,7 +339,11 @@ pub fn allow_spans_of(a: &AllowRule, text: &str) -> Vec<Range<usize>> {
 
 fn allow_spans(a: &AllowRule, text: &str, norm: &Normalized) -> Vec<Range<usize>> {
     match &a.matcher {
-        AllowMatcher::Regex(re) => re.find_iter(text).map(|m| m.range()).collect(),
+        AllowMatcher::Regex(re) => re
+            .get(norm.ascii_words)
+            .find_iter(text)
+            .map(|m| m.range())
+            .collect(),
         AllowMatcher::Dictionary(ac) => norm.find_words(ac),
     }
 }
@@ -365,11 +371,14 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             unless,
             check,
         } => {
-            for c in re.captures_iter(text) {
+            let aw = norm.ascii_words;
+            for c in re.get(aw).captures_iter(text) {
                 if let Some(m) = c.get(*group) {
                     let ds: Vec<u32> = m.as_str().chars().filter_map(|c| c.to_digit(10)).collect();
                     let digits = ds.len();
-                    let vetoed = unless.as_ref().is_some_and(|u| u.is_match(m.as_str()));
+                    let vetoed = unless
+                        .as_ref()
+                        .is_some_and(|u| u.get(aw).is_match(m.as_str()));
                     let checked = check.is_none_or(|c| c.passes(&ds));
                     if digits >= *min_digits && digits <= *max_digits && !vetoed && checked {
                         spans.push(m.range());
@@ -381,7 +390,7 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             spans.extend(phrases.find(text).into_iter().map(|(r, _)| r))
         }
         Matcher::Person { re, exclude } => {
-            for m in re.find_iter(text) {
+            for m in re.get(norm.ascii_words).find_iter(text) {
                 let words: Vec<&str> = m.as_str().split_whitespace().collect();
                 let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
                 let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
@@ -396,7 +405,7 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             next_line,
             multiline,
         } => {
-            for m in label.captures_iter(text) {
+            for m in label.get(norm.ascii_words).captures_iter(text) {
                 let end = m.get(0).map_or(0, |m| m.end());
                 spans.extend(field_value(
                     rs.any_label.as_ref(),
@@ -412,7 +421,7 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             label,
             max_lines,
         } => {
-            for m in start.find_iter(text) {
+            for m in start.get(norm.ascii_words).find_iter(text) {
                 let rest_end = cell_end(text, m.end());
                 spans.extend(trimmed(text, m.end()..rest_end));
                 // The block's region: the lines after the start line.
@@ -423,7 +432,10 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                     }
                     region_end = line_end(text, region_end + 1);
                 }
-                for lm in label.captures_iter(&text[m.end()..region_end]) {
+                for lm in label
+                    .get(norm.ascii_words)
+                    .captures_iter(&text[m.end()..region_end])
+                {
                     let end = m.end() + lm.get(0).map_or(0, |x| x.end());
                     spans.extend(field_value(rs.any_label.as_ref(), text, end, true, false));
                 }
@@ -689,6 +701,8 @@ struct Normalized {
     /// For each byte of `text`, the original byte offset.
     back: Vec<usize>,
     orig_len: usize,
+    /// [`crate::rules::re::ascii_words`] of the source text: which copy of each rule regex runs.
+    ascii_words: bool,
 }
 
 impl Normalized {
@@ -713,6 +727,7 @@ impl Normalized {
             text,
             back,
             orig_len: src.len(),
+            ascii_words: crate::rules::re::ascii_words(src),
         }
     }
 
@@ -759,6 +774,36 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["chloeturncr"]
         );
+    }
+
+    /// The ASCII copies of the rule regexes (taken for text whose non-ASCII characters are none of them
+    /// word characters) find exactly what the regexes as written find: the same decision text is
+    /// detected once as it is (£, curly quotes, dashes, box stand-ins: the ASCII copies) and once with
+    /// an accented word after it (the regexes as written), and the findings in the text agree.
+    #[test]
+    fn ascii_copies_of_rule_regexes_find_the_same() {
+        let rs = RuleSet::defaults().expect("default rules");
+        let input = include_str!("../tests/golden/txt-decision/input.txt");
+        let spiced = input
+            .replace(". ", ".\u{2019} \u{2013} ")
+            .replace("Date:", "Date \u{2588}:")
+            .replace(", ", " \u{201c}\u{00a3}, ");
+        for text in [input.to_string(), spiced] {
+            assert!(crate::rules::re::ascii_words(&text));
+            let fast: Vec<(String, Range<usize>)> = detect(&rs, &text)
+                .into_iter()
+                .map(|f| (f.rule, f.span))
+                .collect();
+            let slow_text = format!("{text}\n\nR\u{00e9}sum\u{00e9}");
+            assert!(!crate::rules::re::ascii_words(&slow_text));
+            let slow: Vec<(String, Range<usize>)> = detect(&rs, &slow_text)
+                .into_iter()
+                .filter(|f| f.span.end <= text.len())
+                .map(|f| (f.rule, f.span))
+                .collect();
+            assert!(fast.len() >= 5, "the decision has findings: {}", fast.len());
+            assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod plan;
+pub mod profile;
 pub mod publish;
 pub mod rules;
 pub mod text;

@@ -9,6 +9,7 @@ use crate::layout;
 use crate::model::PageText;
 use crate::pdf::{extract, load, rewrite, sanitize};
 use crate::plan::{self, PageInput};
+use crate::profile::{self, Stage};
 use crate::rules::RuleSet;
 use crate::verify;
 use rayon::prelude::*;
@@ -220,14 +221,16 @@ pub fn process_with(
             s.time_limit.map_or(0, |t| t.as_secs())
         ))
     };
-    let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    let mut doc = profile::time(Stage::Load, || {
+        load::load(bytes, s.password.as_deref(), &s.load)
+    })?;
     // Filled-in form fields are drawn into their pages first, so that their text is read and redacted.
     sanitize::flatten_form_fields(&mut doc)?;
     let lim = extract::ExtractLimits {
         deadline,
         ..s.extract
     };
-    let mut pages = extract::extract_all(&doc, &lim);
+    let mut pages = profile::time(Stage::Extract, || extract::extract_all(&doc, &lim));
     if over() {
         return Err(time_err());
     }
@@ -289,9 +292,11 @@ pub fn process_with(
     }
     unreadable.sort_unstable();
     unreadable.dedup();
-    for (_, p) in &mut pages {
-        layout::layout(p);
-    }
+    profile::time(Stage::Layout, || {
+        for (_, p) in &mut pages {
+            layout::layout(p);
+        }
+    });
     memory_check()?;
     // An OCR layer (mostly invisible text) gets fuzzy term matching too.
     let texts: Vec<PageSource<'_>> = pages
@@ -314,7 +319,9 @@ pub fn process_with(
         findings,
         kept_texts,
         mut manual,
-    } = detect_document(&texts, bytes, rules, decisions)?;
+    } = profile::time(Stage::Detect, || {
+        detect_document(&texts, bytes, rules, decisions)
+    })?;
     let sections: Vec<Vec<SectionMark>> = pages
         .iter()
         .map(|(_, p)| detect::sections(rules, &p.text))
@@ -371,7 +378,7 @@ pub fn process_with(
                 manual: m,
             })
             .collect();
-        let dplan = plan::plan(&inputs, s.layout)?;
+        let dplan = profile::time(Stage::Plan, || plan::plan(&inputs, s.layout))?;
         let mut out = DocOutput {
             ocr: ocr_log.clone(),
             pages: pages.len(),
@@ -413,14 +420,16 @@ pub fn process_with(
                 return Err(time_err());
             }
             memory_check()?;
-            let mut d = doc.clone();
+            let mut d = profile::time(Stage::Clone, || doc.clone());
             let mut edited = HashSet::new();
             let mut keep = Vec::new();
             let mut shared = Vec::new();
             let mut covered = HashMap::new();
             for pp in &part.pages {
                 let (pid, text) = &pages[pp.page - 1];
-                rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label, s.ocr_layer)?;
+                profile::time(Stage::Rewrite, || {
+                    rewrite::apply(&mut d, *pid, text, pp, &mut edited, s.label, s.ocr_layer)
+                })?;
                 keep.push(*pid);
                 if pp.cut.is_some() {
                     shared.push(*pid);
@@ -436,9 +445,11 @@ pub fn process_with(
                 covered: &covered,
                 keep_unused_glyphs: s.keep_unused_glyphs,
             };
-            sanitize::build_part(&mut d, &keep, &opts)?;
+            profile::time(Stage::Sanitize, || {
+                sanitize::build_part(&mut d, &keep, &opts)
+            })?;
             let mut buf = Vec::new();
-            d.save_to(&mut buf)
+            profile::time(Stage::Save, || d.save_to(&mut buf))
                 .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
             // Developers only (debug builds): keep the unverified bytes to see why verification failed.
             #[cfg(debug_assertions)]
@@ -448,8 +459,9 @@ pub fn process_with(
                     &buf,
                 );
             }
-            let reread =
-                verify::verify_part(&buf, part, rules, &needles, &kept_texts, &unreadable)?;
+            let reread = profile::time(Stage::Verify, || {
+                verify::verify_part(&buf, part, rules, &needles, &kept_texts, &unreadable)
+            })?;
             if !reread.is_empty() {
                 if attempt == MAX_REREADS {
                     return Err(Error::verify(format!(

@@ -10,7 +10,7 @@ use super::fonts::{load_font, Font};
 use super::{deref, get, get_array, get_dict, get_name, nums, Matrix, Rect};
 use crate::model::{Glyph, GlyphRef, ImageUse, PageText, PathUse};
 use lopdf::{Dictionary, Document, Object, ObjectId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Font resource name our own box labels use; glyphs in it are marked `ours`.

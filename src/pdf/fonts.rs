@@ -14,7 +14,7 @@ use super::content::{Lexer, Operand, Token};
 use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
 use lopdf::{Dictionary, Document, Object};
 use pdf_encoding::Encoding;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 /// A font ready for decoding strings.
@@ -109,7 +109,7 @@ pub fn load_font(doc: &Document, dict: &Dictionary) -> Result<Font, String> {
                 .map_err(|_| format!("font {display}: ToUnicode CMap cannot be decompressed"))?;
             parse_to_unicode(&data).map_err(|e| format!("font {display}: ToUnicode CMap: {e}"))?
         }
-        _ => HashMap::new(),
+        _ => HashMap::default(),
     };
     match subtype {
         b"Type0" => load_type0(doc, dict, display, to_unicode),
@@ -149,7 +149,7 @@ fn load_type0(
         .and_then(|o| o.as_dict().ok())
         .ok_or_else(|| format!("font {name}: no descendant font"))?;
     let default_width = get_num(doc, desc, b"DW").unwrap_or(1000.0);
-    let mut widths = HashMap::new();
+    let mut widths = HashMap::default();
     if let Some(w) = get_array(doc, desc, b"W") {
         let mut i = 0;
         while i < w.len() {
@@ -273,7 +273,7 @@ fn load_simple(
         }
     }
     // Widths.
-    let mut widths = HashMap::new();
+    let mut widths = HashMap::default();
     let mut default_width = fd
         .and_then(|fd| get_num(doc, fd, b"MissingWidth"))
         .unwrap_or(0.0);
@@ -433,7 +433,7 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
 /// Parses a ToUnicode CMap: code -> Unicode string.
 pub fn parse_to_unicode(data: &[u8]) -> Result<HashMap<u32, String>, String> {
     let mut lx = Lexer::new(data);
-    let mut map = HashMap::new();
+    let mut map = HashMap::default();
     let mut pending: Vec<Operand> = Vec::new();
     let lim = super::content::ParseLimits::default();
     let mut mode = 0u8; // 1 = bfchar, 2 = bfrange
@@ -562,7 +562,7 @@ pub struct Afm {
 }
 
 fn parse_afm(name: &'static str, text: &str) -> Afm {
-    let mut by_unicode = HashMap::new();
+    let mut by_unicode = HashMap::default();
     let mut by_code = [None; 256];
     let (mut ascent, mut descent) = (800.0, -200.0);
     for line in text.lines() {

@@ -188,7 +188,7 @@ pub fn apply(
             copy_form(doc, page_id, sid, new).map_err(|e| e.with_page(page.page))?;
         } else if let Ok(Object::Stream(s)) = doc.get_object_mut(sid) {
             s.set_plain_content(new);
-            let _ = s.compress();
+            super::compress(s);
         }
     }
     if !plan.blank_images.is_empty() {
@@ -316,7 +316,7 @@ fn copy_form(doc: &mut Document, page_id: ObjectId, sid: ObjectId, content: Vec<
         _ => return Err(Error::verify("a Form XObject vanished")),
     };
     copy.set_plain_content(content);
-    let _ = copy.compress();
+    super::compress(&mut copy);
     let new_id = doc.add_object(copy);
     for n in names {
         xobjects.set(n, Object::Reference(new_id));

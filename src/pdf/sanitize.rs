@@ -147,7 +147,9 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId], opts: &PartOptions<'_>)
     }
     drop_unused_xobjects(doc, keep);
     if !opts.keep_unused_glyphs {
-        super::subset::prune_fonts(doc, keep);
+        crate::profile::time(crate::profile::Stage::Prune, || {
+            super::subset::prune_fonts(doc, keep)
+        });
     }
     doc.prune_objects();
     // Proof: the only page objects left are the kept ones.

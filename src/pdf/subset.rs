@@ -85,7 +85,7 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
             continue;
         };
         let mut st = Stream::new(dictionary! { "Length1" => new.len() as i64 }, new);
-        let _ = st.compress();
+        super::compress(&mut st);
         if let Ok(o) = doc.get_object_mut(program) {
             *o = Object::Stream(st);
             pruned.insert(program);
@@ -332,7 +332,7 @@ fn prune_font_dict(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>)
         }
         cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
         let mut st = Stream::new(Dictionary::new(), cmap.into_bytes());
-        let _ = st.compress();
+        super::compress(&mut st);
         let id = doc.add_object(st);
         d.set("ToUnicode", Object::Reference(id));
     }

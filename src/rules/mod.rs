@@ -28,6 +28,9 @@
 use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
+
+pub mod re;
+pub use re::Re;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -213,25 +216,25 @@ impl Checksum {
 #[derive(Debug)]
 pub enum Matcher {
     Regex {
-        re: Regex,
+        re: Re,
         group: usize,
         min_digits: usize,
         max_digits: usize,
         /// A match that this matches whole is not a finding.
-        unless: Option<Regex>,
+        unless: Option<Re>,
         /// A checksum the match's digits must pass.
         check: Option<Checksum>,
     },
     Dictionary(AhoCorasick),
     /// `label` matches a label (group 1 is the label text) at the start of a line or cell.
     Field {
-        label: Regex,
+        label: Re,
         next_line: bool,
         multiline: bool,
     },
     Block {
-        start: Regex,
-        label: Regex,
+        start: Re,
+        label: Re,
         max_lines: usize,
     },
     /// A regex over whole phrases (used for `--terms`).
@@ -242,7 +245,7 @@ pub enum Matcher {
     },
     /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
     Person {
-        re: Regex,
+        re: Re,
         exclude: std::collections::HashSet<String>,
     },
 }
@@ -266,7 +269,7 @@ pub struct Rule {
 pub struct SectionRule {
     pub id: String,
     pub part: u8,
-    pub re: Regex,
+    pub re: Re,
     pub examples: Vec<String>,
     pub non_examples: Vec<String>,
     pub origin: String,
@@ -295,7 +298,7 @@ pub struct MetadataRule {
 
 #[derive(Debug)]
 pub enum AllowMatcher {
-    Regex(Regex),
+    Regex(Re),
     Dictionary(AhoCorasick),
 }
 
@@ -370,15 +373,15 @@ fn field_label_regex(
     labels: &[String],
     colon: bool,
     anywhere: bool,
-) -> std::result::Result<Regex, regex::Error> {
+) -> std::result::Result<Re, regex::Error> {
     let alt = label_alternation(labels);
     let tail = if colon { r"[ ]*[:;]" } else { r"\b" };
     // At the start of a line or table cell; with `anywhere`, after any white space (narrow table gutters
     // are not always seen as cell breaks).
     let lead = if anywhere { r"(?:^|\s)" } else { r"(?:^|\t)" };
-    RegexBuilder::new(&format!(r"(?m){lead}[ ]*((?:{alt}){tail})[ ]*"))
-        .case_insensitive(true)
-        .build()
+    Re::build(&format!(r"(?m){lead}[ ]*((?:{alt}){tail})[ ]*"), |b| {
+        b.case_insensitive(true)
+    })
 }
 
 /// A phrase list as one case-insensitive aho-corasick automaton (leftmost-longest).
@@ -519,17 +522,15 @@ impl RuleSet {
                         .pattern
                         .as_deref()
                         .ok_or_else(|| err("needs a pattern".into()))?;
-                    let re = RegexBuilder::new(pat)
-                        .case_insensitive(spec.case_insensitive)
-                        .build()
+                    let re = Re::build(pat, |b| b.case_insensitive(spec.case_insensitive))
                         .map_err(|e| err(format!("bad pattern: {e}")))?;
                     let group = spec.group.unwrap_or(0);
-                    if group >= re.captures_len() {
+                    if group >= re.unicode().captures_len() {
                         return Err(err(format!("group {group} does not exist in the pattern")));
                     }
                     let unless = match &spec.unless {
                         Some(u) => Some(
-                            Regex::new(&format!("^(?:{u})$"))
+                            Re::new(&format!("^(?:{u})$"))
                                 .map_err(|e| err(format!("bad unless: {e}")))?,
                         ),
                         None => None,
@@ -586,7 +587,7 @@ impl RuleSet {
                         .start
                         .as_deref()
                         .ok_or_else(|| err("block rule needs start".into()))?;
-                    let start = Regex::new(&format!(r"(?m)^[ ]*(?:{start})"))
+                    let start = Re::new(&format!(r"(?m)^[ ]*(?:{start})"))
                         .map_err(|e| err(format!("bad start: {e}")))?;
                     if spec.labels.is_empty() {
                         return Err(err("block rule needs labels".into()));
@@ -635,10 +636,7 @@ impl RuleSet {
                     let pat = format!(
                         r"\b(?:(?:{mixed})(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{apos}]|D[{apos}])?[A-Z][a-z{apos}]+(?:-[A-Z][a-z{apos}]+)?|(?:{upper})(?:[ \n]+[A-Z]\.?)?[ \n]+[A-Z][A-Z{apos}]*(?:-[A-Z][A-Z{apos}]+)?[A-Z])\b"
                     );
-                    let re = RegexBuilder::new(&pat)
-                        .size_limit(512 << 20)
-                        .dfa_size_limit(64 << 20)
-                        .build()
+                    let re = Re::build(&pat, |b| b.size_limit(512 << 20).dfa_size_limit(64 << 20))
                         .map_err(|e| err(format!("names cannot be compiled: {e}")))?;
                     let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
                     self.push_rule(
@@ -658,9 +656,9 @@ impl RuleSet {
                         .pattern
                         .as_deref()
                         .ok_or_else(|| err("needs a pattern".into()))?;
-                    let re = RegexBuilder::new(&format!(r"(?m)^[ \t]*(?:{pat})[ \t]*$"))
-                        .case_insensitive(spec.case_insensitive)
-                        .build()
+                    let re = Re::build(&format!(r"(?m)^[ \t]*(?:{pat})[ \t]*$"), |b| {
+                        b.case_insensitive(spec.case_insensitive)
+                    })
                         .map_err(|e| err(format!("bad pattern: {e}")))?;
                     self.sections.push(SectionRule {
                         id: spec.id.clone(),
@@ -704,9 +702,7 @@ impl RuleSet {
                 "allow" => {
                     let matcher = if let Some(p) = &spec.pattern {
                         AllowMatcher::Regex(
-                            RegexBuilder::new(p)
-                                .case_insensitive(spec.case_insensitive)
-                                .build()
+                            Re::build(p, |b| b.case_insensitive(spec.case_insensitive))
                                 .map_err(|e| err(format!("bad pattern: {e}")))?,
                         )
                     } else if !spec.words.is_empty() {
@@ -772,7 +768,9 @@ impl RuleSet {
         if !self.labels.is_empty() {
             self.any_label = Some(
                 field_label_regex(&self.labels, true, false)
-                    .map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?,
+                    .map_err(|e| Error::rules("(all labels)", 0, e.to_string()))?
+                    .unicode()
+                    .clone(),
             );
         }
         Ok(())
@@ -811,7 +809,7 @@ impl RuleSet {
         }
         for s in &self.sections {
             for ex in &s.examples {
-                if !s.re.is_match(ex) {
+                if !s.re.unicode().is_match(ex) {
                     fails.push(format!(
                         "{}: section rule {}: example is not a heading: {ex:?}",
                         s.origin, s.id
@@ -819,7 +817,7 @@ impl RuleSet {
                 }
             }
             for ex in &s.non_examples {
-                if s.re.is_match(ex) {
+                if s.re.unicode().is_match(ex) {
                     fails.push(format!(
                         "{}: section rule {}: non-example is taken as a heading: {ex:?}",
                         s.origin, s.id
