@@ -182,7 +182,13 @@ pub fn read_decisions(f: &Path) -> Result<crate::decisions::Decisions> {
 }
 
 /// Processes one input: pipeline, then outputs. Never panics (a panic inside is caught).
-pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
+pub fn process_one(
+    input: &Input,
+    cfg: &Config,
+    rules: &RuleSet,
+    writer: &output::Writer,
+    id: usize,
+) -> FileReport {
     let paths = OutputPaths::new(&cfg.out, &input.rel);
     let mut rep = FileReport {
         file: input.rel.to_string_lossy().replace('\\', "/"),
@@ -200,7 +206,7 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
         resumed: false,
     };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_one(input, cfg, rules, &paths, &mut rep)
+        run_one(input, cfg, rules, &paths, &mut rep, writer, id)
     }));
     let err = match result {
         Ok(Ok(())) => return rep,
@@ -213,6 +219,12 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
     if cfg.overwrite {
         output::remove_stale(&paths.all());
     }
+    set_error(&mut rep, &err);
+    rep
+}
+
+/// Marks a report as not done, for `err`.
+fn set_error(rep: &mut FileReport, err: &Error) {
     rep.status = match err.kind {
         ErrorKind::Io(_) | ErrorKind::Internal(_) => "failed",
         _ => "declined",
@@ -222,7 +234,7 @@ pub fn process_one(input: &Input, cfg: &Config, rules: &RuleSet) -> FileReport {
     rep.outputs.clear();
     rep.boxes.clear();
     rep.redactions = 0;
-    rep
+    rep.exemptions.clear();
 }
 
 fn run_one(
@@ -231,6 +243,8 @@ fn run_one(
     rules: &RuleSet,
     paths: &OutputPaths,
     rep: &mut FileReport,
+    writer: &output::Writer,
+    id: usize,
 ) -> Result<()> {
     // With --resume, outputs that are not current (a changed input, other rules, a half-done file) are
     // redone in place.
@@ -257,29 +271,33 @@ fn run_one(
     rep.unreadable_pages = doc.unreadable.clone();
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut write = |p: &PathBuf, b: &[u8]| -> Result<()> {
-        crate::profile::time(crate::profile::Stage::Write, || {
-            output::write_atomic(p, b, cfg.overwrite || cfg.resume)
-        })
-        .inspect_err(|_| {
-            output::remove_stale(&written.iter().collect::<Vec<_>>());
-        })?;
-        written.push(p.clone());
-        Ok(())
-    };
-    for part in &doc.parts {
-        write(paths.part(part.part), &part.bytes)?;
-    }
+    // The files go to the writer thread (parts first, the log last); a write that fails there turns
+    // this report into a failure when the batch ends.
     let log = file_log(rep, &doc.parts, cfg, text);
-    write(&paths.log, &log)?;
-    if cfg.overwrite || cfg.resume {
-        let stale: Vec<&PathBuf> = [&paths.part1, &paths.part2]
+    let mut files: Vec<(PathBuf, Vec<u8>)> = doc
+        .parts
+        .into_iter()
+        .map(|p| (paths.part(p.part).clone(), p.bytes))
+        .collect();
+    files.push((paths.log.clone(), log));
+    let written: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let stale: Vec<PathBuf> = if cfg.overwrite || cfg.resume {
+        [&paths.part1, &paths.part2]
             .into_iter()
             .filter(|p| !written.contains(p))
-            .collect();
-        output::remove_stale(&stale);
-    }
+            .cloned()
+            .collect()
+    } else {
+        Vec::new()
+    };
+    crate::profile::time(crate::profile::Stage::Write, || {
+        writer.send(output::Group {
+            id,
+            files,
+            overwrite: cfg.overwrite || cfg.resume,
+            stale,
+        })
+    })?;
     rep.outputs = written
         .iter()
         .map(|p| {
@@ -450,15 +468,17 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     } else {
         indicatif::ProgressBar::hidden()
     };
+    let writer = output::Writer::new(2 * cfg.jobs.max(1));
     let mut results: Vec<FileReport> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|i| {
+            .enumerate()
+            .map(|(id, i)| {
                 let r = cfg
                     .resume
                     .then(|| resumed(i, cfg))
                     .flatten()
-                    .unwrap_or_else(|| process_one(i, cfg, rules));
+                    .unwrap_or_else(|| process_one(i, cfg, rules, &writer, id));
                 if let Some(reason) = &r.reason {
                     bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
                 }
@@ -484,6 +504,18 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
             .collect()
     });
     bar.finish_and_clear();
+    // Files whose outputs could not be written fail now (nothing of them is left on disk).
+    for (id, e) in writer.finish() {
+        let hit: Vec<&mut FileReport> = if id == usize::MAX {
+            results.iter_mut().filter(|r| r.status == "done").collect()
+        } else {
+            results.get_mut(id).into_iter().collect()
+        };
+        for r in hit {
+            eprintln!("failed: {}: {}", r.file, e.reason());
+            set_error(r, &e);
+        }
+    }
     results.sort_by(|a, b| a.file.cmp(&b.file));
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
     output::write_atomic_with(&batch_file(cfg, "redactions", "csv"), true, |w| {

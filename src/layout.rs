@@ -41,9 +41,11 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
         .collect();
     // Groups by direction, largest first (the body text), then by key for determinism.
     let mut groups: Vec<((i32, i32), Vec<usize>)> = Vec::new();
-    idx.sort_by_key(|&i| dir_key(&glyphs[i]));
-    for i in idx.drain(..) {
-        let k = dir_key(&glyphs[i]);
+    // (Keys computed once: rounding in the comparator was a fortieth of a whole run.)
+    let mut keyed: Vec<((i32, i32), usize)> =
+        idx.drain(..).map(|i| (dir_key(&glyphs[i]), i)).collect();
+    keyed.sort_unstable();
+    for (k, i) in keyed {
         match groups.last_mut() {
             Some((gk, v)) if *gk == k => v.push(i),
             _ => groups.push((k, vec![i])),

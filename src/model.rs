@@ -17,8 +17,9 @@ pub struct GlyphRef {
 /// One glyph as drawn on the page, in default user space (PDF points).
 #[derive(Debug, Clone, Serialize)]
 pub struct Glyph {
-    /// Unicode text of the glyph ("fi" for a ligature); U+FFFD when the font gives none.
-    pub text: String,
+    /// Unicode text of the glyph ("fi" for a ligature); U+FFFD when the font gives none. (Held inline:
+    /// a glyph's text is a few bytes, and pages have thousands of glyphs.)
+    pub text: compact_str::CompactString,
     pub bbox: Rect,
     /// Baseline origin and unit direction of the baseline.
     pub origin: (f64, f64),
@@ -32,8 +33,8 @@ pub struct Glyph {
     /// The glyph's displacement as a TJ adjustment (thousandths of the font size, Tc and Tw included):
     /// what replaces the glyph when it is deleted, so that the rest of the line stays in place.
     pub tj_units: f64,
-    /// Font resource name (e.g. `F1`).
-    pub font: String,
+    /// Font resource name (e.g. `F1`), shared by the glyphs of one text operation.
+    pub font: std::sync::Arc<str>,
     /// Drawn with text render mode 3 or 7 (invisible, e.g. an OCR layer).
     pub invisible: bool,
     /// Drawn by foiredact itself (a box label): never personal data.

@@ -129,6 +129,82 @@ pub fn remove_stale(paths: &[&PathBuf]) {
     }
 }
 
+/// One input's files for the [`Writer`]: written in order (its log last: the mark that the group is
+/// whole, which `--resume` reads), then `stale` outputs of an earlier run removed.
+pub struct Group {
+    /// The caller's number for the group, returned with its error.
+    pub id: usize,
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    pub overwrite: bool,
+    pub stale: Vec<PathBuf>,
+}
+
+/// Writes groups of files in a thread of its own, so that a worker goes on to its next input while the
+/// disk catches up with the last one (each file is synced before it is renamed into place, and a
+/// sync takes milliseconds during which a worker that wrote its own files did nothing). At most
+/// `capacity` groups wait; `send` blocks beyond that, which keeps memory bounded.
+pub struct Writer {
+    tx: Option<std::sync::mpsc::SyncSender<Group>>,
+    handle: Option<std::thread::JoinHandle<Vec<(usize, Error)>>>,
+}
+
+impl Writer {
+    pub fn new(capacity: usize) -> Writer {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Group>(capacity.max(1));
+        let handle = std::thread::spawn(move || {
+            let mut failed = Vec::new();
+            for g in rx {
+                if let Err(e) = write_group(&g) {
+                    failed.push((g.id, e));
+                }
+            }
+            failed
+        });
+        Writer {
+            tx: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    /// Queues a group. If the writer thread is gone (it cannot be, short of a panic), the group is
+    /// written here instead.
+    pub fn send(&self, g: Group) -> Result<()> {
+        match self.tx.as_ref().map(|tx| tx.send(g)) {
+            Some(Ok(())) => Ok(()),
+            Some(Err(std::sync::mpsc::SendError(g))) => write_group(&g),
+            None => Err(Error::new(ErrorKind::Internal(
+                "the writer has finished".into(),
+            ))),
+        }
+    }
+
+    /// Waits for every queued group to be written; returns the groups that failed, with why. Nothing
+    /// of a failed group is left.
+    pub fn finish(mut self) -> Vec<(usize, Error)> {
+        drop(self.tx.take());
+        match self.handle.take().map(|h| h.join()) {
+            Some(Ok(failed)) => failed,
+            _ => vec![(
+                usize::MAX,
+                Error::new(ErrorKind::Internal("the writer thread stopped".into())),
+            )],
+        }
+    }
+}
+
+fn write_group(g: &Group) -> Result<()> {
+    let mut written: Vec<&PathBuf> = Vec::new();
+    for (p, b) in &g.files {
+        if let Err(e) = write_atomic(p, b, g.overwrite) {
+            remove_stale(&written);
+            return Err(e);
+        }
+        written.push(p);
+    }
+    remove_stale(&g.stale.iter().collect::<Vec<_>>());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -432,7 +432,7 @@ fn placeholder(b: &crate::plan::RedactionBox) -> Glyph {
             len: 0,
         },
         tj_units: 0.0,
-        font: String::new(),
+        font: "".into(),
         invisible: false,
         ours: false,
     }

@@ -262,3 +262,40 @@ fn outputs_do_not_depend_on_jobs() {
         std::fs::read_to_string(b.join("redactions.csv")).expect("csv")
     );
 }
+
+/// Outputs are written by a thread of their own while the workers go on. A file whose output cannot
+/// be written (here a folder stands where its Part 2 goes) fails: its report says so, the exit code
+/// says so, nothing of it is left (no Part 1, no log) and the other files are done.
+#[test]
+fn an_output_that_cannot_be_written_fails_its_file_only() {
+    let d = tempdir();
+    let inp = inputs(d.path());
+    let out = d.path().join("out");
+    let blocker = out.join("decision-part1-part2.part2.pdf");
+    std::fs::create_dir_all(blocker.join("x")).expect("mkdir");
+    let o = run(&[
+        "redact",
+        inp.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+        "--overwrite",
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "some files failed");
+    let s = summary(&out);
+    let r = result(&s, "decision-part1-part2.pdf").expect("reported");
+    assert_eq!(r["status"], "failed", "{r}");
+    assert!(r["outputs"].as_array().is_none_or(|a| a.is_empty()), "{r}");
+    assert!(!out.join("decision-part1-part2.part1.pdf").exists());
+    assert!(!out.join("decision-part1-part2.redactions.json").exists());
+    assert!(blocker.is_dir());
+    assert_eq!(s["done"], 3, "{s}");
+    assert_eq!(s["failed"], 1, "{s}");
+    let csv = std::fs::read_to_string(out.join("redactions.csv")).expect("schedule");
+    assert!(
+        !csv.lines()
+            .any(|l| l.contains("decision-part1-part2.pdf") && l.contains("s40")),
+        "no redaction rows for a failed file"
+    );
+}

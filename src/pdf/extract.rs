@@ -114,7 +114,7 @@ pub fn page_media_box(doc: &Document, page_id: ObjectId) -> Option<Rect> {
 #[derive(Clone)]
 struct GState {
     ctm: Matrix,
-    font: Option<(String, Arc<Font>)>,
+    font: Option<(Arc<str>, Arc<Font>)>,
     size: f64,
     tc: f64,
     tw: f64,
@@ -210,6 +210,10 @@ pub fn extract_page(
             // Graphics state carries across the page's content streams (ISO 32000-1 7.8.2).
             let mut gs = GState::new(Matrix::IDENTITY);
             let mut stack = Vec::new();
+            // Room for the glyphs up front (about one per 12 bytes of content in the corpus; capped), so
+            // that a page's glyphs are not copied over and over as the list grows.
+            let bytes: usize = streams.iter().map(|(_, d, _)| d.len()).sum();
+            it.out.glyphs.reserve((bytes / 12).min(1 << 16));
             for (id, data, repaired) in streams {
                 it.out.decoded_bytes += data.len();
                 if repaired {
@@ -286,7 +290,7 @@ impl Interp<'_> {
         for (k, c) in chars.iter().enumerate() {
             let x0 = area.x0 + step * k as f64;
             self.out.glyphs.push(Glyph {
-                text: c.to_string(),
+                text: c.to_string().into(),
                 bbox: Rect {
                     x0,
                     x1: x0 + step,
@@ -378,7 +382,7 @@ impl Interp<'_> {
                     gs.size = n(1).unwrap_or(gs.size);
                     if let Some(name) = op.operands.first().and_then(Operand::name) {
                         match self.font(res, name) {
-                            Ok(f) => gs.font = Some((String::from_utf8_lossy(name).to_string(), f)),
+                            Ok(f) => gs.font = Some((String::from_utf8_lossy(name).into(), f)),
                             Err(e) => {
                                 gs.font = None;
                                 self.problem(e);
@@ -557,18 +561,18 @@ impl Interp<'_> {
             ));
             return;
         }
-        let ours = fname == LABEL_FONT;
+        let ours = &*fname == LABEL_FONT;
         for (code, off, len) in font.codes(bytes) {
             let text = match font.unicode(code).filter(|s| {
                 !s.is_empty() && !s.chars().any(|c| c.is_control() && !c.is_whitespace())
             }) {
-                Some(s) => s.to_string(),
+                Some(s) => compact_str::CompactString::from(s),
                 None => {
                     self.problem(format!(
                         "font {} has no Unicode mapping for some of its codes",
                         font.name
                     ));
-                    "\u{FFFD}".to_string()
+                    compact_str::CompactString::const_new("\u{FFFD}")
                 }
             };
             let w0 = font.advance(code);

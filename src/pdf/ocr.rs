@@ -21,7 +21,7 @@ pub const VIRTUAL: (u32, u16) = (0, 0);
 /// A glyph read by OCR: in no content stream, invisible (like an OCR text layer).
 fn virtual_glyph(text: &str, bbox: Rect, baseline: f64, size: f64) -> Glyph {
     Glyph {
-        text: text.to_string(),
+        text: text.into(),
         bbox,
         origin: (bbox.x0, baseline),
         dir: (1.0, 0.0),
