@@ -15,14 +15,18 @@
 
 use std::collections::BTreeMap;
 
+/// An operator's or a name's bytes: held inline up to 16 bytes (all of the operators, nearly all
+/// names), so that tokenizing a page does not allocate for each of them.
+pub type Word = smallvec::SmallVec<[u8; 16]>;
+
 /// An operand as parsed. Strings hold their decoded bytes (escapes resolved).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Num(f64),
-    Name(Vec<u8>),
+    Name(Word),
     Str(Vec<u8>),
     Array(Vec<Operand>),
-    Dict(Vec<(Vec<u8>, Operand)>),
+    Dict(Vec<(Word, Operand)>),
     Bool(bool),
     Null,
 }
@@ -42,7 +46,7 @@ impl Operand {
     }
     pub fn dict_get(&self, key: &[u8]) -> Option<&Operand> {
         match self {
-            Operand::Dict(items) => items.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Operand::Dict(items) => items.iter().find(|(k, _)| k.as_slice() == key).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -51,7 +55,7 @@ impl Operand {
 /// One operation: operands then operator, with its byte range in the stream.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Op {
-    pub operator: Vec<u8>,
+    pub operator: Word,
     pub operands: Vec<Operand>,
     pub start: usize,
     pub end: usize,
@@ -59,7 +63,7 @@ pub struct Op {
 
 impl Op {
     pub fn is(&self, name: &str) -> bool {
-        self.operator == name.as_bytes()
+        self.operator.as_slice() == name.as_bytes()
     }
     pub fn num(&self, i: usize) -> Option<f64> {
         self.operands.get(i).and_then(Operand::num)
@@ -118,7 +122,7 @@ pub enum Token {
     ArrayEnd,
     DictStart,
     DictEnd,
-    Keyword(Vec<u8>),
+    Keyword(Word),
 }
 
 /// A lexer over content-stream or CMap bytes.
@@ -233,7 +237,7 @@ impl<'a> Lexer<'a> {
                     b"true" => Token::Operand(Operand::Bool(true)),
                     b"false" => Token::Operand(Operand::Bool(false)),
                     b"null" => Token::Operand(Operand::Null),
-                    _ => Token::Keyword(word.to_vec()),
+                    _ => Token::Keyword(Word::from_slice(word)),
                 }))
             }
         }
@@ -392,9 +396,12 @@ impl<'a> Lexer<'a> {
     }
 }
 
-fn decode_name(raw: &[u8]) -> Vec<u8> {
+fn decode_name(raw: &[u8]) -> Word {
     // ISO 32000-1 7.3.5: #xx escapes in names.
-    let mut out = Vec::with_capacity(raw.len());
+    if !raw.contains(&b'#') {
+        return Word::from_slice(raw);
+    }
+    let mut out = Word::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
         if raw[i] == b'#' && i + 2 < raw.len() {
@@ -459,7 +466,7 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
                         msg: "too many operators",
                     });
                 }
-                if kw == b"BI" {
+                if kw.as_slice() == b"BI" {
                     if !operands.is_empty() {
                         return Err(ParseError {
                             offset: tok_start,
@@ -511,7 +518,7 @@ fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize
     loop {
         match lx.next_token()? {
             None => return Err(lx.err("inline image without ID")),
-            Some(Token::Keyword(k)) if k == b"ID" => break,
+            Some(Token::Keyword(k)) if k.as_slice() == b"ID" => break,
             Some(Token::Operand(Operand::Name(k))) => {
                 let Some(t) = lx.next_token()? else {
                     return Err(lx.err("inline image without ID"));
@@ -647,7 +654,7 @@ mod tests {
     fn inline_image_is_one_op_and_kept_verbatim() {
         let src = b"q BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI Q (x) Tj";
         let o = parse(src, &ParseLimits::default()).expect("parses");
-        assert_eq!(o[1].operator, b"BI");
+        assert_eq!(o[1].operator.as_slice(), b"BI");
         assert_eq!(
             &src[o[1].start..o[1].end],
             b"BI /W 2 /H 1 /BPC 8 /CS /G /F /AHx ID 00ff> EI"
