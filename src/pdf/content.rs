@@ -46,7 +46,10 @@ impl Operand {
     }
     pub fn dict_get(&self, key: &[u8]) -> Option<&Operand> {
         match self {
-            Operand::Dict(items) => items.iter().find(|(k, _)| k.as_slice() == key).map(|(_, v)| v),
+            Operand::Dict(items) => items
+                .iter()
+                .find(|(k, _)| k.as_slice() == key)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
