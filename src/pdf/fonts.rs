@@ -10,6 +10,8 @@
 //! A font we cannot model (vertical writing, an embedded CMap) is an `Err(reason)`; a code with no Unicode
 //! is reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
 
+pub mod sfnt;
+
 use super::content::{Lexer, Operand, Token};
 use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
 use lopdf::{Dictionary, Document, Object};

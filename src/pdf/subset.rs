@@ -8,6 +8,7 @@
 //! program, a code it cannot map) is left as it was.
 
 use super::content::{self, Operand};
+use super::fonts::sfnt::{cmaps, u16_at, u32_at, Tables};
 use super::{get_array, get_dict, get_name};
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -378,131 +379,6 @@ fn prune_font_dict(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>)
 }
 
 // ------------------------------------------------------------------------------- TrueType files
-
-fn u16_at(d: &[u8], i: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?]))
-}
-
-fn u32_at(d: &[u8], i: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(i..i + 4)?.try_into().ok()?))
-}
-
-/// The table directory of a TrueType file: tag -> (offset, length), checked against the file's size.
-struct Tables(BTreeMap<[u8; 4], (usize, usize)>);
-
-impl Tables {
-    fn read(d: &[u8]) -> Option<Tables> {
-        let n = u16_at(d, 4)? as usize;
-        let mut t = BTreeMap::new();
-        for k in 0..n.min(64) {
-            let e = 12 + 16 * k;
-            let tag: [u8; 4] = d.get(e..e + 4)?.try_into().ok()?;
-            let off = u32_at(d, e + 8)? as usize;
-            let len = u32_at(d, e + 12)? as usize;
-            if off.checked_add(len)? > d.len() {
-                return None;
-            }
-            t.insert(tag, (off, len));
-        }
-        Some(Tables(t))
-    }
-    fn get<'a>(&self, d: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
-        let &(o, l) = self.0.get(tag)?;
-        d.get(o..o + l)
-    }
-}
-
-/// One character map of a font: (platform, encoding) and code -> glyph.
-type CharMap = ((u16, u16), BTreeMap<u32, u16>);
-
-/// The character maps of a font: (platform, encoding) -> code -> glyph. Formats 0, 4, 6 and 12.
-fn cmaps(d: &[u8], t: &Tables) -> Option<Vec<CharMap>> {
-    let c = t.get(d, b"cmap")?;
-    let n = u16_at(c, 2)? as usize;
-    let mut out = Vec::new();
-    for k in 0..n.min(32) {
-        let e = 4 + 8 * k;
-        let key = (u16_at(c, e)?, u16_at(c, e + 2)?);
-        let off = u32_at(c, e + 4)? as usize;
-        let s = c.get(off..)?;
-        let mut m = BTreeMap::new();
-        // Codes looked at, at most (a hostile table could name billions).
-        let mut budget: u32 = 1 << 20;
-        let mut spend = |n: u32| -> Option<()> {
-            budget = budget.checked_sub(n)?;
-            Some(())
-        };
-        match u16_at(s, 0)? {
-            0 => {
-                for code in 0..256usize {
-                    let g = *s.get(6 + code)? as u16;
-                    if g != 0 {
-                        m.insert(code as u32, g);
-                    }
-                }
-            }
-            4 => {
-                let segs = u16_at(s, 6)? as usize / 2;
-                let (ends, starts, deltas, ranges) =
-                    (14, 16 + 2 * segs, 16 + 4 * segs, 16 + 6 * segs);
-                for i in 0..segs {
-                    let end = u16_at(s, ends + 2 * i)? as u32;
-                    let start = u16_at(s, starts + 2 * i)? as u32;
-                    let delta = u16_at(s, deltas + 2 * i)?;
-                    let ro = u16_at(s, ranges + 2 * i)? as usize;
-                    if start > end || end - start > 0xFFFF {
-                        continue;
-                    }
-                    spend(end - start + 1)?;
-                    for code in start..=end {
-                        let g = if ro == 0 {
-                            (code as u16).wrapping_add(delta)
-                        } else {
-                            let at = ranges + 2 * i + ro + 2 * (code - start) as usize;
-                            match u16_at(s, at)? {
-                                0 => 0,
-                                g => g.wrapping_add(delta),
-                            }
-                        };
-                        if g != 0 && code != 0xFFFF {
-                            m.insert(code, g);
-                        }
-                    }
-                }
-            }
-            6 => {
-                let first = u16_at(s, 6)? as u32;
-                let count = u16_at(s, 8)? as usize;
-                for i in 0..count {
-                    let g = u16_at(s, 10 + 2 * i)?;
-                    if g != 0 {
-                        m.insert(first + i as u32, g);
-                    }
-                }
-            }
-            12 => {
-                let groups = u32_at(s, 12)? as usize;
-                for i in 0..groups.min(65_536) {
-                    let g = 16 + 12 * i;
-                    let (a, b, gid) = (u32_at(s, g)?, u32_at(s, g + 4)?, u32_at(s, g + 8)?);
-                    if a > b || b - a > 0xFFFF {
-                        return None;
-                    }
-                    spend(b - a + 1)?;
-                    for code in a..=b {
-                        let glyph = u16::try_from(gid + (code - a)).ok()?;
-                        if glyph != 0 {
-                            m.insert(code, glyph);
-                        }
-                    }
-                }
-            }
-            _ => return None,
-        }
-        out.push((key, m));
-    }
-    Some(out)
-}
 
 /// A format 4 subtable (codes above 0xFFFF are dropped) for a code -> glyph map.
 fn cmap_format4(m: &BTreeMap<u32, u16>) -> Vec<u8> {
