@@ -6,16 +6,24 @@
 //! /Widths, ToUnicode CMaps (bfchar, bfrange with strings and arrays, multi-character mappings), and Type0
 //! fonts with Identity-H and /W widths.
 //!
+//! From embedded programs (`sfnt`, `cff`): the built-in encoding of a Type 1 program, of a CFF program
+//! (FontFile3 /Type1C, or /OpenType with a `CFF ` table) and of a symbolic TrueType program (its (3,0)
+//! or (1,0) character map, then each glyph's `post` name or (3,1) code point); advance widths from
+//! `hmtx` or CFF charstrings when a font has no /Widths.
+//!
 //! # Errors
-//! A font we cannot model (vertical writing, an embedded CMap) is an `Err(reason)`; a code with no Unicode
-//! is reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
+//! A font we cannot model (vertical writing, an embedded CMap) is an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning `None`: the
+//! caller declines the page, it never guesses.
 
+pub mod cff;
 pub mod sfnt;
+mod tables;
 
 use super::content::{Lexer, Operand, Token};
 use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
 use lopdf::{Dictionary, Document, Object};
 use pdf_encoding::Encoding;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -26,6 +34,8 @@ pub struct Font {
     pub name: String,
     pub two_byte: bool,
     pub vertical: bool,
+    /// Some Unicode came from the embedded font program (its glyph names or character maps).
+    program_unicode: bool,
     to_unicode: HashMap<u32, String>,
     /// Unicode from the encoding, for simple fonts (index = code).
     simple: Vec<Option<String>>,
@@ -65,14 +75,23 @@ impl Font {
     }
 
     /// The Unicode text of a code, or `None` if this font gives none we can trust.
-    pub fn unicode(&self, code: u32) -> Option<&str> {
+    pub fn unicode(&self, code: u32) -> Option<Cow<'_, str>> {
         if let Some(s) = self.to_unicode.get(&code) {
-            return Some(s.as_str());
+            return Some(Cow::Borrowed(s.as_str()));
         }
         if self.two_byte {
             return None;
         }
-        self.simple.get(code as usize).and_then(|o| o.as_deref())
+        self.simple
+            .get(code as usize)
+            .and_then(|o| o.as_deref())
+            .map(Cow::Borrowed)
+    }
+
+    /// Whether some code's Unicode comes from the embedded font program rather than the PDF (a copy of
+    /// the program without glyph names then needs a /ToUnicode to be read).
+    pub fn unicode_from_program(&self) -> bool {
+        self.program_unicode
     }
 
     /// The horizontal advance of a code in text space (ISO 32000-1 9.4.4, w0 before size and scaling).
@@ -189,6 +208,7 @@ fn load_type0(
         name,
         two_byte: true,
         vertical,
+        program_unicode: false,
         to_unicode,
         simple: Vec::new(),
         widths,
@@ -227,21 +247,29 @@ fn load_simple(
         Some("ZapfDingbats") => Some(Encoding::AdobeZdingbat),
         _ => None,
     };
-    // An embedded Type 1 font without /Encoding uses the encoding in its own program
-    // (ISO 32000-1 9.6.6.2): read the `dup <code> /<name> put` lines of its clear-text part.
-    let program: Option<Vec<Option<String>>> =
-        if base_enc.is_none() && builtin.is_none() && subtype == b"Type1" {
-            fd.and_then(|fd| get(doc, fd, b"FontFile"))
-                .and_then(|o| match o {
-                    Object::Stream(s) => super::decode_stream(s, 8 << 20).ok(),
-                    _ => None,
-                })
-                .and_then(|p| type1_builtin_encoding(&p))
-        } else {
-            None
-        };
+    // The embedded program, read only when something below needs it.
+    let program_cell = std::cell::OnceCell::new();
+    let program = || program_cell.get_or_init(|| embedded(doc, fd)).as_ref();
+    // An embedded font without /Encoding (or with /Differences on no /BaseEncoding) uses the encoding
+    // of its own program (ISO 32000-1 9.6.6): a Type 1 program's `dup <code> /<name> put` lines, a CFF
+    // program's built-in encoding, a symbolic TrueType program's character map (9.6.6.4) with its
+    // glyph names. (A nonsymbolic TrueType font keeps the WinAnsi default below.)
+    let builtin_unicode: Option<Vec<Option<String>>> = if base_enc.is_none() && builtin.is_none() {
+        match program() {
+            Some(Embedded::Type1(p)) if subtype == b"Type1" => type1_builtin_encoding(p),
+            Some(Embedded::Cff(d)) => cff_builtin_unicode(d),
+            Some(Embedded::OpenTypeCff(d)) => opentype_cff(d).and_then(cff_builtin_unicode),
+            Some(Embedded::TrueType(d)) if symbolic && std14.is_none() => {
+                truetype_symbolic_unicode(d)
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let program_unicode = builtin_unicode.is_some();
     let enc = base_enc.or(builtin).or_else(|| {
-        if program.is_some() {
+        if builtin_unicode.is_some() {
             return None;
         }
         if type3 || (symbolic && std14.is_none()) {
@@ -252,12 +280,15 @@ fn load_simple(
             Some(Encoding::AdobeStandard)
         }
     });
-    let mut simple: Vec<Option<String>> = program.unwrap_or_else(|| vec![None; 256]);
+    let uses_builtin = builtin_unicode.is_some();
+    let mut simple: Vec<Option<String>> = builtin_unicode.unwrap_or_else(|| vec![None; 256]);
     if let Some(map) = enc.and_then(|e| e.forward_map()) {
         for (code, slot) in simple.iter_mut().enumerate() {
             *slot = map.get(code as u8).map(|c| c.to_string());
         }
     }
+    // The glyph names /Differences gives, by code.
+    let mut diff_names: Vec<Option<String>> = vec![None; 256];
     if let Some(diffs) = diffs {
         let mut code: i64 = -1;
         for o in diffs {
@@ -266,7 +297,9 @@ fn load_simple(
                 Object::Real(r) => code = *r as i64,
                 Object::Name(n) => {
                     if (0..256).contains(&code) {
-                        simple[code as usize] = glyph_name_to_unicode(&String::from_utf8_lossy(n));
+                        let n = String::from_utf8_lossy(n).into_owned();
+                        simple[code as usize] = glyph_name_to_unicode(&n);
+                        diff_names[code as usize] = Some(n);
                     }
                     code += 1;
                 }
@@ -297,6 +330,18 @@ fn load_simple(
                 widths.insert(code as u32, w);
             }
         }
+        default_width = 0.0;
+    } else if let Some(w) = program().and_then(|p| {
+        let glyphs = CodeGlyphs {
+            symbolic,
+            unicode: &simple,
+            names: &diff_names,
+            builtin: uses_builtin,
+        };
+        program_widths(p, &glyphs)
+    }) {
+        // No /Widths: the advances of the embedded program, as viewers draw them.
+        widths = w;
         default_width = 0.0;
     } else if !type3 {
         return Err(format!("font {name}: no /Widths and not a standard font"));
@@ -331,6 +376,7 @@ fn load_simple(
         name,
         two_byte: false,
         vertical: false,
+        program_unicode,
         to_unicode,
         simple,
         widths,
@@ -339,6 +385,152 @@ fn load_simple(
         ascent,
         descent,
     })
+}
+
+/// An embedded font program, decoded.
+enum Embedded {
+    /// FontFile.
+    Type1(Vec<u8>),
+    /// FontFile2, or FontFile3 /OpenType with TrueType outlines.
+    TrueType(Vec<u8>),
+    /// FontFile3 /Type1C.
+    Cff(Vec<u8>),
+    /// FontFile3 /OpenType with a `CFF ` table.
+    OpenTypeCff(Vec<u8>),
+}
+
+/// The embedded program of a font descriptor, if there is one that decodes.
+fn embedded(doc: &Document, fd: Option<&Dictionary>) -> Option<Embedded> {
+    let fd = fd?;
+    let stream = |key: &[u8]| match get(doc, fd, key) {
+        Some(Object::Stream(s)) => Some(s),
+        _ => None,
+    };
+    let decode = |s: &lopdf::Stream| super::decode_stream(s, 16 << 20).ok();
+    if let Some(s) = stream(b"FontFile2") {
+        return decode(s).map(Embedded::TrueType);
+    }
+    if let Some(s) = stream(b"FontFile3") {
+        let data = decode(s)?;
+        return match get_name(doc, &s.dict, b"Subtype") {
+            Some(b"Type1C") => Some(Embedded::Cff(data)),
+            Some(b"OpenType") => {
+                let t = sfnt::Tables::read(&data)?;
+                if t.0.contains_key(b"CFF ") {
+                    Some(Embedded::OpenTypeCff(data))
+                } else if t.0.contains_key(b"glyf") {
+                    Some(Embedded::TrueType(data))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+    }
+    stream(b"FontFile").and_then(decode).map(Embedded::Type1)
+}
+
+/// The `CFF ` table of an OpenType file.
+fn opentype_cff(d: &[u8]) -> Option<&[u8]> {
+    sfnt::Tables::read(d)?.get(d, b"CFF ")
+}
+
+/// Unicode by code from a CFF program's built-in encoding and glyph names.
+fn cff_builtin_unicode(d: &[u8]) -> Option<Vec<Option<String>>> {
+    let enc = cff::Cff::parse(d)?.encoding()?;
+    Some(
+        enc.into_iter()
+            .map(|(n, _)| {
+                n.filter(|n| n != ".notdef")
+                    .and_then(|n| glyph_name_to_unicode(&n))
+            })
+            .collect(),
+    )
+}
+
+/// Unicode by code from a symbolic TrueType program: the glyph its (3,0) or (1,0) map gives the code,
+/// and that glyph's name or (3,1) code point. `None` if it gives none at all.
+fn truetype_symbolic_unicode(d: &[u8]) -> Option<Vec<Option<String>>> {
+    let tt = sfnt::TrueType::parse(d)?;
+    let v: Vec<Option<String>> = (0..=255u8)
+        .map(|c| tt.symbolic_glyph(c).and_then(|g| tt.glyph_unicode(g)))
+        .collect();
+    v.iter().any(Option::is_some).then_some(v)
+}
+
+/// What picks a simple font's glyph for a code in its program.
+struct CodeGlyphs<'a> {
+    symbolic: bool,
+    /// Unicode by code (from the encoding).
+    unicode: &'a [Option<String>],
+    /// Glyph names by code, from /Differences.
+    names: &'a [Option<String>],
+    /// The encoding is the program's built-in one.
+    builtin: bool,
+}
+
+/// The advance of every single-byte code in thousandths of an em, from an embedded TrueType (`hmtx`)
+/// or CFF program (`hmtx` of an OpenType file, else the charstrings). A code with no glyph draws
+/// .notdef and advances by its width. `None` if some advance cannot be read.
+fn program_widths(p: &Embedded, how: &CodeGlyphs) -> Option<HashMap<u32, f64>> {
+    let mut out = HashMap::new();
+    match p {
+        Embedded::TrueType(d) => {
+            let tt = sfnt::TrueType::parse(d)?;
+            for code in 0..=255u8 {
+                let i = code as usize;
+                let uni = if how.symbolic {
+                    None
+                } else {
+                    how.unicode[i].as_deref()
+                };
+                let g = tt.glyph(code, how.names[i].as_deref(), uni).unwrap_or(0);
+                out.insert(code as u32, tt.advance(g)?);
+            }
+        }
+        Embedded::Cff(_) | Embedded::OpenTypeCff(_) => {
+            let (data, hmtx) = match p {
+                Embedded::OpenTypeCff(d) => {
+                    let t = sfnt::Tables::read(d)?;
+                    (t.get(d, b"CFF ")?, sfnt::advances(d, &t))
+                }
+                Embedded::Cff(d) => (d.as_slice(), None),
+                _ => return None,
+            };
+            let cff = cff::Cff::parse(data)?;
+            let enc = if how.builtin { cff.encoding() } else { None };
+            let mut by_name: HashMap<String, u16> = HashMap::new();
+            let mut by_unicode: HashMap<String, u16> = HashMap::new();
+            for g in (0..cff.glyph_count().min(65_536)).rev() {
+                let g = g as u16;
+                if let Some(n) = cff.glyph_name(g) {
+                    if let Some(u) = glyph_name_to_unicode(&n) {
+                        by_unicode.insert(u, g);
+                    }
+                    by_name.insert(n, g);
+                }
+            }
+            for code in 0..256usize {
+                let g = how.names[code]
+                    .as_ref()
+                    .and_then(|n| by_name.get(n).copied())
+                    .or_else(|| enc.as_ref().and_then(|e| e[code].1))
+                    .or_else(|| {
+                        how.unicode[code]
+                            .as_ref()
+                            .and_then(|u| by_unicode.get(u).copied())
+                    })
+                    .unwrap_or(0);
+                let w = match &hmtx {
+                    Some(a) => a.get(g as usize).copied(),
+                    None => cff.advance(g),
+                };
+                out.insert(code as u32, w?);
+            }
+        }
+        Embedded::Type1(_) => return None,
+    }
+    Some(out)
 }
 
 /// The built-in encoding of a Type 1 font program: `/Encoding StandardEncoding def`, or the

@@ -95,7 +95,10 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
     // The PDF's own maps of the fonts whose programs were pruned.
     for (font_id, codes) in edits {
         if program_of(doc, font_id).is_some_and(|p| pruned.contains(&p)) {
-            prune_font_dict(doc, font_id, &codes);
+            // (The font as read before its program was pruned: what it said the codes mean.)
+            if let Some(Some(font)) = loaded.get(&font_id) {
+                prune_font_dict(doc, font_id, &codes, font);
+            }
         }
     }
 }
@@ -278,7 +281,16 @@ fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option
                 .and_then(|u| u.chars().next())
                 .map(|u| u as u32);
             for (_, m) in &maps {
-                for key in [Some(c), Some(0xF000 | c), uni].into_iter().flatten() {
+                for key in [
+                    Some(c),
+                    Some(0xF000 | c),
+                    Some(0xF100 | c),
+                    Some(0xF200 | c),
+                    uni,
+                ]
+                .into_iter()
+                .flatten()
+                {
                     if let Some(&g) = m.get(&key) {
                         gids.insert(g);
                         found = true;
@@ -294,16 +306,20 @@ fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option
 }
 
 /// The /ToUnicode and widths of a font dictionary, down to the codes still drawn.
-fn prune_font_dict(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>) {
+fn prune_font_dict(
+    doc: &mut Document,
+    font_id: ObjectId,
+    codes: &BTreeSet<u32>,
+    font: &super::fonts::Font,
+) {
     let Ok(d) = doc.get_dictionary(font_id).cloned() else {
         return;
     };
     let two_byte = get_name(doc, &d, b"Subtype") == Some(b"Type0");
-    let Some(font) = super::fonts::load_font(doc, &d).ok() else {
-        return;
-    };
     let mut d = d;
-    if d.has(b"ToUnicode") {
+    // (A font read through its program's glyph names loses them with the pruning: it gets a
+    // /ToUnicode in their place.)
+    if d.has(b"ToUnicode") || font.unicode_from_program() {
         let mut cmap = String::from(
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
              /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\

@@ -1,0 +1,265 @@
+//! Fonts whose text only their embedded program explains: symbolic TrueType without /ToUnicode, fonts
+//! without /Widths, CFF programs with their own encoding. Each case is a small PDF made here around a
+//! tiny font of `tests/encodings/` (made by `make_fonts.py` beside them: invented box-shaped glyphs, scrambled
+//! codes, so that no reader can get the text from the codes themselves). Each must be read with the
+//! planted name, and after redaction no extractor or stream holds it while the other words stay; the
+//! cases still not supported must be declined with their reason.
+
+mod common;
+use common::*;
+use lopdf::{dictionary, Object, Stream};
+
+const TEXT: &str = "Report by Quimby today";
+
+fn font_file(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/encodings").join(name)).expect("the test font exists")
+}
+
+/// The scrambled single-byte code of a letter in the test fonts (`code()` in make_fonts.py).
+fn code(ch: char) -> u8 {
+    if ch == ' ' {
+        32
+    } else {
+        0x21 + ((ch as u32 * 7) % 90) as u8
+    }
+}
+
+/// The advance of a letter's glyph in the test fonts (`advance()` in make_fonts.py).
+fn advance(ch: char) -> i64 {
+    300 + (ch as i64 * 13) % 500
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// How a simple test font is embedded.
+#[derive(Clone)]
+struct Simple {
+    subtype: &'static str,
+    /// FontFile2, or FontFile3 with this /Subtype.
+    file: &'static str,
+    file_subtype: Option<&'static str>,
+    program: &'static str,
+    flags: i64,
+    encoding: Option<Object>,
+    widths: bool,
+    /// Whether the codes are the scrambled ones (else ASCII).
+    scrambled: bool,
+}
+
+impl Simple {
+    fn truetype(program: &'static str) -> Simple {
+        Simple {
+            subtype: "TrueType",
+            file: "FontFile2",
+            file_subtype: None,
+            program,
+            flags: 4,
+            encoding: None,
+            widths: true,
+            scrambled: true,
+        }
+    }
+
+    fn cff(program: &'static str, file_subtype: &'static str) -> Simple {
+        Simple {
+            subtype: "Type1",
+            file: "FontFile3",
+            file_subtype: Some(file_subtype),
+            ..Simple::truetype(program)
+        }
+    }
+
+    fn code(&self, ch: char) -> u8 {
+        if self.scrambled {
+            code(ch)
+        } else {
+            ch as u8
+        }
+    }
+
+    /// A one-page PDF drawing `text` (and `extra` raw codes after it) in this font.
+    fn pdf(&self, text: &str, extra: &[u8]) -> Vec<u8> {
+        let mut codes: Vec<u8> = text.chars().map(|c| self.code(c)).collect();
+        codes.extend_from_slice(extra);
+        let content = format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", hex(&codes));
+        make_pdf(&content, vec![], |doc| {
+            let mut file_dict = dictionary! {};
+            if let Some(s) = self.file_subtype {
+                file_dict.set("Subtype", Object::Name(s.as_bytes().to_vec()));
+            }
+            let mut program = Stream::new(file_dict, font_file(self.program));
+            program.compress().expect("compresses");
+            let program = doc.add_object(program);
+            let fd = doc.add_object(dictionary! {
+                "Type" => "FontDescriptor", "FontName" => "ABCDEF+FoiTest", "Flags" => self.flags,
+                "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700,
+                "StemV" => 80, self.file => program,
+            });
+            let mut font = dictionary! {
+                "Type" => "Font", "Subtype" => self.subtype, "BaseFont" => "ABCDEF+FoiTest",
+                "FontDescriptor" => fd,
+            };
+            if self.widths {
+                let w: Vec<Object> = (32u8..=126)
+                    .map(|c| {
+                        TEXT.chars()
+                            .find(|&ch| self.code(ch) == c)
+                            .map_or(500, advance)
+                            .into()
+                    })
+                    .collect();
+                font.set("FirstChar", 32);
+                font.set("LastChar", 126);
+                font.set("Widths", w);
+            }
+            if let Some(e) = &self.encoding {
+                font.set("Encoding", e.clone());
+            }
+            let f = doc.add_object(font);
+            set_font(doc, "F1", f);
+        })
+    }
+}
+
+/// The glyph origins (x, y in hundredths of a point) our extractor gives page 1.
+fn origins(pdf: &[u8]) -> Vec<(String, i64, i64)> {
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    std::fs::write(&p, pdf).expect("write");
+    glyph_origins(&p)[0]
+        .iter()
+        .map(|(t, x, y, _)| (t.clone(), *x, *y))
+        .collect()
+}
+
+/// Redacts `pdf` with the name as a term and returns the file's summary entry (the run may fail).
+fn redact_result(pdf: Vec<u8>) -> serde_json::Value {
+    let (d, _) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
+    let s = summary(&d.path().join("out"));
+    result(&s, "in.pdf").expect("in.pdf reported").clone()
+}
+
+fn assert_declined(case: &str, pdf: Vec<u8>, reason_has: &[&str]) {
+    let r = redact_result(pdf);
+    assert_eq!(r["status"], "declined", "{case}: {r}");
+    let reason = r["reason"].as_str().expect("reason");
+    for want in reason_has {
+        assert!(reason.contains(want), "{case}: {want:?} in {reason}");
+    }
+    assert!(!reason.contains(NAME), "{case}: no text in the reason");
+}
+
+// (pdftotext reads a symbolic TrueType font without /ToUnicode, and an OpenType CFF font, through
+// the character codes, not the glyph names: it reads neither the input's text nor the kept words, and
+// is only held to not reading the name.)
+const CODE_READERS: &[&str] = &["pdftotext"];
+
+#[test]
+fn symbolic_truetype_without_tounicode() {
+    check_with(
+        "(3,0) map in 0xF000, post names",
+        Simple::truetype("sym30.ttf").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    check_with(
+        "(1,0) map, post names",
+        Simple::truetype("sym10.ttf").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    check_with(
+        "(3,0) map in 0xF100, no names, (3,1) map",
+        Simple::truetype("sym31.ttf").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    // An /Encoding with /Differences (and no /BaseEncoding) over the program's own encoding: the
+    // difference names a code the program does not map.
+    let with_diffs = Simple {
+        encoding: Some(
+            dictionary! { "Type" => "Encoding", "Differences" => vec![0x7E.into(), "exclam".into()] }
+                .into(),
+        ),
+        ..Simple::truetype("sym30.ttf")
+    };
+    check_with(
+        "Differences over the program's encoding",
+        with_diffs.pdf(TEXT, &[0x7E]),
+        &["Report by", "today!"],
+        CODE_READERS,
+    );
+}
+
+#[test]
+fn symbolic_truetype_without_any_unicode_is_declined() {
+    assert_declined(
+        "no names, no (3,1) map",
+        Simple::truetype("symnone.ttf").pdf(TEXT, &[]),
+        &["page 1", "FoiTest", "no Unicode mapping"],
+    );
+}
+
+#[test]
+fn missing_widths_come_from_the_program() {
+    // The positions without /Widths are those with the program's own widths written out.
+    let cases = [
+        ("TrueType hmtx", Simple::truetype("sym30.ttf")),
+        ("CFF charstrings", Simple::cff("cff.cff", "Type1C")),
+        ("OpenType CFF hmtx", Simple::cff("cff.otf", "OpenType")),
+    ];
+    for (case, with) in cases {
+        let without = Simple {
+            widths: false,
+            ..with.clone()
+        };
+        let (a, b) = (
+            origins(&with.pdf(TEXT, &[])),
+            origins(&without.pdf(TEXT, &[])),
+        );
+        assert_eq!(a.len(), TEXT.len(), "{case}: {a:?}");
+        // (The letters really are of different widths.)
+        let steps: std::collections::BTreeSet<i64> =
+            a.windows(2).map(|w| w[1].1 - w[0].1).collect();
+        assert!(steps.len() > 5, "{case}: {a:?}");
+        assert_eq!(a, b, "{case}: positions without /Widths");
+        check_with(
+            &format!("{case}, no /Widths"),
+            without.pdf(TEXT, &[]),
+            &["Report by", "today"],
+            CODE_READERS,
+        );
+    }
+}
+
+#[test]
+fn cff_builtin_encodings() {
+    // A custom encoding (format 0) whose glyph names include one outside the standard strings.
+    check_with(
+        "Type1C custom encoding",
+        Simple::cff("cff.cff", "Type1C").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        &[],
+    );
+    check_with(
+        "OpenType CFF custom encoding",
+        Simple::cff("cff.otf", "OpenType").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    // The predefined Standard encoding (ASCII codes), without /Widths.
+    let std = Simple {
+        scrambled: false,
+        widths: false,
+        ..Simple::cff("cffstd.cff", "Type1C")
+    };
+    check_with(
+        "Type1C Standard encoding",
+        std.pdf(TEXT, &[]),
+        &["Report by", "today"],
+        &[],
+    );
+}
