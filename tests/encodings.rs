@@ -1,13 +1,14 @@
-//! Fonts whose text only their embedded program explains: symbolic TrueType without /ToUnicode, fonts
-//! without /Widths, CFF programs with their own encoding. Each case is a small PDF made here around a
-//! tiny font of `tests/encodings/` (made by `make_fonts.py` beside them: invented box-shaped glyphs, scrambled
+//! Fonts whose text only their embedded program or their CMap's name explains: symbolic TrueType
+//! without /ToUnicode, fonts without /Widths, CFF programs with their own encoding, Type0 fonts with
+//! the predefined Unicode CMaps. Each case is a small PDF made here around a tiny font of
+//! `tests/encodings/` (made by `make_fonts.py` beside them: invented box-shaped glyphs, scrambled
 //! codes, so that no reader can get the text from the codes themselves). Each must be read with the
 //! planted name, and after redaction no extractor or stream holds it while the other words stay; the
 //! cases still not supported must be declined with their reason.
 
 mod common;
 use common::*;
-use lopdf::{dictionary, Object, Stream};
+use lopdf::{dictionary, Dictionary, Object, Stream};
 
 const TEXT: &str = "Report by Quimby today";
 
@@ -261,5 +262,116 @@ fn cff_builtin_encodings() {
         std.pdf(TEXT, &[]),
         &["Report by", "today"],
         &[],
+    );
+}
+
+/// A Type0 font with a predefined CMap and no embedded program, its descendant with `w` (and /DW 1000).
+/// (The character collection and a usual font of the CMap's script, so that other readers find the
+/// CMap's file.)
+fn type0_pdf(cmap: &str, content: &str, w: Option<Vec<Object>>) -> Vec<u8> {
+    let (ordering, base) = match cmap.split('-').next() {
+        Some("UniJIS") => ("Japan1", "KozMinPro-Regular"),
+        Some("UniKS") => ("Korea1", "HYSMyeongJo-Medium"),
+        Some("UniCNS") => ("CNS1", "MSung-Light"),
+        _ => ("GB1", "STSong-Light"),
+    };
+    let cmap = cmap.to_string();
+    make_pdf(content, vec![], move |doc| {
+        let mut cid: Dictionary = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => base,
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal(ordering), "Supplement" => 2 },
+            "FontDescriptor" => dictionary! {
+                "Type" => "FontDescriptor", "FontName" => base, "Flags" => 4,
+                "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700, "StemV" => 80,
+            },
+            "DW" => 1000,
+        };
+        if let Some(w) = w {
+            cid.set("W", w);
+        }
+        let cid = doc.add_object(cid);
+        let f = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => base,
+            "Encoding" => Object::Name(cmap.clone().into_bytes()), "DescendantFonts" => vec![cid.into()],
+        });
+        set_font(doc, "F1", f);
+    })
+}
+
+fn utf16_hex(s: &str) -> String {
+    s.encode_utf16().map(|u| format!("{u:04X}")).collect()
+}
+
+#[test]
+fn type0_unicode_cmaps() {
+    for cmap in [
+        "UniGB-UCS2-H",
+        "UniJIS-UCS2-H",
+        "UniKS-UCS2-H",
+        "UniCNS-UCS2-H",
+    ] {
+        check_with(
+            cmap,
+            type0_pdf(
+                cmap,
+                &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(TEXT)),
+                None,
+            ),
+            &["Report by", "today"],
+            &[],
+        );
+    }
+    // UTF-16 with a surrogate pair (U+1D49C, four bytes) before the name, and a /W whose entries are
+    // all /DW.
+    let text = "Report by \u{1D49C} Quimby today";
+    check_with(
+        "UniJIS-UTF16-H",
+        type0_pdf(
+            "UniJIS-UTF16-H",
+            &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(text)),
+            Some(vec![1.into(), vec![1000.into(), 1000.into()].into()]),
+        ),
+        &["Report by", "today"],
+        // (pdftotext takes the four-byte code for three bytes and reads what follows out of step.)
+        &["pdftotext"],
+    );
+    // Every glyph advances by /DW: the fifth glyph starts four ems after the first.
+    let o = origins(&type0_pdf(
+        "UniGB-UTF16-H",
+        &format!(
+            "BT /F1 10 Tf 72 700 Td <{}> Tj ET",
+            utf16_hex("ab\u{1D49C}cd")
+        ),
+        None,
+    ));
+    let xs: Vec<i64> = o.iter().map(|g| g.1).collect();
+    assert_eq!(xs, [7200, 8200, 9200, 10200, 11200], "{o:?}");
+    assert_eq!(o[2].0, "\u{1D49C}");
+}
+
+#[test]
+fn type0_unicode_cmap_with_per_glyph_widths_is_declined() {
+    assert_declined(
+        "UniGB-UCS2-H with /W",
+        type0_pdf(
+            "UniGB-UCS2-H",
+            &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(TEXT)),
+            Some(vec![1.into(), vec![500.into(), 600.into()].into()]),
+        ),
+        &[
+            "page 1",
+            "CMap UniGB-UCS2-H with per-glyph widths is not supported",
+        ],
+    );
+    // Other predefined CMaps stay declined.
+    assert_declined(
+        "UniGB-UTF8-H",
+        type0_pdf(
+            "UniGB-UTF8-H",
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+            None,
+        ),
+        &["CMap UniGB-UTF8-H is not supported"],
     );
 }

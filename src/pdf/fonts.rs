@@ -9,10 +9,13 @@
 //! From embedded programs (`sfnt`, `cff`): the built-in encoding of a Type 1 program, of a CFF program
 //! (FontFile3 /Type1C, or /OpenType with a `CFF ` table) and of a symbolic TrueType program (its (3,0)
 //! or (1,0) character map, then each glyph's `post` name or (3,1) code point); advance widths from
-//! `hmtx` or CFF charstrings when a font has no /Widths.
+//! `hmtx` or CFF charstrings when a font has no /Widths. Type0 fonts with the predefined Unicode CMaps
+//! `Uni{GB,JIS,KS,CNS}-{UCS2,UTF16}-H` read the Unicode from the codes themselves, when the advances do
+//! not depend on the CID (which only Adobe's CMap files would give).
 //!
 //! # Errors
-//! A font we cannot model (vertical writing, an embedded CMap) is an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning `None`: the
+//! A font we cannot model (vertical writing, an embedded CMap, a Unicode CMap with per-glyph widths) is
+//! an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning `None`: the
 //! caller declines the page, it never guesses.
 
 pub mod cff;
@@ -32,8 +35,13 @@ use std::sync::OnceLock;
 pub struct Font {
     /// BaseFont without a subset prefix; used in reasons (a font name is not personal data).
     pub name: String,
+    /// Codes are not single bytes (two bytes, or UTF-16 when `utf16`).
     pub two_byte: bool,
     pub vertical: bool,
+    /// Codes are UTF-16BE (a surrogate pair is one four-byte code).
+    utf16: bool,
+    /// A code with no /ToUnicode entry is its own Unicode (UCS-2 or UTF-16 CMaps).
+    unicode_codes: bool,
     /// Some Unicode came from the embedded font program (its glyph names or character maps).
     program_unicode: bool,
     to_unicode: HashMap<u32, String>,
@@ -52,6 +60,9 @@ pub struct Font {
 impl Font {
     /// Splits a string operand into (code, byte offset, byte length).
     pub fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize, usize)> {
+        if self.utf16 {
+            return utf16_codes(bytes);
+        }
         if self.two_byte {
             bytes
                 .chunks(2)
@@ -78,6 +89,9 @@ impl Font {
     pub fn unicode(&self, code: u32) -> Option<Cow<'_, str>> {
         if let Some(s) = self.to_unicode.get(&code) {
             return Some(Cow::Borrowed(s.as_str()));
+        }
+        if self.unicode_codes {
+            return code_unicode(code).map(|c| Cow::Owned(c.to_string()));
         }
         if self.two_byte {
             return None;
@@ -144,9 +158,16 @@ fn load_type0(
     name: String,
     to_unicode: HashMap<u32, String>,
 ) -> Result<Font, String> {
+    // (the CMap's name when it is a predefined Unicode one, and whether its codes are UTF-16)
+    let mut unicode_cmap: Option<(String, bool)> = None;
     let vertical = match get(doc, dict, b"Encoding") {
         Some(Object::Name(n)) if n == b"Identity-H" => false,
         Some(Object::Name(n)) if n == b"Identity-V" => true,
+        Some(Object::Name(n)) if unicode_cmap_kind(n).is_some() => {
+            let utf16 = unicode_cmap_kind(n) == Some(true);
+            unicode_cmap = Some((String::from_utf8_lossy(n).into_owned(), utf16));
+            false
+        }
         Some(Object::Name(n)) => {
             return Err(format!(
                 "font {name}: CMap {} is not supported yet",
@@ -202,12 +223,24 @@ fn load_type0(
             }
         }
     }
+    // With a Unicode CMap the code is not the CID that /W speaks of: only one advance for every
+    // glyph can be trusted.
+    if let Some((cmap, _)) = &unicode_cmap {
+        if widths.values().any(|&w| w != default_width) {
+            return Err(format!(
+                "font {name}: CMap {cmap} with per-glyph widths is not supported"
+            ));
+        }
+        widths.clear();
+    }
     let fd = get_dict(doc, desc, b"FontDescriptor");
     let (ascent, descent) = descriptor_metrics(doc, fd).unwrap_or((0.8, -0.2));
     Ok(Font {
         name,
         two_byte: true,
         vertical,
+        utf16: unicode_cmap.as_ref().is_some_and(|(_, u)| *u),
+        unicode_codes: unicode_cmap.is_some(),
         program_unicode: false,
         to_unicode,
         simple: Vec::new(),
@@ -376,6 +409,8 @@ fn load_simple(
         name,
         two_byte: false,
         vertical: false,
+        utf16: false,
+        unicode_codes: false,
         program_unicode,
         to_unicode,
         simple,
@@ -531,6 +566,60 @@ fn program_widths(p: &Embedded, how: &CodeGlyphs) -> Option<HashMap<u32, f64>> {
         Embedded::Type1(_) => return None,
     }
     Some(out)
+}
+
+/// Whether a CMap name is one of the predefined Unicode CMaps whose codes are their own Unicode:
+/// `Some(false)` for UCS-2 (two-byte codes), `Some(true)` for UTF-16 (surrogate pairs as four bytes).
+fn unicode_cmap_kind(name: &[u8]) -> Option<bool> {
+    let name = std::str::from_utf8(name).ok()?;
+    let rest = ["UniGB-", "UniJIS-", "UniKS-", "UniCNS-"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))?;
+    match rest {
+        "UCS2-H" => Some(false),
+        "UTF16-H" => Some(true),
+        _ => None,
+    }
+}
+
+/// Splits UTF-16BE bytes into codes: a high surrogate followed by a low one is one four-byte code
+/// (ISO 32000-1 9.7.6.2: the longest code in the CMap's code space ranges); anything else is two bytes
+/// (a lone surrogate then has no Unicode), and an odd last byte is a code of its own with none.
+fn utf16_codes(bytes: &[u8]) -> Vec<(u32, usize, usize)> {
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (Some(&a), Some(&b)) = (bytes.get(i), bytes.get(i + 1)) else {
+            out.push((u32::MAX, i, bytes.len() - i));
+            break;
+        };
+        let unit = u16::from_be_bytes([a, b]);
+        let low = bytes
+            .get(i + 2..i + 4)
+            .map(|s| u16::from_be_bytes([s[0], s[1]]))
+            .filter(|l| (0xDC00..0xE000).contains(l));
+        match low {
+            Some(l) if (0xD800..0xDC00).contains(&unit) => {
+                out.push(((unit as u32) << 16 | l as u32, i, 4));
+                i += 4;
+            }
+            _ => {
+                out.push((unit as u32, i, 2));
+                i += 2;
+            }
+        }
+    }
+    out
+}
+
+/// The character a UCS-2 or UTF-16 code stands for (a four-byte code is a surrogate pair).
+fn code_unicode(code: u32) -> Option<char> {
+    if code > 0xFFFF {
+        let units = [(code >> 16) as u16, code as u16];
+        let mut it = char::decode_utf16(units);
+        return it.next()?.ok().filter(|_| it.next().is_none());
+    }
+    char::from_u32(code)
 }
 
 /// The built-in encoding of a Type 1 font program: `/Encoding StandardEncoding def`, or the
@@ -904,6 +993,49 @@ mod tests {
             parse_to_unicode(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange").expect("parses");
         assert_eq!(ident[&0x2019], "\u{2019}");
         assert_eq!(ident[&0x41], "A");
+    }
+
+    #[test]
+    fn utf16_codes_and_their_unicode() {
+        type Row<'a> = (&'a [u8], &'a [(u32, usize, usize)]);
+        let rows: [Row; 5] = [
+            (
+                &[0, 0x41, 0xD8, 0x35, 0xDC, 0x9C, 0, 0x42],
+                &[(0x41, 0, 2), (0xD835_DC9C, 2, 4), (0x42, 6, 2)],
+            ),
+            // A high surrogate not followed by a low one, a lone low one, an odd last byte.
+            (&[0xD8, 0x35, 0, 0x41], &[(0xD835, 0, 2), (0x41, 2, 2)]),
+            (&[0xDC, 0x9C], &[(0xDC9C, 0, 2)]),
+            (&[0, 0x41, 0x42], &[(0x41, 0, 2), (u32::MAX, 2, 1)]),
+            (&[0xD8, 0x35, 0xDC], &[(0xD835, 0, 2), (u32::MAX, 2, 1)]),
+        ];
+        for (bytes, want) in rows {
+            assert_eq!(utf16_codes(bytes), want, "{bytes:02X?}");
+        }
+        let uni = [
+            (0x41, Some('A')),
+            (0xD835_DC9C, Some('\u{1D49C}')),
+            (0xD835, None),
+            (0xDC9C, None),
+            (0x0041_0042, None),
+            (u32::MAX, None),
+        ];
+        for (code, want) in uni {
+            assert_eq!(code_unicode(code), want, "{code:#x}");
+        }
+        let names = [
+            ("UniGB-UCS2-H", Some(false)),
+            ("UniJIS-UCS2-H", Some(false)),
+            ("UniKS-UTF16-H", Some(true)),
+            ("UniCNS-UTF16-H", Some(true)),
+            ("UniGB-UCS2-V", None),
+            ("UniJIS-UCS2-HW-H", None),
+            ("UniGB-UTF8-H", None),
+            ("GBK-EUC-H", None),
+        ];
+        for (name, want) in names {
+            assert_eq!(unicode_cmap_kind(name.as_bytes()), want, "{name}");
+        }
     }
 
     #[test]
