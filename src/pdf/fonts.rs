@@ -287,19 +287,26 @@ fn load_simple(
     // of its own program (ISO 32000-1 9.6.6): a Type 1 program's `dup <code> /<name> put` lines, a CFF
     // program's built-in encoding, a symbolic TrueType program's character map (9.6.6.4) with its
     // glyph names. (A nonsymbolic TrueType font keeps the WinAnsi default below.)
-    let builtin_unicode: Option<Vec<Option<String>>> = if base_enc.is_none() && builtin.is_none() {
-        match program() {
-            Some(Embedded::Type1(p)) if subtype == b"Type1" => type1_builtin_encoding(p),
-            Some(Embedded::Cff(d)) => cff_builtin_unicode(d),
-            Some(Embedded::OpenTypeCff(d)) => opentype_cff(d).and_then(cff_builtin_unicode),
-            Some(Embedded::TrueType(d)) if symbolic && std14.is_none() => {
-                truetype_symbolic_unicode(d)
+    // (Programs the match below would not use are not decoded: a nonsymbolic TrueType font is common.)
+    let may_use_program = fd.is_some_and(|fd| {
+        (fd.has(b"FontFile") && subtype == b"Type1")
+            || fd.has(b"FontFile3")
+            || (fd.has(b"FontFile2") && symbolic && std14.is_none())
+    });
+    let builtin_unicode: Option<Vec<Option<String>>> =
+        if base_enc.is_none() && builtin.is_none() && may_use_program {
+            match program() {
+                Some(Embedded::Type1(p)) if subtype == b"Type1" => type1_builtin_encoding(p),
+                Some(Embedded::Cff(d)) => cff_builtin_unicode(d),
+                Some(Embedded::OpenTypeCff(d)) => opentype_cff(d).and_then(cff_builtin_unicode),
+                Some(Embedded::TrueType(d)) if symbolic && std14.is_none() => {
+                    truetype_symbolic_unicode(d)
+                }
+                _ => None,
             }
-            _ => None,
-        }
-    } else {
-        None
-    };
+        } else {
+            None
+        };
     let program_unicode = builtin_unicode.is_some();
     let enc = base_enc.or(builtin).or_else(|| {
         if builtin_unicode.is_some() {
