@@ -1,6 +1,6 @@
-//! Fonts whose text only their embedded program or their CMap's name explains: symbolic TrueType
-//! without /ToUnicode, fonts without /Widths, CFF programs with their own encoding, Type0 fonts with
-//! the predefined Unicode CMaps. Each case is a small PDF made here around a tiny font of
+//! Fonts whose text only their embedded program or their CMap explains: symbolic TrueType without
+//! /ToUnicode, fonts without /Widths, CFF programs with their own encoding, Type0 fonts with the
+//! predefined Unicode CMaps, vertical writing (Identity-V). Each case is a small PDF made here around a tiny font of
 //! `tests/encodings/` (made by `make_fonts.py` beside them: invented box-shaped glyphs, scrambled
 //! codes, so that no reader can get the text from the codes themselves). Each must be read with the
 //! planted name, and after redaction no extractor or stream holds it while the other words stay; the
@@ -374,4 +374,168 @@ fn type0_unicode_cmap_with_per_glyph_widths_is_declined() {
         ),
         &["CMap UniGB-UTF8-H is not supported"],
     );
+}
+
+/// A Type0 font with Identity-V (codes are CIDs, here the ASCII codes; a /ToUnicode maps them back),
+/// no embedded program, and `extra` entries in its descendant (/W2, /DW2).
+fn vertical_pdf(content: &str, extra: Dictionary) -> Vec<u8> {
+    let tu = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        /CMapName /V def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        1 beginbfrange <0020> <007E> <0020> endbfrange\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end"
+        .to_vec();
+    make_pdf(content, vec![], move |doc| {
+        let tu = doc.add_object(Stream::new(dictionary! {}, tu));
+        let mut cid: Dictionary = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "KozMinPro-Regular",
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            "FontDescriptor" => dictionary! {
+                "Type" => "FontDescriptor", "FontName" => "KozMinPro-Regular", "Flags" => 4,
+                "FontBBox" => vec![0.into(), (-120).into(), 1000.into(), 880.into()],
+                "ItalicAngle" => 0, "Ascent" => 880, "Descent" => -120, "CapHeight" => 700, "StemV" => 80,
+            },
+            "DW" => 1000,
+        };
+        for (k, v) in extra.iter() {
+            cid.set(k.clone(), v.clone());
+        }
+        let cid = doc.add_object(cid);
+        let f = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "KozMinPro-Regular",
+            "Encoding" => "Identity-V", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+        });
+        set_font(doc, "F1", f);
+    })
+}
+
+#[test]
+fn vertical_writing_identity_v() {
+    // Two columns, read right to left; each glyph below the last by its vertical displacement.
+    let content = format!(
+        "BT /F1 12 Tf 300 700 Td <{}> Tj -40 0 Td <{}> Tj ET",
+        utf16_hex(TEXT),
+        utf16_hex("second column")
+    );
+    check(
+        "Identity-V",
+        vertical_pdf(&content, dictionary! {}),
+        &["Report by", "today", "second column"],
+    );
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    // /W2 gives Q a displacement of half an em and its own position vector; /DW2 the others 0.9 em;
+    // a TJ number of 500 moves the next glyph half an em further down.
+    let w2 = dictionary! {
+        "W2" => vec![0x51.into(), vec![(-500).into(), 300.into(), 800.into()].into()],
+        "DW2" => vec![880.into(), (-900).into()],
+    };
+    std::fs::write(
+        &p,
+        vertical_pdf("BT /F1 10 Tf 300 700 Td [<00510075> 500 <0069>] TJ ET", w2),
+    )
+    .expect("write");
+    let v = text_json(&p);
+    let g = v[0]["glyphs"].as_array().expect("glyphs");
+    let get = |i: usize, k: &str| -> Vec<f64> {
+        match &g[i][k] {
+            serde_json::Value::Array(a) => a.iter().map(|x| x.as_f64().expect("n")).collect(),
+            r => ["x0", "y0", "x1", "y1"]
+                .iter()
+                .map(|c| r[c].as_f64().expect("n"))
+                .collect(),
+        }
+    };
+    let round =
+        |v: Vec<f64>| -> Vec<i64> { v.iter().map(|x| (x * 100.0).round() as i64).collect() };
+    assert_eq!(g.len(), 3, "{v}");
+    assert_eq!(round(get(0, "origin")), [30000, 70000]);
+    assert_eq!(round(get(1, "origin")), [30000, 69500], "Q: w1 -500");
+    assert_eq!(
+        round(get(2, "origin")),
+        [30000, 68100],
+        "u: DW2 -900, then TJ 500"
+    );
+    // Q's box: its horizontal origin at the current point less v = (300, 800) thousandths of an em;
+    // 1000 wide (/DW), from the descent (-120) to the ascent (880).
+    assert_eq!(round(get(0, "bbox")), [29700, 69080, 30700, 70080]);
+    // u: vx is half its width, vy from /DW2.
+    assert_eq!(round(get(1, "bbox")), [29500, 68500, 30500, 69500]);
+    // (The TJ number's half em is a word gap.)
+    assert_eq!(v[0]["text"].as_str().map(str::trim), Some("Qu i"));
+}
+
+/// Glyph pruning keeps /W2 to the codes still drawn: a glyph only the name used leaves the vertical
+/// metrics too.
+#[test]
+fn vertical_writing_with_an_embedded_font_is_pruned() {
+    // The test font's glyphs: .notdef, then the letters in order (make_fonts.py); codes are glyphs.
+    let mut letters: Vec<char> = TEXT.chars().collect();
+    letters.sort();
+    letters.dedup();
+    let gid = |c: char| letters.iter().position(|&l| l == c).expect("a letter") as i64 + 1;
+    let codes: String = TEXT.chars().map(|c| format!("{:04X}", gid(c))).collect();
+    let mut tu = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    tu.push_str(&format!("{} beginbfchar\n", letters.len()));
+    for &c in &letters {
+        tu.push_str(&format!("<{:04X}> <{:04X}>\n", gid(c), c as u32));
+    }
+    tu.push_str("endbfchar endcmap CMapName currentdict /CMap defineresource pop end end");
+    let w2: Vec<Object> = letters
+        .iter()
+        .flat_map(|&c| {
+            [
+                gid(c).into(),
+                vec![(-1000).into(), 250.into(), 880.into()].into(),
+            ]
+        })
+        .collect();
+    let pdf = make_pdf(
+        &format!("BT /F1 12 Tf 300 700 Td <{codes}> Tj ET"),
+        vec![],
+        move |doc| {
+            let tu = doc.add_object(Stream::new(dictionary! {}, tu.into_bytes()));
+            let mut program = Stream::new(dictionary! {}, font_file("sym30.ttf"));
+            program.compress().expect("compresses");
+            let program = doc.add_object(program);
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+FoiTest",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+                "FontDescriptor" => dictionary! {
+                    "Type" => "FontDescriptor", "FontName" => "ABCDEF+FoiTest", "Flags" => 4,
+                    "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                    "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700,
+                    "StemV" => 80, "FontFile2" => program,
+                },
+                "DW" => 500, "CIDToGIDMap" => "Identity", "W2" => w2,
+            });
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+FoiTest",
+                "Encoding" => "Identity-V", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+            });
+            set_font(doc, "F1", f);
+        },
+    );
+    check("Identity-V, embedded", pdf.clone(), &["Report by", "today"]);
+    let (d, o) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
+    assert_ok(&o);
+    let doc = lopdf::Document::load(d.path().join("out/in.part1.pdf")).expect("loads");
+    let w2 = doc
+        .objects
+        .values()
+        .find_map(|o| {
+            let d = o.as_dict().ok()?;
+            (d.get(b"Subtype").ok()?.as_name().ok()? == b"CIDFontType2")
+                .then(|| d.get(b"W2").ok()?.as_array().ok().cloned())?
+        })
+        .expect("the descendant keeps a /W2");
+    let keys: Vec<i64> = w2
+        .iter()
+        .step_by(2)
+        .filter_map(|o| o.as_i64().ok())
+        .collect();
+    assert!(keys.contains(&gid('R')), "{keys:?}");
+    assert!(!keys.contains(&gid('Q')), "Q only the name used: {keys:?}");
 }

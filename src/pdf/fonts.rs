@@ -4,7 +4,7 @@
 //! Covered: simple fonts (Type1, TrueType, MMType1, Type3) with /Widths, standard encodings and
 //! /Differences (glyph names through the Adobe Glyph List), the standard-14 metrics for fonts without
 //! /Widths, ToUnicode CMaps (bfchar, bfrange with strings and arrays, multi-character mappings), and Type0
-//! fonts with Identity-H and /W widths.
+//! fonts with Identity-H and /W widths, or Identity-V (vertical writing) with /W2 and /DW2.
 //!
 //! From embedded programs (`sfnt`, `cff`): the built-in encoding of a Type 1 program, of a CFF program
 //! (FontFile3 /Type1C, or /OpenType with a `CFF ` table) and of a symbolic TrueType program (its (3,0)
@@ -14,8 +14,8 @@
 //! not depend on the CID (which only Adobe's CMap files would give).
 //!
 //! # Errors
-//! A font we cannot model (vertical writing, an embedded CMap, a Unicode CMap with per-glyph widths) is
-//! an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning `None`: the
+//! A font we cannot model (an embedded CMap, a predefined CMap other than Identity-H/V and the Unicode
+//! ones above, a Unicode CMap with per-glyph widths) is an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning `None`: the
 //! caller declines the page, it never guesses.
 
 pub mod cff;
@@ -50,6 +50,9 @@ pub struct Font {
     /// Advance widths in glyph units (1/1000 of text space, or FontMatrix units for Type3).
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Vertical writing: (w1y, vx, vy) by code from /W2, and /DW2 as (vy, w1y); glyph units.
+    vmetrics: HashMap<u32, (f64, f64, f64)>,
+    dw2: (f64, f64),
     /// Glyph space to text space, horizontal scale (0.001 except for Type3).
     pub scale: f64,
     /// Ascent and descent in text space (fractions of the font size).
@@ -117,6 +120,21 @@ impl Font {
             * self.scale
     }
 
+    /// In vertical writing, a code's vertical displacement w1y (negative: downwards) and the position
+    /// vector (vx, vy) from its horizontal origin to its vertical one, in text space (ISO 32000-1
+    /// 9.7.4.3; vx defaults to half the horizontal advance).
+    pub fn vertical_metrics(&self, code: u32) -> (f64, f64, f64) {
+        let (w1, vx, vy) = self.vmetrics.get(&code).copied().unwrap_or_else(|| {
+            let w0 = self
+                .widths
+                .get(&code)
+                .copied()
+                .unwrap_or(self.default_width);
+            (self.dw2.1, w0 / 2.0, self.dw2.0)
+        });
+        (w1 * self.scale, vx * self.scale, vy * self.scale)
+    }
+
     /// Whether a code is the single-byte space that word spacing (Tw) applies to.
     pub fn is_word_space(&self, code: u32) -> bool {
         !self.two_byte && code == 32
@@ -180,46 +198,33 @@ fn load_type0(
             ))
         }
     };
-    if vertical {
-        return Err(format!(
-            "font {name}: vertical writing (Identity-V) is not supported yet"
-        ));
-    }
     let desc = get_array(doc, dict, b"DescendantFonts")
         .and_then(|a| a.first())
         .map(|o| deref(doc, o))
         .and_then(|o| o.as_dict().ok())
         .ok_or_else(|| format!("font {name}: no descendant font"))?;
     let default_width = get_num(doc, desc, b"DW").unwrap_or(1000.0);
-    let mut widths = HashMap::new();
-    if let Some(w) = get_array(doc, desc, b"W") {
-        let mut i = 0;
-        while i < w.len() {
-            let first =
-                super::num(deref(doc, &w[i])).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
-            match w.get(i + 1).map(|o| deref(doc, o)) {
-                Some(Object::Array(list)) => {
-                    let list = nums(doc, list).ok_or_else(|| format!("font {name}: bad /W"))?;
-                    for (k, v) in list.into_iter().enumerate() {
-                        widths.insert((first + k as i64).clamp(0, u32::MAX as i64) as u32, v);
-                    }
-                    i += 2;
-                }
-                Some(o) => {
-                    let last = super::num(o).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
-                    let v = w
-                        .get(i + 2)
-                        .and_then(|o| super::num(deref(doc, o)))
-                        .ok_or_else(|| format!("font {name}: bad /W"))?;
-                    if last - first > 70_000 || last < first {
-                        return Err(format!("font {name}: bad /W range"));
-                    }
-                    for c in first..=last {
-                        widths.insert(c.clamp(0, u32::MAX as i64) as u32, v);
-                    }
-                    i += 3;
-                }
-                None => return Err(format!("font {name}: bad /W")),
+    let mut widths: HashMap<u32, f64> = match get_array(doc, desc, b"W") {
+        Some(w) => cid_metrics(doc, w, 1, &name, "W")?
+            .into_iter()
+            .map(|(c, v)| (c, v[0]))
+            .collect(),
+        None => HashMap::new(),
+    };
+    // Vertical writing (ISO 32000-1 9.7.4.3): /DW2 [vy w1y] (default [880 -1000]) and /W2 entries
+    // [w1y vx vy] by CID.
+    let (mut vmetrics, mut dw2) = (HashMap::new(), (880.0, -1000.0));
+    if vertical {
+        if let Some(w2) = get_array(doc, desc, b"W2") {
+            vmetrics = cid_metrics(doc, w2, 3, &name, "W2")?
+                .into_iter()
+                .map(|(c, v)| (c, (v[0], v[1], v[2])))
+                .collect();
+        }
+        if let Some(d) = get_array(doc, desc, b"DW2") {
+            match nums(doc, d).as_deref() {
+                Some(&[vy, w1y]) => dw2 = (vy, w1y),
+                _ => return Err(format!("font {name}: bad /DW2")),
             }
         }
     }
@@ -246,6 +251,8 @@ fn load_type0(
         simple: Vec::new(),
         widths,
         default_width,
+        vmetrics,
+        dw2,
         scale: 0.001,
         ascent,
         descent,
@@ -423,10 +430,65 @@ fn load_simple(
         simple,
         widths,
         default_width,
+        vmetrics: HashMap::new(),
+        dw2: (880.0, -1000.0),
         scale,
         ascent,
         descent,
     })
+}
+
+/// A CID metrics array: /W (`n` = 1 number per CID) or /W2 (`n` = 3), entries `c [v ...]` or
+/// `c_first c_last v...` (ISO 32000-1 9.7.4.3), as CID -> its `n` numbers. At most 2^17 CIDs are
+/// looked at in all, twice as many as a font can have (a hostile array could name billions).
+fn cid_metrics(
+    doc: &Document,
+    arr: &[Object],
+    n: usize,
+    name: &str,
+    key: &str,
+) -> Result<HashMap<u32, Vec<f64>>, String> {
+    let bad = || format!("font {name}: bad /{key}");
+    let cid = |c: i64| c.clamp(0, u32::MAX as i64) as u32;
+    let mut out = HashMap::new();
+    let mut budget: i64 = 1 << 17;
+    let mut i = 0;
+    while i < arr.len() {
+        let first = super::num(deref(doc, &arr[i])).ok_or_else(bad)? as i64;
+        match arr.get(i + 1).map(|o| deref(doc, o)) {
+            Some(Object::Array(list)) => {
+                let list = nums(doc, list).ok_or_else(bad)?;
+                if list.len() % n != 0 {
+                    return Err(bad());
+                }
+                budget -= (list.len() / n) as i64;
+                for (k, v) in list.chunks(n).enumerate() {
+                    out.insert(cid(first + k as i64), v.to_vec());
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = super::num(o).ok_or_else(bad)? as i64;
+                let v: Vec<f64> = (0..n)
+                    .map(|k| arr.get(i + 2 + k).and_then(|o| super::num(deref(doc, o))))
+                    .collect::<Option<_>>()
+                    .ok_or_else(bad)?;
+                if last - first > 70_000 || last < first {
+                    return Err(format!("font {name}: bad /{key} range"));
+                }
+                budget -= last - first + 1;
+                for c in first..=last {
+                    out.insert(cid(c), v.clone());
+                }
+                i += 2 + n;
+            }
+            None => return Err(bad()),
+        }
+        if budget < 0 {
+            return Err(format!("font {name}: /{key} names too many glyphs"));
+        }
+    }
+    Ok(out)
 }
 
 /// An embedded font program, decoded.
@@ -1042,6 +1104,42 @@ mod tests {
         ];
         for (name, want) in names {
             assert_eq!(unicode_cmap_kind(name.as_bytes()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn cid_metrics_arrays() {
+        let doc = Document::new();
+        let i = |v: i64| Object::Integer(v);
+        // /W2: `c [w1 vx vy ...]` and `first last w1 vx vy`.
+        let w2 = vec![
+            i(5),
+            Object::Array(vec![i(-1000), i(500), i(880), i(-500), i(250), i(440)]),
+            i(10),
+            i(12),
+            i(-900),
+            i(300),
+            i(800),
+        ];
+        let m = cid_metrics(&doc, &w2, 3, "F", "W2").expect("reads");
+        assert_eq!(m[&5], [-1000.0, 500.0, 880.0]);
+        assert_eq!(m[&6], [-500.0, 250.0, 440.0]);
+        assert_eq!(m[&12], [-900.0, 300.0, 800.0]);
+        assert_eq!(m.len(), 5);
+        let rows: [(Vec<Object>, &str); 4] = [
+            (vec![i(1), Object::Array(vec![i(1), i(2)])], "bad /W2"),
+            (vec![i(1), i(2), i(3)], "bad /W2"),
+            (vec![i(9), i(2), i(1), i(1), i(1)], "bad /W2 range"),
+            (
+                (0..3)
+                    .flat_map(|k| [i(k * 70_000), i(k * 70_000 + 70_000), i(1), i(1), i(1)])
+                    .collect(),
+                "too many glyphs",
+            ),
+        ];
+        for (arr, want) in rows {
+            let e = cid_metrics(&doc, &arr, 3, "F", "W2").expect_err("refused");
+            assert!(e.contains(want), "{e}");
         }
     }
 

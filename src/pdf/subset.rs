@@ -368,8 +368,31 @@ fn prune_font_dict(
                     ]
                 })
                 .collect();
+            // Vertical metrics too, where the font gives its own (else /DW2 and half the width
+            // apply, as before).
+            let unit = |v: f64| {
+                let v = v / font.scale;
+                if (v - v.round()).abs() < 1e-6 {
+                    Object::Integer(v.round() as i64)
+                } else {
+                    Object::Real(v as f32)
+                }
+            };
             if let Ok(kid) = doc.get_dictionary_mut(kid_id) {
                 kid.set("W", Object::Array(w));
+                if font.vertical && kid.has(b"W2") {
+                    let w2: Vec<Object> = codes
+                        .iter()
+                        .flat_map(|&c| {
+                            let (w1, vx, vy) = font.vertical_metrics(c);
+                            [
+                                Object::Integer(c as i64),
+                                Object::Array(vec![unit(w1), unit(vx), unit(vy)]),
+                            ]
+                        })
+                        .collect();
+                    kid.set("W2", Object::Array(w2));
+                }
             }
         }
     } else if let (Some(first), Some(widths)) = (

@@ -387,9 +387,8 @@ pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Every page's glyphs via `foiredact text --json` (no OCR): text, origin x and y in hundredths of a
-/// point, and whether foiredact drew it (a box label).
-pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
+/// `foiredact text --json` of a PDF (no OCR): per page, its text and glyphs.
+pub fn text_json(p: &Path) -> serde_json::Value {
     let o = run_ok(&[
         "text",
         "--json",
@@ -397,7 +396,13 @@ pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
         "never",
         p.to_str().expect("utf8"),
     ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+/// Every page's glyphs via `foiredact text --json` (no OCR): text, origin x and y in hundredths of a
+/// point, and whether foiredact drew it (a box label).
+pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
+    let v = text_json(p);
     v.as_array()
         .expect("pages")
         .iter()
