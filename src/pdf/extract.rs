@@ -587,16 +587,15 @@ impl Interp<'_> {
             let word = if font.is_word_space(code) { gs.tw } else { 0.0 };
             // The glyph's box from its horizontal origin (which vertical writing puts at the current
             // point less the position vector v, ISO 32000-1 9.7.4.3), the direction it advances in
-            // (along the text space x axis, or down its y axis), and its displacement in text space.
-            let (v, forward, (tx, ty)) = if font.vertical {
+            // (along the text space x axis, or down its y axis), its displacement in text space, and
+            // its own extent along that direction (its width, or its vertical displacement).
+            let (v, forward, (tx, ty), own) = if font.vertical {
                 let (w1, vx, vy) = font.vertical_metrics(code);
-                ((vx, vy), (0.0, -1.0), (0.0, w1 * gs.size + gs.tc + word))
+                let ty = w1 * gs.size + gs.tc + word;
+                ((vx, vy), (0.0, -1.0), (0.0, ty), -w1 * gs.size)
             } else {
-                (
-                    (0.0, 0.0),
-                    (1.0, 0.0),
-                    ((w0 * gs.size + gs.tc + word) * gs.th, 0.0),
-                )
+                let tx = (w0 * gs.size + gs.tc + word) * gs.th;
+                ((0.0, 0.0), (1.0, 0.0), (tx, 0.0), w0 * gs.size * gs.th)
             };
             let e = trm.apply(forward.0, forward.1);
             let (dx, dy) = (e.0 - o.0, e.1 - o.1);
@@ -612,8 +611,7 @@ impl Interp<'_> {
                 trm.apply(-v.0, font.ascent - v.1),
                 trm.apply(wbox - v.0, font.ascent - v.1),
             ]);
-            // Page distance per text space unit along the direction of advance; the displacement along
-            // it; the glyph's own extent along it (its width, or its vertical displacement).
+            // Page distance per text space unit along the direction of advance.
             let along = {
                 let m = tm.then(&gs.ctm);
                 let (a, b) = if font.vertical {
@@ -623,11 +621,7 @@ impl Interp<'_> {
                 };
                 (a * a + b * b).sqrt()
             };
-            let (disp, own) = if font.vertical {
-                (-ty, -font.vertical_metrics(code).0 * gs.size)
-            } else {
-                (tx, w0 * gs.size * gs.th)
-            };
+            let disp = if font.vertical { -ty } else { tx };
             // The TJ number that displaces as much as the glyph does (without Th, which TJ numbers
             // and glyph displacements share horizontally).
             let tj_units = if gs.size == 0.0 {

@@ -15,8 +15,8 @@
 //!
 //! # Errors
 //! A font we cannot model (an embedded CMap, a predefined CMap other than Identity-H/V and the Unicode
-//! ones above, a Unicode CMap with per-glyph widths) is an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning `None`: the
-//! caller declines the page, it never guesses.
+//! ones above, a Unicode CMap with per-glyph widths) is an `Err(reason)`; a code with no Unicode is
+//! reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
 
 pub mod cff;
 pub mod sfnt;
