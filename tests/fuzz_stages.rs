@@ -2,7 +2,7 @@
 //! this workplace cannot install). Each stage's parser is called in process on mutants of real inputs
 //! taken from `samples/`, `../shared/corpus` and `../shared/realworld` (when present): content streams
 //! (tokenizer and interpreter input, and the rewriter), ToUnicode CMaps, Type 1 font programs,
-//! TrueType programs (reading and glyph pruning), and
+//! TrueType programs (reading, glyph lookups and pruning), CFF programs (charset, encoding, widths), and
 //! images (decoding, blanking). Every call must return (a value or an error), never panic.
 //! The whole pipeline on mutated files is `tests/mutation.rs`.
 //!
@@ -21,6 +21,7 @@ struct Streams {
     cmaps: Vec<Vec<u8>>,
     type1: Vec<Vec<u8>>,
     truetype: Vec<Vec<u8>>,
+    cff: Vec<Vec<u8>>,
     images: Vec<lopdf::Stream>,
 }
 
@@ -29,6 +30,21 @@ fn collect() -> Streams {
     paths.extend(pdfs_in(&repo().join("../shared/corpus")));
     paths.extend(pdfs_in(&repo().join("../shared/realworld/pdfs")));
     let mut s = Streams::default();
+    // The tiny fonts tests/encodings.rs draws with.
+    for f in std::fs::read_dir(repo().join("tests/encodings"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let Ok(data) = std::fs::read(f.path()) else {
+            continue;
+        };
+        match f.path().extension().and_then(|e| e.to_str()) {
+            Some("ttf") | Some("otf") => s.truetype.push(data),
+            Some("cff") => s.cff.push(data),
+            _ => {}
+        }
+    }
     for p in paths {
         let Ok(doc) = lopdf::Document::load(&p) else {
             continue;
@@ -56,6 +72,12 @@ fn collect() -> Streams {
                 && s.truetype.len() < 20
             {
                 s.truetype.push(data);
+            } else if matches!(
+                st.dict.get(b"Subtype").and_then(Object::as_name).ok(),
+                Some(b"Type1C") | Some(b"CIDFontType0C")
+            ) && s.cff.len() < 20
+            {
+                s.cff.push(data);
             } else if st.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image")
                 && st.content.len() < 400_000
                 && s.images.len() < 30
@@ -172,12 +194,28 @@ fn cmaps_and_font_programs_parse_without_panics() {
     let (p, first) = fuzz("truetype", &s.truetype, 5, |data| {
         let _ = foiredact::pdf::subset::glyphs_with_outlines(data);
         let _ = foiredact::pdf::subset::unicode_cmap_codes(data);
+        if let Some(tt) = foiredact::pdf::fonts::sfnt::TrueType::parse(data) {
+            for c in 0..=255u8 {
+                let g = tt.glyph(c, Some("Q"), Some("a")).unwrap_or(c as u16);
+                let _ = (tt.glyph_unicode(g), tt.advance(g), tt.symbolic_glyph(c));
+            }
+        }
         if let Some(out) = foiredact::pdf::subset::prune_truetype(data, &keep) {
             // What it writes reads again.
             let _ = foiredact::pdf::subset::glyphs_with_outlines(&out);
         }
     });
     assert_eq!(p, 0, "TrueType pruning panicked: {first:?}");
+    let (p, first) = fuzz("cff", &s.cff, 6, |data| {
+        if let Some(c) = foiredact::pdf::fonts::cff::Cff::parse(data) {
+            let _ = c.encoding();
+            for g in 0..c.glyph_count().min(300) as u16 {
+                let _ = (c.glyph_name(g), c.advance(g));
+            }
+            let _ = c.glyph_named("Q");
+        }
+    });
+    assert_eq!(p, 0, "CFF reader panicked: {first:?}");
 }
 
 #[test]

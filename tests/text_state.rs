@@ -5,78 +5,7 @@
 
 mod common;
 use common::*;
-use lopdf::{dictionary, Document, Object, Stream};
-
-const NAME: &str = "Quimby";
-
-/// Redacts `pdf` with the name as a term and checks: the input reads with the name; the output
-/// passes qpdf, holds no trace of the name (our extractor, pdftotext, mutool, a raw scan) and keeps
-/// `keep` (read by ours, pdftotext and mutool, less the readers `blind` names for this case).
-fn check(case: &str, pdf: Vec<u8>, keep: &[&str]) {
-    check_with(case, pdf, keep, &[]);
-}
-
-/// Outside readers: their name and their text of a PDF, when installed.
-fn outside(p: &std::path::Path) -> Vec<(&'static str, String)> {
-    let mut v = Vec::new();
-    if have("pdftotext") {
-        v.push(("pdftotext", norm(&pdf_text(p))));
-    }
-    if have("mutool") {
-        let o = std::process::Command::new("mutool")
-            .args(["draw", "-F", "txt"])
-            .arg(p)
-            .output()
-            .expect("mutool");
-        v.push(("mutool", norm(&String::from_utf8_lossy(&o.stdout))));
-    }
-    v
-}
-
-fn check_with(case: &str, pdf: Vec<u8>, keep: &[&str], blind: &[&str]) {
-    let d = tempdir();
-    let inp = d.path().join("in.pdf");
-    std::fs::write(&inp, &pdf).expect("write");
-    let seen = norm(&String::from_utf8_lossy(
-        &run_ok(&["text", inp.to_str().expect("utf8")]).stdout,
-    ));
-    assert!(seen.contains("quimby"), "{case}: the input reads: {seen}");
-    let (d2, o) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
-    assert_ok(&o);
-    let out = d2.path().join("out/in.part1.pdf");
-    assert!(qpdf_ok(&out), "{case}: qpdf");
-    let ours = norm(&String::from_utf8_lossy(
-        &run_ok(&["text", out.to_str().expect("utf8")]).stdout,
-    ));
-    let mut readers = vec![("foiredact", ours)];
-    readers.extend(outside(&out));
-    for (who, t) in &readers {
-        assert!(
-            !t.contains("quimby"),
-            "{case}: {who} still reads the name: {t}"
-        );
-        if blind.contains(who) {
-            continue;
-        }
-        for k in keep {
-            assert!(t.contains(&norm(k)), "{case}: {who}: {k} is kept: {t}");
-        }
-    }
-    let doc = Document::load(&out).expect("loads");
-    for o in doc.objects.values() {
-        if let Object::Stream(s) = o {
-            let data = s
-                .decompressed_content()
-                .unwrap_or_else(|_| s.content.clone());
-            assert!(
-                !String::from_utf8_lossy(&data)
-                    .to_lowercase()
-                    .contains("quimby"),
-                "{case}: the name is in a stream"
-            );
-        }
-    }
-}
+use lopdf::{dictionary, Object, Stream};
 
 fn one(content: &str) -> Vec<u8> {
     make_pdf(content, vec![("F1", helvetica())], |_| {})
@@ -263,13 +192,7 @@ fn type0_identity_h_with_tounicode_ranges_and_ligatures() {
                 "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "DejaVuSans",
                 "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
             });
-            let pid = *doc.get_pages().values().next().expect("page");
-            let page = doc.get_dictionary_mut(pid).expect("page");
-            let res = page
-                .get_mut(b"Resources")
-                .and_then(Object::as_dict_mut)
-                .expect("resources");
-            res.set("Font", dictionary! { "F2" => f });
+            set_font(doc, "F2", f);
         },
     );
     // (mutool has no font program here to read the codes through.)
@@ -335,13 +258,7 @@ fn type3_font_with_tounicode() {
                 "FirstChar" => b' ' as i64, "LastChar" => b'z' as i64, "Widths" => widths,
                 "ToUnicode" => tu_id,
             });
-            let pid = *doc.get_pages().values().next().expect("page");
-            doc.get_dictionary_mut(pid)
-                .expect("page")
-                .get_mut(b"Resources")
-                .and_then(Object::as_dict_mut)
-                .expect("resources")
-                .set("Font", dictionary! { "T3" => f });
+            set_font(doc, "T3", f);
         },
     );
     // (mutool draws Type 3 glyphs without reading their ToUnicode here.)

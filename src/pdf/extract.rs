@@ -427,9 +427,14 @@ impl Interp<'_> {
                         match item {
                             Operand::Str(bytes) => self.show(sid, i, k, bytes, gs, &mut tm),
                             Operand::Num(adj) => {
-                                // ISO 32000-1 9.4.3: a TJ number moves the next glyph by -n/1000 of the font size.
-                                let tx = -adj / 1000.0 * gs.size * gs.th;
-                                tm = Matrix::translate(tx, 0.0).then(&tm);
+                                // ISO 32000-1 9.4.3: a TJ number moves the next glyph by -n/1000 of the font size
+                                // (downwards, without horizontal scaling, in vertical writing).
+                                let t = -adj / 1000.0 * gs.size;
+                                tm = match &gs.font {
+                                    Some((_, f)) if f.vertical => Matrix::translate(0.0, t),
+                                    _ => Matrix::translate(t * gs.th, 0.0),
+                                }
+                                .then(&tm);
                             }
                             _ => {}
                         }
@@ -580,44 +585,65 @@ impl Interp<'_> {
                 .then(tm)
                 .then(&gs.ctm);
             let o = trm.apply(0.0, 0.0);
-            let e = trm.apply(1.0, 0.0);
             let up = trm.apply(0.0, 1.0);
-            let (dx, dy) = (e.0 - o.0, e.1 - o.1);
-            let scale_x = (dx * dx + dy * dy).sqrt();
             let size = ((up.0 - o.0).powi(2) + (up.1 - o.1).powi(2)).sqrt();
-            let dir = if scale_x > 0.0 {
-                (dx / scale_x, dy / scale_x)
+            let wbox = if w0 > 0.0 { w0 } else { 0.01 };
+            let word = if font.is_word_space(code) { gs.tw } else { 0.0 };
+            // The glyph's box from its horizontal origin (which vertical writing puts at the current
+            // point less the position vector v, ISO 32000-1 9.7.4.3), the direction it advances in
+            // (along the text space x axis, or down its y axis), its displacement in text space, and
+            // its own extent along that direction (its width, or its vertical displacement).
+            let (v, forward, (tx, ty), own) = if font.vertical {
+                let (w1, vx, vy) = font.vertical_metrics(code);
+                let ty = w1 * gs.size + gs.tc + word;
+                ((vx, vy), (0.0, -1.0), (0.0, ty), -w1 * gs.size)
+            } else {
+                let tx = (w0 * gs.size + gs.tc + word) * gs.th;
+                ((0.0, 0.0), (1.0, 0.0), (tx, 0.0), w0 * gs.size * gs.th)
+            };
+            let e = trm.apply(forward.0, forward.1);
+            let (dx, dy) = (e.0 - o.0, e.1 - o.1);
+            let scale = (dx * dx + dy * dy).sqrt();
+            let dir = if scale > 0.0 {
+                (dx / scale, dy / scale)
             } else {
                 (1.0, 0.0)
             };
-            let wbox = if w0 > 0.0 { w0 } else { 0.01 };
             let bbox = Rect::from_points(&[
-                trm.apply(0.0, font.descent),
-                trm.apply(wbox, font.descent),
-                trm.apply(0.0, font.ascent),
-                trm.apply(wbox, font.ascent),
+                trm.apply(-v.0, font.descent - v.1),
+                trm.apply(wbox - v.0, font.descent - v.1),
+                trm.apply(-v.0, font.ascent - v.1),
+                trm.apply(wbox - v.0, font.ascent - v.1),
             ]);
-            let word = if font.is_word_space(code) { gs.tw } else { 0.0 };
-            let tx = (w0 * gs.size + gs.tc + word) * gs.th;
+            // Page distance per text space unit along the direction of advance.
+            let along = {
+                let m = tm.then(&gs.ctm);
+                let (a, b) = if font.vertical {
+                    (m.0[2], m.0[3])
+                } else {
+                    (m.0[0], m.0[1])
+                };
+                (a * a + b * b).sqrt()
+            };
+            let disp = if font.vertical { -ty } else { tx };
+            // The TJ number that displaces as much as the glyph does (without Th, which TJ numbers
+            // and glyph displacements share horizontally).
+            let tj_units = if gs.size == 0.0 {
+                0.0
+            } else if font.vertical {
+                ty / gs.size * 1000.0
+            } else {
+                (w0 * gs.size + gs.tc + word) / gs.size * 1000.0
+            };
             self.out.glyphs.push(Glyph {
                 text,
                 bbox,
                 origin: o,
                 dir,
                 size,
-                advance: tx * {
-                    let m = tm.then(&gs.ctm);
-                    (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt()
-                },
-                natural: w0 * gs.size * gs.th * {
-                    let m = tm.then(&gs.ctm);
-                    (m.0[0] * m.0[0] + m.0[1] * m.0[1]).sqrt()
-                },
-                tj_units: if gs.size != 0.0 {
-                    (w0 * gs.size + gs.tc + word) / gs.size * 1000.0
-                } else {
-                    0.0
-                },
+                advance: disp * along,
+                natural: own * along,
+                tj_units,
                 at: GlyphRef {
                     stream: sid,
                     op: op as u32,
@@ -629,7 +655,7 @@ impl Interp<'_> {
                 invisible: gs.tr == 3 || gs.tr == 7,
                 ours,
             });
-            *tm = Matrix::translate(tx, 0.0).then(tm);
+            *tm = Matrix::translate(tx, ty).then(tm);
         }
     }
 

@@ -4,17 +4,30 @@
 //! Covered: simple fonts (Type1, TrueType, MMType1, Type3) with /Widths, standard encodings and
 //! /Differences (glyph names through the Adobe Glyph List), the standard-14 metrics for fonts without
 //! /Widths, ToUnicode CMaps (bfchar, bfrange with strings and arrays, multi-character mappings), and Type0
-//! fonts with Identity-H and /W widths.
+//! fonts with Identity-H and /W widths, or Identity-V (vertical writing) with /W2 and /DW2.
+//!
+//! From embedded programs (`sfnt`, `cff`): the built-in encoding of a Type 1 program, of a CFF program
+//! (FontFile3 /Type1C, or /OpenType with a `CFF ` table) and of a symbolic TrueType program (its (3,0)
+//! or (1,0) character map, then each glyph's `post` name or (3,1) code point); advance widths from
+//! `hmtx` or CFF charstrings when a font has no /Widths. Type0 fonts with the predefined Unicode CMaps
+//! `Uni{GB,JIS,KS,CNS}-{UCS2,UTF16}-H` read the Unicode from the codes themselves, when the advances do
+//! not depend on the CID (which only Adobe's CMap files would give).
 //!
 //! # Errors
-//! A font we cannot model (vertical writing, an embedded CMap) is an `Err(reason)`; a code with no Unicode
-//! is reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
+//! A font we cannot model (an embedded CMap, a predefined CMap other than Identity-H/V and the Unicode
+//! ones above, a Unicode CMap with per-glyph widths) is an `Err(reason)`; a code with no Unicode is
+//! reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
+
+pub mod cff;
+pub mod sfnt;
+mod tables;
 
 use super::content::{Lexer, Operand, Token};
 use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
 use lopdf::{Dictionary, Document, Object};
 use pdf_encoding::Encoding;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A font ready for decoding strings.
@@ -22,14 +35,24 @@ use std::sync::OnceLock;
 pub struct Font {
     /// BaseFont without a subset prefix; used in reasons (a font name is not personal data).
     pub name: String,
+    /// Codes are not single bytes (two bytes, or UTF-16 when `utf16`).
     pub two_byte: bool,
     pub vertical: bool,
+    /// Codes are UTF-16BE (a surrogate pair is one four-byte code).
+    utf16: bool,
+    /// A code with no /ToUnicode entry is its own Unicode (UCS-2 or UTF-16 CMaps).
+    unicode_codes: bool,
+    /// Some Unicode came from the embedded font program (its glyph names or character maps).
+    program_unicode: bool,
     to_unicode: HashMap<u32, String>,
     /// Unicode from the encoding, for simple fonts (index = code).
     simple: Vec<Option<String>>,
     /// Advance widths in glyph units (1/1000 of text space, or FontMatrix units for Type3).
     widths: HashMap<u32, f64>,
     default_width: f64,
+    /// Vertical writing: (w1y, vx, vy) by code from /W2, and /DW2 as (vy, w1y); glyph units.
+    vmetrics: HashMap<u32, (f64, f64, f64)>,
+    dw2: (f64, f64),
     /// Glyph space to text space, horizontal scale (0.001 except for Type3).
     pub scale: f64,
     /// Ascent and descent in text space (fractions of the font size).
@@ -40,6 +63,9 @@ pub struct Font {
 impl Font {
     /// Splits a string operand into (code, byte offset, byte length).
     pub fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize, usize)> {
+        if self.utf16 {
+            return utf16_codes(bytes);
+        }
         if self.two_byte {
             bytes
                 .chunks(2)
@@ -63,14 +89,26 @@ impl Font {
     }
 
     /// The Unicode text of a code, or `None` if this font gives none we can trust.
-    pub fn unicode(&self, code: u32) -> Option<&str> {
+    pub fn unicode(&self, code: u32) -> Option<Cow<'_, str>> {
         if let Some(s) = self.to_unicode.get(&code) {
-            return Some(s.as_str());
+            return Some(Cow::Borrowed(s.as_str()));
+        }
+        if self.unicode_codes {
+            return code_unicode(code).map(|c| Cow::Owned(c.to_string()));
         }
         if self.two_byte {
             return None;
         }
-        self.simple.get(code as usize).and_then(|o| o.as_deref())
+        self.simple
+            .get(code as usize)
+            .and_then(|o| o.as_deref())
+            .map(Cow::Borrowed)
+    }
+
+    /// Whether some code's Unicode comes from the embedded font program rather than the PDF (a copy of
+    /// the program without glyph names then needs a /ToUnicode to be read).
+    pub fn unicode_from_program(&self) -> bool {
+        self.program_unicode
     }
 
     /// The horizontal advance of a code in text space (ISO 32000-1 9.4.4, w0 before size and scaling).
@@ -80,6 +118,21 @@ impl Font {
             .copied()
             .unwrap_or(self.default_width)
             * self.scale
+    }
+
+    /// In vertical writing, a code's vertical displacement w1y (negative: downwards) and the position
+    /// vector (vx, vy) from its horizontal origin to its vertical one, in text space (ISO 32000-1
+    /// 9.7.4.3; vx defaults to half the horizontal advance).
+    pub fn vertical_metrics(&self, code: u32) -> (f64, f64, f64) {
+        let (w1, vx, vy) = self.vmetrics.get(&code).copied().unwrap_or_else(|| {
+            let w0 = self
+                .widths
+                .get(&code)
+                .copied()
+                .unwrap_or(self.default_width);
+            (self.dw2.1, w0 / 2.0, self.dw2.0)
+        });
+        (w1 * self.scale, vx * self.scale, vy * self.scale)
     }
 
     /// Whether a code is the single-byte space that word spacing (Tw) applies to.
@@ -123,9 +176,16 @@ fn load_type0(
     name: String,
     to_unicode: HashMap<u32, String>,
 ) -> Result<Font, String> {
+    // (the CMap's name when it is a predefined Unicode one, and whether its codes are UTF-16)
+    let mut unicode_cmap: Option<(String, bool)> = None;
     let vertical = match get(doc, dict, b"Encoding") {
         Some(Object::Name(n)) if n == b"Identity-H" => false,
         Some(Object::Name(n)) if n == b"Identity-V" => true,
+        Some(Object::Name(n)) if unicode_cmap_kind(n).is_some() => {
+            let utf16 = unicode_cmap_kind(n) == Some(true);
+            unicode_cmap = Some((String::from_utf8_lossy(n).into_owned(), utf16));
+            false
+        }
         Some(Object::Name(n)) => {
             return Err(format!(
                 "font {name}: CMap {} is not supported yet",
@@ -138,48 +198,45 @@ fn load_type0(
             ))
         }
     };
-    if vertical {
-        return Err(format!(
-            "font {name}: vertical writing (Identity-V) is not supported yet"
-        ));
-    }
     let desc = get_array(doc, dict, b"DescendantFonts")
         .and_then(|a| a.first())
         .map(|o| deref(doc, o))
         .and_then(|o| o.as_dict().ok())
         .ok_or_else(|| format!("font {name}: no descendant font"))?;
     let default_width = get_num(doc, desc, b"DW").unwrap_or(1000.0);
-    let mut widths = HashMap::default();
-    if let Some(w) = get_array(doc, desc, b"W") {
-        let mut i = 0;
-        while i < w.len() {
-            let first =
-                super::num(deref(doc, &w[i])).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
-            match w.get(i + 1).map(|o| deref(doc, o)) {
-                Some(Object::Array(list)) => {
-                    let list = nums(doc, list).ok_or_else(|| format!("font {name}: bad /W"))?;
-                    for (k, v) in list.into_iter().enumerate() {
-                        widths.insert((first + k as i64).clamp(0, u32::MAX as i64) as u32, v);
-                    }
-                    i += 2;
-                }
-                Some(o) => {
-                    let last = super::num(o).ok_or_else(|| format!("font {name}: bad /W"))? as i64;
-                    let v = w
-                        .get(i + 2)
-                        .and_then(|o| super::num(deref(doc, o)))
-                        .ok_or_else(|| format!("font {name}: bad /W"))?;
-                    if last - first > 70_000 || last < first {
-                        return Err(format!("font {name}: bad /W range"));
-                    }
-                    for c in first..=last {
-                        widths.insert(c.clamp(0, u32::MAX as i64) as u32, v);
-                    }
-                    i += 3;
-                }
-                None => return Err(format!("font {name}: bad /W")),
+    let mut widths: HashMap<u32, f64> = match get_array(doc, desc, b"W") {
+        Some(w) => cid_metrics(doc, w, 1, &name, "W")?
+            .into_iter()
+            .map(|(c, v)| (c, v[0]))
+            .collect(),
+        None => HashMap::default(),
+    };
+    // Vertical writing (ISO 32000-1 9.7.4.3): /DW2 [vy w1y] (default [880 -1000]) and /W2 entries
+    // [w1y vx vy] by CID.
+    let (mut vmetrics, mut dw2) = (HashMap::default(), (880.0, -1000.0));
+    if vertical {
+        if let Some(w2) = get_array(doc, desc, b"W2") {
+            vmetrics = cid_metrics(doc, w2, 3, &name, "W2")?
+                .into_iter()
+                .map(|(c, v)| (c, (v[0], v[1], v[2])))
+                .collect();
+        }
+        if let Some(d) = get_array(doc, desc, b"DW2") {
+            match nums(doc, d).as_deref() {
+                Some(&[vy, w1y]) => dw2 = (vy, w1y),
+                _ => return Err(format!("font {name}: bad /DW2")),
             }
         }
+    }
+    // With a Unicode CMap the code is not the CID that /W speaks of: only one advance for every
+    // glyph can be trusted.
+    if let Some((cmap, _)) = &unicode_cmap {
+        if widths.values().any(|&w| w != default_width) {
+            return Err(format!(
+                "font {name}: CMap {cmap} with per-glyph widths is not supported"
+            ));
+        }
+        widths.clear();
     }
     let fd = get_dict(doc, desc, b"FontDescriptor");
     let (ascent, descent) = descriptor_metrics(doc, fd).unwrap_or((0.8, -0.2));
@@ -187,10 +244,15 @@ fn load_type0(
         name,
         two_byte: true,
         vertical,
+        utf16: unicode_cmap.as_ref().is_some_and(|(_, u)| *u),
+        unicode_codes: unicode_cmap.is_some(),
+        program_unicode: false,
         to_unicode,
         simple: Vec::new(),
         widths,
         default_width,
+        vmetrics,
+        dw2,
         scale: 0.001,
         ascent,
         descent,
@@ -225,21 +287,36 @@ fn load_simple(
         Some("ZapfDingbats") => Some(Encoding::AdobeZdingbat),
         _ => None,
     };
-    // An embedded Type 1 font without /Encoding uses the encoding in its own program
-    // (ISO 32000-1 9.6.6.2): read the `dup <code> /<name> put` lines of its clear-text part.
-    let program: Option<Vec<Option<String>>> =
-        if base_enc.is_none() && builtin.is_none() && subtype == b"Type1" {
-            fd.and_then(|fd| get(doc, fd, b"FontFile"))
-                .and_then(|o| match o {
-                    Object::Stream(s) => super::decode_stream(s, 8 << 20).ok(),
-                    _ => None,
-                })
-                .and_then(|p| type1_builtin_encoding(&p))
+    // The embedded program, read only when something below needs it.
+    let program_cell = std::cell::OnceCell::new();
+    let program = || program_cell.get_or_init(|| embedded(doc, fd)).as_ref();
+    // An embedded font without /Encoding (or with /Differences on no /BaseEncoding) uses the encoding
+    // of its own program (ISO 32000-1 9.6.6): a Type 1 program's `dup <code> /<name> put` lines, a CFF
+    // program's built-in encoding, a symbolic TrueType program's character map (9.6.6.4) with its
+    // glyph names. (A nonsymbolic TrueType font keeps the WinAnsi default below.)
+    // (Programs the match below would not use are not decoded: a nonsymbolic TrueType font is common.)
+    let may_use_program = fd.is_some_and(|fd| {
+        (fd.has(b"FontFile") && subtype == b"Type1")
+            || fd.has(b"FontFile3")
+            || (fd.has(b"FontFile2") && symbolic && std14.is_none())
+    });
+    let builtin_unicode: Option<Vec<Option<String>>> =
+        if base_enc.is_none() && builtin.is_none() && may_use_program {
+            match program() {
+                Some(Embedded::Type1(p)) if subtype == b"Type1" => type1_builtin_encoding(p),
+                Some(Embedded::Cff(d)) => cff_builtin_unicode(d),
+                Some(Embedded::OpenTypeCff(d)) => opentype_cff(d).and_then(cff_builtin_unicode),
+                Some(Embedded::TrueType(d)) if symbolic && std14.is_none() => {
+                    truetype_symbolic_unicode(d)
+                }
+                _ => None,
+            }
         } else {
             None
         };
+    let program_unicode = builtin_unicode.is_some();
     let enc = base_enc.or(builtin).or_else(|| {
-        if program.is_some() {
+        if builtin_unicode.is_some() {
             return None;
         }
         if type3 || (symbolic && std14.is_none()) {
@@ -250,12 +327,15 @@ fn load_simple(
             Some(Encoding::AdobeStandard)
         }
     });
-    let mut simple: Vec<Option<String>> = program.unwrap_or_else(|| vec![None; 256]);
+    let uses_builtin = builtin_unicode.is_some();
+    let mut simple: Vec<Option<String>> = builtin_unicode.unwrap_or_else(|| vec![None; 256]);
     if let Some(map) = enc.and_then(|e| e.forward_map()) {
         for (code, slot) in simple.iter_mut().enumerate() {
             *slot = map.get(code as u8).map(|c| c.to_string());
         }
     }
+    // The glyph names /Differences gives, by code.
+    let mut diff_names: Vec<Option<String>> = vec![None; 256];
     if let Some(diffs) = diffs {
         let mut code: i64 = -1;
         for o in diffs {
@@ -264,7 +344,9 @@ fn load_simple(
                 Object::Real(r) => code = *r as i64,
                 Object::Name(n) => {
                     if (0..256).contains(&code) {
-                        simple[code as usize] = glyph_name_to_unicode(&String::from_utf8_lossy(n));
+                        let n = String::from_utf8_lossy(n).into_owned();
+                        simple[code as usize] = glyph_name_to_unicode(&n);
+                        diff_names[code as usize] = Some(n);
                     }
                     code += 1;
                 }
@@ -295,6 +377,18 @@ fn load_simple(
                 widths.insert(code as u32, w);
             }
         }
+        default_width = 0.0;
+    } else if let Some(w) = program().and_then(|p| {
+        let glyphs = CodeGlyphs {
+            symbolic,
+            unicode: &simple,
+            names: &diff_names,
+            builtin: uses_builtin,
+        };
+        program_widths(p, &glyphs)
+    }) {
+        // No /Widths: the advances of the embedded program, as viewers draw them.
+        widths = w;
         default_width = 0.0;
     } else if !type3 {
         return Err(format!("font {name}: no /Widths and not a standard font"));
@@ -329,14 +423,272 @@ fn load_simple(
         name,
         two_byte: false,
         vertical: false,
+        utf16: false,
+        unicode_codes: false,
+        program_unicode,
         to_unicode,
         simple,
         widths,
         default_width,
+        vmetrics: HashMap::default(),
+        dw2: (880.0, -1000.0),
         scale,
         ascent,
         descent,
     })
+}
+
+/// A CID metrics array: /W (`n` = 1 number per CID) or /W2 (`n` = 3), entries `c [v ...]` or
+/// `c_first c_last v...` (ISO 32000-1 9.7.4.3), as CID -> its `n` numbers. At most 2^17 CIDs are
+/// looked at in all, twice as many as a font can have (a hostile array could name billions).
+fn cid_metrics(
+    doc: &Document,
+    arr: &[Object],
+    n: usize,
+    name: &str,
+    key: &str,
+) -> Result<HashMap<u32, Vec<f64>>, String> {
+    let bad = || format!("font {name}: bad /{key}");
+    let cid = |c: i64| c.clamp(0, u32::MAX as i64) as u32;
+    let mut out = HashMap::default();
+    let mut budget: i64 = 1 << 17;
+    let mut i = 0;
+    while i < arr.len() {
+        let first = super::num(deref(doc, &arr[i])).ok_or_else(bad)? as i64;
+        match arr.get(i + 1).map(|o| deref(doc, o)) {
+            Some(Object::Array(list)) => {
+                let list = nums(doc, list).ok_or_else(bad)?;
+                if list.len() % n != 0 {
+                    return Err(bad());
+                }
+                budget -= (list.len() / n) as i64;
+                for (k, v) in list.chunks(n).enumerate() {
+                    out.insert(cid(first + k as i64), v.to_vec());
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = super::num(o).ok_or_else(bad)? as i64;
+                let v: Vec<f64> = (0..n)
+                    .map(|k| arr.get(i + 2 + k).and_then(|o| super::num(deref(doc, o))))
+                    .collect::<Option<_>>()
+                    .ok_or_else(bad)?;
+                if last - first > 70_000 || last < first {
+                    return Err(format!("font {name}: bad /{key} range"));
+                }
+                budget -= last - first + 1;
+                for c in first..=last {
+                    out.insert(cid(c), v.clone());
+                }
+                i += 2 + n;
+            }
+            None => return Err(bad()),
+        }
+        if budget < 0 {
+            return Err(format!("font {name}: /{key} names too many glyphs"));
+        }
+    }
+    Ok(out)
+}
+
+/// An embedded font program, decoded.
+enum Embedded {
+    /// FontFile.
+    Type1(Vec<u8>),
+    /// FontFile2, or FontFile3 /OpenType with TrueType outlines.
+    TrueType(Vec<u8>),
+    /// FontFile3 /Type1C.
+    Cff(Vec<u8>),
+    /// FontFile3 /OpenType with a `CFF ` table.
+    OpenTypeCff(Vec<u8>),
+}
+
+/// The embedded program of a font descriptor, if there is one that decodes.
+fn embedded(doc: &Document, fd: Option<&Dictionary>) -> Option<Embedded> {
+    let fd = fd?;
+    let stream = |key: &[u8]| match get(doc, fd, key) {
+        Some(Object::Stream(s)) => Some(s),
+        _ => None,
+    };
+    let decode = |s: &lopdf::Stream| super::decode_stream(s, 16 << 20).ok();
+    if let Some(s) = stream(b"FontFile2") {
+        return decode(s).map(Embedded::TrueType);
+    }
+    if let Some(s) = stream(b"FontFile3") {
+        let data = decode(s)?;
+        return match get_name(doc, &s.dict, b"Subtype") {
+            Some(b"Type1C") => Some(Embedded::Cff(data)),
+            Some(b"OpenType") => {
+                let t = sfnt::Tables::read(&data)?;
+                if t.0.contains_key(b"CFF ") {
+                    Some(Embedded::OpenTypeCff(data))
+                } else if t.0.contains_key(b"glyf") {
+                    Some(Embedded::TrueType(data))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+    }
+    stream(b"FontFile").and_then(decode).map(Embedded::Type1)
+}
+
+/// The `CFF ` table of an OpenType file.
+fn opentype_cff(d: &[u8]) -> Option<&[u8]> {
+    sfnt::Tables::read(d)?.get(d, b"CFF ")
+}
+
+/// Unicode by code from a CFF program's built-in encoding and glyph names.
+fn cff_builtin_unicode(d: &[u8]) -> Option<Vec<Option<String>>> {
+    let enc = cff::Cff::parse(d)?.encoding()?;
+    Some(
+        enc.into_iter()
+            .map(|(n, _)| {
+                n.filter(|n| n != ".notdef")
+                    .and_then(|n| glyph_name_to_unicode(&n))
+            })
+            .collect(),
+    )
+}
+
+/// Unicode by code from a symbolic TrueType program: the glyph its (3,0) or (1,0) map gives the code,
+/// and that glyph's name or (3,1) code point. `None` if it gives none at all.
+fn truetype_symbolic_unicode(d: &[u8]) -> Option<Vec<Option<String>>> {
+    let tt = sfnt::TrueType::parse(d)?;
+    let v: Vec<Option<String>> = (0..=255u8)
+        .map(|c| tt.symbolic_glyph(c).and_then(|g| tt.glyph_unicode(g)))
+        .collect();
+    v.iter().any(Option::is_some).then_some(v)
+}
+
+/// What picks a simple font's glyph for a code in its program.
+struct CodeGlyphs<'a> {
+    symbolic: bool,
+    /// Unicode by code (from the encoding).
+    unicode: &'a [Option<String>],
+    /// Glyph names by code, from /Differences.
+    names: &'a [Option<String>],
+    /// The encoding is the program's built-in one.
+    builtin: bool,
+}
+
+/// The advance of every single-byte code in thousandths of an em, from an embedded TrueType (`hmtx`)
+/// or CFF program (`hmtx` of an OpenType file, else the charstrings). A code with no glyph draws
+/// .notdef and advances by its width. `None` if some advance cannot be read.
+fn program_widths(p: &Embedded, how: &CodeGlyphs) -> Option<HashMap<u32, f64>> {
+    let mut out = HashMap::default();
+    match p {
+        Embedded::TrueType(d) => {
+            let tt = sfnt::TrueType::parse(d)?;
+            for code in 0..=255u8 {
+                let i = code as usize;
+                let uni = if how.symbolic {
+                    None
+                } else {
+                    how.unicode[i].as_deref()
+                };
+                let g = tt.glyph(code, how.names[i].as_deref(), uni).unwrap_or(0);
+                out.insert(code as u32, tt.advance(g)?);
+            }
+        }
+        Embedded::Cff(_) | Embedded::OpenTypeCff(_) => {
+            let (data, hmtx) = match p {
+                Embedded::OpenTypeCff(d) => {
+                    let t = sfnt::Tables::read(d)?;
+                    (t.get(d, b"CFF ")?, sfnt::advances(d, &t))
+                }
+                Embedded::Cff(d) => (d.as_slice(), None),
+                _ => return None,
+            };
+            let cff = cff::Cff::parse(data)?;
+            let enc = if how.builtin { cff.encoding() } else { None };
+            let mut by_name: HashMap<String, u16> = HashMap::default();
+            let mut by_unicode: HashMap<String, u16> = HashMap::default();
+            for g in (0..cff.glyph_count().min(65_536)).rev() {
+                let g = g as u16;
+                if let Some(n) = cff.glyph_name(g) {
+                    if let Some(u) = glyph_name_to_unicode(&n) {
+                        by_unicode.insert(u, g);
+                    }
+                    by_name.insert(n, g);
+                }
+            }
+            for code in 0..256usize {
+                let g = how.names[code]
+                    .as_ref()
+                    .and_then(|n| by_name.get(n).copied())
+                    .or_else(|| enc.as_ref().and_then(|e| e[code].1))
+                    .or_else(|| {
+                        how.unicode[code]
+                            .as_ref()
+                            .and_then(|u| by_unicode.get(u).copied())
+                    })
+                    .unwrap_or(0);
+                let w = match &hmtx {
+                    Some(a) => a.get(g as usize).copied(),
+                    None => cff.advance(g),
+                };
+                out.insert(code as u32, w?);
+            }
+        }
+        Embedded::Type1(_) => return None,
+    }
+    Some(out)
+}
+
+/// Whether a CMap name is one of the predefined Unicode CMaps whose codes are their own Unicode:
+/// `Some(false)` for UCS-2 (two-byte codes), `Some(true)` for UTF-16 (surrogate pairs as four bytes).
+fn unicode_cmap_kind(name: &[u8]) -> Option<bool> {
+    let name = std::str::from_utf8(name).ok()?;
+    let rest = ["UniGB-", "UniJIS-", "UniKS-", "UniCNS-"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))?;
+    match rest {
+        "UCS2-H" => Some(false),
+        "UTF16-H" => Some(true),
+        _ => None,
+    }
+}
+
+/// Splits UTF-16BE bytes into codes: a high surrogate followed by a low one is one four-byte code
+/// (ISO 32000-1 9.7.6.2: the longest code in the CMap's code space ranges); anything else is two bytes
+/// (a lone surrogate then has no Unicode), and an odd last byte is a code of its own with none.
+fn utf16_codes(bytes: &[u8]) -> Vec<(u32, usize, usize)> {
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    let mut i = 0;
+    while i < bytes.len() {
+        let (Some(&a), Some(&b)) = (bytes.get(i), bytes.get(i + 1)) else {
+            out.push((u32::MAX, i, bytes.len() - i));
+            break;
+        };
+        let unit = u16::from_be_bytes([a, b]);
+        let low = bytes
+            .get(i + 2..i + 4)
+            .map(|s| u16::from_be_bytes([s[0], s[1]]))
+            .filter(|l| (0xDC00..0xE000).contains(l));
+        match low {
+            Some(l) if (0xD800..0xDC00).contains(&unit) => {
+                out.push(((unit as u32) << 16 | l as u32, i, 4));
+                i += 4;
+            }
+            _ => {
+                out.push((unit as u32, i, 2));
+                i += 2;
+            }
+        }
+    }
+    out
+}
+
+/// The character a UCS-2 or UTF-16 code stands for (a four-byte code is a surrogate pair).
+fn code_unicode(code: u32) -> Option<char> {
+    if code > 0xFFFF {
+        let units = [(code >> 16) as u16, code as u16];
+        let mut it = char::decode_utf16(units);
+        return it.next()?.ok().filter(|_| it.next().is_none());
+    }
+    char::from_u32(code)
 }
 
 /// The built-in encoding of a Type 1 font program: `/Encoding StandardEncoding def`, or the
@@ -710,6 +1062,85 @@ mod tests {
             parse_to_unicode(b"1 beginbfrange <0000> <FFFF> <0000> endbfrange").expect("parses");
         assert_eq!(ident[&0x2019], "\u{2019}");
         assert_eq!(ident[&0x41], "A");
+    }
+
+    #[test]
+    fn utf16_codes_and_their_unicode() {
+        type Row<'a> = (&'a [u8], &'a [(u32, usize, usize)]);
+        let rows: [Row; 5] = [
+            (
+                &[0, 0x41, 0xD8, 0x35, 0xDC, 0x9C, 0, 0x42],
+                &[(0x41, 0, 2), (0xD835_DC9C, 2, 4), (0x42, 6, 2)],
+            ),
+            // A high surrogate not followed by a low one, a lone low one, an odd last byte.
+            (&[0xD8, 0x35, 0, 0x41], &[(0xD835, 0, 2), (0x41, 2, 2)]),
+            (&[0xDC, 0x9C], &[(0xDC9C, 0, 2)]),
+            (&[0, 0x41, 0x42], &[(0x41, 0, 2), (u32::MAX, 2, 1)]),
+            (&[0xD8, 0x35, 0xDC], &[(0xD835, 0, 2), (u32::MAX, 2, 1)]),
+        ];
+        for (bytes, want) in rows {
+            assert_eq!(utf16_codes(bytes), want, "{bytes:02X?}");
+        }
+        let uni = [
+            (0x41, Some('A')),
+            (0xD835_DC9C, Some('\u{1D49C}')),
+            (0xD835, None),
+            (0xDC9C, None),
+            (0x0041_0042, None),
+            (u32::MAX, None),
+        ];
+        for (code, want) in uni {
+            assert_eq!(code_unicode(code), want, "{code:#x}");
+        }
+        let names = [
+            ("UniGB-UCS2-H", Some(false)),
+            ("UniJIS-UCS2-H", Some(false)),
+            ("UniKS-UTF16-H", Some(true)),
+            ("UniCNS-UTF16-H", Some(true)),
+            ("UniGB-UCS2-V", None),
+            ("UniJIS-UCS2-HW-H", None),
+            ("UniGB-UTF8-H", None),
+            ("GBK-EUC-H", None),
+        ];
+        for (name, want) in names {
+            assert_eq!(unicode_cmap_kind(name.as_bytes()), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn cid_metrics_arrays() {
+        let doc = Document::new();
+        let i = |v: i64| Object::Integer(v);
+        // /W2: `c [w1 vx vy ...]` and `first last w1 vx vy`.
+        let w2 = vec![
+            i(5),
+            Object::Array(vec![i(-1000), i(500), i(880), i(-500), i(250), i(440)]),
+            i(10),
+            i(12),
+            i(-900),
+            i(300),
+            i(800),
+        ];
+        let m = cid_metrics(&doc, &w2, 3, "F", "W2").expect("reads");
+        assert_eq!(m[&5], [-1000.0, 500.0, 880.0]);
+        assert_eq!(m[&6], [-500.0, 250.0, 440.0]);
+        assert_eq!(m[&12], [-900.0, 300.0, 800.0]);
+        assert_eq!(m.len(), 5);
+        let rows: [(Vec<Object>, &str); 4] = [
+            (vec![i(1), Object::Array(vec![i(1), i(2)])], "bad /W2"),
+            (vec![i(1), i(2), i(3)], "bad /W2"),
+            (vec![i(9), i(2), i(1), i(1), i(1)], "bad /W2 range"),
+            (
+                (0..3)
+                    .flat_map(|k| [i(k * 70_000), i(k * 70_000 + 70_000), i(1), i(1), i(1)])
+                    .collect(),
+                "too many glyphs",
+            ),
+        ];
+        for (arr, want) in rows {
+            let e = cid_metrics(&doc, &arr, 3, "F", "W2").expect_err("refused");
+            assert!(e.contains(want), "{e}");
+        }
     }
 
     #[test]

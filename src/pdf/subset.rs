@@ -8,6 +8,7 @@
 //! program, a code it cannot map) is left as it was.
 
 use super::content::{self, Operand};
+use super::fonts::sfnt::{cmaps, u16_at, u32_at, Tables};
 use super::{get_array, get_dict, get_name};
 use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -94,7 +95,10 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
     // The PDF's own maps of the fonts whose programs were pruned.
     for (font_id, codes) in edits {
         if program_of(doc, font_id).is_some_and(|p| pruned.contains(&p)) {
-            prune_font_dict(doc, font_id, &codes);
+            // (The font as read before its program was pruned: what it said the codes mean.)
+            if let Some(Some(font)) = loaded.get(&font_id) {
+                prune_font_dict(doc, font_id, &codes, font);
+            }
         }
     }
 }
@@ -277,7 +281,16 @@ fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option
                 .and_then(|u| u.chars().next())
                 .map(|u| u as u32);
             for (_, m) in &maps {
-                for key in [Some(c), Some(0xF000 | c), uni].into_iter().flatten() {
+                for key in [
+                    Some(c),
+                    Some(0xF000 | c),
+                    Some(0xF100 | c),
+                    Some(0xF200 | c),
+                    uni,
+                ]
+                .into_iter()
+                .flatten()
+                {
                     if let Some(&g) = m.get(&key) {
                         gids.insert(g);
                         found = true;
@@ -293,16 +306,20 @@ fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option
 }
 
 /// The /ToUnicode and widths of a font dictionary, down to the codes still drawn.
-fn prune_font_dict(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>) {
+fn prune_font_dict(
+    doc: &mut Document,
+    font_id: ObjectId,
+    codes: &BTreeSet<u32>,
+    font: &super::fonts::Font,
+) {
     let Ok(d) = doc.get_dictionary(font_id).cloned() else {
         return;
     };
     let two_byte = get_name(doc, &d, b"Subtype") == Some(b"Type0");
-    let Some(font) = super::fonts::load_font(doc, &d).ok() else {
-        return;
-    };
     let mut d = d;
-    if d.has(b"ToUnicode") {
+    // (A font read through its program's glyph names loses them with the pruning: it gets a
+    // /ToUnicode in their place.)
+    if d.has(b"ToUnicode") || font.unicode_from_program() {
         let mut cmap = String::from(
             "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
              /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
@@ -351,8 +368,31 @@ fn prune_font_dict(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>)
                     ]
                 })
                 .collect();
+            // Vertical metrics too, where the font gives its own (else /DW2 and half the width
+            // apply, as before).
+            let unit = |v: f64| {
+                let v = v / font.scale;
+                if (v - v.round()).abs() < 1e-6 {
+                    Object::Integer(v.round() as i64)
+                } else {
+                    Object::Real(v as f32)
+                }
+            };
             if let Ok(kid) = doc.get_dictionary_mut(kid_id) {
                 kid.set("W", Object::Array(w));
+                if font.vertical && kid.has(b"W2") {
+                    let w2: Vec<Object> = codes
+                        .iter()
+                        .flat_map(|&c| {
+                            let (w1, vx, vy) = font.vertical_metrics(c);
+                            [
+                                Object::Integer(c as i64),
+                                Object::Array(vec![unit(w1), unit(vx), unit(vy)]),
+                            ]
+                        })
+                        .collect();
+                    kid.set("W2", Object::Array(w2));
+                }
             }
         }
     } else if let (Some(first), Some(widths)) = (
@@ -378,131 +418,6 @@ fn prune_font_dict(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>)
 }
 
 // ------------------------------------------------------------------------------- TrueType files
-
-fn u16_at(d: &[u8], i: usize) -> Option<u16> {
-    Some(u16::from_be_bytes([*d.get(i)?, *d.get(i + 1)?]))
-}
-
-fn u32_at(d: &[u8], i: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(d.get(i..i + 4)?.try_into().ok()?))
-}
-
-/// The table directory of a TrueType file: tag -> (offset, length), checked against the file's size.
-struct Tables(BTreeMap<[u8; 4], (usize, usize)>);
-
-impl Tables {
-    fn read(d: &[u8]) -> Option<Tables> {
-        let n = u16_at(d, 4)? as usize;
-        let mut t = BTreeMap::new();
-        for k in 0..n.min(64) {
-            let e = 12 + 16 * k;
-            let tag: [u8; 4] = d.get(e..e + 4)?.try_into().ok()?;
-            let off = u32_at(d, e + 8)? as usize;
-            let len = u32_at(d, e + 12)? as usize;
-            if off.checked_add(len)? > d.len() {
-                return None;
-            }
-            t.insert(tag, (off, len));
-        }
-        Some(Tables(t))
-    }
-    fn get<'a>(&self, d: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
-        let &(o, l) = self.0.get(tag)?;
-        d.get(o..o + l)
-    }
-}
-
-/// One character map of a font: (platform, encoding) and code -> glyph.
-type CharMap = ((u16, u16), BTreeMap<u32, u16>);
-
-/// The character maps of a font: (platform, encoding) -> code -> glyph. Formats 0, 4, 6 and 12.
-fn cmaps(d: &[u8], t: &Tables) -> Option<Vec<CharMap>> {
-    let c = t.get(d, b"cmap")?;
-    let n = u16_at(c, 2)? as usize;
-    let mut out = Vec::new();
-    for k in 0..n.min(32) {
-        let e = 4 + 8 * k;
-        let key = (u16_at(c, e)?, u16_at(c, e + 2)?);
-        let off = u32_at(c, e + 4)? as usize;
-        let s = c.get(off..)?;
-        let mut m = BTreeMap::new();
-        // Codes looked at, at most (a hostile table could name billions).
-        let mut budget: u32 = 1 << 20;
-        let mut spend = |n: u32| -> Option<()> {
-            budget = budget.checked_sub(n)?;
-            Some(())
-        };
-        match u16_at(s, 0)? {
-            0 => {
-                for code in 0..256usize {
-                    let g = *s.get(6 + code)? as u16;
-                    if g != 0 {
-                        m.insert(code as u32, g);
-                    }
-                }
-            }
-            4 => {
-                let segs = u16_at(s, 6)? as usize / 2;
-                let (ends, starts, deltas, ranges) =
-                    (14, 16 + 2 * segs, 16 + 4 * segs, 16 + 6 * segs);
-                for i in 0..segs {
-                    let end = u16_at(s, ends + 2 * i)? as u32;
-                    let start = u16_at(s, starts + 2 * i)? as u32;
-                    let delta = u16_at(s, deltas + 2 * i)?;
-                    let ro = u16_at(s, ranges + 2 * i)? as usize;
-                    if start > end || end - start > 0xFFFF {
-                        continue;
-                    }
-                    spend(end - start + 1)?;
-                    for code in start..=end {
-                        let g = if ro == 0 {
-                            (code as u16).wrapping_add(delta)
-                        } else {
-                            let at = ranges + 2 * i + ro + 2 * (code - start) as usize;
-                            match u16_at(s, at)? {
-                                0 => 0,
-                                g => g.wrapping_add(delta),
-                            }
-                        };
-                        if g != 0 && code != 0xFFFF {
-                            m.insert(code, g);
-                        }
-                    }
-                }
-            }
-            6 => {
-                let first = u16_at(s, 6)? as u32;
-                let count = u16_at(s, 8)? as usize;
-                for i in 0..count {
-                    let g = u16_at(s, 10 + 2 * i)?;
-                    if g != 0 {
-                        m.insert(first + i as u32, g);
-                    }
-                }
-            }
-            12 => {
-                let groups = u32_at(s, 12)? as usize;
-                for i in 0..groups.min(65_536) {
-                    let g = 16 + 12 * i;
-                    let (a, b, gid) = (u32_at(s, g)?, u32_at(s, g + 4)?, u32_at(s, g + 8)?);
-                    if a > b || b - a > 0xFFFF {
-                        return None;
-                    }
-                    spend(b - a + 1)?;
-                    for code in a..=b {
-                        let glyph = u16::try_from(gid + (code - a)).ok()?;
-                        if glyph != 0 {
-                            m.insert(code, glyph);
-                        }
-                    }
-                }
-            }
-            _ => return None,
-        }
-        out.push((key, m));
-    }
-    Some(out)
-}
 
 /// A format 4 subtable (codes above 0xFFFF are dropped) for a code -> glyph map.
 fn cmap_format4(m: &BTreeMap<u32, u16>) -> Vec<u8> {

@@ -213,6 +213,17 @@ pub fn make_pdf(
     buf
 }
 
+/// Makes a font (by reference) the only font of the first page's resources, as `name`.
+pub fn set_font(doc: &mut lopdf::Document, name: &str, f: lopdf::ObjectId) {
+    let pid = *doc.get_pages().values().next().expect("page");
+    doc.get_dictionary_mut(pid)
+        .expect("page")
+        .get_mut(b"Resources")
+        .and_then(Object::as_dict_mut)
+        .expect("resources")
+        .set("Font", dictionary! { name => f });
+}
+
 pub fn helvetica() -> lopdf::Dictionary {
     dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" }
 }
@@ -376,9 +387,8 @@ pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Every page's glyphs via `foiredact text --json` (no OCR): text, origin x and y in hundredths of a
-/// point, and whether foiredact drew it (a box label).
-pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
+/// `foiredact text --json` of a PDF (no OCR): per page, its text and glyphs.
+pub fn text_json(p: &Path) -> serde_json::Value {
     let o = run_ok(&[
         "text",
         "--json",
@@ -386,7 +396,13 @@ pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
         "never",
         p.to_str().expect("utf8"),
     ]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    serde_json::from_slice(&o.stdout).expect("json")
+}
+
+/// Every page's glyphs via `foiredact text --json` (no OCR): text, origin x and y in hundredths of a
+/// point, and whether foiredact drew it (a box label).
+pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
+    let v = text_json(p);
     v.as_array()
         .expect("pages")
         .iter()
@@ -409,4 +425,76 @@ pub fn glyph_origins(p: &Path) -> Vec<Vec<(String, i64, i64, bool)>> {
                 .collect()
         })
         .collect()
+}
+
+/// The invented name the text-state and encoding tests plant and redact.
+pub const NAME: &str = "Quimby";
+
+/// Redacts `pdf` with the name as a term and checks: the input reads with the name; the output
+/// passes qpdf, holds no trace of the name (our extractor, pdftotext, mutool, a raw scan) and keeps
+/// `keep` (read by ours, pdftotext and mutool, less the readers `blind` names for this case).
+pub fn check(case: &str, pdf: Vec<u8>, keep: &[&str]) {
+    check_with(case, pdf, keep, &[]);
+}
+
+/// Outside readers: their name and their text of a PDF, when installed.
+pub fn outside(p: &std::path::Path) -> Vec<(&'static str, String)> {
+    let mut v = Vec::new();
+    if have("pdftotext") {
+        v.push(("pdftotext", norm(&pdf_text(p))));
+    }
+    if have("mutool") {
+        let o = std::process::Command::new("mutool")
+            .args(["draw", "-F", "txt"])
+            .arg(p)
+            .output()
+            .expect("mutool");
+        v.push(("mutool", norm(&String::from_utf8_lossy(&o.stdout))));
+    }
+    v
+}
+
+pub fn check_with(case: &str, pdf: Vec<u8>, keep: &[&str], blind: &[&str]) {
+    let d = tempdir();
+    let inp = d.path().join("in.pdf");
+    std::fs::write(&inp, &pdf).expect("write");
+    let seen = norm(&String::from_utf8_lossy(
+        &run_ok(&["text", inp.to_str().expect("utf8")]).stdout,
+    ));
+    assert!(seen.contains("quimby"), "{case}: the input reads: {seen}");
+    let (d2, o) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
+    assert_ok(&o);
+    let out = d2.path().join("out/in.part1.pdf");
+    assert!(qpdf_ok(&out), "{case}: qpdf");
+    let ours = norm(&String::from_utf8_lossy(
+        &run_ok(&["text", out.to_str().expect("utf8")]).stdout,
+    ));
+    let mut readers = vec![("foiredact", ours)];
+    readers.extend(outside(&out));
+    for (who, t) in &readers {
+        assert!(
+            !t.contains("quimby"),
+            "{case}: {who} still reads the name: {t}"
+        );
+        if blind.contains(who) {
+            continue;
+        }
+        for k in keep {
+            assert!(t.contains(&norm(k)), "{case}: {who}: {k} is kept: {t}");
+        }
+    }
+    let doc = Document::load(&out).expect("loads");
+    for o in doc.objects.values() {
+        if let Object::Stream(s) = o {
+            let data = s
+                .decompressed_content()
+                .unwrap_or_else(|_| s.content.clone());
+            // (As bytes and as UTF-16, the form two-byte Unicode codes spell it in.)
+            let text = String::from_utf8_lossy(&data).to_lowercase();
+            assert!(
+                !text.contains("quimby") && !text.contains("\0q\0u\0i\0m\0b\0y"),
+                "{case}: the name is in a stream"
+            );
+        }
+    }
 }

@@ -1,0 +1,541 @@
+//! Fonts whose text only their embedded program or their CMap explains: symbolic TrueType without
+//! /ToUnicode, fonts without /Widths, CFF programs with their own encoding, Type0 fonts with the
+//! predefined Unicode CMaps, vertical writing (Identity-V). Each case is a small PDF made here around a tiny font of
+//! `tests/encodings/` (made by `make_fonts.py` beside them: invented box-shaped glyphs, scrambled
+//! codes, so that no reader can get the text from the codes themselves). Each must be read with the
+//! planted name, and after redaction no extractor or stream holds it while the other words stay; the
+//! cases still not supported must be declined with their reason.
+
+mod common;
+use common::*;
+use lopdf::{dictionary, Dictionary, Object, Stream};
+
+const TEXT: &str = "Report by Quimby today";
+
+fn font_file(name: &str) -> Vec<u8> {
+    std::fs::read(repo().join("tests/encodings").join(name)).expect("the test font exists")
+}
+
+/// The scrambled single-byte code of a letter in the test fonts (`code()` in make_fonts.py).
+fn code(ch: char) -> u8 {
+    if ch == ' ' {
+        32
+    } else {
+        0x21 + ((ch as u32 * 7) % 90) as u8
+    }
+}
+
+/// The advance of a letter's glyph in the test fonts (`advance()` in make_fonts.py).
+fn advance(ch: char) -> i64 {
+    300 + (ch as i64 * 13) % 500
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// How a simple test font is embedded.
+#[derive(Clone)]
+struct Simple {
+    subtype: &'static str,
+    /// FontFile2, or FontFile3 with this /Subtype.
+    file: &'static str,
+    file_subtype: Option<&'static str>,
+    program: &'static str,
+    flags: i64,
+    encoding: Option<Object>,
+    widths: bool,
+    /// Whether the codes are the scrambled ones (else ASCII).
+    scrambled: bool,
+}
+
+impl Simple {
+    fn truetype(program: &'static str) -> Simple {
+        Simple {
+            subtype: "TrueType",
+            file: "FontFile2",
+            file_subtype: None,
+            program,
+            flags: 4,
+            encoding: None,
+            widths: true,
+            scrambled: true,
+        }
+    }
+
+    fn cff(program: &'static str, file_subtype: &'static str) -> Simple {
+        Simple {
+            subtype: "Type1",
+            file: "FontFile3",
+            file_subtype: Some(file_subtype),
+            ..Simple::truetype(program)
+        }
+    }
+
+    fn code(&self, ch: char) -> u8 {
+        if self.scrambled {
+            code(ch)
+        } else {
+            ch as u8
+        }
+    }
+
+    /// A one-page PDF drawing `text` (and `extra` raw codes after it) in this font.
+    fn pdf(&self, text: &str, extra: &[u8]) -> Vec<u8> {
+        let mut codes: Vec<u8> = text.chars().map(|c| self.code(c)).collect();
+        codes.extend_from_slice(extra);
+        let content = format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", hex(&codes));
+        make_pdf(&content, vec![], |doc| {
+            let mut file_dict = dictionary! {};
+            if let Some(s) = self.file_subtype {
+                file_dict.set("Subtype", Object::Name(s.as_bytes().to_vec()));
+            }
+            let mut program = Stream::new(file_dict, font_file(self.program));
+            program.compress().expect("compresses");
+            let program = doc.add_object(program);
+            let fd = doc.add_object(dictionary! {
+                "Type" => "FontDescriptor", "FontName" => "ABCDEF+FoiTest", "Flags" => self.flags,
+                "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700,
+                "StemV" => 80, self.file => program,
+            });
+            let mut font = dictionary! {
+                "Type" => "Font", "Subtype" => self.subtype, "BaseFont" => "ABCDEF+FoiTest",
+                "FontDescriptor" => fd,
+            };
+            if self.widths {
+                let w: Vec<Object> = (32u8..=126)
+                    .map(|c| {
+                        TEXT.chars()
+                            .find(|&ch| self.code(ch) == c)
+                            .map_or(500, advance)
+                            .into()
+                    })
+                    .collect();
+                font.set("FirstChar", 32);
+                font.set("LastChar", 126);
+                font.set("Widths", w);
+            }
+            if let Some(e) = &self.encoding {
+                font.set("Encoding", e.clone());
+            }
+            let f = doc.add_object(font);
+            set_font(doc, "F1", f);
+        })
+    }
+}
+
+/// The glyph origins (x, y in hundredths of a point) our extractor gives page 1.
+fn origins(pdf: &[u8]) -> Vec<(String, i64, i64)> {
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    std::fs::write(&p, pdf).expect("write");
+    glyph_origins(&p)[0]
+        .iter()
+        .map(|(t, x, y, _)| (t.clone(), *x, *y))
+        .collect()
+}
+
+/// Redacts `pdf` with the name as a term and returns the file's summary entry (the run may fail).
+fn redact_result(pdf: Vec<u8>) -> serde_json::Value {
+    let (d, _) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
+    let s = summary(&d.path().join("out"));
+    result(&s, "in.pdf").expect("in.pdf reported").clone()
+}
+
+fn assert_declined(case: &str, pdf: Vec<u8>, reason_has: &[&str]) {
+    let r = redact_result(pdf);
+    assert_eq!(r["status"], "declined", "{case}: {r}");
+    let reason = r["reason"].as_str().expect("reason");
+    for want in reason_has {
+        assert!(reason.contains(want), "{case}: {want:?} in {reason}");
+    }
+    assert!(!reason.contains(NAME), "{case}: no text in the reason");
+}
+
+// (pdftotext reads a symbolic TrueType font without /ToUnicode, and an OpenType CFF font, through
+// the character codes, not the glyph names: it reads neither the input's text nor the kept words, and
+// is only held to not reading the name.)
+const CODE_READERS: &[&str] = &["pdftotext"];
+
+#[test]
+fn symbolic_truetype_without_tounicode() {
+    check_with(
+        "(3,0) map in 0xF000, post names",
+        Simple::truetype("sym30.ttf").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    check_with(
+        "(1,0) map, post names",
+        Simple::truetype("sym10.ttf").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    check_with(
+        "(3,0) map in 0xF100, no names, (3,1) map",
+        Simple::truetype("sym31.ttf").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    // An /Encoding with /Differences (and no /BaseEncoding) over the program's own encoding: the
+    // difference names a code the program does not map.
+    let with_diffs = Simple {
+        encoding: Some(
+            dictionary! { "Type" => "Encoding", "Differences" => vec![0x7E.into(), "exclam".into()] }
+                .into(),
+        ),
+        ..Simple::truetype("sym30.ttf")
+    };
+    check_with(
+        "Differences over the program's encoding",
+        with_diffs.pdf(TEXT, &[0x7E]),
+        &["Report by", "today!"],
+        CODE_READERS,
+    );
+}
+
+#[test]
+fn symbolic_truetype_without_any_unicode_is_declined() {
+    assert_declined(
+        "no names, no (3,1) map",
+        Simple::truetype("symnone.ttf").pdf(TEXT, &[]),
+        &["page 1", "FoiTest", "no Unicode mapping"],
+    );
+}
+
+#[test]
+fn missing_widths_come_from_the_program() {
+    // The positions without /Widths are those with the program's own widths written out.
+    let cases = [
+        ("TrueType hmtx", Simple::truetype("sym30.ttf")),
+        ("CFF charstrings", Simple::cff("cff.cff", "Type1C")),
+        ("OpenType CFF hmtx", Simple::cff("cff.otf", "OpenType")),
+    ];
+    for (case, with) in cases {
+        let without = Simple {
+            widths: false,
+            ..with.clone()
+        };
+        let (a, b) = (
+            origins(&with.pdf(TEXT, &[])),
+            origins(&without.pdf(TEXT, &[])),
+        );
+        assert_eq!(a.len(), TEXT.len(), "{case}: {a:?}");
+        // (The letters really are of different widths.)
+        let steps: std::collections::BTreeSet<i64> =
+            a.windows(2).map(|w| w[1].1 - w[0].1).collect();
+        assert!(steps.len() > 5, "{case}: {a:?}");
+        assert_eq!(a, b, "{case}: positions without /Widths");
+        check_with(
+            &format!("{case}, no /Widths"),
+            without.pdf(TEXT, &[]),
+            &["Report by", "today"],
+            CODE_READERS,
+        );
+    }
+}
+
+#[test]
+fn cff_builtin_encodings() {
+    // A custom encoding (format 0) whose glyph names include one outside the standard strings.
+    check_with(
+        "Type1C custom encoding",
+        Simple::cff("cff.cff", "Type1C").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        &[],
+    );
+    check_with(
+        "OpenType CFF custom encoding",
+        Simple::cff("cff.otf", "OpenType").pdf(TEXT, &[]),
+        &["Report by", "today"],
+        CODE_READERS,
+    );
+    // The predefined Standard encoding (ASCII codes), without /Widths.
+    let std = Simple {
+        scrambled: false,
+        widths: false,
+        ..Simple::cff("cffstd.cff", "Type1C")
+    };
+    check_with(
+        "Type1C Standard encoding",
+        std.pdf(TEXT, &[]),
+        &["Report by", "today"],
+        &[],
+    );
+}
+
+/// A Type0 font with a predefined CMap and no embedded program, its descendant with `w` (and /DW 1000).
+/// (The character collection and a usual font of the CMap's script, so that other readers find the
+/// CMap's file.)
+fn type0_pdf(cmap: &str, content: &str, w: Option<Vec<Object>>) -> Vec<u8> {
+    let (ordering, base) = match cmap.split('-').next() {
+        Some("UniJIS") => ("Japan1", "KozMinPro-Regular"),
+        Some("UniKS") => ("Korea1", "HYSMyeongJo-Medium"),
+        Some("UniCNS") => ("CNS1", "MSung-Light"),
+        _ => ("GB1", "STSong-Light"),
+    };
+    let cmap = cmap.to_string();
+    make_pdf(content, vec![], move |doc| {
+        let mut cid: Dictionary = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => base,
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal(ordering), "Supplement" => 2 },
+            "FontDescriptor" => dictionary! {
+                "Type" => "FontDescriptor", "FontName" => base, "Flags" => 4,
+                "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700, "StemV" => 80,
+            },
+            "DW" => 1000,
+        };
+        if let Some(w) = w {
+            cid.set("W", w);
+        }
+        let cid = doc.add_object(cid);
+        let f = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => base,
+            "Encoding" => Object::Name(cmap.clone().into_bytes()), "DescendantFonts" => vec![cid.into()],
+        });
+        set_font(doc, "F1", f);
+    })
+}
+
+fn utf16_hex(s: &str) -> String {
+    s.encode_utf16().map(|u| format!("{u:04X}")).collect()
+}
+
+#[test]
+fn type0_unicode_cmaps() {
+    for cmap in [
+        "UniGB-UCS2-H",
+        "UniJIS-UCS2-H",
+        "UniKS-UCS2-H",
+        "UniCNS-UCS2-H",
+    ] {
+        check_with(
+            cmap,
+            type0_pdf(
+                cmap,
+                &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(TEXT)),
+                None,
+            ),
+            &["Report by", "today"],
+            &[],
+        );
+    }
+    // UTF-16 with a surrogate pair (U+1D49C, four bytes) before the name, and a /W whose entries are
+    // all /DW.
+    let text = "Report by \u{1D49C} Quimby today";
+    check_with(
+        "UniJIS-UTF16-H",
+        type0_pdf(
+            "UniJIS-UTF16-H",
+            &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(text)),
+            Some(vec![1.into(), vec![1000.into(), 1000.into()].into()]),
+        ),
+        &["Report by", "today"],
+        // (pdftotext takes the four-byte code for three bytes and reads what follows out of step.)
+        &["pdftotext"],
+    );
+    // Every glyph advances by /DW: the fifth glyph starts four ems after the first.
+    let o = origins(&type0_pdf(
+        "UniGB-UTF16-H",
+        &format!(
+            "BT /F1 10 Tf 72 700 Td <{}> Tj ET",
+            utf16_hex("ab\u{1D49C}cd")
+        ),
+        None,
+    ));
+    let xs: Vec<i64> = o.iter().map(|g| g.1).collect();
+    assert_eq!(xs, [7200, 8200, 9200, 10200, 11200], "{o:?}");
+    assert_eq!(o[2].0, "\u{1D49C}");
+}
+
+#[test]
+fn type0_unicode_cmap_with_per_glyph_widths_is_declined() {
+    assert_declined(
+        "UniGB-UCS2-H with /W",
+        type0_pdf(
+            "UniGB-UCS2-H",
+            &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(TEXT)),
+            Some(vec![1.into(), vec![500.into(), 600.into()].into()]),
+        ),
+        &[
+            "page 1",
+            "CMap UniGB-UCS2-H with per-glyph widths is not supported",
+        ],
+    );
+    // Other predefined CMaps stay declined.
+    assert_declined(
+        "UniGB-UTF8-H",
+        type0_pdf(
+            "UniGB-UTF8-H",
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+            None,
+        ),
+        &["CMap UniGB-UTF8-H is not supported"],
+    );
+}
+
+/// A Type0 font with Identity-V (codes are CIDs, here the ASCII codes; a /ToUnicode maps them back),
+/// no embedded program, and `extra` entries in its descendant (/W2, /DW2).
+fn vertical_pdf(content: &str, extra: Dictionary) -> Vec<u8> {
+    let tu = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+        /CMapName /V def 1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+        1 beginbfrange <0020> <007E> <0020> endbfrange\n\
+        endcmap CMapName currentdict /CMap defineresource pop end end"
+        .to_vec();
+    make_pdf(content, vec![], move |doc| {
+        let tu = doc.add_object(Stream::new(dictionary! {}, tu));
+        let mut cid: Dictionary = dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "KozMinPro-Regular",
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            "FontDescriptor" => dictionary! {
+                "Type" => "FontDescriptor", "FontName" => "KozMinPro-Regular", "Flags" => 4,
+                "FontBBox" => vec![0.into(), (-120).into(), 1000.into(), 880.into()],
+                "ItalicAngle" => 0, "Ascent" => 880, "Descent" => -120, "CapHeight" => 700, "StemV" => 80,
+            },
+            "DW" => 1000,
+        };
+        for (k, v) in extra.iter() {
+            cid.set(k.clone(), v.clone());
+        }
+        let cid = doc.add_object(cid);
+        let f = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "KozMinPro-Regular",
+            "Encoding" => "Identity-V", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+        });
+        set_font(doc, "F1", f);
+    })
+}
+
+#[test]
+fn vertical_writing_identity_v() {
+    // Two columns, read right to left; each glyph below the last by its vertical displacement.
+    let content = format!(
+        "BT /F1 12 Tf 300 700 Td <{}> Tj -40 0 Td <{}> Tj ET",
+        utf16_hex(TEXT),
+        utf16_hex("second column")
+    );
+    check(
+        "Identity-V",
+        vertical_pdf(&content, dictionary! {}),
+        &["Report by", "today", "second column"],
+    );
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    // /W2 gives Q a displacement of half an em and its own position vector; /DW2 the others 0.9 em;
+    // a TJ number of 500 moves the next glyph half an em further down.
+    let w2 = dictionary! {
+        "W2" => vec![0x51.into(), vec![(-500).into(), 300.into(), 800.into()].into()],
+        "DW2" => vec![880.into(), (-900).into()],
+    };
+    std::fs::write(
+        &p,
+        vertical_pdf("BT /F1 10 Tf 300 700 Td [<00510075> 500 <0069>] TJ ET", w2),
+    )
+    .expect("write");
+    let v = text_json(&p);
+    let g = v[0]["glyphs"].as_array().expect("glyphs");
+    let get = |i: usize, k: &str| -> Vec<f64> {
+        match &g[i][k] {
+            serde_json::Value::Array(a) => a.iter().map(|x| x.as_f64().expect("n")).collect(),
+            r => ["x0", "y0", "x1", "y1"]
+                .iter()
+                .map(|c| r[c].as_f64().expect("n"))
+                .collect(),
+        }
+    };
+    let round =
+        |v: Vec<f64>| -> Vec<i64> { v.iter().map(|x| (x * 100.0).round() as i64).collect() };
+    assert_eq!(g.len(), 3, "{v}");
+    assert_eq!(round(get(0, "origin")), [30000, 70000]);
+    assert_eq!(round(get(1, "origin")), [30000, 69500], "Q: w1 -500");
+    assert_eq!(
+        round(get(2, "origin")),
+        [30000, 68100],
+        "u: DW2 -900, then TJ 500"
+    );
+    // Q's box: its horizontal origin at the current point less v = (300, 800) thousandths of an em;
+    // 1000 wide (/DW), from the descent (-120) to the ascent (880).
+    assert_eq!(round(get(0, "bbox")), [29700, 69080, 30700, 70080]);
+    // u: vx is half its width, vy from /DW2.
+    assert_eq!(round(get(1, "bbox")), [29500, 68500, 30500, 69500]);
+    // (The TJ number's half em is a word gap.)
+    assert_eq!(v[0]["text"].as_str().map(str::trim), Some("Qu i"));
+}
+
+/// Glyph pruning keeps /W2 to the codes still drawn: a glyph only the name used leaves the vertical
+/// metrics too.
+#[test]
+fn vertical_writing_with_an_embedded_font_is_pruned() {
+    // The test font's glyphs: .notdef, then the letters in order (make_fonts.py); codes are glyphs.
+    let mut letters: Vec<char> = TEXT.chars().collect();
+    letters.sort();
+    letters.dedup();
+    let gid = |c: char| letters.iter().position(|&l| l == c).expect("a letter") as i64 + 1;
+    let codes: String = TEXT.chars().map(|c| format!("{:04X}", gid(c))).collect();
+    let mut tu = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    tu.push_str(&format!("{} beginbfchar\n", letters.len()));
+    for &c in &letters {
+        tu.push_str(&format!("<{:04X}> <{:04X}>\n", gid(c), c as u32));
+    }
+    tu.push_str("endbfchar endcmap CMapName currentdict /CMap defineresource pop end end");
+    let w2: Vec<Object> = letters
+        .iter()
+        .flat_map(|&c| {
+            [
+                gid(c).into(),
+                vec![(-1000).into(), 250.into(), 880.into()].into(),
+            ]
+        })
+        .collect();
+    let pdf = make_pdf(
+        &format!("BT /F1 12 Tf 300 700 Td <{codes}> Tj ET"),
+        vec![],
+        move |doc| {
+            let tu = doc.add_object(Stream::new(dictionary! {}, tu.into_bytes()));
+            let mut program = Stream::new(dictionary! {}, font_file("sym30.ttf"));
+            program.compress().expect("compresses");
+            let program = doc.add_object(program);
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+FoiTest",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+                "FontDescriptor" => dictionary! {
+                    "Type" => "FontDescriptor", "FontName" => "ABCDEF+FoiTest", "Flags" => 4,
+                    "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                    "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700,
+                    "StemV" => 80, "FontFile2" => program,
+                },
+                "DW" => 500, "CIDToGIDMap" => "Identity", "W2" => w2,
+            });
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+FoiTest",
+                "Encoding" => "Identity-V", "DescendantFonts" => vec![cid.into()], "ToUnicode" => tu,
+            });
+            set_font(doc, "F1", f);
+        },
+    );
+    check("Identity-V, embedded", pdf.clone(), &["Report by", "today"]);
+    let (d, o) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
+    assert_ok(&o);
+    let doc = lopdf::Document::load(d.path().join("out/in.part1.pdf")).expect("loads");
+    let w2 = doc
+        .objects
+        .values()
+        .find_map(|o| {
+            let d = o.as_dict().ok()?;
+            (d.get(b"Subtype").ok()?.as_name().ok()? == b"CIDFontType2")
+                .then(|| d.get(b"W2").ok()?.as_array().ok().cloned())?
+        })
+        .expect("the descendant keeps a /W2");
+    let keys: Vec<i64> = w2
+        .iter()
+        .step_by(2)
+        .filter_map(|o| o.as_i64().ok())
+        .collect();
+    assert!(keys.contains(&gid('R')), "{keys:?}");
+    assert!(!keys.contains(&gid('Q')), "Q only the name used: {keys:?}");
+}
