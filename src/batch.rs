@@ -472,6 +472,9 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let mut results: Vec<FileReport> = pool.install(|| {
         inputs
             .par_iter()
+            // One file per job: a worker that runs out steals single files, so both end together (in
+            // halves, one worker sat idle while the other finished its last several files).
+            .with_max_len(1)
             .enumerate()
             .map(|(id, i)| {
                 let r = cfg

@@ -6,20 +6,18 @@
 //! that stands for a box in verification). For such text an ASCII word boundary (`(?-u:\b)`) decides
 //! exactly as the Unicode one does: the word characters of both are then the same characters. So each
 //! pattern is also compiled with its boundaries made ASCII, and [`Re::get`] takes that copy only for a
-//! text in which no non-ASCII character is a word character ([`ascii_words`]). The copy is compiled on
-//! first use (the names rule is large: compiling it twice at start-up cost more than a small batch
-//! saved).
+//! text in which no non-ASCII character is a word character ([`ascii_words`]). Both copies are
+//! compiled at once, side by side (the names rule is large: compiling its copy on first use held up
+//! every worker waiting for it, and compiling the two one after the other doubled the start-up).
 
 use regex::{Regex, RegexBuilder};
 use regex_syntax::ast::{self, Ast};
-use std::sync::OnceLock;
 
-/// A rule regex and, when it has Unicode word boundaries, its copy with ASCII ones (the builder for
-/// it, and the copy once built).
+/// A rule regex and, when it has Unicode word boundaries, its copy with ASCII ones.
 #[derive(Debug, Clone)]
 pub struct Re {
     unicode: Regex,
-    ascii: Option<Box<(RegexBuilder, OnceLock<Option<Regex>>)>>,
+    ascii: Option<Regex>,
 }
 
 impl Re {
@@ -28,13 +26,22 @@ impl Re {
         pattern: &str,
         opts: impl Fn(&mut RegexBuilder) -> &mut RegexBuilder,
     ) -> Result<Re, regex::Error> {
-        let unicode = opts(&mut RegexBuilder::new(pattern)).build()?;
-        let ascii = ascii_boundaries(pattern).map(|p| {
-            let mut b = RegexBuilder::new(&p);
-            opts(&mut b);
-            Box::new((b, OnceLock::new()))
-        });
-        Ok(Re { unicode, ascii })
+        let mut u = RegexBuilder::new(pattern);
+        opts(&mut u);
+        let Some(p) = ascii_boundaries(pattern) else {
+            return Ok(Re {
+                unicode: u.build()?,
+                ascii: None,
+            });
+        };
+        let mut a = RegexBuilder::new(&p);
+        opts(&mut a);
+        let (unicode, ascii) = rayon::join(|| u.build(), || a.build());
+        // (Should the copy not compile, the regex as written is as right, only slower.)
+        Ok(Re {
+            unicode: unicode?,
+            ascii: ascii.ok(),
+        })
     }
 
     /// [`Re::build`] with the default options.
@@ -47,12 +54,7 @@ impl Re {
     #[inline]
     pub fn get(&self, ascii_words: bool) -> &Regex {
         match &self.ascii {
-            // (Should the copy not compile, the regex as written is as right, only slower.)
-            Some(a) if ascii_words => {
-                a.1.get_or_init(|| a.0.build().ok())
-                    .as_ref()
-                    .unwrap_or(&self.unicode)
-            }
+            Some(a) if ascii_words => a,
             _ => &self.unicode,
         }
     }
