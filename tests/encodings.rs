@@ -539,3 +539,95 @@ fn vertical_writing_with_an_embedded_font_is_pruned() {
     assert!(keys.contains(&gid('R')), "{keys:?}");
     assert!(!keys.contains(&gid('Q')), "Q only the name used: {keys:?}");
 }
+
+/// An embedded Type 1 font without /Encoding draws by the encoding in its own program (ISO 32000-1
+/// 9.6.6.2). A real Type 1 program (Nimbus Sans from fonts-urw-base35, read at test time; the test is
+/// skipped without it) gets a scrambled encoding in its clear-text part, so only a reader of that
+/// encoding gets the text; widths come from the font's AFM.
+#[test]
+fn type1_builtin_encoding_from_the_program() {
+    let dir = std::path::Path::new("/usr/share/fonts/type1/urw-base35");
+    let (Ok(t1), afm) = (
+        std::fs::read(dir.join("NimbusSans-Regular.t1")),
+        std::fs::read_to_string(dir.join("NimbusSans-Regular.afm")).unwrap_or_default(),
+    ) else {
+        eprintln!("skipped: fonts-urw-base35 is not installed");
+        return;
+    };
+    // The program's three parts: clear text (to just after `eexec` and its line end), the encrypted
+    // binary, and the trailer of zeros and `cleartomark`.
+    let find = |hay: &[u8], pat: &[u8]| hay.windows(pat.len()).position(|w| w == pat);
+    let mut clear_end =
+        find(&t1, b"currentfile eexec").expect("eexec") + b"currentfile eexec".len();
+    while matches!(t1[clear_end], b'\r' | b'\n') {
+        clear_end += 1;
+    }
+    let mut trailer = find(&t1, b"cleartomark").expect("cleartomark");
+    while matches!(t1[trailer - 1], b'0' | b'\r' | b'\n') {
+        trailer -= 1;
+    }
+    let name = |ch: char| {
+        if ch == ' ' {
+            "space".to_string()
+        } else {
+            ch.to_string()
+        }
+    };
+    let mut chars: Vec<char> = TEXT.chars().collect();
+    chars.sort_unstable();
+    chars.dedup();
+    let mut enc = String::from("/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\n");
+    for &ch in &chars {
+        enc.push_str(&format!("dup {} /{} put\n", code(ch), name(ch)));
+    }
+    enc.push_str("readonly def");
+    let clear =
+        String::from_utf8_lossy(&t1[..clear_end]).replace("/Encoding StandardEncoding def", &enc);
+    assert!(
+        clear.contains("dup "),
+        "the program's encoding was replaced"
+    );
+    let mut program = clear.clone().into_bytes();
+    program.extend_from_slice(&t1[clear_end..]);
+    let (l1, l2, l3) = (clear.len(), trailer - clear_end, t1.len() - trailer);
+    // Widths by glyph name from the AFM (`C 65 ; WX 667 ; N A ;`).
+    let wx = |glyph: &str| -> i64 {
+        afm.lines()
+            .find(|l| l.contains(&format!("; N {glyph} ;")))
+            .and_then(|l| l.split("WX ").nth(1))
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|w| w.parse().ok())
+            .unwrap_or(500)
+    };
+    let codes: Vec<u8> = TEXT.chars().map(code).collect();
+    let content = format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", hex(&codes));
+    let pdf = make_pdf(&content, vec![], |doc| {
+        let mut st = Stream::new(
+            dictionary! { "Length1" => l1 as i64, "Length2" => l2 as i64, "Length3" => l3 as i64 },
+            program,
+        );
+        st.compress().expect("compresses");
+        let file = doc.add_object(st);
+        let fd = doc.add_object(dictionary! {
+            "Type" => "FontDescriptor", "FontName" => "NimbusSans-Regular", "Flags" => 32,
+            "FontBBox" => vec![(-200).into(), (-300).into(), 1000.into(), 1000.into()],
+            "ItalicAngle" => 0, "Ascent" => 729, "Descent" => -218, "CapHeight" => 729,
+            "StemV" => 85, "FontFile" => file,
+        });
+        let w: Vec<Object> = (32u8..=126)
+            .map(|c| {
+                chars
+                    .iter()
+                    .find(|&&ch| code(ch) == c)
+                    .map_or(0, |&ch| wx(&name(ch)))
+                    .into()
+            })
+            .collect();
+        let f = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "NimbusSans-Regular",
+            "FirstChar" => 32, "LastChar" => 126, "Widths" => w, "FontDescriptor" => fd,
+        });
+        set_font(doc, "F1", f);
+    });
+    check("Type 1 built-in encoding", pdf, &["Report by", "today"]);
+}
