@@ -282,3 +282,60 @@ fn actual_text_is_read_and_redacted_with_what_is_drawn() {
         &["Report by", "today"],
     );
 }
+
+/// A tiling pattern (PatternType 1) has a content stream of its own. Text in one is not read yet, so a
+/// page whose resources hold such a pattern is declined with that reason; a pattern of shapes only
+/// changes nothing.
+#[test]
+fn text_inside_a_tiling_pattern_declines_the_page() {
+    let pattern = |cell: &str| {
+        let cell = cell.to_string();
+        make_pdf(
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET /Pattern cs /P0 scn 72 500 200 100 re f",
+            vec![("F1", helvetica())],
+            move |doc| {
+                let font = doc.add_object(helvetica());
+                let p = doc.add_object(Stream::new(
+                    dictionary! {
+                        "Type" => "Pattern", "PatternType" => 1, "PaintType" => 1, "TilingType" => 1,
+                        "BBox" => vec![0.into(), 0.into(), 100.into(), 20.into()],
+                        "XStep" => 100, "YStep" => 20,
+                        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+                    },
+                    cell.into_bytes(),
+                ));
+                let pid = *doc.get_pages().values().next().expect("page");
+                let res = doc
+                    .get_dictionary_mut(pid)
+                    .expect("page")
+                    .get_mut(b"Resources")
+                    .and_then(Object::as_dict_mut)
+                    .expect("resources");
+                res.set("Pattern", dictionary! { "P0" => p });
+            },
+        )
+    };
+    let (d, o) = redact_pdf(
+        pattern("BT /F1 10 Tf 2 5 Td (Quimby) Tj ET"),
+        &format!("{NAME}\n"),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "declined");
+    let s = summary(&d.path().join("out"));
+    let r = &s["results"][0];
+    assert_eq!(r["status"], "declined", "{r}");
+    assert!(
+        r["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("tiling pattern"),
+        "{r}"
+    );
+    assert!(!d.path().join("out/in.part1.pdf").exists());
+    // Shapes only: redacted as usual.
+    check(
+        "a tiling pattern of shapes",
+        pattern("0 0 50 10 re f"),
+        &["Report by", "today"],
+    );
+}

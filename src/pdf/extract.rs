@@ -153,6 +153,8 @@ struct Interp<'a> {
     /// Open marked-content sequences: for one with an /ActualText, the text, the glyph count when it
     /// began, its stream and operation, and whether its property list was inline.
     marked: Vec<Option<Marked>>,
+    /// Tiling patterns already looked at.
+    patterns: Vec<ObjectId>,
 }
 
 /// An open marked-content sequence with an /ActualText: the text, the glyph count when it began, its
@@ -200,6 +202,7 @@ pub fn extract_page(
         text_mats: (Matrix::IDENTITY, Matrix::IDENTITY),
         path: PathBuild::default(),
         marked: Vec::new(),
+        patterns: Vec::new(),
     };
     it.out.media_box = page_media_box(doc, page_id);
     let empty = Dictionary::new();
@@ -219,6 +222,7 @@ pub fn extract_page(
                 if repaired {
                     it.out.repaired.push(id);
                 }
+                it.check_patterns(res);
                 match content::parse(&data, &lim.parse) {
                     Ok(ops) => it.run(id, &ops, res, &mut gs, &mut stack),
                     Err(e) => it.out.problems.push(e.to_string()),
@@ -659,6 +663,45 @@ impl Interp<'_> {
         }
     }
 
+    /// Tiling patterns (PatternType 1) carry content streams of their own, painted as a fill. Text in
+    /// one is not read yet (nor images or Form XObjects drawn by one), so such a pattern in the resources makes
+    /// the page unreadable: declined, never published with text nobody looked at.
+    fn check_patterns(&mut self, res: &Dictionary) {
+        let Some(pats) = get_dict(self.doc, res, b"Pattern") else {
+            return;
+        };
+        let ids: Vec<ObjectId> = pats
+            .iter()
+            .filter_map(|(_, v)| v.as_reference().ok())
+            .collect();
+        for id in ids {
+            if self.patterns.contains(&id) || self.patterns.len() > 10_000 {
+                continue;
+            }
+            self.patterns.push(id);
+            let Ok(Object::Stream(s)) = self.doc.get_object(id) else {
+                continue;
+            };
+            let ops = super::decode_stream(s, self.lim.max_stream_bytes)
+                .ok()
+                .and_then(|d| content::parse(&d, &self.lim.parse).ok());
+            let draws_text = ops.is_none_or(|ops| {
+                ops.iter().any(|o| {
+                    matches!(
+                        o.operator.as_slice(),
+                        b"Tj" | b"TJ" | b"'" | b"\"" | b"Do" | b"BI"
+                    )
+                })
+            });
+            if draws_text {
+                self.problem(
+                    "text (or a form) inside a tiling pattern is not read yet".to_string(),
+                );
+                return;
+            }
+        }
+    }
+
     fn do_xobject(&mut self, sid: ObjectId, op: usize, res: &Dictionary, name: &[u8], gs: &GState) {
         let Some(xobjs) = get_dict(self.doc, res, b"XObject") else {
             return;
@@ -704,6 +747,7 @@ impl Interp<'_> {
                     .and_then(|v| Matrix::from_slice(&v))
                     .unwrap_or(Matrix::IDENTITY);
                 let form_res = get_dict(self.doc, &s.dict, b"Resources").unwrap_or(res);
+                self.check_patterns(form_res);
                 let mut inner = gs.clone();
                 inner.ctm = m.then(&gs.ctm);
                 let mut stack = Vec::new();
