@@ -15,7 +15,7 @@
 //!                    (pages, hidden channels; pdf::structure tags; pdf::subset unused glyphs) ─ save
 //!                    ─ verify (reload, re-extract/OCR, prove clean; what OCR of the output reads anew
 //!                                                                        │  goes back to plan)
-//!                                         output (atomic writes) <─ batch (files in parallel, logs, exit code)
+//!      output (atomic writes, on a writer thread) <─ batch (one file per job over --jobs workers, logs, exit code)
 //!
 //!  .txt ─ text (pages at form feeds) ─ detect ─> Findings ─ Part split, [REDACTED s40(2)] ─ verify ─> output
 //!
@@ -31,7 +31,8 @@
 //! Only `pdf::rewrite` and `pdf::sanitize` (with its helpers `pdf::structure` and `pdf::subset`) change a
 //! document; `detect`, `plan`, `decisions`, `text` and
 //! `metadata` know no PDF types. Personal data travels in `error::Sensitive` and reaches no log or error
-//! message unless the user passes `--log-text`.
+//! message unless the user passes `--log-text`. `memory` is the counting allocator behind
+//! `--max-memory-mb`; `profile` times the stages for developers (`FOIREDACT_PROFILE=1`).
 
 pub mod batch;
 pub mod cli;
