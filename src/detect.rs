@@ -389,13 +389,13 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
         Matcher::Terms { phrases, .. } => {
             spans.extend(phrases.find(text).into_iter().map(|(r, _)| r))
         }
-        Matcher::Person { re, exclude } => {
-            for m in re.get(norm.ascii_words).find_iter(text) {
-                let words: Vec<&str> = m.as_str().split_whitespace().collect();
+        Matcher::Person { names, exclude } => {
+            for m in names.find_iter(text, norm.ascii_words) {
+                let words: Vec<&str> = text[m.clone()].split_whitespace().collect();
                 let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
                 let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
                 if !exclude.contains(&last) && !exclude.contains(&first) {
-                    spans.push(m.range());
+                    spans.push(m);
                 }
             }
         }

@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
+pub mod person;
 pub mod re;
 pub use re::Re;
 use serde::{Deserialize, Serialize};
@@ -245,7 +246,7 @@ pub enum Matcher {
     },
     /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
     Person {
-        re: Re,
+        names: person::Person,
         exclude: std::collections::HashSet<String>,
     },
 }
@@ -622,28 +623,13 @@ impl RuleSet {
                     }
                     first.sort();
                     first.dedup();
-                    let mixed = first
-                        .iter()
-                        .map(|w| regex::escape(w))
-                        .collect::<Vec<_>>()
-                        .join("|");
-                    let upper = first
-                        .iter()
-                        .map(|w| regex::escape(&w.to_uppercase()))
-                        .collect::<Vec<_>>()
-                        .join("|");
-                    let apos = "'\u{2019}";
-                    let pat = format!(
-                        r"\b(?:(?:{mixed})(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{apos}]|D[{apos}])?[A-Z][a-z{apos}]+(?:-[A-Z][a-z{apos}]+)?|(?:{upper})(?:[ \n]+[A-Z]\.?)?[ \n]+[A-Z][A-Z{apos}]*(?:-[A-Z][A-Z{apos}]+)?[A-Z])\b"
-                    );
-                    let re = Re::build(&pat, |b| b.size_limit(512 << 20).dfa_size_limit(64 << 20))
-                        .map_err(|e| err(format!("names cannot be compiled: {e}")))?;
+                    let names = person::Person::new(&first).map_err(err)?;
                     let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
                     self.push_rule(
                         &spec,
                         category,
                         exemption,
-                        Matcher::Person { re, exclude },
+                        Matcher::Person { names, exclude },
                         origin,
                     );
                 }
