@@ -200,7 +200,9 @@ fn cmaps_and_font_programs_parse_without_panics() {
                 let _ = (tt.glyph_unicode(g), tt.advance(g), tt.symbolic_glyph(c));
             }
         }
-        if let Some(out) = foiredact::pdf::subset::prune_truetype(data, &keep) {
+        if let Some(foiredact::pdf::subset::Pruned::New(out)) =
+            foiredact::pdf::subset::prune_truetype(data, &keep)
+        {
             // What it writes reads again.
             let _ = foiredact::pdf::subset::glyphs_with_outlines(&out);
         }

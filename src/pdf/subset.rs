@@ -82,8 +82,13 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
         let Ok(data) = super::decode_stream(s, 64 << 20) else {
             continue;
         };
-        let Some(new) = prune_truetype(&data, &gids) else {
-            continue;
+        let new = match prune_truetype(&data, &gids) {
+            None => continue,
+            Some(Pruned::Whole) => {
+                pruned.insert(program);
+                continue;
+            }
+            Some(Pruned::New(new)) => new,
         };
         let mut st = Stream::new(dictionary! { "Length1" => new.len() as i64 }, new);
         super::compress(&mut st);
@@ -501,10 +506,18 @@ fn glyph_offsets<'a>(
     Some((long_loca, n, offset))
 }
 
+/// What [`prune_truetype`] makes of a font file.
+pub enum Pruned {
+    /// Every glyph stays (drawn, or a component of one drawn): the file need not change.
+    Whole,
+    /// The file without the glyphs that went.
+    New(Vec<u8>),
+}
+
 /// A copy of a TrueType file with only the glyphs `keep` (and their components): the others get no
 /// outline, no advance, no place in the character maps, and the glyph names go (post format 3).
 /// `None` when the file cannot be read with confidence.
-pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
+pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
     let t = Tables::read(d)?;
     let (long_loca, num_glyphs, offset) = glyph_offsets(d, &t)?;
     let glyf = t.get(d, b"glyf")?;
@@ -548,6 +561,11 @@ pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
                 break;
             }
         }
+    }
+    // Nothing goes (the part draws every glyph the subset has): the file stays as it is, and is not
+    // compressed again (a tenth of a run went into deflating fonts).
+    if (0..num_glyphs).all(|g| keep.contains(&(g as u16))) {
+        return Some(Pruned::Whole);
     }
     // glyf and loca.
     let mut new_glyf = Vec::new();
@@ -696,7 +714,7 @@ pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Vec<u8>> {
         out.get_mut(h + 8..h + 12)?
             .copy_from_slice(&adj.to_be_bytes());
     }
-    Some(out)
+    Some(Pruned::New(out))
 }
 
 fn checksum(b: &[u8]) -> u32 {
