@@ -130,16 +130,20 @@ pub fn verify_part(
     let kept = kept_set(kept);
     let doc = load::load(bytes, None, &load::LoadLimits::default())
         .map_err(|e| Error::verify(format!("the output does not reload: {}", e.reason())))?;
-    let pages = extract::extract_all(&doc, &extract::ExtractLimits::default());
-    if pages.len() != plan.pages.len() {
+    let page_ids: Vec<(u32, lopdf::ObjectId)> = doc.get_pages().into_iter().collect();
+    if page_ids.len() != plan.pages.len() {
         return Err(Error::verify(format!(
             "part {} has {} pages, planned {}",
             plan.part,
-            pages.len(),
+            page_ids.len(),
             plan.pages.len()
         )));
     }
-    for ((page_id, mut pt), pp) in pages.into_iter().zip(&plan.pages) {
+    // Page by page (fonts read once): a long part's glyphs are never all in memory at once.
+    let mut fonts = extract::FontCache::default();
+    let lim = extract::ExtractLimits::default();
+    for (&(no, page_id), pp) in page_ids.iter().zip(&plan.pages) {
+        let mut pt = extract::extract_page(&doc, page_id, no as usize, &mut fonts, &lim);
         let page_err = |m: String| Error::verify(m).with_page(pp.page);
         // (A page the user let through unread, --allow-unreadable, keeps the text it could not read.)
         if let Some(p) = pt
