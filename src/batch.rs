@@ -516,6 +516,12 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         };
         for r in hit {
             eprintln!("failed: {}: {}", r.file, e.reason());
+            // (A group that failed removed its own files; when the writer itself stopped, whatever
+            // it wrote of the files it reports goes here, so that no failed file leaves an output.)
+            if id == usize::MAX {
+                let paths: Vec<PathBuf> = r.outputs.iter().map(|o| cfg.out.join(o)).collect();
+                output::remove_stale(&paths.iter().collect::<Vec<_>>());
+            }
             set_error(r, &e);
         }
     }

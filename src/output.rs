@@ -144,8 +144,8 @@ pub struct Group {
 /// sync takes milliseconds during which a worker that wrote its own files did nothing). At most
 /// `capacity` groups wait; `send` blocks beyond that, which keeps memory bounded.
 pub struct Writer {
-    tx: Option<std::sync::mpsc::SyncSender<Group>>,
-    handle: Option<std::thread::JoinHandle<Vec<(usize, Error)>>>,
+    tx: std::sync::mpsc::SyncSender<Group>,
+    handle: std::thread::JoinHandle<Vec<(usize, Error)>>,
 }
 
 impl Writer {
@@ -160,35 +160,30 @@ impl Writer {
             }
             failed
         });
-        Writer {
-            tx: Some(tx),
-            handle: Some(handle),
-        }
+        Writer { tx, handle }
     }
 
     /// Queues a group. If the writer thread is gone (it cannot be, short of a panic), the group is
     /// written here instead.
     pub fn send(&self, g: Group) -> Result<()> {
-        match self.tx.as_ref().map(|tx| tx.send(g)) {
-            Some(Ok(())) => Ok(()),
-            Some(Err(std::sync::mpsc::SendError(g))) => write_group(&g),
-            None => Err(Error::new(ErrorKind::Internal(
-                "the writer has finished".into(),
-            ))),
+        match self.tx.send(g) {
+            Ok(()) => Ok(()),
+            Err(std::sync::mpsc::SendError(g)) => write_group(&g),
         }
     }
 
     /// Waits for every queued group to be written; returns the groups that failed, with why. Nothing
-    /// of a failed group is left.
-    pub fn finish(mut self) -> Vec<(usize, Error)> {
-        drop(self.tx.take());
-        match self.handle.take().map(|h| h.join()) {
-            Some(Ok(failed)) => failed,
-            _ => vec![(
+    /// of a failed group is left. If the writer thread itself stopped, one entry with id `usize::MAX`
+    /// says so: which groups it wrote is then unknown.
+    pub fn finish(self) -> Vec<(usize, Error)> {
+        let Writer { tx, handle } = self;
+        drop(tx);
+        handle.join().unwrap_or_else(|_| {
+            vec![(
                 usize::MAX,
                 Error::new(ErrorKind::Internal("the writer thread stopped".into())),
-            )],
-        }
+            )]
+        })
     }
 }
 

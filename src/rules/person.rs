@@ -55,11 +55,13 @@ impl Person {
 
     /// The matches in `text`, in order, not overlapping; `ascii_words` as for [`Re::get`].
     pub fn find_iter(&self, text: &str, ascii_words: bool) -> Vec<Range<usize>> {
-        // Every name at every place: (start, branch, name number, name end).
+        // Every name at every place where a word starts (the regex's leading `\b`): (start, branch,
+        // name number, name end).
         let mut at: Vec<(usize, u8, u32, usize)> = Vec::new();
         for (branch, ac) in [(0u8, &self.mixed), (1, &self.upper)] {
             at.extend(
                 ac.find_overlapping_iter(text)
+                    .filter(|m| word_boundary(text, m.start()))
                     .map(|m| (m.start(), branch, m.pattern().as_u32(), m.end())),
             );
         }
@@ -73,7 +75,7 @@ impl Person {
             while j < at.len() && at[j].0 == start {
                 j += 1;
             }
-            if start >= from && word_boundary(text, start) {
+            if start >= from {
                 // Branches, then names, in the regex's order of preference.
                 let found = at[i..j].iter().find_map(|&(_, branch, _, end)| {
                     let tail = if branch == 0 {

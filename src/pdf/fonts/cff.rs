@@ -8,6 +8,7 @@
 //! budget, and allocations are bounded by the glyph count (at most 65,535). What cannot be read is
 //! `None`, never a panic. A CID-keyed program has no glyph names: it gives no encoding here.
 
+use super::sfnt::u16_at;
 use super::tables::{
     EXPERT_CHARSET, EXPERT_ENCODING, EXPERT_SUBSET_CHARSET, STANDARD_ENCODING, STANDARD_STRINGS,
 };
@@ -28,7 +29,7 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn read(data: &'a [u8], at: usize) -> Option<Index<'a>> {
-        let count = u16::from_be_bytes([*data.get(at)?, *data.get(at + 1)?]) as usize;
+        let count = u16_at(data, at)? as usize;
         if count == 0 {
             return Some(Index {
                 data,
@@ -326,7 +327,7 @@ impl<'a> Cff<'a> {
                     for k in 0..sups {
                         let at = p + 1 + 3 * k;
                         let code = *d.get(at)? as usize;
-                        let sid = u16::from_be_bytes([*d.get(at + 1)?, *d.get(at + 2)?]);
+                        let sid = u16_at(d, at + 1)?;
                         out[code] = (self.sid_name(sid), self.glyph_of_sid(sid));
                     }
                 }
@@ -378,19 +379,19 @@ fn charset(d: &[u8], at: usize, n: usize, cid: bool) -> Option<Vec<u16>> {
     match format {
         0 => {
             for _ in 1..n {
-                out.push(u16::from_be_bytes([*d.get(p)?, *d.get(p + 1)?]));
+                out.push(u16_at(d, p)?);
                 p += 2;
             }
         }
         1 | 2 => {
             while out.len() < n {
-                let first = u16::from_be_bytes([*d.get(p)?, *d.get(p + 1)?]) as usize;
+                let first = u16_at(d, p)? as usize;
                 let left = if format == 1 {
                     p += 3;
                     *d.get(p - 1)? as usize
                 } else {
                     p += 4;
-                    u16::from_be_bytes([*d.get(p - 2)?, *d.get(p - 1)?]) as usize
+                    u16_at(d, p - 2)? as usize
                 };
                 for k in 0..=left {
                     if out.len() >= n {
