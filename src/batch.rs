@@ -76,6 +76,9 @@ pub struct FileReport {
     /// Pages published with text that could not be read, so not checked (`--allow-unreadable`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable_pages: Vec<usize>,
+    /// The document has a Part 1 heading or mentions a Part 2, but no Part 2 heading was found.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub part2_heading_missing: bool,
     #[serde(skip)]
     pub input_hash: String,
     /// Taken over from an earlier run (`--resume`).
@@ -202,6 +205,7 @@ pub fn process_one(
         boxes: vec![],
         ocr: vec![],
         unreadable_pages: vec![],
+        part2_heading_missing: false,
         input_hash: String::new(),
         resumed: false,
     };
@@ -266,6 +270,10 @@ fn run_one(
     } else {
         pipeline::process_with(&bytes, rules, &cfg.settings, decisions.as_ref())?
     };
+    if doc.part2_heading_missing && cfg.settings.require_parts {
+        return Err(Error::new(ErrorKind::NoPart2Heading));
+    }
+    rep.part2_heading_missing = doc.part2_heading_missing;
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
     rep.unreadable_pages = doc.unreadable.clone();
@@ -418,6 +426,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         boxes,
         ocr: vec![],
         unreadable_pages: vec![],
+        part2_heading_missing: false,
         input_hash: hash,
         resumed: true,
     })
@@ -484,6 +493,15 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
                     .unwrap_or_else(|| process_one(i, cfg, rules, &writer, id));
                 if let Some(reason) = &r.reason {
                     bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
+                }
+                if r.part2_heading_missing {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "warning: {}: a Part 1 heading or a mention of Part 2, but no Part 2 heading: \
+                             everything went to Part 1; check where Part 2 starts (--require-parts declines such files)",
+                            i.path.display()
+                        )
+                    });
                 }
                 if !r.unreadable_pages.is_empty() {
                     bar.suspend(|| {

@@ -247,6 +247,11 @@ pub struct RedactArgs {
     /// is for comparing outputs only.
     #[arg(long, hide_short_help = true)]
     pub keep_unused_glyphs: bool,
+    /// Decline a document that has a Part 1 heading, or mentions a Part 2 ("see Part II"), but in
+    /// which no Part 2 heading is found (without it: a warning, and `part2_heading_missing` in
+    /// summary.json).
+    #[arg(long)]
+    pub require_parts: bool,
     /// Accepted for scripts that ask for it: outputs are always deterministic (the same inputs, rules
     /// and settings give byte-identical outputs at any --jobs).
     #[arg(long)]

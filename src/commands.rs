@@ -73,7 +73,7 @@ pub fn redact(a: RedactArgs) -> u8 {
     }
     key.extend(
         format!(
-            "{:?}/{}/{}/{:?}/{:?}/{}/{}/{}/{}/{}/{:?}",
+            "{:?}/{}/{}/{:?}/{:?}/{}/{}/{}/{}/{}/{}/{:?}",
             a.layout,
             a.bucket_em,
             a.log_text,
@@ -82,6 +82,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             a.keep_links,
             a.ocr_layer,
             a.keep_unused_glyphs,
+            a.require_parts,
             a.min_ocr_confidence,
             a.allow_unreadable,
             a.limits
@@ -128,6 +129,7 @@ pub fn redact(a: RedactArgs) -> u8 {
             allow_unreadable: a.allow_unreadable,
             keep_links: a.keep_links,
             keep_unused_glyphs: a.keep_unused_glyphs,
+            require_parts: a.require_parts,
             label: match a.label {
                 crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,
                 crate::cli::LabelArg::Category => crate::pdf::rewrite::LabelMode::Category,

@@ -7,6 +7,7 @@
 
 use crate::error::Sensitive;
 use crate::rules::{AllowMatcher, AllowRule, Matcher, RuleSet};
+use crate::text_fold;
 use regex::Regex;
 use std::ops::Range;
 
@@ -35,69 +36,25 @@ pub fn detect(rs: &RuleSet, text: &str) -> Vec<Finding> {
     with_folded(text, |t| detect_exact(rs, t))
 }
 
-/// Runs `f` on the text with accents folded ("Chloë" and an OCR'd "Chloé" both read "Chloe"), and maps
-/// the findings back to spans of the original text.
+/// Runs `f` on the text folded for matching ([`crate::text_fold`]: accents in any Unicode form,
+/// compatibility forms, look-alike letters, invisible characters, words hyphenated at a line end), and
+/// maps the findings back to spans of the original text.
 fn with_folded(text: &str, f: impl FnOnce(&str) -> Vec<Finding>) -> Vec<Finding> {
-    if text.is_ascii() {
+    if !text_fold::needs_fold(text) {
         return f(text);
     }
-    let (folded, back) = fold_accents(text);
-    let found = f(&folded);
-    let end_of = |fb: usize| {
-        let s = back[fb];
-        s + text[s..].chars().next().map_or(0, char::len_utf8)
-    };
+    let fd = text_fold::fold(text);
+    let found = f(&fd.text);
     let mapped: Vec<Finding> = found
         .into_iter()
         .filter(|x| x.span.end > x.span.start)
         .map(|mut x| {
-            x.span = back[x.span.start]..end_of(x.span.end - 1);
+            x.span = fd.span(text, x.span);
             x.text = Sensitive::new(text[x.span.clone()].to_string());
             x
         })
         .collect();
     merge(mapped, text)
-}
-
-/// The text without diacritics (NFD, combining marks dropped; a few letters without a decomposition
-/// mapped by hand), and for each byte of it the byte offset of the original character it came from.
-pub fn fold_accents(text: &str) -> (String, Vec<usize>) {
-    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-    let mut out = String::with_capacity(text.len());
-    let mut back = Vec::with_capacity(text.len());
-    for (i, c) in text.char_indices() {
-        let mut push = |d: char| {
-            out.push(d);
-            back.extend(std::iter::repeat_n(i, d.len_utf8()));
-        };
-        if c.is_ascii() {
-            push(c);
-            continue;
-        }
-        match c {
-            'ł' => push('l'),
-            'Ł' => push('L'),
-            'ø' => push('o'),
-            'Ø' => push('O'),
-            'đ' => push('d'),
-            'Đ' => push('D'),
-            'ı' => push('i'),
-            '\u{2019}' | '\u{2018}' => push('\''),
-            _ => {
-                let mut any = false;
-                decompose_canonical(c, |d| {
-                    if !is_combining_mark(d) {
-                        push(d);
-                        any = true;
-                    }
-                });
-                if !any {
-                    push(c);
-                }
-            }
-        }
-    }
-    (out, back)
 }
 
 fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
@@ -146,17 +103,17 @@ pub fn detect_ocr(rs: &RuleSet, text: &str) -> Vec<Finding> {
     merge(all, text)
 }
 
-/// Text folded for fuzzy matching: accents folded, lower case, white space removed; with, for each
+/// Text folded for fuzzy matching: folded ([`text_fold::fold`]), lower case, white space removed; with, for each
 /// char, the byte offset of the original character.
 pub fn fold_for_fuzzy(text: &str) -> (Vec<char>, Vec<usize>) {
-    let (folded, back) = fold_accents(text);
+    let fd = text_fold::fold(text);
     let mut chars = Vec::new();
     let mut map = Vec::new();
-    for (i, c) in folded.char_indices() {
+    for (i, c) in fd.text.char_indices() {
         if !c.is_whitespace() {
             for l in c.to_lowercase() {
                 chars.push(l);
-                map.push(back[i]);
+                map.push(fd.orig(i, text.len()));
             }
         }
     }
@@ -250,6 +207,48 @@ fn detect_rule_exact(rs: &RuleSet, i: usize, text: &str) -> Vec<Finding> {
     merge(run_rule(rs, i, text, &norm), text)
 }
 
+/// Findings in a second reading of a page (the same glyphs, some read another way: `alt` with the
+/// glyph of each of its bytes in `alt_map`), moved onto the page's own `text`: each covers the bytes
+/// of `text` drawn by the glyphs it holds. A reader that shows either reading finds nothing once they go.
+pub fn detect_alternative(
+    rs: &RuleSet,
+    text: &str,
+    glyph_of_byte: &[u32],
+    alt: &str,
+    alt_map: &[u32],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for f in detect(rs, alt) {
+        let glyphs: std::collections::HashSet<u32> = alt_map
+            .get(f.span.clone())
+            .unwrap_or(&[])
+            .iter()
+            .copied()
+            .filter(|&g| g != u32::MAX)
+            .collect();
+        let mut bytes = glyph_of_byte
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| glyphs.contains(g))
+            .map(|(b, _)| b);
+        let Some(first) = bytes.next() else { continue };
+        let mut end = bytes.next_back().unwrap_or(first) + 1;
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut start = first;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        out.push(Finding {
+            text: Sensitive::new(text[start..end].to_string()),
+            span: start..end,
+            ..f
+        });
+    }
+    out
+}
+
 /// Signature areas: signature blocks (from the start of a `block` rule to the end of its last labelled
 /// line) and the lines of `signature` fields (`Signed:`, `Signature:`). Images in them are signatures
 /// and are removed whole.
@@ -292,24 +291,50 @@ pub fn signature_areas(rs: &RuleSet, text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Part headings, in text order.
+/// Part headings, in text order. Matched on the text folded ([`text_fold::for_headings`]): a heading
+/// set with letter spacing ("P A R T  I I") or with the Roman-numeral sign ("PART Ⅱ") is found.
 pub fn sections(rs: &RuleSet, text: &str) -> Vec<SectionMark> {
+    let fd = text_fold::for_headings(text);
+    let view = fd.text.as_str();
     let mut marks: Vec<SectionMark> = Vec::new();
-    let aw = crate::rules::re::ascii_words(text);
+    let aw = crate::rules::re::ascii_words(view);
     for s in &rs.sections {
-        for m in s.re.get(aw).find_iter(text) {
+        for m in s.re.get(aw).find_iter(view) {
             let lead = m.as_str().len() - m.as_str().trim_start().len();
             let span = m.start() + lead..m.start() + m.as_str().trim_end().len();
+            if span.is_empty() {
+                continue;
+            }
             marks.push(SectionMark {
                 part: s.part,
                 rule: s.id.clone(),
-                span,
+                span: fd.span(text, span),
             });
         }
     }
     marks.sort_by_key(|m| (m.span.start, m.part));
     marks.dedup_by(|b, a| b.span.start < a.span.end);
     marks
+}
+
+/// Whether a document's Part split may have missed its Part 2: it has a Part 1 heading, or its text
+/// mentions a Part 2 ("Part 2 is not for publication", "see Part II"), yet no Part 2 heading was found.
+pub fn part2_heading_missing<'a>(
+    marks: impl IntoIterator<Item = &'a SectionMark>,
+    pages: impl IntoIterator<Item = &'a str>,
+) -> bool {
+    static MENTION: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    let mention = MENTION
+        .get_or_init(|| Regex::new(r"(?i)\bpart[ \t]*(?:ii|2|two)\b").expect("a valid regex"));
+    let (mut one, mut two) = (false, false);
+    for m in marks {
+        one |= m.part == 1;
+        two |= m.part == 2;
+    }
+    !two && (one
+        || pages
+            .into_iter()
+            .any(|t| mention.is_match(&text_fold::for_headings(t).text)))
 }
 
 /// Splits an example with `[[...]]` marks into its plain text and the marked spans.
@@ -611,7 +636,7 @@ impl Phrases {
                 let (c0, c1) = (char_of_byte[m.start()], char_of_byte[m.end() - 1]);
                 let (b0, b1) = (back[c0], back[c1]);
                 let end = b1 + text[b1..].chars().next().map_or(0, char::len_utf8);
-                let r = b0..end;
+                let r = b0..text_fold::extend_over_marks(text, end);
                 letter_bounded(text, &r).then_some((r, m.pattern().as_usize()))
             })
             .collect()
@@ -641,12 +666,7 @@ pub struct Repeats {
 }
 
 fn fold(s: &str) -> String {
-    fold_accents(s)
-        .0
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
+    text_fold::key(s)
 }
 
 /// Findings of [`Phrases`] in a text, as the given rule.

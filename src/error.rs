@@ -52,6 +52,9 @@ pub enum ErrorKind {
     Unsupported(String),
     /// The output failed its own verification.
     Verify(String),
+    /// The document has a Part 1 heading or mentions a Part 2, but no Part 2 heading was found, and
+    /// `--require-parts` asks for one.
+    NoPart2Heading,
     /// A rule file is invalid.
     Rules {
         file: String,
@@ -130,6 +133,7 @@ impl Error {
             ErrorKind::UnreadableText(_) => "unreadable-text",
             ErrorKind::Unsupported(_) => "unsupported",
             ErrorKind::Verify(_) => "verify",
+            ErrorKind::NoPart2Heading => "part2_heading_missing",
             ErrorKind::Rules { .. } => "rules",
             ErrorKind::Usage(_) => "usage",
             ErrorKind::Exists(_) => "exists",
@@ -148,6 +152,11 @@ impl Error {
             ErrorKind::UnreadableText(m) => format!("text cannot be decoded: {m}"),
             ErrorKind::Unsupported(m) => format!("cannot redact safely: {m}"),
             ErrorKind::Verify(m) => format!("verification failed: {m}"),
+            ErrorKind::NoPart2Heading => {
+                "the document has a Part 1 heading or mentions a Part 2, but no Part 2 heading \
+                 was found (--require-parts): check where Part 2 starts"
+                    .into()
+            }
             ErrorKind::Rules { file, line, msg } => format!("rule file {file}, line {line}: {msg}"),
             ErrorKind::Usage(m) => m.clone(),
             ErrorKind::Exists(p) => format!("output exists (use --overwrite): {}", p.display()),

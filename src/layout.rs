@@ -15,6 +15,21 @@ const WORD_GAP: f64 = 0.12;
 /// Gap (in font sizes) above which the gap is a column break (tab).
 const COLUMN_GAP: f64 = 1.6;
 
+/// The page's second reading ([`PageText::alt`]): its text with those glyphs read the other way, and
+/// the glyph of each byte; `None` when every glyph reads one way.
+pub fn alternative(page: &PageText) -> Option<(String, Vec<u32>)> {
+    if page.alt.is_empty() {
+        return None;
+    }
+    let mut glyphs = page.glyphs.clone();
+    for (i, t) in &page.alt {
+        if let Some(g) = glyphs.get_mut(*i as usize) {
+            g.text = t.clone();
+        }
+    }
+    Some(build(&glyphs))
+}
+
 /// Fills `page.text` and `page.glyph_of_byte` from `page.glyphs`.
 pub fn layout(page: &mut PageText) {
     let (text, map) = build(&page.glyphs);

@@ -53,4 +53,5 @@ pub mod profile;
 pub mod publish;
 pub mod rules;
 pub mod text;
+pub mod text_fold;
 pub mod verify;

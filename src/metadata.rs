@@ -166,7 +166,7 @@ pub fn iso_date(s: &str) -> Option<String> {
 /// A file-name slug: ASCII letters and digits in lower case, every other run of characters one `-`,
 /// at most `max` characters, cut at a `-`.
 pub fn slug(s: &str, max: usize) -> String {
-    let folded = detect::fold_accents(s).0;
+    let folded = crate::text_fold::fold(s).text;
     let mut out = String::new();
     for c in folded.chars() {
         if c.is_ascii_alphanumeric() {

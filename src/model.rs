@@ -115,6 +115,11 @@ pub struct PageText {
     /// Replacement texts of marked content.
     #[serde(skip)]
     pub actual_text: Vec<ActualTextUse>,
+    /// Glyphs a second reading gives other text: a simple font's encoding and glyph names say one
+    /// thing, its /ToUnicode another (index into `glyphs`, the encoding's text). A reader may show
+    /// either, so the rules look at both (see [`crate::layout::alternative`]).
+    #[serde(skip)]
+    pub alt: Vec<(u32, compact_str::CompactString)>,
 }
 
 pub const NO_GLYPH: u32 = u32::MAX;

@@ -43,6 +43,8 @@ pub struct Settings {
     pub keep_links: bool,
     /// Leave embedded fonts whole, with the glyphs only redacted text used (for comparison only).
     pub keep_unused_glyphs: bool,
+    /// Decline a document that has a Part 1 heading or mentions a Part 2 but has no Part 2 heading.
+    pub require_parts: bool,
 }
 
 /// Declines the file when the process is over its memory limit.
@@ -107,6 +109,9 @@ pub struct DocOutput {
     pub boundaries: Vec<(usize, f64, u8)>,
     /// Pages let through unread (`--allow-unreadable`).
     pub unreadable: Vec<usize>,
+    /// The document has a Part 1 heading or mentions a Part 2, but no Part 2 heading was found: all
+    /// of it after any Part 1 heading went to Part 1 (a warning; `--require-parts` declines instead).
+    pub part2_heading_missing: bool,
 }
 
 /// Which pages OCR reads.
@@ -312,6 +317,8 @@ pub fn process_with(
                 page: p.page,
                 text: &p.text,
                 ocr: count(true) > count(false),
+                glyph_of_byte: &p.glyph_of_byte,
+                alt: crate::layout::alternative(p),
             }
         })
         .collect();
@@ -326,19 +333,30 @@ pub fn process_with(
         .iter()
         .map(|(_, p)| detect::sections(rules, &p.text))
         .collect();
+    let part2_heading_missing = detect::part2_heading_missing(
+        sections.iter().flatten(),
+        pages.iter().map(|(_, p)| p.text.as_str()),
+    );
+
     let sig_areas: Vec<Vec<std::ops::Range<usize>>> = pages
         .iter()
         .map(|(_, p)| detect::signature_areas(rules, &p.text))
         .collect();
+    // Every finding's text, and every term as the user wrote it: a term the extractor did not read
+    // where a reader does (a font whose /ToUnicode lies) is still looked for in the output's bytes.
     let needle_texts: Vec<String> = findings
         .iter()
         .flatten()
         .map(|f| f.text.expose().clone())
+        .chain(rules.term_texts.iter().cloned())
         .collect();
     // Texts the officer chose to keep are not redacted text: the checks must not look for them.
+    let kept_norm = verify::kept_set(&kept_texts);
     let needle_texts: Vec<String> = needle_texts
         .into_iter()
-        .filter(|t| !kept_texts.contains(t))
+        .filter(|t| {
+            !kept_texts.contains(t) && !kept_norm.contains(&verify::normalise(t.as_bytes()))
+        })
         .collect();
     let needles = verify::needles(&needle_texts);
     // A text that stays in an output outside the page content (alternative texts of the structure
@@ -387,6 +405,7 @@ pub fn process_with(
             page_parts: vec![Vec::new(); pages.len()],
             boundaries: dplan.boundaries.clone(),
             unreadable: unreadable.clone(),
+            part2_heading_missing,
         };
         for part in &dplan.parts {
             for pp in &part.pages {
@@ -512,13 +531,17 @@ pub fn read_pages(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, crate::mod
 }
 
 /// One page's text as detection sees it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PageSource<'a> {
     /// 1-based page number of the input.
     pub page: usize,
     pub text: &'a str,
     /// The text is an OCR layer: the user's terms are also matched with OCR slips.
     pub ocr: bool,
+    /// The glyph of each byte of `text` (empty for plain text).
+    pub glyph_of_byte: &'a [u32],
+    /// A second reading of the page ([`crate::layout::alternative`]): its text and glyph map.
+    pub alt: Option<(String, Vec<u32>)>,
 }
 
 /// What detection decided for a document.
@@ -550,10 +573,18 @@ pub fn detect_document(
     let mut findings: Vec<Vec<Finding>> = pages
         .par_iter()
         .map(|p| {
-            if p.ocr {
+            let found = if p.ocr {
                 detect::detect_ocr(rules, p.text)
             } else {
                 detect::detect(rules, p.text)
+            };
+            match &p.alt {
+                Some((alt, alt_map)) => {
+                    let more =
+                        detect::detect_alternative(rules, p.text, p.glyph_of_byte, alt, alt_map);
+                    detect::merge(found.into_iter().chain(more).collect(), p.text)
+                }
+                None => found,
             }
         })
         .collect();

@@ -145,10 +145,16 @@ pub fn process(
             page: k + 1,
             text: t,
             ocr: false,
+            glyph_of_byte: &[],
+            alt: None,
         })
         .collect();
     let found = pipeline::detect_document(&sources, bytes, rules, decisions)?;
     let segs = segments(rules, &pages);
+    let marks: Vec<_> = pages
+        .iter()
+        .flat_map(|t| crate::detect::sections(rules, t))
+        .collect();
     let mut out = DocOutput {
         ocr: vec![],
         pages: pages.len(),
@@ -157,6 +163,7 @@ pub fn process(
         page_parts: vec![],
         boundaries: vec![],
         unreadable: vec![],
+        part2_heading_missing: crate::detect::part2_heading_missing(&marks, pages.iter().copied()),
     };
     let kept = verify::kept_set(&found.kept_texts);
     let needle_texts: Vec<String> = found

@@ -61,10 +61,13 @@ pub fn text_holds_needle(needles: &[Vec<u8>], text: &str) -> Result<bool> {
 
 /// Needles for the raw scan from finding texts: normalised, at least 5 letters or digits (shorter ones
 /// would match by chance inside binary data; the fixed-point check covers them).
+/// Each text is looked for as written and folded ([`crate::text_fold`]: without accents, compatibility
+/// forms and look-alike letters read as their Latin letters).
 pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
     let mut v: Vec<Vec<u8>> = texts
         .iter()
-        .map(|t| normalise(&latin1(t)).trim_ascii().to_vec())
+        .flat_map(|t| [t.clone(), crate::text_fold::fold(t).text])
+        .map(|t| normalise(&latin1(&t)).trim_ascii().to_vec())
         .filter(|n| {
             n.iter().filter(|b| b.is_ascii_alphanumeric()).count() >= 5 && !n.contains(&b'?')
         })
@@ -72,6 +75,36 @@ pub fn needles(texts: &[String]) -> Vec<Vec<u8>> {
     v.sort();
     v.dedup();
     v
+}
+
+/// Whether raw data holds a needle: as bytes (Latin-1, and UTF-16 by its low bytes), as hex digits, and
+/// as text decoded (UTF-16 with a byte-order mark, UTF-8, else Latin-1) and folded
+/// ([`crate::text_fold`]), so that a decomposed, fullwidth or look-alike form of the text is found too.
+fn raw_holds(ac: &AhoCorasick, data: &[u8]) -> bool {
+    let n = normalise(data);
+    if contains_word(ac, &n) || contains_word(ac, &hex_decoded(&n)) {
+        return true;
+    }
+    decoded_folded(data).is_some_and(|t| contains_word(ac, &normalise(&latin1(&t))))
+}
+
+/// Raw data read as text and folded; `None` for plain ASCII (the byte scan reads that already).
+fn decoded_folded(data: &[u8]) -> Option<String> {
+    let text = if let Some(body) = data.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = body
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c.get(1).copied().unwrap_or(0)]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else if data.is_ascii() {
+        return None;
+    } else {
+        match std::str::from_utf8(data) {
+            Ok(s) => s.to_string(),
+            Err(_) => data.iter().map(|&b| b as char).collect(),
+        }
+    };
+    Some(crate::text_fold::fold(&text).text)
 }
 
 /// Whether a needle occurs in the haystack as a whole word, as findings and terms are matched: a needle
@@ -249,6 +282,15 @@ pub fn verify_part(
             pt.glyphs.push(placeholder(b));
         }
         crate::layout::layout(&mut pt);
+        // The second reading of glyphs whose font's encoding and /ToUnicode disagree: nothing either.
+        if let Some((alt, _)) = crate::layout::alternative(&pt) {
+            if let Some(f) = still_found(rules, &alt, &kept) {
+                return Err(page_err(format!(
+                    "part {}: rule {} still finds something in the output, read through its fonts' encodings",
+                    plan.part, f.rule
+                )));
+            }
+        }
         let mut reread = Vec::new();
         for f in detect::detect(rules, &pt.text)
             .iter()
@@ -306,8 +348,7 @@ pub fn verify_part(
             let mut hit = false;
             scan_object(obj, &mut |data: &[u8]| {
                 if !hit {
-                    let n = normalise(data);
-                    hit = contains_word(&ac, &n) || contains_word(&ac, &hex_decoded(&n));
+                    hit = raw_holds(&ac, data);
                 }
             });
             if hit {
@@ -483,7 +524,13 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
     if let Some(ph) = detect::Phrases::new(&phrases) {
         for (_, mut p) in extract::extract_all(&doc, &extract::ExtractLimits::default()) {
             crate::layout::layout(&mut p);
-            for (_, k) in ph.find(&p.text) {
+            // (And the page's second reading, where fonts' encodings and /ToUnicode disagree.)
+            let alt = crate::layout::alternative(&p).map(|(t, _)| t);
+            let found = ph
+                .find(&p.text)
+                .into_iter()
+                .chain(alt.iter().flat_map(|t| ph.find(t)));
+            for (_, k) in found {
                 let term = phrases
                     .iter()
                     .position(|t| {
@@ -497,20 +544,17 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
             }
         }
     }
-    let ndl: Vec<Vec<u8>> = terms
+    // Each term as written and folded.
+    let ndl: Vec<Vec<Vec<u8>>> = terms
         .iter()
         .map(|t| {
-            let latin1: Vec<u8> = t
-                .chars()
-                .map(|c| {
-                    if (c as u32) < 256 {
-                        c as u32 as u8
-                    } else {
-                        b'?'
-                    }
-                })
+            let mut v: Vec<Vec<u8>> = [t.clone(), crate::text_fold::fold(t).text]
+                .iter()
+                .map(|t| normalise(&latin1(t)).trim_ascii().to_vec())
+                .filter(|n| !n.is_empty() && !n.contains(&b'?'))
                 .collect();
-            normalise(&latin1).trim_ascii().to_vec()
+            v.dedup();
+            v
         })
         .collect();
     let info = raw_doc
@@ -520,15 +564,14 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
         .and_then(|o| o.as_reference().ok());
     for (id, obj) in &raw_doc.objects {
         for (k, n) in ndl.iter().enumerate() {
-            if n.is_empty() || n.contains(&b'?') {
+            if n.is_empty() {
                 continue;
             }
-            let ac = AhoCorasick::new([n]).map_err(|e| Error::verify(e.to_string()))?;
+            let ac = AhoCorasick::new(n).map_err(|e| Error::verify(e.to_string()))?;
             let mut hit = false;
             scan_object(obj, &mut |data: &[u8]| {
                 if !hit {
-                    let d = normalise(data);
-                    hit = contains_word(&ac, &d) || contains_word(&ac, &hex_decoded(&d));
+                    hit = raw_holds(&ac, data);
                 }
             });
             if hit {

@@ -639,6 +639,12 @@ impl Interp<'_> {
             } else {
                 (w0 * gs.size + gs.tc + word) / gs.size * 1000.0
             };
+            if let Some(a) = font.alt_unicode(code) {
+                self.out.alt.push((
+                    self.out.glyphs.len() as u32,
+                    compact_str::CompactString::from(a),
+                ));
+            }
             self.out.glyphs.push(Glyph {
                 text,
                 bbox,

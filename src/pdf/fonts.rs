@@ -105,6 +105,19 @@ impl Font {
             .map(Cow::Borrowed)
     }
 
+    /// A simple font's second reading of a code: the text its encoding and glyph names give, when its
+    /// /ToUnicode maps the code to other letters (a /ToUnicode can lie: readers that trust it and the
+    /// glyphs drawn then disagree).
+    pub fn alt_unicode(&self, code: u32) -> Option<&str> {
+        if self.two_byte {
+            return None;
+        }
+        let mapped = self.to_unicode.get(&code)?;
+        let own = self.simple.get(code as usize)?.as_deref()?;
+        (!own.is_empty() && crate::text_fold::key(own) != crate::text_fold::key(mapped))
+            .then_some(own)
+    }
+
     /// Whether some code's Unicode comes from the embedded font program rather than the PDF (a copy of
     /// the program without glyph names then needs a /ToUnicode to be read).
     pub fn unicode_from_program(&self) -> bool {

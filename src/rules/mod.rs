@@ -327,6 +327,9 @@ pub struct RuleSet {
     /// exemption must be one of them.
     pub exemptions: Vec<(String, String)>,
     rule_lines: Vec<(String, usize, String)>,
+    /// The user's `--terms` as written: verification also looks for each of them in the raw objects
+    /// of an output, whether or not a reading of the text found it.
+    pub term_texts: Vec<String>,
 }
 
 /// Reads a word-list data file: relative to the rule file's folder, or from the compiled-in defaults.
@@ -451,16 +454,39 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Adds the user's `--terms`: one word or phrase per line, `#` comments, blank lines ignored.
+    /// Adds the user's `--terms`: one word or phrase per line, `#` comments and empty lines ignored.
+    ///
+    /// # Errors
+    /// A line that can never match is the officer's slip, refused with its line number: one of white
+    /// space only, or without any letter or digit (`|`, `-`); and a file without any term.
     pub fn add_terms(&mut self, name: &str, src: &str) -> Result<()> {
-        let terms: Vec<&str> = src
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
-        if terms.is_empty() {
-            return Ok(());
+        let mut terms: Vec<&str> = Vec::new();
+        for (k, raw) in src.lines().enumerate() {
+            let line = raw.trim_end_matches('\r');
+            let t = line.trim();
+            if line.is_empty() || t.starts_with('#') {
+                continue;
+            }
+            if t.is_empty() {
+                return Err(Error::rules(
+                    name,
+                    k + 1,
+                    "this terms line holds only white space: remove it, or put the term back",
+                ));
+            }
+            if !crate::text_fold::key(t).chars().any(char::is_alphanumeric) {
+                return Err(Error::rules(
+                    name,
+                    k + 1,
+                    "this term has no letter or digit, so it can never match",
+                ));
+            }
+            terms.push(t);
         }
+        if terms.is_empty() {
+            return Err(Error::rules(name, 0, "no terms in this file"));
+        }
+        self.term_texts.extend(terms.iter().map(|t| t.to_string()));
         let Some(phrases) = crate::detect::Phrases::new(&terms) else {
             return Ok(());
         };
@@ -612,7 +638,7 @@ impl RuleSet {
                     // Text is matched with its accents folded, so the names are folded too.
                     let mut first: Vec<String> = first
                         .iter()
-                        .map(|w| crate::detect::fold_accents(w).0)
+                        .map(|w| crate::text_fold::fold(w).text)
                         .collect();
                     first.retain(|w| {
                         w.chars()
