@@ -114,6 +114,36 @@ pub struct DocOutput {
     pub part2_heading_missing: bool,
 }
 
+/// A text's words, folded ([`crate::text_fold::key`]): the runs of letters and digits.
+fn uri_words(t: &str) -> Vec<String> {
+    crate::text_fold::fold(t)
+        .text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(crate::text_fold::key)
+        .collect()
+}
+
+/// `%XX` escapes decoded (as UTF-8, lossily); anything malformed left as it is.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if b[i] == b'+' { b' ' } else { b[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Which pages OCR reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum OcrMode {
@@ -378,6 +408,22 @@ pub fn process_with(
         detect::detect(rules, t).is_empty()
             && !redacted_alnum.iter().any(|r| n.contains(r.as_str()))
     };
+    // A link's address is read as a reader would show it (percent-decoded) and cut into words at every
+    // character that is not a letter or digit (`/ . - _ + = & ? #` ...): it stays only when the rules
+    // find nothing in it and none of its words is a word (of three letters or more) of a redacted text,
+    // so a surname alone ("/pritchard-2023.html") drops it.
+    let redacted_words: HashSet<String> = needle_texts
+        .iter()
+        .flat_map(|t| uri_words(t))
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+        .collect();
+    let uri_ok = |u: &str| {
+        let decoded = percent_decode(u);
+        let words = uri_words(&decoded);
+        text_ok(&decoded)
+            && text_ok(&words.join(" "))
+            && !words.iter().any(|w| redacted_words.contains(w))
+    };
     // OCR of an output page can read what OCR of the input page did not (a name read whole once the
     // words around it are gone): the rules find it in verification; it is then redacted as an area
     // and the document made again, a few times at most.
@@ -460,6 +506,7 @@ pub fn process_with(
             let opts = sanitize::PartOptions {
                 shared: &shared,
                 text_ok: &text_ok,
+                uri_ok: &uri_ok,
                 keep_links: s.keep_links,
                 covered: &covered,
                 keep_unused_glyphs: s.keep_unused_glyphs,

@@ -467,3 +467,146 @@ fn a_term_that_can_never_match_is_refused_with_its_line() {
         assert!(!out.exists(), "{terms:?}: nothing written");
     }
 }
+
+/// The web addresses of the links a `--keep-links` output keeps.
+fn kept_uris(out: &Path) -> Vec<String> {
+    let doc = lopdf::Document::load(out).expect("loads");
+    let page = *doc.get_pages().values().next().expect("page");
+    let Ok(annots) = doc.get_dictionary(page).expect("page").get(b"Annots") else {
+        return vec![];
+    };
+    annots
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|a| {
+            let d = doc.get_dictionary(a.as_reference().ok()?).ok()?;
+            let a = d.get(b"A").and_then(Object::as_dict).ok()?;
+            Some(String::from_utf8_lossy(a.get(b"URI").and_then(Object::as_str).ok()?).to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn kept_links_hold_no_word_of_a_redacted_name() {
+    let uris = [
+        "https://www.gov.uk/foi",
+        "https://www.example.org/staff/Mia%20Hewitt/profile",
+        "https://www.example.org/correspondence/pritchard-2023.html",
+        "https://www.example.org/p?name=ffion+pritchard",
+        "https://www.example.org/people/FFION_PRITCHARD#top",
+        "https://www.example.org/m/hewitt.pdf",
+        "https://www.example.org/m/%48%65%77%69%74%74",
+    ];
+    let content =
+        "BT /F1 11 Tf 72 700 Td (Letters from Mrs Ffion Pritchard and Ms Mia Hewitt.) Tj ET\n\
+                   BT /F1 11 Tf 72 680 Td (The budget was approved by the panel.) Tj ET";
+    let pdf = make_pdf(content, vec![("F1", helvetica())], |doc| {
+        let page_id = *doc.get_pages().values().next().expect("page");
+        let mut refs: Vec<Object> = Vec::new();
+        for (k, u) in uris.iter().enumerate() {
+            let x0 = 72 + 60 * k as i64;
+            refs.push(
+                doc.add_object(dictionary! {
+                    "Type" => "Annot", "Subtype" => "Link",
+                    "Rect" => vec![x0.into(), 20.into(), (x0 + 40).into(), 40.into()],
+                    "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal(*u) },
+                })
+                .into(),
+            );
+        }
+        doc.get_dictionary_mut(page_id)
+            .expect("page")
+            .set("Annots", refs);
+    });
+    // By the default rules (the titled names) and by terms.
+    for terms in [None, Some("Ffion Pritchard\nMia Hewitt\n")] {
+        let d = tempdir();
+        let inp = d.path().join("in.pdf");
+        std::fs::write(&inp, &pdf).expect("write");
+        let (_d2, out, o) = redact(&inp, terms, &["--keep-links"]);
+        assert_ok(&o);
+        let p1 = part(&out, &inp, 1);
+        assert_eq!(kept_uris(&p1), ["https://www.gov.uk/foi"], "{terms:?}");
+        assert_reads("links", &p1, &["Pritchard", "Hewitt"], &[KEEP]);
+    }
+}
+
+/// A form filled by pypdf or pdftk: values (/V) but no appearance streams, /NeedAppearances true.
+fn form_without_appearances(fields: &[(&str, &str, i64, i64)]) -> Vec<u8> {
+    let content = "BT /F1 11 Tf 72 740 Td (Application form) Tj ET";
+    make_pdf(content, vec![("F1", helvetica())], |doc| {
+        let page_id = *doc.get_pages().values().next().expect("page");
+        let helv = doc.add_object(helvetica());
+        let mut refs: Vec<Object> = Vec::new();
+        for (k, (name, value, q, ff)) in fields.iter().enumerate() {
+            let y = 680 - 60 * k as i64;
+            refs.push(
+                doc.add_object(dictionary! {
+                    "Type" => "Annot", "Subtype" => "Widget", "FT" => "Tx",
+                    "T" => Object::string_literal(*name),
+                    "V" => Object::string_literal(*value),
+                    "DA" => Object::string_literal("/Helv 0 Tf 0 0 1 rg"),
+                    "Q" => *q, "Ff" => *ff,
+                    "Rect" => vec![72.into(), y.into(), 400.into(), (y + 40).into()],
+                    "P" => page_id,
+                })
+                .into(),
+            );
+        }
+        doc.get_dictionary_mut(page_id)
+            .expect("page")
+            .set("Annots", refs.clone());
+        let root = doc
+            .trailer
+            .get(b"Root")
+            .and_then(Object::as_reference)
+            .expect("root");
+        doc.get_dictionary_mut(root).expect("catalog").set(
+            "AcroForm",
+            dictionary! {
+                "Fields" => refs, "NeedAppearances" => true,
+                "DA" => Object::string_literal("/Helv 0 Tf 0 g"),
+                "DR" => dictionary! { "Font" => dictionary! { "Helv" => helv } },
+            },
+        );
+    })
+}
+
+#[test]
+fn form_values_without_appearances_are_drawn_and_redacted() {
+    let pdf = form_without_appearances(&[
+        ("decision", "Refused under section 43", 0, 0),
+        ("applicant", "Mia Hewitt", 1, 0),
+        (
+            "notes",
+            "Reviewed by the panel\nPassed to Mia Hewitt for reply",
+            2,
+            4096,
+        ),
+    ]);
+    let d = tempdir();
+    let inp = d.path().join("in.pdf");
+    std::fs::write(&inp, &pdf).expect("write");
+    let (_d2, out, o) = redact(&inp, Some("Hewitt\n"), &["--rules", "rules/sections.toml"]);
+    assert_ok(&o);
+    let p1 = part(&out, &inp, 1);
+    assert_reads(
+        "form values",
+        &p1,
+        &["Hewitt"],
+        &[
+            "Refused under section 43",
+            "Reviewed by the panel",
+            "Passed to Mia",
+            "Application form",
+        ],
+    );
+    // A value that cannot be drawn without its appearance declines the file.
+    let pdf = form_without_appearances(&[("applicant", "\u{41c}\u{438}\u{44f}", 0, 0)]);
+    std::fs::write(&inp, pdf).expect("write");
+    let (_d2, out, o) = redact(&inp, Some("Hewitt\n"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(summary(&out)["results"][0]["status"], "declined");
+    assert!(!part(&out, &inp, 1).exists());
+}

@@ -50,8 +50,10 @@ const EVERYWHERE_DROP: &[&[u8]] = &[b"Metadata", b"PieceInfo", b"AA", b"LastModi
 pub struct PartOptions<'a> {
     /// Kept pages that also hold the other part's content.
     pub shared: &'a [ObjectId],
-    /// Whether a text outside the page content (alternative text, a link's address) may stay.
+    /// Whether a text outside the page content (alternative text) may stay.
     pub text_ok: &'a dyn Fn(&str) -> bool,
+    /// Whether a link's address may stay.
+    pub uri_ok: &'a dyn Fn(&str) -> bool,
     /// Keep link annotations to web addresses (see [`web_links`]).
     pub keep_links: bool,
     /// Per kept page, the areas removed (boxes, the other part's region): no link over them stays.
@@ -200,7 +202,7 @@ fn web_links(doc: &Document, page: ObjectId, opts: &PartOptions<'_>) -> Vec<Obje
         let lower = text.to_ascii_lowercase();
         if !(lower.starts_with("https://") || lower.starts_with("http://"))
             || text.chars().any(|c| c.is_control())
-            || !(opts.text_ok)(&text)
+            || !(opts.uri_ok)(&text)
         {
             continue;
         }
@@ -331,6 +333,7 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
             _ => continue,
         };
         let mut draws: Vec<(ObjectId, [f64; 6])> = Vec::new();
+        let mut no_appearance: Vec<(lopdf::Stream, super::Rect)> = Vec::new();
         for a in annots.iter().take(10_000) {
             let Some(d) = (match super::deref(doc, a) {
                 Object::Dictionary(d) => Some(d),
@@ -346,6 +349,11 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
                 continue; // Hidden or NoView (ISO 32000-1 12.5.3)
             }
             let Some(ap) = super::get_dict(doc, d, b"AP") else {
+                // A value with no appearance (pypdf, pdftk: /NeedAppearances) is drawn as a viewer
+                // would draw it; a field that cannot be drawn so declines the file.
+                if let Some((form, rect)) = field_appearance(doc, d)? {
+                    no_appearance.push((form, rect));
+                }
                 continue;
             };
             // /N is a stream, or a dictionary of states chosen by /AS (check boxes, radio buttons).
@@ -393,6 +401,10 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
                 [sx, 0.0, 0.0, sy, r.x0 - tb.x0 * sx, r.y0 - tb.y0 * sy],
             ));
         }
+        for (form, r) in no_appearance {
+            let id = doc.add_object(form);
+            draws.push((id, [1.0, 0.0, 0.0, 1.0, r.x0, r.y0]));
+        }
         if draws.is_empty() {
             continue;
         }
@@ -418,6 +430,189 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
         super::overlay_page(doc, pid, ops.into_bytes(), resources)?;
     }
     Ok(())
+}
+
+/// A field attribute, from the widget or the fields above it (ISO 32000-1 12.7.3.1: /FT, /V, /DA, /Q
+/// and /Ff are inheritable), else from the /AcroForm dictionary (/DA, /Q).
+fn field_attr<'a>(
+    doc: &'a Document,
+    widget: &'a lopdf::Dictionary,
+    key: &[u8],
+) -> Option<&'a Object> {
+    let mut d = widget;
+    for _ in 0..32 {
+        if let Some(v) = super::get(doc, d, key) {
+            return Some(v);
+        }
+        match super::get_dict(doc, d, b"Parent") {
+            Some(p) => d = p,
+            None => break,
+        }
+    }
+    let root = super::get_dict(doc, &doc.trailer, b"Root")?;
+    let form = super::get_dict(doc, root, b"AcroForm")?;
+    super::get(doc, form, key)
+}
+
+/// The appearance a viewer draws for a text or choice field that has a value but no /AP: the value
+/// in Helvetica at the size and colour of its /DA (size 0: fitted to the box), aligned by /Q, one line
+/// per line of a multiline field. `None` for other fields and empty values; an error for a value that
+/// cannot be drawn so (characters Helvetica's encoding does not have).
+fn field_appearance(
+    doc: &Document,
+    w: &lopdf::Dictionary,
+) -> Result<Option<(lopdf::Stream, super::Rect)>> {
+    let ft = field_attr(doc, w, b"FT").and_then(|o| o.as_name().ok());
+    if !matches!(ft, Some(b"Tx") | Some(b"Ch")) {
+        return Ok(None);
+    }
+    let value = match field_attr(doc, w, b"V").map(|o| super::deref(doc, o)) {
+        Some(Object::String(s, _)) => super::text_string(s),
+        Some(Object::Array(a)) => a
+            .iter()
+            .filter_map(|o| match super::deref(doc, o) {
+                Object::String(s, _) => Some(super::text_string(s)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => return Ok(None),
+    };
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    let Some(r) = super::get_array(doc, w, b"Rect")
+        .and_then(|a| super::nums(doc, a))
+        .filter(|v| v.len() == 4 && v.iter().all(|x| x.is_finite()))
+    else {
+        return Ok(None);
+    };
+    let rect = super::Rect::from_points(&[(r[0], r[1]), (r[2], r[3])]);
+    let (width, height) = (rect.width(), rect.height());
+    if width <= 0.0 || height <= 0.0 {
+        return Ok(None);
+    }
+    // /DA: the font size and the colour operators.
+    let da = match field_attr(doc, w, b"DA").map(|o| super::deref(doc, o)) {
+        Some(Object::String(s, _)) => String::from_utf8_lossy(s).to_string(),
+        _ => String::new(),
+    };
+    let toks: Vec<&str> = da.split_whitespace().collect();
+    let mut size: f64 = 0.0;
+    let mut colour = "0 g".to_string();
+    for (k, t) in toks.iter().enumerate() {
+        let args = |n: usize| (k >= n).then(|| toks[k - n..k].join(" "));
+        match *t {
+            "Tf" => {
+                size = toks
+                    .get(k.wrapping_sub(1))
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0.0)
+            }
+            "g" | "G" => colour = args(1).map_or(colour, |a| format!("{a} g")),
+            "rg" | "RG" => colour = args(3).map_or(colour, |a| format!("{a} rg")),
+            "k" | "K" => colour = args(4).map_or(colour, |a| format!("{a} k")),
+            _ => {}
+        }
+    }
+    let multiline = field_attr(doc, w, b"Ff")
+        .and_then(|o| o.as_i64().ok())
+        .is_some_and(|f| f & 4096 != 0);
+    let lines: Vec<&str> = if multiline {
+        value.split(['\r', '\n']).collect()
+    } else {
+        vec![value.as_str()]
+    };
+    if !(size > 0.0 && size.is_finite()) {
+        size = (height * 0.7 / lines.len() as f64).clamp(4.0, 12.0);
+    }
+    let q = field_attr(doc, w, b"Q")
+        .and_then(|o| o.as_i64().ok())
+        .unwrap_or(0);
+    let afm = super::fonts::standard14("Helvetica").expect("Helvetica is a standard font");
+    let mut ops = format!(
+        "/Tx BMC q BT /FoiRedactHelv {} Tf {colour}\n",
+        super::content::fmt_num(size)
+    );
+    for (k, line) in lines.iter().enumerate() {
+        let mut codes = Vec::new();
+        let mut adv = 0.0;
+        for c in line.chars() {
+            let Some(code) = win_ansi(c) else {
+                return Err(Error::unsupported(
+                    "a form field's value has characters that cannot be drawn without its appearance",
+                ));
+            };
+            codes.push(code);
+            adv += afm.by_unicode.get(&c.to_string()).copied().unwrap_or(556.0) * size / 1000.0;
+        }
+        let x = match q {
+            1 => (width - adv) / 2.0,
+            2 => width - 2.0 - adv,
+            _ => 2.0,
+        };
+        let y = if lines.len() == 1 {
+            (height - size) / 2.0 + 0.22 * size
+        } else {
+            height - 2.0 - size * (k as f64 + 1.0) * 1.15 + 0.22 * size
+        };
+        ops.push_str(&format!(
+            "1 0 0 1 {} {} Tm {} Tj\n",
+            super::content::fmt_num(x),
+            super::content::fmt_num(y),
+            super::content::hex_string(&codes)
+        ));
+    }
+    ops.push_str("ET Q EMC\n");
+    let font = dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    };
+    let form = lopdf::Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
+            "Resources" => dictionary! { "Font" => dictionary! { "FoiRedactHelv" => font } },
+        },
+        ops.into_bytes(),
+    );
+    Ok(Some((form, rect)))
+}
+
+/// A character's code in WinAnsiEncoding (ISO 32000-1 D.2), if it has one.
+fn win_ansi(c: char) -> Option<u8> {
+    const HIGH: [(char, u8); 27] = [
+        ('€', 0x80),
+        ('‚', 0x82),
+        ('ƒ', 0x83),
+        ('„', 0x84),
+        ('…', 0x85),
+        ('†', 0x86),
+        ('‡', 0x87),
+        ('ˆ', 0x88),
+        ('‰', 0x89),
+        ('Š', 0x8A),
+        ('‹', 0x8B),
+        ('Œ', 0x8C),
+        ('Ž', 0x8E),
+        ('‘', 0x91),
+        ('’', 0x92),
+        ('“', 0x93),
+        ('”', 0x94),
+        ('•', 0x95),
+        ('–', 0x96),
+        ('—', 0x97),
+        ('˜', 0x98),
+        ('™', 0x99),
+        ('š', 0x9A),
+        ('›', 0x9B),
+        ('œ', 0x9C),
+        ('ž', 0x9E),
+        ('Ÿ', 0x9F),
+    ];
+    match c as u32 {
+        0x20..=0x7E | 0xA0..=0xFF => Some(c as u32 as u8),
+        _ => HIGH.iter().find(|(h, _)| *h == c).map(|(_, b)| *b),
+    }
 }
 
 #[cfg(test)]
