@@ -29,8 +29,10 @@
 //! over many files (a `.txt` input through `text` instead); `publish` turns a finished output folder into
 //! a release; `commands` turns each subcommand into calls of those. Only `output` writes files.
 //! Only `pdf::rewrite` and `pdf::sanitize` (with its helpers `pdf::structure` and `pdf::subset`) change a
-//! document; `detect`, `plan`, `decisions`, `text` and
-//! `metadata` know no PDF types. Personal data travels in `error::Sensitive` and reaches no log or error
+//! document; `detect`, `plan`, `decisions`, `text`, `text_fold` and
+//! `metadata` know no PDF types. `text_fold` is the one definition of "the same text" (Unicode forms,
+//! look-alike letters, invisible characters, words hyphenated at a line end): rules, terms, Part
+//! headings, verification and `verify` all match through it. Personal data travels in `error::Sensitive` and reaches no log or error
 //! message unless the user passes `--log-text`. `memory` is the counting allocator behind
 //! `--max-memory-mb`; `profile` times the stages for developers (`FOIREDACT_PROFILE=1`).
 
