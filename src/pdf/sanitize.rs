@@ -333,7 +333,8 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
             _ => continue,
         };
         let mut draws: Vec<(ObjectId, [f64; 6])> = Vec::new();
-        let mut no_appearance: Vec<(lopdf::Stream, super::Rect)> = Vec::new();
+        let mut no_appearance: Vec<(lopdf::Stream, super::Rect, Option<lopdf::Stream>)> =
+            Vec::new();
         for a in annots.iter().take(10_000) {
             let Some(d) = (match super::deref(doc, a) {
                 Object::Dictionary(d) => Some(d),
@@ -351,8 +352,8 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
             let Some(ap) = super::get_dict(doc, d, b"AP") else {
                 // A value with no appearance (pypdf, pdftk: /NeedAppearances) is drawn as a viewer
                 // would draw it; a field that cannot be drawn so declines the file.
-                if let Some((form, rect)) = field_appearance(doc, d)? {
-                    no_appearance.push((form, rect));
+                if let Some(draw) = field_appearance(doc, d)? {
+                    no_appearance.push(draw);
                 }
                 continue;
             };
@@ -401,7 +402,20 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
                 [sx, 0.0, 0.0, sy, r.x0 - tb.x0 * sx, r.y0 - tb.y0 * sy],
             ));
         }
-        for (form, r) in no_appearance {
+        for (mut form, r, to_unicode) in no_appearance {
+            if let Some(cmap) = to_unicode {
+                let cid = doc.add_object(cmap);
+                if let Ok(Object::Dictionary(sym)) = form
+                    .dict
+                    .get_mut(b"Resources")
+                    .and_then(|r| r.as_dict_mut())
+                    .and_then(|r| r.get_mut(b"Font"))
+                    .and_then(|f| f.as_dict_mut())
+                    .and_then(|f| f.get_mut(b"FoiRedactSym"))
+                {
+                    sym.set("ToUnicode", Object::Reference(cid));
+                }
+            }
             let id = doc.add_object(form);
             draws.push((id, [1.0, 0.0, 0.0, 1.0, r.x0, r.y0]));
         }
@@ -461,7 +475,7 @@ fn field_attr<'a>(
 fn field_appearance(
     doc: &Document,
     w: &lopdf::Dictionary,
-) -> Result<Option<(lopdf::Stream, super::Rect)>> {
+) -> Result<Option<(lopdf::Stream, super::Rect, Option<lopdf::Stream>)>> {
     let ft = field_attr(doc, w, b"FT").and_then(|o| o.as_name().ok());
     if !matches!(ft, Some(b"Tx") | Some(b"Ch")) {
         return Ok(None);
@@ -478,6 +492,12 @@ fn field_appearance(
             .join("\n"),
         _ => return Ok(None),
     };
+    // (Control characters show nothing; a tab shows as a space.)
+    let value: String = value
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r'))
+        .collect();
     if value.trim().is_empty() {
         return Ok(None);
     }
@@ -530,21 +550,45 @@ fn field_appearance(
         .and_then(|o| o.as_i64().ok())
         .unwrap_or(0);
     let afm = super::fonts::standard14("Helvetica").expect("Helvetica is a standard font");
-    let mut ops = format!(
-        "/Tx BMC q BT /FoiRedactHelv {} Tf {colour}\n",
-        super::content::fmt_num(size)
-    );
+    let fmt = super::content::fmt_num;
+    let mut ops = format!("/Tx BMC q BT {colour}\n");
+    // Characters WinAnsi has no code for are drawn in a second font whose codes name them (glyph names
+    // `uniXXXX`, and a /ToUnicode): a viewer without such a glyph shows a blank, but every reader
+    // reads the character, so the rules see the value as it is.
+    let mut other: Vec<char> = Vec::new();
+    let mut to_unicode = None;
     for (k, line) in lines.iter().enumerate() {
-        let mut codes = Vec::new();
+        let mut runs: Vec<(bool, Vec<u8>)> = Vec::new();
         let mut adv = 0.0;
         for c in line.chars() {
-            let Some(code) = win_ansi(c) else {
-                return Err(Error::unsupported(
-                    "a form field's value has characters that cannot be drawn without its appearance",
-                ));
+            let (sym, code) = match win_ansi(c) {
+                Some(code) => (false, code),
+                None => {
+                    let i = match other.iter().position(|&o| o == c) {
+                        Some(i) => i,
+                        None => {
+                            other.push(c);
+                            other.len() - 1
+                        }
+                    };
+                    if i >= 255 {
+                        return Err(Error::unsupported(
+                            "a form field's value has too many characters to draw without its appearance",
+                        ));
+                    }
+                    (true, i as u8 + 1)
+                }
             };
-            codes.push(code);
-            adv += afm.by_unicode.get(&c.to_string()).copied().unwrap_or(556.0) * size / 1000.0;
+            let w = if sym {
+                556.0
+            } else {
+                afm.by_unicode.get(&c.to_string()).copied().unwrap_or(556.0)
+            };
+            adv += w * size / 1000.0;
+            match runs.last_mut() {
+                Some((s, codes)) if *s == sym => codes.push(code),
+                _ => runs.push((sym, vec![code])),
+            }
         }
         let x = match q {
             1 => (width - adv) / 2.0,
@@ -556,26 +600,65 @@ fn field_appearance(
         } else {
             height - 2.0 - size * (k as f64 + 1.0) * 1.15 + 0.22 * size
         };
-        ops.push_str(&format!(
-            "1 0 0 1 {} {} Tm {} Tj\n",
-            super::content::fmt_num(x),
-            super::content::fmt_num(y),
-            super::content::hex_string(&codes)
-        ));
+        ops.push_str(&format!("1 0 0 1 {} {} Tm", fmt(x), fmt(y)));
+        for (sym, codes) in runs {
+            let f = if sym { "FoiRedactSym" } else { "FoiRedactHelv" };
+            ops.push_str(&format!(
+                " /{f} {} Tf {} Tj",
+                fmt(size),
+                super::content::hex_string(&codes)
+            ));
+        }
+        ops.push('\n');
     }
     ops.push_str("ET Q EMC\n");
-    let font = dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    let mut fonts = dictionary! {
+        "FoiRedactHelv" => dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+        },
     };
+    if !other.is_empty() {
+        let mut diffs: Vec<Object> = vec![1.into()];
+        let mut cmap = format!(
+            "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n/CMapName /FoiRedactSym def\n\
+             1 begincodespacerange <00> <FF> endcodespacerange\n{} beginbfchar\n",
+            other.len()
+        );
+        for (i, c) in other.iter().enumerate() {
+            let name = if (*c as u32) <= 0xFFFF {
+                format!("uni{:04X}", *c as u32)
+            } else {
+                format!("u{:X}", *c as u32)
+            };
+            diffs.push(Object::Name(name.into_bytes()));
+            let utf16: String = c
+                .encode_utf16(&mut [0; 2])
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            cmap.push_str(&format!("<{:02X}> <{utf16}>\n", i + 1));
+        }
+        cmap.push_str("endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n");
+        fonts.set(
+            "FoiRedactSym",
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+                "FirstChar" => 1, "LastChar" => other.len() as i64,
+                "Widths" => vec![Object::Integer(556); other.len()],
+                "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => diffs },
+            },
+        );
+        to_unicode = Some(lopdf::Stream::new(dictionary! {}, cmap.into_bytes()));
+    }
     let form = lopdf::Stream::new(
         dictionary! {
             "Type" => "XObject", "Subtype" => "Form",
             "BBox" => vec![0.into(), 0.into(), width.into(), height.into()],
-            "Resources" => dictionary! { "Font" => dictionary! { "FoiRedactHelv" => font } },
+            "Resources" => dictionary! { "Font" => fonts },
         },
         ops.into_bytes(),
     );
-    Ok(Some((form, rect)))
+    Ok(Some((form, rect, to_unicode)))
 }
 
 /// A character's code in WinAnsiEncoding (ISO 32000-1 D.2), if it has one.

@@ -458,7 +458,8 @@ impl RuleSet {
     ///
     /// # Errors
     /// A line that can never match is the officer's slip, refused with its line number: one of white
-    /// space only, or without any letter or digit (`|`, `-`); and a file without any term.
+    /// space only, or without any letter or digit (`|`, `-`). A file without any term is only warned
+    /// about (an empty list is a list).
     pub fn add_terms(&mut self, name: &str, src: &str) -> Result<()> {
         let mut terms: Vec<&str> = Vec::new();
         for (k, raw) in src.lines().enumerate() {
@@ -484,7 +485,8 @@ impl RuleSet {
             terms.push(t);
         }
         if terms.is_empty() {
-            return Err(Error::rules(name, 0, "no terms in this file"));
+            eprintln!("warning: {name}: the terms file holds no terms");
+            return Ok(());
         }
         self.term_texts.extend(terms.iter().map(|t| t.to_string()));
         let Some(phrases) = crate::detect::Phrases::new(&terms) else {
