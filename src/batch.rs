@@ -1085,30 +1085,32 @@ pub fn check_out(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// A path as it will be once created: its nearest existing ancestor resolved (links, `..`), the rest
-/// appended.
+/// A path as it will be once created: its longest existing prefix resolved (links, `..`), the rest
+/// appended (a `..` in the rest taken lexically).
 pub fn resolved(path: &Path) -> Result<PathBuf> {
-    let mut existing = path.to_path_buf();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
-            (Some(n), Some(p)) => {
-                rest.push(n);
-                existing = if p.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    p.to_path_buf()
-                };
-            }
-            _ => break,
+    use std::path::Component;
+    let comps: Vec<Component<'_>> = path.components().collect();
+    let mut k = comps.len();
+    let prefix = |k: usize| -> PathBuf {
+        let p: PathBuf = comps[..k].iter().collect();
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
         }
+    };
+    while k > 0 && !prefix(k).exists() {
+        k -= 1;
     }
-    let mut full = existing.canonicalize()?;
-    for n in rest.iter().rev() {
-        full.push(n);
+    let mut full = prefix(k).canonicalize()?;
+    for c in &comps[k..] {
+        match c {
+            Component::ParentDir => {
+                full.pop();
+            }
+            Component::CurDir => {}
+            c => full.push(c.as_os_str()),
+        }
     }
     Ok(full)
 }
