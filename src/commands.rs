@@ -571,11 +571,13 @@ pub fn text(a: TextArgs) -> u8 {
 
 /// `text` of a plain-text document: its pages (split at form feeds) as `redact` reads them.
 fn text_of_text(a: &TextArgs, bytes: &[u8]) -> u8 {
-    let Ok(t) = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) else {
-        eprintln!("foiredact: {}: a text file must be UTF-8", a.pdf.display());
-        return exit::SOME_FAILED;
+    let t = match crate::text::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("foiredact: {}", e.with_path(&a.pdf));
+            return exit::SOME_FAILED;
+        }
     };
-    let t = t.replace("\r\n", "\n");
     let pages: Vec<(usize, &str)> = t
         .split('\u{c}')
         .enumerate()
@@ -658,14 +660,13 @@ pub fn verify(
 
 /// Where the terms survive in a plain-text file (UTF-8): (term, `line N`), matched as `--terms` are.
 fn text_term_hits(bytes: &[u8], terms: &[String]) -> Result<Vec<(usize, String)>> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| Error::unreadable("a text file must be UTF-8"))?;
+    let text = crate::text::decode(bytes)?;
     let mut hits = Vec::new();
     for (k, t) in terms.iter().enumerate() {
         let Some(ph) = crate::detect::Phrases::new(&[t.as_str()]) else {
             continue;
         };
-        for (r, _) in ph.find(text) {
+        for (r, _) in ph.find(&text) {
             let line = text[..r.start].matches('\n').count() + 1;
             hits.push((line, k));
         }

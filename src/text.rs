@@ -115,6 +115,29 @@ fn prove(p: Proof<'_>, part: u8, pages: &[usize], body: &str, check: &str) -> Re
     Ok(())
 }
 
+/// A text input as it is read: UTF-8 (a byte order mark dropped), line ends as `\n`.
+///
+/// # Errors
+/// Bytes that are not UTF-8: the text cannot be read.
+pub fn decode(bytes: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| Error::unreadable("a text input must be UTF-8"))?;
+    Ok(text.replace("\r\n", "\n"))
+}
+
+/// The pages of a text (split at form feeds) as detection reads them.
+fn sources<'a>(pages: &[&'a str]) -> Vec<PageSource<'a>> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(k, t)| PageSource {
+            page: k + 1,
+            text: t,
+            ocr: false,
+        })
+        .collect()
+}
+
 /// Redacts a plain-text document held in memory.
 pub fn process(
     bytes: &[u8],
@@ -122,9 +145,7 @@ pub fn process(
     label: LabelMode,
     decisions: Option<&Decisions>,
 ) -> Result<DocOutput> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| Error::unreadable("a text input must be UTF-8"))?;
-    let text = text.replace("\r\n", "\n");
+    let text = decode(bytes)?;
     if decisions.is_some_and(|d| d.has_rects()) {
         return Err(Error::usage(
             "a decisions rect= row cannot apply to a text input (use text=)",
@@ -138,15 +159,7 @@ pub fn process(
         first_line.push(line);
         line += p.matches('\n').count();
     }
-    let sources: Vec<PageSource<'_>> = pages
-        .iter()
-        .enumerate()
-        .map(|(k, t)| PageSource {
-            page: k + 1,
-            text: t,
-            ocr: false,
-        })
-        .collect();
+    let sources = sources(&pages);
     let found = pipeline::detect_document(&sources, bytes, rules, decisions)?;
     let segs = segments(rules, &pages);
     let mut out = DocOutput {
@@ -270,19 +283,9 @@ pub fn review(
     rules: &RuleSet,
     log_text: bool,
 ) -> Result<(Vec<u8>, Vec<Vec<String>>)> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| Error::unreadable("a text input must be UTF-8"))?;
-    let text = text.replace("\r\n", "\n");
+    let text = decode(bytes)?;
     let pages: Vec<&str> = text.split('\u{c}').collect();
-    let sources: Vec<PageSource<'_>> = pages
-        .iter()
-        .enumerate()
-        .map(|(k, t)| PageSource {
-            page: k + 1,
-            text: t,
-            ocr: false,
-        })
-        .collect();
+    let sources = sources(&pages);
     let found = pipeline::detect_document(&sources, bytes, rules, None)?;
     let segs = segments(rules, &pages);
     let hash = format!("{:016x}", crate::batch::fnv64(bytes));

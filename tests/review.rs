@@ -246,46 +246,27 @@ fn review_then_redact_with_decisions() {
         w.write_record(&r).expect("row");
     }
     let dec = d.path().join("bad.csv");
-    std::fs::write(&dec, w.into_inner().expect("csv")).expect("write");
-    let o = run(&[
-        "redact",
-        sample.to_str().expect("utf8"),
-        "--out",
-        d.path().join("o2").to_str().expect("utf8"),
-        "--decisions",
-        dec.to_str().expect("utf8"),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let reason = summary(&d.path().join("o2"))["results"][0]["reason"]
-        .as_str()
-        .expect("reason")
-        .to_string();
-    assert!(
-        reason.contains("row 2") && reason.contains("9.99"),
-        "{reason}"
-    );
-    // A well-formed id the file does not have: refused, named.
-    let bad = std::fs::read_to_string(&dec)
-        .expect("read")
-        .replace("9.99", "p9-r99");
-    std::fs::write(&dec, bad).expect("write");
-    let o = run(&[
-        "redact",
-        sample.to_str().expect("utf8"),
-        "--out",
-        d.path().join("o3").to_str().expect("utf8"),
-        "--decisions",
-        dec.to_str().expect("utf8"),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let reason = summary(&d.path().join("o3"))["results"][0]["reason"]
-        .as_str()
-        .expect("reason")
-        .to_string();
-    assert!(
-        reason.contains("row 2") && reason.contains("p9-r99"),
-        "{reason}"
-    );
+    let csv = String::from_utf8(w.into_inner().expect("csv")).expect("utf8");
+    // Refused with the row and the id named: a number (an old id a spreadsheet read), and a
+    // well-formed id the file does not have.
+    for (k, id) in ["9.99", "p9-r99"].into_iter().enumerate() {
+        std::fs::write(&dec, csv.replace("9.99", id)).expect("write");
+        let out = d.path().join(format!("o{k}"));
+        let o = run(&[
+            "redact",
+            sample.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+            "--decisions",
+            dec.to_str().expect("utf8"),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        let reason = summary(&out)["results"][0]["reason"]
+            .as_str()
+            .expect("reason")
+            .to_string();
+        assert!(reason.contains("row 2") && reason.contains(id), "{reason}");
+    }
 }
 
 #[test]
