@@ -411,10 +411,7 @@ fn run_one(
         // A folder of decisions without one for this input: no proposal has a decision.
         None if cfg.decisions.is_some() => {
             rep.decisions_hash = "none".into();
-            Some(crate::decisions::Decisions {
-                source: "(no decisions file)".into(),
-                ..Default::default()
-            })
+            Some(crate::decisions::Decisions::none_for("(no decisions file)"))
         }
         None => None,
     };
@@ -434,13 +431,15 @@ fn run_one(
     rep.kept_boxes = doc.kept;
     rep.kept = rep.kept_boxes.len();
     // What was decided for each box, with the officer's note.
+    let proposed: std::collections::HashSet<&str> =
+        doc.proposals.iter().map(|p| p.id.as_str()).collect();
     for b in rep.boxes.iter_mut() {
         let (decision, note) = match &decisions {
             None => ("redact", ""),
             Some(d) => match (d.added_row(&b.id), d.row(&b.id)) {
                 (Some(a), _) => ("added", a.note.as_str()),
                 (None, Some(r)) => ("redact", r.note.as_str()),
-                (None, None) if doc.proposals.iter().any(|p| p.id == b.id) => ("no decision", ""),
+                (None, None) if proposed.contains(b.id.as_str()) => ("no decision", ""),
                 // An area OCR of the output read again: the rules' own.
                 (None, None) => ("redact", ""),
             },

@@ -81,6 +81,8 @@ pub struct Decisions {
     pub added: Vec<Added>,
     /// Publication metadata the officer set (`title=`, `number=`, `date=`), with the row that set it.
     pub meta: Vec<(usize, MetaField, String)>,
+    /// Where each id's row is in `rows`.
+    index: HashMap<String, usize>,
 }
 
 impl Decisions {
@@ -94,13 +96,22 @@ impl Decisions {
 
     /// The row about a proposed redaction.
     pub fn row(&self, id: &str) -> Option<&IdRow> {
-        self.rows.iter().find(|r| r.id == id)
+        self.index.get(id).and_then(|&k| self.rows.get(k))
     }
 
     /// The added row of a box id `row<N>` (as [`added_id`] makes them).
     pub fn added_row(&self, id: &str) -> Option<&Added> {
         let n: usize = id.strip_prefix("row")?.parse().ok()?;
         self.added.iter().find(|a| a.row == n)
+    }
+
+    /// No rows at all, for an input whose decisions folder has no file for it (`source` says so):
+    /// every proposal is without a decision.
+    pub fn none_for(source: &str) -> Decisions {
+        Decisions {
+            source: source.to_string(),
+            ..Default::default()
+        }
     }
 
     /// Whether any `rect=` row is present.
@@ -132,17 +143,28 @@ fn parse_id(s: &str) -> Option<String> {
 /// Consonants only: no word, number or date can come out of them.
 const FP_LETTERS: &[u8; 20] = b"bcdfghjkmnpqrstvwxyz";
 
+/// The key of a document's fingerprints: a hash of the whole input (computed once per document),
+/// other than its `input_hash`.
+pub fn fingerprint_key(input: &[u8]) -> u64 {
+    // FNV-1a over a prefix and the input, without copying the input.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in b"foiredact fingerprint\0".iter().chain(input) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
 /// A proposal's fingerprint: 8 letters of a hash of the page, rule, text and place (byte span in the
-/// page's text) of the proposal, keyed by a hash of the whole input, so that the decisions file
-/// cannot be used to test guesses of a redacted text without the input itself.
+/// page's text) of the proposal, keyed by [`fingerprint_key`] of the whole input, so that the
+/// decisions file cannot be used to test guesses of a redacted text without the input itself.
 pub fn fingerprint(
-    input: &[u8],
+    key: u64,
     page: usize,
     rule: &str,
     span: &std::ops::Range<usize>,
     text: &str,
 ) -> String {
-    let key = crate::batch::fnv64(&[b"foiredact fingerprint\0".as_slice(), input].concat());
     let mut data = Vec::with_capacity(64 + text.len());
     data.extend_from_slice(&key.to_le_bytes());
     data.extend_from_slice(format!("{page}\0{rule}\0{}\0{}\0", span.start, span.end).as_bytes());
@@ -298,6 +320,7 @@ pub fn parse(name: &str, data: &[u8]) -> Result<Decisions> {
                 "keep" => true,
                 _ => return Err(err("the decision is not redact or keep")),
             };
+            d.index.insert(id.clone(), d.rows.len());
             d.rows.push(IdRow {
                 row,
                 id,
@@ -533,16 +556,23 @@ mod tests {
         for bad in ["1.10", "1.1", "p1-r", "p01-r1", "p1r1", "p1-r1x"] {
             assert!(parse_id(bad).is_none(), "{bad}");
         }
-        let f = fingerprint(b"pdf", 1, "contact.phone", &(10..22), "01632 960418");
+        let k = fingerprint_key(b"pdf");
+        let f = fingerprint(k, 1, "contact.phone", &(10..22), "01632 960418");
         assert_eq!(f.len(), 8);
         assert!(f.bytes().all(|b| FP_LETTERS.contains(&b)));
         assert_ne!(
             f,
-            fingerprint(b"pdf", 1, "contact.phone", &(10..23), "01632 960418")
+            fingerprint(k, 1, "contact.phone", &(10..23), "01632 960418")
         );
         assert_ne!(
             f,
-            fingerprint(b"pdF", 1, "contact.phone", &(10..22), "01632 960418")
+            fingerprint(
+                fingerprint_key(b"pdF"),
+                1,
+                "contact.phone",
+                &(10..22),
+                "01632 960418"
+            )
         );
         let table: Vec<(String, String)> =
             ["s21", "s31", "s38", "s40(1)", "s40(2)", "s43", "reg12(5)"]

@@ -689,6 +689,7 @@ pub fn detect_document(
     // Every proposed redaction gets an id, `p<page>-r<n>`, the same in `review` and in `redact`, and a
     // fingerprint of what it is, so that a row cannot be applied to another proposal.
     let mut proposals = Vec::new();
+    let key = crate::decisions::fingerprint_key(bytes);
     for (p, fs) in pages.iter().zip(findings.iter_mut()) {
         for (k, f) in fs.iter_mut().enumerate() {
             f.id = crate::decisions::proposal_id(p.page, k + 1);
@@ -696,7 +697,7 @@ pub fn detect_document(
                 page: p.page,
                 id: f.id.clone(),
                 fingerprint: crate::decisions::fingerprint(
-                    bytes,
+                    key,
                     p.page,
                     &f.rule,
                     &f.span,
