@@ -689,15 +689,16 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     // A run that would overwrite stops before it writes anything: the earlier run's outputs and the
     // logs that describe them stay together.
     if !cfg.overwrite && !cfg.resume {
-        let clash = logs.iter().find(|p| p.exists()).cloned().or_else(|| {
-            inputs.iter().find_map(|i| {
+        let clash = inputs
+            .iter()
+            .find_map(|i| {
                 OutputPaths::new(&cfg.out, &i.rel)
                     .all()
                     .into_iter()
                     .find(|p| p.exists())
                     .cloned()
             })
-        });
+            .or_else(|| logs.iter().find(|p| p.exists()).cloned());
         if let Some(p) = clash {
             return Err(Error::usage(format!(
                 "output exists: {} (nothing was written: --overwrite replaces the earlier run's outputs, --resume redoes only what changed)",

@@ -597,7 +597,19 @@ fn rerun(input: &Path) {
     let before = snapshot();
     let o = run(&args);
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
-    assert!(err(&o).contains("output exists:"), "{}", err(&o));
+    let stem = input
+        .file_stem()
+        .expect("stem")
+        .to_string_lossy()
+        .to_string();
+    assert!(
+        err(&o).contains(&format!(
+            "output exists: {}",
+            s(&out.join(format!("{stem}.part1.pdf")))
+        )),
+        "the first clashing file named: {}",
+        err(&o)
+    );
     assert_eq!(before, snapshot(), "nothing written");
     for flag in ["--overwrite", "--resume"] {
         let mut a = args.to_vec();
