@@ -1114,3 +1114,32 @@ pub fn resolved(path: &Path) -> Result<PathBuf> {
     }
     Ok(full)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        let at = |s: u64| rfc3339(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_735_689_599), "2024-12-31T23:59:59Z");
+        assert_eq!(at(4_107_542_400), "2100-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn out_paths_resolve_through_dotdot() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let base = d.path().canonicalize().expect("canonical");
+        assert_eq!(
+            resolved(&d.path().join("a/../b/c")).expect("resolves"),
+            base.join("b/c")
+        );
+        std::fs::create_dir(d.path().join("in")).expect("mkdir");
+        let e =
+            check_out(&d.path().join("in/x/../out"), &[d.path().join("in")]).expect_err("inside");
+        assert!(e.to_string().contains("inside the input folder"), "{e}");
+        check_out(&d.path().join("out"), &[d.path().join("in")]).expect("beside");
+    }
+}
