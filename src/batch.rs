@@ -28,6 +28,62 @@ pub struct Config {
     pub run_key: String,
     /// The officer's decisions: one CSV (one input) or a folder of `<stem>.decisions.csv`.
     pub decisions: Option<PathBuf>,
+    /// Who decides (`--reviewer`, else the user's login name): recorded with every decision.
+    pub reviewer: String,
+}
+
+/// The user's login name (`USER`, `LOGNAME` or `USERNAME`, else the process owner's entry in
+/// `/etc/passwd`), for the audit trail when `--reviewer` is not given.
+pub fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|v| v.trim().to_string())
+        .find(|v| !v.is_empty())
+        .or_else(passwd_name)
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(unix)]
+fn passwd_name() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid().to_string();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()?
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 2 && f[2] == uid)
+        .map(|f| f[0].to_string())
+        .filter(|n| !n.is_empty())
+}
+
+#[cfg(not(unix))]
+fn passwd_name() -> Option<String> {
+    None
+}
+
+/// A time as RFC 3339 in UTC, to the second (`2025-05-09T14:03:07Z`).
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// FNV-1a, 64 bits: a stable, fast, non-cryptographic hash for shards and resume checks.
@@ -59,7 +115,17 @@ pub struct FileReport {
     /// `done`, `declined` (the tool refused to publish it) or `failed` (could not be read or written).
     pub status: &'static str,
     pub pages: usize,
+    /// Boxes drawn (the redactions applied).
     pub redactions: usize,
+    /// The rules' proposed redactions.
+    pub proposals: usize,
+    /// Proposals the officer kept (not redacted).
+    pub kept: usize,
+    /// Redactions the officer added (`text=` and `rect=` rows; boxes).
+    pub added: usize,
+    /// Proposals the decisions file has no row for (redacted, to be safe), by id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub no_decision: Vec<String>,
     /// Redactions by exemption code.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub exemptions: BTreeMap<String, usize>,
@@ -70,6 +136,17 @@ pub struct FileReport {
     pub error: Option<&'static str>,
     #[serde(skip)]
     pub boxes: Vec<BoxLog>,
+    /// The proposals the officer kept (no box).
+    #[serde(skip)]
+    pub kept_boxes: Vec<BoxLog>,
+    /// Who decided and when (the decisions file's last change), for the log.
+    #[serde(skip)]
+    pub reviewer: String,
+    #[serde(skip)]
+    pub decided_at: String,
+    /// The hash of the decisions file applied (empty: none), for `--resume`.
+    #[serde(skip)]
+    pub decisions_hash: String,
     /// Pages read by OCR: their mean word confidence and how many words were unsure.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ocr: Vec<pipeline::OcrLog>,
@@ -95,7 +172,15 @@ pub struct Summary {
     pub declined: usize,
     pub failed: usize,
     pub pages: usize,
+    /// Boxes drawn (the redactions applied).
     pub redactions: usize,
+    /// The rules' proposals, those the officer kept, the redactions the officer added, the proposals
+    /// with no decision (redacted), and the redactions applied (= `redactions`).
+    pub proposals: usize,
+    pub kept: usize,
+    pub added: usize,
+    pub no_decision: usize,
+    pub applied: usize,
     /// Redactions by exemption code, over the batch.
     pub exemptions: BTreeMap<String, usize>,
     pub results: Vec<FileReport>,
@@ -107,8 +192,29 @@ pub fn is_text(path: &Path) -> bool {
         .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
 }
 
+/// Whether a file given by name is one foiredact reads: `.pdf` or `.txt`, or a PDF by its header.
+fn readable_kind(p: &Path) -> bool {
+    let ext = p
+        .extension()
+        .map(|x| x.to_string_lossy().to_ascii_lowercase());
+    if matches!(ext.as_deref(), Some("pdf") | Some("txt")) {
+        return true;
+    }
+    use std::io::Read;
+    let mut head = [0u8; 1024];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    head[..n].windows(5).any(|w| w == b"%PDF-")
+}
+
 /// Expands files and folders (recursively, `*.pdf`, and `*.txt` with `text`) into inputs, sorted, each
 /// with the path its outputs mirror.
+///
+/// # Errors
+/// An input that does not exist, a file given by name that is neither a PDF nor a `.txt`, nothing to
+/// read at all (empty folders, or folders of other files), two inputs that would write the same
+/// outputs: exit code 2.
 pub fn discover(inputs: &[PathBuf], text: bool) -> Result<Vec<Input>> {
     let mut out = Vec::new();
     for p in inputs {
@@ -136,6 +242,22 @@ pub fn discover(inputs: &[PathBuf], text: bool) -> Result<Vec<Input>> {
                 }
             }
         } else if p.is_file() {
+            if !readable_kind(p) || (!text && is_text(p)) {
+                return Err(Error::usage(format!(
+                    "{}: not a PDF{}: foiredact reads PDF files{}",
+                    p.display(),
+                    if text {
+                        " or a plain-text (.txt) file"
+                    } else {
+                        ""
+                    },
+                    if text {
+                        " and plain-text (.txt) files (UTF-8)"
+                    } else {
+                        " here"
+                    }
+                )));
+            }
             let rel = PathBuf::from(p.file_name().unwrap_or(p.as_os_str()));
             out.push(Input {
                 path: p.clone(),
@@ -144,6 +266,14 @@ pub fn discover(inputs: &[PathBuf], text: bool) -> Result<Vec<Input>> {
         } else {
             return Err(Error::usage(format!("input not found: {}", p.display())));
         }
+    }
+    if out.is_empty() {
+        let under: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::usage(format!(
+            "no PDF{} inputs found under {}: nothing to do",
+            if text { " or .txt" } else { "" },
+            under.join(", ")
+        )));
     }
     let mut seen = std::collections::HashSet::new();
     for i in &out {
@@ -198,11 +328,19 @@ pub fn process_one(
         status: "done",
         pages: 0,
         redactions: 0,
+        proposals: 0,
+        kept: 0,
+        added: 0,
+        no_decision: vec![],
         exemptions: BTreeMap::new(),
         outputs: vec![],
         reason: None,
         error: None,
         boxes: vec![],
+        kept_boxes: vec![],
+        reviewer: String::new(),
+        decided_at: String::new(),
+        decisions_hash: String::new(),
         ocr: vec![],
         unreadable_pages: vec![],
         part2_heading_missing: false,
@@ -237,7 +375,12 @@ fn set_error(rep: &mut FileReport, err: &Error) {
     rep.reason = Some(err.reason());
     rep.outputs.clear();
     rep.boxes.clear();
+    rep.kept_boxes.clear();
     rep.redactions = 0;
+    rep.proposals = 0;
+    rep.kept = 0;
+    rep.added = 0;
+    rep.no_decision.clear();
     rep.exemptions.clear();
 }
 
@@ -259,11 +402,24 @@ fn run_one(
     }
     let bytes = std::fs::read(&input.path).map_err(Error::from)?;
     rep.input_hash = format!("{:016x}", fnv64(&bytes));
-    let decisions = decisions_file(cfg.decisions.as_deref(), &input.rel);
-    let decisions = match decisions {
-        Some(f) => Some(read_decisions(&f)?),
+    let decisions = match decisions_file(cfg.decisions.as_deref(), &input.rel) {
+        Some(f) => {
+            let raw = std::fs::read(&f).map_err(|e| Error::from(e).with_path(&f))?;
+            rep.decisions_hash = format!("{:016x}", fnv64(&raw));
+            rep.decided_at = std::fs::metadata(&f)
+                .and_then(|m| m.modified())
+                .map(rfc3339)
+                .unwrap_or_default();
+            Some(crate::decisions::parse(&f.display().to_string(), &raw)?)
+        }
+        // A folder of decisions without one for this input: no proposal has a decision.
+        None if cfg.decisions.is_some() => {
+            rep.decisions_hash = "none".into();
+            Some(crate::decisions::Decisions::none_for("(no decisions file)"))
+        }
         None => None,
     };
+    rep.reviewer = cfg.reviewer.clone();
     let text = is_text(&input.path);
     let doc = if text {
         crate::text::process(&bytes, rules, cfg.settings.label, decisions.as_ref())?
@@ -279,6 +435,38 @@ fn run_one(
     rep.unreadable_pages = doc.unreadable.clone();
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
+    rep.proposals = doc.proposals.len();
+    rep.kept_boxes = doc.kept;
+    rep.kept = rep.kept_boxes.len();
+    // What was decided for each box, with the officer's note.
+    let proposed: std::collections::HashSet<&str> =
+        doc.proposals.iter().map(|p| p.id.as_str()).collect();
+    for b in rep.boxes.iter_mut() {
+        let (decision, note) = match &decisions {
+            None => ("redact", ""),
+            Some(d) => match (d.added_row(&b.id), d.row(&b.id)) {
+                (Some(a), _) => ("added", a.note.as_str()),
+                (None, Some(r)) => ("redact", r.note.as_str()),
+                (None, None) if proposed.contains(b.id.as_str()) => ("no decision", ""),
+                // An area OCR of the output read again: the rules' own.
+                (None, None) => ("redact", ""),
+            },
+        };
+        b.decision = decision.into();
+        b.note = note.into();
+    }
+    if let Some(d) = &decisions {
+        for k in rep.kept_boxes.iter_mut() {
+            k.note = d.row(&k.id).map(|r| r.note.clone()).unwrap_or_default();
+        }
+        rep.no_decision = doc
+            .proposals
+            .iter()
+            .filter(|p| d.row(&p.id).is_none())
+            .map(|p| p.id.clone())
+            .collect();
+    }
+    rep.added = rep.boxes.iter().filter(|b| b.decision == "added").count();
     // The files go to the writer thread (parts first, the log last); a write that fails there turns
     // this report into a failure when the batch ends.
     let log = file_log(rep, &doc.parts, cfg, text);
@@ -347,6 +535,13 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config, text
         "run_key": cfg.run_key,
         "tool_version": env!("CARGO_PKG_VERSION"),
         "parts": parts_json,
+        "reviewer": rep.reviewer,
+        "decided_at": rep.decided_at,
+        "decisions_hash": rep.decisions_hash,
+        "proposals": rep.proposals,
+        "kept": rep.kept_boxes,
+        "added": rep.added,
+        "no_decision": rep.no_decision,
         "redactions": boxes,
     });
     // A plain-text input's parts are `.txt` files, its boxes lines rather than rectangles.
@@ -358,9 +553,20 @@ fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config, text
     s
 }
 
-/// Runs a whole batch; returns the summary and the exit code.
 /// The redaction boxes a per-file log (`<stem>.redactions.json`) records.
 fn logged_boxes(log: &serde_json::Value) -> Option<Vec<BoxLog>> {
+    logged(&log["redactions"])
+}
+
+/// The kept proposals a per-file log records (none in a log of an older version).
+fn logged_kept(log: &serde_json::Value) -> Option<Vec<BoxLog>> {
+    match &log["kept"] {
+        serde_json::Value::Null => Some(Vec::new()),
+        k => logged(k),
+    }
+}
+
+fn logged(v: &serde_json::Value) -> Option<Vec<BoxLog>> {
     #[derive(serde::Deserialize)]
     struct Logged {
         #[serde(flatten)]
@@ -368,7 +574,7 @@ fn logged_boxes(log: &serde_json::Value) -> Option<Vec<BoxLog>> {
         text: Option<String>,
     }
     Some(
-        serde_json::from_value::<Vec<Logged>>(log["redactions"].clone())
+        serde_json::from_value::<Vec<Logged>>(v.clone())
             .ok()?
             .into_iter()
             .map(|l| BoxLog {
@@ -386,9 +592,18 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
     let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&paths.log).ok()?).ok()?;
     let bytes = std::fs::read(&input.path).ok()?;
     let hash = format!("{:016x}", fnv64(&bytes));
+    // The decisions applied must be the same file contents (edited decisions are applied again),
+    // and the reviewer the same.
+    let decisions_hash = match decisions_file(cfg.decisions.as_deref(), &input.rel) {
+        Some(f) => format!("{:016x}", fnv64(&std::fs::read(f).ok()?)),
+        None if cfg.decisions.is_some() => "none".into(),
+        None => String::new(),
+    };
     if log["input_hash"] != hash.as_str()
         || log["run_key"] != cfg.run_key.as_str()
         || log["tool_version"] != env!("CARGO_PKG_VERSION")
+        || log["decisions_hash"].as_str().unwrap_or("") != decisions_hash
+        || log["reviewer"].as_str().unwrap_or("") != cfg.reviewer
     {
         return None;
     }
@@ -414,16 +629,33 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
             .replace('\\', "/"),
     );
     let boxes = logged_boxes(&log)?;
+    let kept_boxes = logged_kept(&log)?;
+    let count = |k: &str| log[k].as_u64().unwrap_or(0) as usize;
     Some(FileReport {
         file: input.rel.to_string_lossy().replace('\\', "/"),
         status: "done",
         pages: log["pages"].as_u64()? as usize,
         redactions: boxes.len(),
+        proposals: count("proposals"),
+        kept: kept_boxes.len(),
+        added: count("added"),
+        no_decision: log["no_decision"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default(),
         exemptions: BTreeMap::new(),
         outputs,
         reason: None,
         error: None,
         boxes,
+        kept_boxes,
+        reviewer: cfg.reviewer.clone(),
+        decided_at: log["decided_at"].as_str().unwrap_or("").to_string(),
+        decisions_hash,
         ocr: vec![],
         unreadable_pages: vec![],
         part2_heading_missing: false,
@@ -458,8 +690,36 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     if let Some((k, n)) = cfg.shard {
         inputs.retain(|i| in_shard(&i.rel, k, n));
     }
+    let logs = [
+        batch_file(cfg, "redactions", "csv"),
+        batch_file(cfg, "manifest", "jsonl"),
+        batch_file(cfg, "summary", "json"),
+    ];
+    // A run that would overwrite stops before it writes anything: the earlier run's outputs and the
+    // logs that describe them stay together.
+    if !cfg.overwrite && !cfg.resume {
+        let clash = inputs
+            .iter()
+            .find_map(|i| {
+                OutputPaths::new(&cfg.out, &i.rel)
+                    .all()
+                    .into_iter()
+                    .find(|p| p.exists())
+                    .cloned()
+            })
+            .or_else(|| logs.iter().find(|p| p.exists()).cloned());
+        if let Some(p) = clash {
+            return Err(Error::usage(format!(
+                "output exists: {} (nothing was written: --overwrite replaces the earlier run's outputs, --resume redoes only what changed)",
+                p.display()
+            )));
+        }
+    }
     if cfg.out.exists() {
         clean_temp_files(&cfg.out);
+        // The batch logs are replaced whole at the end; until then there are none, so that a run
+        // stopped half way leaves no logs describing outputs it has replaced.
+        output::remove_stale(&logs.iter().collect::<Vec<_>>());
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(cfg.jobs.max(1))
@@ -503,6 +763,25 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
                         )
                     });
                 }
+                if !r.no_decision.is_empty() {
+                    let ids = if r.no_decision.len() > 8 {
+                        format!("{}, ...", r.no_decision[..8].join(", "))
+                    } else {
+                        r.no_decision.join(", ")
+                    };
+                    bar.suspend(|| {
+                        eprintln!(
+                            "warning: {}: {} proposed redactions have no decision ({}): redacted; see summary.json",
+                            i.path.display(),
+                            r.no_decision.len(),
+                            if r.decisions_hash == "none" {
+                                format!("no decisions file for it in {}", cfg.decisions.as_deref().unwrap_or(Path::new("")).display())
+                            } else {
+                                format!("no row for {ids}")
+                            }
+                        )
+                    });
+                }
                 if !r.unreadable_pages.is_empty() {
                     bar.suspend(|| {
                         eprintln!(
@@ -519,6 +798,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
                     *r.exemptions.entry(b.exemption.clone()).or_default() += 1;
                 }
                 r.boxes = Vec::new();
+                r.kept_boxes = Vec::new();
                 bar.inc(1);
                 r
             })
@@ -568,6 +848,11 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         failed: results.iter().filter(|r| r.status == "failed").count(),
         pages: results.iter().map(|r| r.pages).sum(),
         redactions: results.iter().map(|r| r.redactions).sum(),
+        proposals: results.iter().map(|r| r.proposals).sum(),
+        kept: results.iter().map(|r| r.kept).sum(),
+        added: results.iter().map(|r| r.added).sum(),
+        no_decision: results.iter().map(|r| r.no_decision.len()).sum(),
+        applied: results.iter().map(|r| r.redactions).sum(),
         exemptions: results.iter().flat_map(|r| &r.exemptions).fold(
             BTreeMap::new(),
             |mut m, (k, v)| {
@@ -650,6 +935,7 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
         true,
     )?;
     let count = |s: &str| results.iter().filter(|r| r["status"] == s).count();
+    let sum = |k: &str| results.iter().filter_map(|r| r[k].as_u64()).sum::<u64>() as usize;
     let summary = Summary {
         tool: "foiredact",
         version: env!("CARGO_PKG_VERSION"),
@@ -661,10 +947,16 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
             .iter()
             .filter_map(|r| r["pages"].as_u64())
             .sum::<u64>() as usize,
-        redactions: results
+        redactions: sum("redactions"),
+        proposals: sum("proposals"),
+        kept: sum("kept"),
+        added: sum("added"),
+        no_decision: results
             .iter()
-            .filter_map(|r| r["redactions"].as_u64())
-            .sum::<u64>() as usize,
+            .filter_map(|r| r["no_decision"].as_array())
+            .map(Vec::len)
+            .sum(),
+        applied: sum("redactions"),
         exemptions: results
             .iter()
             .filter_map(|r| r["exemptions"].as_object())
@@ -683,8 +975,11 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     Ok(summary)
 }
 
-/// The schedule: one row per box, by file. `decision` is `redact` for a rule's proposal and `added` for
-/// the officer's own rows (`text=`, `rect=`); `exemption_title` comes from the exemptions table.
+/// The schedule: one row per box, by file, then one per proposal the officer kept (no box, no text).
+/// `decision` is `redact` for a rule's proposal, `no decision` for one the decisions file has no row
+/// for (redacted), `added` for the officer's own rows (`text=`, `rect=`) and `keep`;
+/// `exemption_title` comes from the exemptions table; `line` is a text input's line; `note`,
+/// `reviewer` and `decided_at` record the officer's decision.
 fn schedule_csv(
     out: &mut dyn std::io::Write,
     results: &[FileReport],
@@ -708,6 +1003,10 @@ fn schedule_csv(
         "id",
         "exemption_title",
         "decision",
+        "line",
+        "note",
+        "reviewer",
+        "decided_at",
     ];
     if log_text {
         header.push("text");
@@ -727,7 +1026,12 @@ fn schedule_csv(
         .map_err(|e| Error::verify(format!("{}: {e}", log_path.display())))?;
         let boxes = logged_boxes(&log)
             .ok_or_else(|| Error::verify(format!("{}: unreadable log", log_path.display())))?;
-        for b in &boxes {
+        let kept = logged_kept(&log)
+            .ok_or_else(|| Error::verify(format!("{}: unreadable log", log_path.display())))?;
+        let who = log["reviewer"].as_str().unwrap_or("");
+        let when = log["decided_at"].as_str().unwrap_or("");
+        // Every box, then every proposal the officer kept (no box, no text).
+        for b in boxes.iter().chain(&kept) {
             // A plain-text input has no coordinates (its log gives the line).
             let f = |v: fn(&crate::geom::Rect) -> f64| {
                 b.rect
@@ -751,15 +1055,24 @@ fn schedule_csv(
                     .iter()
                     .find(|(c, _)| *c == b.exemption)
                     .map_or_else(String::new, |(_, l)| l.clone()),
-                if b.rule.starts_with("decision.") {
-                    "added"
+                if !b.decision.is_empty() {
+                    b.decision.clone()
+                } else if b.rule.starts_with("decision.") {
+                    "added".into()
                 } else {
-                    "redact"
-                }
-                .to_string(),
+                    "redact".into()
+                },
+                b.line.map_or(String::new(), |l| l.to_string()),
+                b.note.clone(),
+                who.to_string(),
+                when.to_string(),
             ];
             if log_text {
-                row.push(b.text.expose().clone());
+                row.push(if b.decision == "keep" {
+                    String::new()
+                } else {
+                    b.text.expose().clone()
+                });
             }
             w.write_record(&row).map_err(io)?;
         }
@@ -768,13 +1081,83 @@ fn schedule_csv(
         .map_err(|e| Error::new(ErrorKind::Io(e.to_string())))
 }
 
-/// `--out` must be a folder (or not exist yet).
-pub fn check_out(out: &Path) -> Result<()> {
+/// `--out` must be a folder (or not exist yet), and neither an input folder nor inside one (the next
+/// run would read its own outputs as inputs).
+pub fn check_out(out: &Path, inputs: &[PathBuf]) -> Result<()> {
     if out.exists() && !out.is_dir() {
         return Err(Error::usage(format!(
             "--out is not a folder: {}",
             out.display()
         )));
     }
+    let resolved_out = resolved(out)?;
+    for i in inputs.iter().filter(|i| i.is_dir()) {
+        if resolved_out.starts_with(i.canonicalize()?) {
+            return Err(Error::usage(format!(
+                "--out {} is inside the input folder {}: the next run would read its outputs as inputs; put it elsewhere",
+                out.display(),
+                i.display()
+            )));
+        }
+    }
     Ok(())
+}
+
+/// A path as it will be once created: its longest existing prefix resolved (links, `..`), the rest
+/// appended (a `..` in the rest taken lexically).
+pub fn resolved(path: &Path) -> Result<PathBuf> {
+    use std::path::Component;
+    let comps: Vec<Component<'_>> = path.components().collect();
+    let mut k = comps.len();
+    let prefix = |k: usize| -> PathBuf {
+        let p: PathBuf = comps[..k].iter().collect();
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        }
+    };
+    while k > 0 && !prefix(k).exists() {
+        k -= 1;
+    }
+    let mut full = prefix(k).canonicalize()?;
+    for c in &comps[k..] {
+        match c {
+            Component::ParentDir => {
+                full.pop();
+            }
+            Component::CurDir => {}
+            c => full.push(c.as_os_str()),
+        }
+    }
+    Ok(full)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_rfc3339_utc() {
+        let at = |s: u64| rfc3339(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_735_689_599), "2024-12-31T23:59:59Z");
+        assert_eq!(at(4_107_542_400), "2100-03-01T00:00:00Z");
+    }
+
+    #[test]
+    fn out_paths_resolve_through_dotdot() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let base = d.path().canonicalize().expect("canonical");
+        assert_eq!(
+            resolved(&d.path().join("a/../b/c")).expect("resolves"),
+            base.join("b/c")
+        );
+        std::fs::create_dir(d.path().join("in")).expect("mkdir");
+        let e =
+            check_out(&d.path().join("in/x/../out"), &[d.path().join("in")]).expect_err("inside");
+        assert!(e.to_string().contains("inside the input folder"), "{e}");
+        check_out(&d.path().join("out"), &[d.path().join("in")]).expect("beside");
+    }
 }

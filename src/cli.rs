@@ -7,7 +7,9 @@ const AFTER_HELP: &str = "\
 Examples:
   foiredact redact decisions/ --out release/
   foiredact redact decision-086.pdf --out release/ --terms names.txt
-  foiredact redact decisions/ --out release/ --rules rules/ --rules our-extra-rules.toml --jobs 4
+  foiredact redact decisions/ --out release/ --add-rules our-extra-rules.toml --jobs 4
+  foiredact review decisions/ --out review/
+  foiredact redact decisions/ --out release/ --decisions review/ --reviewer \"A. Officer\"
   foiredact redact decisions/ --out release/ --publish site/
   foiredact publish release/ --site site/ --decisions review/
   foiredact text decision-086.pdf --page 2
@@ -16,7 +18,8 @@ Examples:
 Exit codes:
   0  every file was redacted, verified and written
   1  some file was declined or failed (the reason is in summary.json and on stderr); the others were written
-  2  bad arguments or rule files: nothing was processed";
+  2  bad arguments, rule files or folders, nothing to do, or outputs of an earlier run in --out (without
+     --overwrite or --resume): nothing was written";
 
 const PUBLISH_HELP: &str = "\
 Examples:
@@ -55,20 +58,25 @@ pub enum Command {
     #[command(after_help = PUBLISH_HELP)]
     Publish(PublishArgs),
     /// Write a review copy for each input: `<stem>.review.pdf` (the original pages, every proposed
-    /// redaction outlined with its id, rule and exemption, a REVIEW COPY band; nothing removed: never
-    /// publish it) and `<stem>.decisions.csv` (one row per proposed redaction, decision = redact).
+    /// redaction outlined with its id and exemption, a REVIEW COPY band; nothing removed: never
+    /// publish it; for a .txt input `<stem>.review.txt`, each proposal marked [[...]]{id exemption})
+    /// and `<stem>.decisions.csv` (one row per proposed redaction: id p<page>-r<n>, its fingerprint,
+    /// decision = redact).
     /// Edit the decisions (keep, another exemption, added text=... or rect=page,x0,y0,x1,y1 rows), then
     /// run `redact --decisions`.
     Review(ReviewArgs),
     /// Report what would be redacted, without writing any PDF: file, page, part, rule, category,
     /// exemption, and the text masked (first letter and length) unless --log-text.
     Scan(ScanArgs),
-    /// Print the text the rules see on each page (like pdftotext), or every glyph with --json.
+    /// Print the text the rules see on each page (like pdftotext), or every glyph with --json; a .txt
+    /// file's pages (split at form feeds) as `redact` reads them.
     Text(TextArgs),
-    /// Report every place in PDFs where any of the terms survives: page text, any decompressed stream
-    /// or string, metadata, annotations, form fields, bookmarks, attachments. Exit code 1 if any.
+    /// Report every place in PDFs (and .txt files) where any of the terms survives: page text, any
+    /// decompressed stream or string, metadata, annotations, form fields, bookmarks, attachments (a
+    /// text file: its lines). Exit code 1 if any term is found, 3 if a file cannot be read (not
+    /// checked), 2 for bad arguments.
     Verify {
-        /// PDFs to check (e.g. the outputs of `redact`).
+        /// PDFs or .txt files to check (e.g. the outputs of `redact`).
         #[arg(required = true)]
         pdfs: Vec<PathBuf>,
         /// The words or phrases that must not be there, one per line.
@@ -97,7 +105,11 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct RuleArgs {
-    /// Rule files (TOML) or folders of them; replaces the built-in default rules. Repeatable.
+    /// Rule files (TOML) or folders of them, added to the built-in rules (the usual need). Repeatable.
+    #[arg(long = "add-rules", value_name = "FILE|DIR")]
+    pub add_rules: Vec<PathBuf>,
+    /// Rule files (TOML) or folders of them that REPLACE the built-in rules (stderr names the
+    /// categories no rule then covers; to add a rule, use --add-rules). Repeatable.
     #[arg(long = "rules", value_name = "FILE|DIR")]
     pub rules: Vec<PathBuf>,
     /// Words or phrases to redact, one per line (case-insensitive, whole words, any white space between
@@ -260,9 +272,13 @@ pub struct RedactArgs {
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
     /// The officer's decisions (`review` writes them): a decisions CSV (for one input) or a folder of
-    /// `<stem>.decisions.csv` files mirroring the inputs. Exactly those decisions are applied.
+    /// `<stem>.decisions.csv` files mirroring the inputs. Exactly those decisions are applied; a
+    /// proposal without a row is redacted and reported as having no decision.
     #[arg(long, value_name = "FILE|DIR")]
     pub decisions: Option<PathBuf>,
+    /// Who decided, recorded with every decision in the logs (default: your login name).
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: Option<String>,
     /// Scanned pages: `auto` reads a page with Tesseract OCR (the `tesseract` program must be installed)
     /// when it has no usable text layer (no text at all, or a scan with only a few characters of text
     /// such as a stamped page number), redacts what the rules find in it by blanking the pixels, and
@@ -342,7 +358,7 @@ pub enum LayoutArg {
 
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
-    /// PDF files, or folders searched recursively for *.pdf.
+    /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
     /// Output folder for the review copies and decisions files.
@@ -385,7 +401,7 @@ pub struct ScanArgs {
 
 #[derive(Debug, Args)]
 pub struct TextArgs {
-    /// The PDF to read.
+    /// The PDF (or .txt file) to read.
     pub pdf: PathBuf,
     /// Only this page (1-based).
     #[arg(long)]

@@ -8,13 +8,30 @@ use crate::rules::RuleSet;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
-/// Loads `--rules` (or the defaults) and `--terms`.
+/// Loads `--rules` (or the defaults), `--add-rules`, `--allow` and `--terms`. Rule files of the user's
+/// have their examples run, as `rules check` does (a failing one is an error); `--rules` says on
+/// stderr what it leaves uncovered.
 pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
     let mut rs = if a.rules.is_empty() {
         RuleSet::defaults()?
     } else {
         RuleSet::from_paths(&a.rules)?
     };
+    if !a.add_rules.is_empty() {
+        rs.add(&a.add_rules)?;
+    }
+    if !a.rules.is_empty() || !a.add_rules.is_empty() {
+        let fails = rs.check_examples();
+        if !fails.is_empty() {
+            return Err(Error::usage(format!(
+                "the rules' examples do not all pass (as `foiredact rules check` reports them):\n  {}",
+                fails.join("\n  ")
+            )));
+        }
+    }
+    if !a.rules.is_empty() {
+        eprintln!("foiredact: note: {}", replaced_rules_note(&rs)?);
+    }
     if let Some(f) = &a.allow {
         let src = std::fs::read_to_string(f)
             .map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
@@ -28,26 +45,53 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
     Ok(rs)
 }
 
-pub fn redact(a: RedactArgs) -> u8 {
-    let rules = match load_rules(&a.rules) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("foiredact: {e}");
-            return exit::USAGE;
+/// What `--rules` leaves out: the built-in rules' categories no rule of `rs` covers (and the Part
+/// headings, without section rules).
+pub fn replaced_rules_note(rs: &RuleSet) -> Result<String> {
+    let defaults = RuleSet::defaults()?;
+    let mut missing: Vec<&str> = defaults
+        .rules
+        .iter()
+        .map(|r| r.category.as_str())
+        .filter(|c| !rs.rules.iter().any(|r| r.category == *c))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!(
+            "no rule now covers {} (personal data of these kinds is NOT redacted)",
+            missing.join(", ")
+        ));
+    }
+    if rs.sections.is_empty() {
+        parts.push("no section rule finds Part headings (every document is all Part 1)".into());
+    }
+    Ok(format!(
+        "--rules replaces the built-in rules{}; to add rules to them, use --add-rules",
+        if parts.is_empty() {
+            ": each of their categories is still covered".to_string()
+        } else {
+            format!(": {}", parts.join("; "))
+        }
+    ))
+}
+
+/// The content key of the rules a run uses (for `--resume`): the built-in rules or `--rules` files,
+/// then `--add-rules` files, `--terms` and `--allow`.
+fn rules_key(a: &RuleArgs, key: &mut Vec<u8>) {
+    let files = |paths: &[PathBuf], key: &mut Vec<u8>| {
+        for p in paths {
+            for e in walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_map(|e| e.ok())
+            {
+                key.extend(std::fs::read(e.path()).unwrap_or_default());
+            }
         }
     };
-    if let Err(e) = batch::check_out(&a.out) {
-        eprintln!("foiredact: {e}");
-        return exit::USAGE;
-    }
-    let jobs = a.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    // What makes outputs current for --resume: the rules, the terms and the settings that shape them.
-    let mut key = Vec::new();
-    if a.rules.rules.is_empty() {
+    if a.rules.is_empty() {
         // The metadata rules shape only what `publish` shows, not the redacted outputs.
         for (n, src) in crate::rules::DEFAULT_RULES
             .iter()
@@ -58,19 +102,37 @@ pub fn redact(a: RedactArgs) -> u8 {
             key.extend_from_slice(src.as_bytes());
         }
     } else {
-        for p in &a.rules.rules {
-            for e in walkdir::WalkDir::new(p)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(|e| e.ok())
-            {
-                key.extend(std::fs::read(e.path()).unwrap_or_default());
-            }
-        }
+        files(&a.rules, key);
     }
-    for t in a.rules.terms.iter().chain(&a.rules.allow) {
+    if !a.add_rules.is_empty() {
+        key.extend_from_slice(b"\0add-rules\0");
+        files(&a.add_rules, key);
+    }
+    for t in a.terms.iter().chain(&a.allow) {
         key.extend(std::fs::read(t).unwrap_or_default());
     }
+}
+
+pub fn redact(a: RedactArgs) -> u8 {
+    let rules = match load_rules(&a.rules) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = batch::check_out(&a.out, &a.inputs) {
+        eprintln!("foiredact: {e}");
+        return exit::USAGE;
+    }
+    let jobs = a.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    // What makes outputs current for --resume: the rules, the terms and the settings that shape them.
+    let mut key = Vec::new();
+    rules_key(&a.rules, &mut key);
     key.extend(
         format!(
             "{:?}/{}/{}/{:?}/{:?}/{}/{}/{}/{}/{}/{}/{:?}",
@@ -109,7 +171,14 @@ pub fn redact(a: RedactArgs) -> u8 {
             return exit::USAGE;
         }
     }
+    let reviewer = a
+        .reviewer
+        .clone()
+        .map(|r| r.trim().to_string())
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(batch::os_user);
     let mut cfg = Config {
+        reviewer,
         decisions: a.decisions.clone(),
         resume: a.resume,
         shard: a.shard,
@@ -157,14 +226,23 @@ pub fn redact(a: RedactArgs) -> u8 {
                 .iter()
                 .map(|(k, v)| format!("{k} {v}"))
                 .collect();
+            let decided = if cfg.decisions.is_some() {
+                format!(
+                    "{} proposed, {} kept, {} added, {} without a decision; ",
+                    s.proposals, s.kept, s.added, s.no_decision
+                )
+            } else {
+                format!("{} proposed; ", s.proposals)
+            };
             eprintln!(
-                "foiredact: {} files ({} pages): {} done, {} declined, {} failed; {} redactions{}; see {}",
+                "foiredact: {} files ({} pages): {} done, {} declined, {} failed; {}{} redactions applied{}; see {}",
                 s.files,
                 s.pages,
                 s.done,
                 s.declined,
                 s.failed,
-                s.redactions,
+                decided,
+                s.applied,
                 if by.is_empty() {
                     String::new()
                 } else {
@@ -190,13 +268,15 @@ fn run_publish(cfg: &crate::publish::Config, rules: &RuleSet) -> u8 {
     match crate::publish::run(cfg, rules) {
         Ok((s, code)) => {
             eprintln!(
-                "foiredact: published {} PDFs of {} documents into {} ({} failed, {} without a title found, {} text documents not published); see {}",
+                "foiredact: published {} PDFs of {} documents into {} ({} failed, {} without a title found, {} text documents not published, {} with nothing to publish, {} inputs redact did not make); see {}",
                 s.published,
                 s.documents,
                 cfg.site.display(),
                 s.failed,
                 s.untitled,
                 s.text,
+                s.skipped,
+                s.not_made,
                 cfg.site.join("index.html").display()
             );
             code
@@ -254,7 +334,9 @@ fn rules_and_inputs(
 }
 
 pub fn review(a: ReviewArgs) -> u8 {
-    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs, false) {
+    let (rules, inputs) = match rules_and_inputs(&a.rules, &a.inputs, true)
+        .and_then(|x| batch::check_out(&a.out, &a.inputs).map(|_| x))
+    {
         Ok(x) => x,
         Err(e) => {
             eprintln!("foiredact: {e}");
@@ -266,20 +348,57 @@ pub fn review(a: ReviewArgs) -> u8 {
         ..Default::default()
     };
     a.limits.apply(&mut settings);
+    // Where each input's review copy and decisions file go.
+    let targets: Vec<(PathBuf, PathBuf)> = inputs
+        .iter()
+        .map(|i| {
+            let stem = i
+                .rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let dir = a
+                .out
+                .join(i.rel.parent().unwrap_or(std::path::Path::new("")));
+            let ext = if batch::is_text(&i.path) {
+                "txt"
+            } else {
+                "pdf"
+            };
+            (
+                dir.join(format!("{stem}.review.{ext}")),
+                dir.join(format!("{stem}.decisions.csv")),
+            )
+        })
+        .collect();
+    // An earlier review (perhaps with the officer's edits in its decisions files) is never half
+    // replaced: without --overwrite, nothing is written when any of its files is there.
+    if !a.overwrite {
+        if let Some(p) = targets
+            .iter()
+            .flat_map(|(c, d)| [c, d])
+            .find(|p| p.exists())
+        {
+            eprintln!(
+                "foiredact: output exists: {} (nothing was written: --overwrite replaces the earlier review, and any edits in its decisions files)",
+                p.display()
+            );
+            return exit::USAGE;
+        }
+    }
     let mut code = exit::OK;
-    for i in inputs {
-        let stem = i
-            .rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let dir = a
-            .out
-            .join(i.rel.parent().unwrap_or(std::path::Path::new("")));
+    for (i, (copy_path, csv_path)) in inputs.iter().zip(&targets) {
         let result = std::fs::read(&i.path)
             .map_err(crate::error::Error::from)
-            .and_then(|b| crate::pipeline::review(&b, &rules, &settings, a.log_text))
-            .and_then(|(pdf, rows, n)| {
+            .and_then(|b| {
+                if batch::is_text(&i.path) {
+                    crate::text::review(&b, &rules, a.log_text)
+                } else {
+                    crate::pipeline::review(&b, &rules, &settings, a.log_text)
+                        .map(|(pdf, rows, _)| (pdf, rows))
+                }
+            })
+            .and_then(|(copy, rows)| {
                 let mut w = csv::Writer::from_writer(Vec::new());
                 let io = |e: csv::Error| {
                     crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()))
@@ -291,17 +410,9 @@ pub fn review(a: ReviewArgs) -> u8 {
                 let csvb = w.into_inner().map_err(|e| {
                     crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()))
                 })?;
-                crate::output::write_atomic(
-                    &dir.join(format!("{stem}.review.pdf")),
-                    &pdf,
-                    a.overwrite,
-                )?;
-                crate::output::write_atomic(
-                    &dir.join(format!("{stem}.decisions.csv")),
-                    &csvb,
-                    a.overwrite,
-                )?;
-                Ok(n)
+                crate::output::write_atomic(copy_path, &copy, a.overwrite)?;
+                crate::output::write_atomic(csv_path, &csvb, a.overwrite)?;
+                Ok(rows.len())
             });
         match result {
             Ok(n) => eprintln!(
@@ -333,7 +444,11 @@ pub fn scan(a: ScanArgs) -> u8 {
     a.limits.apply(&mut settings);
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
-    for i in inputs {
+    if !a.json && writeln!(out, "file\tpage\tpart\trule\tcategory\texemption\ttext").is_err() {
+        return code;
+    }
+    let (mut total, mut files, mut unread) = (0usize, 0usize, 0usize);
+    for i in &inputs {
         let result = std::fs::read(&i.path)
             .map_err(crate::error::Error::from)
             .and_then(|b| {
@@ -347,8 +462,11 @@ pub fn scan(a: ScanArgs) -> u8 {
             Err(e) => {
                 eprintln!("foiredact: {}", e.with_path(&i.path));
                 code = exit::SOME_FAILED;
+                unread += 1;
             }
             Ok(doc) => {
+                files += 1;
+                total += doc.boxes.len();
                 for b in &doc.boxes {
                     let text = if a.log_text {
                         b.text.expose().clone()
@@ -376,6 +494,15 @@ pub fn scan(a: ScanArgs) -> u8 {
             }
         }
     }
+    let _ = out.flush();
+    eprintln!(
+        "foiredact: {total} proposed redactions in {files} files{}",
+        if unread > 0 {
+            format!("; {unread} files could not be read")
+        } else {
+            String::new()
+        }
+    );
     code
 }
 
@@ -395,6 +522,9 @@ pub fn text(a: TextArgs) -> u8 {
             return exit::SOME_FAILED;
         }
     };
+    if batch::is_text(&a.pdf) {
+        return text_of_text(&a, &bytes);
+    }
     let mut doc = match crate::pdf::load::load(&bytes, a.password.as_deref(), &Default::default()) {
         Ok(d) => d,
         Err(e) => {
@@ -441,6 +571,40 @@ pub fn text(a: TextArgs) -> u8 {
     code
 }
 
+/// `text` of a plain-text document: its pages (split at form feeds) as `redact` reads them.
+fn text_of_text(a: &TextArgs, bytes: &[u8]) -> u8 {
+    let t = match crate::text::decode(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("foiredact: {}", e.with_path(&a.pdf));
+            return exit::SOME_FAILED;
+        }
+    };
+    let pages: Vec<(usize, &str)> = t
+        .split('\u{c}')
+        .enumerate()
+        .map(|(k, p)| (k + 1, p))
+        .filter(|(n, _)| a.page.is_none_or(|p| p == *n))
+        .collect();
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        let v: Vec<serde_json::Value> = pages
+            .iter()
+            .map(|(n, p)| serde_json::json!({"page": n, "text": p}))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+    } else {
+        for (_, p) in pages {
+            let _ = write!(out, "{p}\u{c}");
+        }
+    }
+    exit::OK
+}
+
 pub fn verify(
     pdfs: &[PathBuf],
     terms: &std::path::Path,
@@ -459,28 +623,62 @@ pub fn verify(
             return exit::USAGE;
         }
     };
-    let mut code = exit::OK;
+    let (mut found, mut unreadable) = (false, false);
     let mut out = std::io::stdout().lock();
     for p in pdfs {
         let hits = std::fs::read(p)
             .map_err(crate::error::Error::from)
-            .and_then(|b| crate::verify::find_terms(&b, password, &terms));
+            .and_then(|b| {
+                if batch::is_text(p) {
+                    text_term_hits(&b, &terms)
+                } else {
+                    crate::verify::find_terms(&b, password, &terms)
+                        .map(|h| h.into_iter().map(|h| (h.term, h.place)).collect())
+                }
+            });
         match hits {
             Err(e) => {
-                eprintln!("foiredact: {}", e.with_path(p));
-                code = exit::SOME_FAILED;
+                eprintln!("foiredact: {}: not checked", e.with_path(p));
+                unreadable = true;
             }
             Ok(hits) => {
-                for h in hits {
-                    code = exit::SOME_FAILED;
-                    let t = &terms[h.term.min(terms.len().saturating_sub(1))];
+                for (term, place) in hits {
+                    found = true;
+                    let t = &terms[term.min(terms.len().saturating_sub(1))];
                     let shown = if log_text { t.clone() } else { mask(t) };
-                    let _ = writeln!(out, "{}\t{}\t{}", p.display(), h.place, shown);
+                    let _ = writeln!(out, "{}\t{}\t{}", p.display(), place, shown);
                 }
             }
         }
     }
-    code
+    if found {
+        exit::SOME_FAILED
+    } else if unreadable {
+        exit::UNREADABLE
+    } else {
+        exit::OK
+    }
+}
+
+/// Where the terms survive in a plain-text file (UTF-8): (term, `line N`), matched as `--terms` are.
+fn text_term_hits(bytes: &[u8], terms: &[String]) -> Result<Vec<(usize, String)>> {
+    let text = crate::text::decode(bytes)?;
+    let mut hits = Vec::new();
+    for (k, t) in terms.iter().enumerate() {
+        let Some(ph) = crate::detect::Phrases::new(&[t.as_str()]) else {
+            continue;
+        };
+        for (r, _) in ph.find(&text) {
+            let line = text[..r.start].matches('\n').count() + 1;
+            hits.push((line, k));
+        }
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    Ok(hits
+        .into_iter()
+        .map(|(line, k)| (k, format!("line {line}")))
+        .collect())
 }
 
 pub fn merge_logs(dirs: &[PathBuf], out: &std::path::Path) -> u8 {

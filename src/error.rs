@@ -196,6 +196,8 @@ pub mod exit {
     pub const SOME_FAILED: u8 = 1;
     /// Bad arguments or rule files: nothing was processed.
     pub const USAGE: u8 = 2;
+    /// `verify`: a file could not be read, so it was not checked.
+    pub const UNREADABLE: u8 = 3;
 }
 
 #[cfg(test)]

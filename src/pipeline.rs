@@ -71,9 +71,18 @@ pub struct BoxLog {
     pub exemption: String,
     #[serde(skip)]
     pub text: Sensitive<String>,
-    /// The proposed redaction's id (`<page>.<n>`; manual areas: `<page>.r<n>`).
+    /// The proposed redaction's id (`p<page>-r<n>`; the officer's added rows: `row<N>`, N the row of
+    /// the decisions file; an area OCR of the output read again: `p<page>-a<n>`).
     #[serde(default)]
     pub id: String,
+    /// What was decided: `redact` (a rule's proposal, accepted), `keep` (the officer kept it: no box),
+    /// `added` (the officer's own row), `no decision` (a proposal the decisions file has no row for:
+    /// redacted). Set by the batch, which knows the decisions.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub decision: String,
+    /// The officer's note on its row.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 /// A verified part output.
@@ -112,6 +121,10 @@ pub struct DocOutput {
     /// The document has a Part 1 heading or mentions a Part 2, but no Part 2 heading was found: all
     /// of it after any Part 1 heading went to Part 1 (a warning; `--require-parts` declines instead).
     pub part2_heading_missing: bool,
+    /// Every proposal of the rules, before the officer's decisions.
+    pub proposals: Vec<Proposal>,
+    /// The proposals the officer kept: where they are (part, page), no box and no text.
+    pub kept: Vec<BoxLog>,
 }
 
 /// A text's words, folded ([`crate::text_fold::key`]): the runs of letters and digits.
@@ -356,6 +369,8 @@ pub fn process_with(
         findings,
         kept_texts,
         mut manual,
+        proposals,
+        kept,
     } = profile::time(Stage::Detect, || {
         detect_document(&texts, bytes, rules, decisions)
     })?;
@@ -452,6 +467,8 @@ pub fn process_with(
             boundaries: dplan.boundaries.clone(),
             unreadable: unreadable.clone(),
             part2_heading_missing,
+            proposals: proposals.clone(),
+            kept: Vec::new(),
         };
         for part in &dplan.parts {
             for pp in &part.pages {
@@ -472,8 +489,40 @@ pub fn process_with(
                         exemption: b.exemption.clone(),
                         text: b.text.clone(),
                         id: b.id.clone(),
+                        decision: String::new(),
+                        note: String::new(),
                     });
                 }
+            }
+        }
+        // The proposals the officer kept: their part and page (by where they are on a shared page).
+        for ((_, text), fs) in pages.iter().zip(&kept) {
+            for f in fs {
+                let y = plan::finding_rects(text, f).first().map(|r| r.center().1);
+                let parts = &out.page_parts[text.page - 1];
+                let part = match (parts.as_slice(), y) {
+                    ([one], _) => *one,
+                    ([a, b], Some(y)) => match out.boundaries.iter().find(|x| x.0 == text.page) {
+                        Some(&(_, by, below)) if y < by => below,
+                        Some(&(_, _, below)) => {
+                            if below == *a {
+                                *b
+                            } else {
+                                *a
+                            }
+                        }
+                        None => *a,
+                    },
+                    ([a, ..], _) => *a,
+                    ([], _) => 1,
+                };
+                let part_page = dplan
+                    .parts
+                    .iter()
+                    .find(|p| p.part == part)
+                    .and_then(|p| p.pages.iter().position(|pp| pp.page == text.page))
+                    .map_or(0, |k| k + 1);
+                out.kept.push(kept_log(part, text.page, part_page, f));
             }
         }
         if s.dry_run {
@@ -556,6 +605,7 @@ pub fn process_with(
                     exemption: r.exemption,
                     rule: r.rule,
                     category: r.category,
+                    id: String::new(),
                 });
             }
         }
@@ -575,6 +625,53 @@ pub fn read_pages(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, crate::mod
         layout::layout(p);
     }
     pages
+}
+
+/// The decisions file's rows for a document's proposals (one per proposal, in id order; its part from
+/// its first box), `decision = redact`, the text masked unless `log_text`.
+pub fn review_rows(out: &DocOutput, hash: &str, log_text: bool) -> Vec<Vec<String>> {
+    out.proposals
+        .iter()
+        .map(|p| {
+            let first = out.boxes.iter().find(|b| b.id == p.id);
+            let part = first.map_or_else(
+                || {
+                    out.page_parts
+                        .get(p.page - 1)
+                        .and_then(|v| v.first())
+                        .copied()
+                        .unwrap_or(1)
+                },
+                |b| b.part,
+            );
+            // (Every box of a finding over two lines carries its whole text.)
+            let text = first.map_or(String::new(), |b| b.text.expose().clone());
+            let text = if log_text {
+                text
+            } else {
+                crate::commands::mask(&text)
+            };
+            crate::decisions::review_row(p, part, text, hash)
+        })
+        .collect()
+}
+
+/// The audit entry of a proposal the officer kept: where it is, what it is, and no box or text.
+pub fn kept_log(part: u8, page: usize, part_page: usize, f: &Finding) -> BoxLog {
+    BoxLog {
+        part,
+        page,
+        part_page,
+        rect: None,
+        line: None,
+        rule: f.rule.clone(),
+        category: f.category.clone(),
+        exemption: f.exemption.clone(),
+        text: Sensitive::new(String::new()),
+        id: f.id.clone(),
+        decision: "keep".into(),
+        note: String::new(),
+    }
 }
 
 /// One page's text as detection sees it.
@@ -600,15 +697,36 @@ pub struct Detected {
     pub kept_texts: Vec<String>,
     /// Per page: the areas the officer added (`rect=`).
     pub manual: Vec<Vec<plan::Area>>,
+    /// Every proposal of the rules (before the officer's decisions), in page and id order.
+    pub proposals: Vec<Proposal>,
+    /// Per page: the proposals the officer kept (for where they are: the audit gives no box).
+    pub kept: Vec<Vec<Finding>>,
+}
+
+/// One proposed redaction, as `review` lists it.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// 1-based page of the input.
+    pub page: usize,
+    /// `p<page>-r<n>`.
+    pub id: String,
+    /// See [`crate::decisions::fingerprint`].
+    pub fingerprint: String,
+    pub rule: String,
+    pub category: String,
+    /// The rule's exemption (before any decision).
+    pub exemption: String,
 }
 
 /// Detection over a whole document, for PDFs and plain text alike: the rules on every page, every
-/// finding's text redacted wherever else it occurs, ids `<page>.<n>`, then the officer's decisions
-/// (checked against `bytes`, the input, by its hash).
+/// finding's text redacted wherever else it occurs, ids `p<page>-r<n>` with their fingerprints, then
+/// the officer's decisions (checked against `bytes`, the input, by its hash).
 ///
 /// # Errors
-/// A decisions file made for other bytes, naming an id the document does not have, or a page it does
-/// not have.
+/// A decisions file made for other bytes; a row naming an id the document does not have or whose
+/// fingerprint is not that id's; an exemption code not in the table; a `text=` row that matches
+/// nothing (on its page, when it gives one); a row for a page the document does not have. The
+/// message names the decisions file and the first such row (never its text).
 pub fn detect_document(
     pages: &[PageSource<'_>],
     bytes: &[u8],
@@ -646,80 +764,190 @@ pub fn detect_document(
             }
         }
     }
-    // Every proposed redaction gets an id, `<page>.<n>`, the same in `review` and in `redact`.
-    for fs in findings.iter_mut() {
-        for f in fs.iter_mut() {
-            f.id.clear();
-        }
-    }
+    // Every proposed redaction gets an id, `p<page>-r<n>`, the same in `review` and in `redact`, and a
+    // fingerprint of what it is, so that a row cannot be applied to another proposal.
+    let mut proposals = Vec::new();
+    let key = crate::decisions::fingerprint_key(bytes);
     for (p, fs) in pages.iter().zip(findings.iter_mut()) {
         for (k, f) in fs.iter_mut().enumerate() {
-            f.id = format!("{}.{}", p.page, k + 1);
+            f.id = crate::decisions::proposal_id(p.page, k + 1);
+            proposals.push(Proposal {
+                page: p.page,
+                id: f.id.clone(),
+                fingerprint: crate::decisions::fingerprint(
+                    key,
+                    p.page,
+                    &f.rule,
+                    &f.span,
+                    f.text.expose(),
+                ),
+                rule: f.rule.clone(),
+                category: f.category.clone(),
+                exemption: f.exemption.clone(),
+            });
         }
     }
     let mut kept_texts: Vec<String> = Vec::new();
+    let mut kept: Vec<Vec<Finding>> = vec![Vec::new(); pages.len()];
     let mut manual: Vec<Vec<plan::Area>> = vec![Vec::new(); pages.len()];
     if let Some(d) = decisions {
+        use crate::decisions::AddedKind;
         let hash = format!("{:016x}", crate::batch::fnv64(bytes));
         if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
-            return Err(Error::usage(
-                "the decisions file was made for other contents of this file (input_hash differs)",
-            ));
+            return Err(Error::usage(format!(
+                "{}: the decisions file was made for other contents of this file (input_hash differs): run review again",
+                d.source
+            )));
         }
-        let known: HashSet<&str> = findings.iter().flatten().map(|f| f.id.as_str()).collect();
+        // Every problem, by row; the first is reported (with how many more there are).
+        let mut problems: Vec<(usize, String)> = Vec::new();
+        let table = &rules.exemptions;
+        let code_ok =
+            |c: &str| c.is_empty() || table.is_empty() || table.iter().any(|(t, _)| t == c);
+        let by_id: HashMap<&str, &Proposal> =
+            proposals.iter().map(|p| (p.id.as_str(), p)).collect();
+        for r in &d.rows {
+            match by_id.get(r.id.as_str()) {
+                None => problems.push((
+                    r.row,
+                    format!(
+                        "id {} is not a proposed redaction of this file (has the file, the rules, --terms or --allow changed since review?)",
+                        r.id
+                    ),
+                )),
+                Some(p) if p.fingerprint != r.fingerprint => problems.push((
+                    r.row,
+                    format!(
+                        "the fingerprint does not match proposal {}: the row is not about what review called {} (was the id changed, or the file, the rules, --terms or --allow since review?)",
+                        r.id, r.id
+                    ),
+                )),
+                Some(_) => {}
+            }
+            if !code_ok(&r.exemption) {
+                problems.push((r.row, crate::decisions::unknown_code(&r.exemption, table)));
+            }
+        }
+        let npages = pages.len();
+        let page_word = |n: usize| if n == 1 { "page" } else { "pages" };
+        for a in &d.added {
+            if !code_ok(&a.exemption) {
+                problems.push((a.row, crate::decisions::unknown_code(&a.exemption, table)));
+            }
+            let page = match &a.what {
+                AddedKind::Text(_, p) => *p,
+                AddedKind::Rect(p, _) => Some(*p),
+            };
+            if let Some(n) = page.filter(|&n| n > npages) {
+                problems.push((
+                    a.row,
+                    format!(
+                        "it names page {n}, which the file does not have (it has {npages} {})",
+                        page_word(npages)
+                    ),
+                ));
+            }
+        }
         // The added texts, compiled once for all pages.
-        let added: Vec<Option<detect::Phrases>> = d
-            .texts
+        let added: Vec<(&crate::decisions::Added, Option<detect::Phrases>)> = d
+            .added
             .iter()
-            .map(|(t, _, _)| detect::Phrases::new(&[t.as_str()]))
+            .filter_map(|a| match &a.what {
+                AddedKind::Text(t, _) => Some((a, detect::Phrases::new(&[t.as_str()]))),
+                AddedKind::Rect(..) => None,
+            })
             .collect();
-        if let Some((row, id)) = d.ids.iter().find(|(_, id)| !known.contains(id.as_str())) {
-            return Err(Error::usage(format!("decisions row {row}: id {id} is not a proposed redaction of this file (has it changed?)")));
-        }
+        let mut matched = vec![false; added.len()];
         for (p, fs) in pages.iter().zip(findings.iter_mut()) {
             for f in fs.iter_mut() {
-                if let Some(e) = d.exemption.get(&f.id) {
-                    f.exemption = e.clone();
+                if let Some(r) = d.row(&f.id).filter(|r| !r.exemption.is_empty()) {
+                    f.exemption = r.exemption.clone();
                 }
             }
+            let keep = |f: &Finding| d.row(&f.id).is_some_and(|r| r.keep);
             kept_texts.extend(
                 fs.iter()
-                    .filter(|f| d.keep.contains(&f.id))
+                    .filter(|f| keep(f))
                     .map(|f| f.text.expose().clone()),
             );
-            fs.retain(|f| !d.keep.contains(&f.id));
-            for ((_, page, ex), ph) in d.texts.iter().zip(&added) {
+            kept[p.page - 1].extend(fs.iter().filter(|f| keep(f)).cloned());
+            fs.retain(|f| !keep(f));
+            let proposed: Vec<(std::ops::Range<usize>, String)> =
+                fs.iter().map(|f| (f.span.clone(), f.id.clone())).collect();
+            for (k, (a, ph)) in added.iter().enumerate() {
+                let AddedKind::Text(_, page) = &a.what else {
+                    continue;
+                };
                 if page.is_some_and(|n| n != p.page) {
                     continue;
                 }
-                if let Some(ph) = ph {
-                    let more: Vec<Finding> =
-                        detect::find_phrase(ph, p.text, "decision.text", "manual", ex);
-                    if !more.is_empty() {
-                        let all: Vec<Finding> = fs.drain(..).chain(more).collect();
-                        *fs = detect::merge(all, p.text);
+                let Some(ph) = ph else { continue };
+                let mut more: Vec<Finding> =
+                    detect::find_phrase(ph, p.text, "decision.text", "manual", &a.exemption);
+                if more.is_empty() {
+                    continue;
+                }
+                matched[k] = true;
+                for f in &mut more {
+                    f.id = crate::decisions::added_id(a.row);
+                }
+                let all: Vec<Finding> = fs.drain(..).chain(more).collect();
+                *fs = detect::merge(all, p.text);
+                // A proposal merged into an added text keeps its own id (its decision is recorded).
+                for f in fs.iter_mut() {
+                    if let Some((_, id)) = proposed
+                        .iter()
+                        .find(|(span, _)| span.start >= f.span.start && span.end <= f.span.end)
+                    {
+                        f.id = id.clone();
                     }
                 }
             }
         }
-        for (page, r, ex) in &d.rects {
-            let slot = manual.get_mut(page - 1).ok_or_else(|| {
-                Error::usage(format!(
-                    "a decisions rect names page {page}, which the file does not have"
-                ))
-            })?;
-            slot.push(plan::Area {
-                rect: *r,
-                exemption: ex.clone(),
-                rule: "decision.rect".into(),
-                category: "manual".into(),
-            });
+        for ((a, _), m) in added.iter().zip(&matched) {
+            let AddedKind::Text(_, page) = &a.what else {
+                continue;
+            };
+            if !m && page.is_none_or(|n| n <= npages) {
+                problems.push((
+                    a.row,
+                    match page {
+                        Some(n) => format!("text= matches nothing on page {n} (a word must match whole: is it spelt, hyphenated and spaced as in the document?)"),
+                        None => "text= matches nothing in the file (a word must match whole: is it spelt, hyphenated and spaced as in the document?)".to_string(),
+                    },
+                ));
+            }
+        }
+        for a in &d.added {
+            let AddedKind::Rect(page, r) = &a.what else {
+                continue;
+            };
+            if let Some(slot) = manual.get_mut(page - 1) {
+                slot.push(plan::Area {
+                    rect: *r,
+                    exemption: a.exemption.clone(),
+                    rule: "decision.rect".into(),
+                    category: "manual".into(),
+                    id: crate::decisions::added_id(a.row),
+                });
+            }
+        }
+        problems.sort_by_key(|(row, _)| *row);
+        if let Some((row, m)) = problems.first() {
+            let more = match problems.len() - 1 {
+                0 => String::new(),
+                1 => " (and 1 more row)".to_string(),
+                n => format!(" (and {n} more rows)"),
+            };
+            return Err(Error::usage(format!("{}, row {row}: {m}{more}", d.source)));
         }
     }
     Ok(Detected {
         findings,
         kept_texts,
         manual,
+        proposals,
+        kept,
     })
 }
 
@@ -740,6 +968,10 @@ pub fn review(
     let out = process(bytes, rules, &dry)?;
     let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    // A colour per category of the document (distinct for up to eight), in the order of their names.
+    let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.category.as_str()).collect();
+    cats.sort_unstable();
+    cats.dedup();
     let colour = |cat: &str| {
         let palette = [
             (0.1, 0.4, 0.9),
@@ -748,12 +980,12 @@ pub fn review(
             (0.6, 0.2, 0.7),
             (0.0, 0.55, 0.65),
             (0.75, 0.1, 0.4),
+            (0.45, 0.45, 0.1),
+            (0.4, 0.3, 0.2),
         ];
-        palette[(crate::batch::fnv64(cat.as_bytes()) % palette.len() as u64) as usize]
+        palette[cats.iter().position(|c| *c == cat).unwrap_or(0) % palette.len()]
     };
     let hash = format!("{:016x}", crate::batch::fnv64(bytes));
-    let mut rows = Vec::new();
-    let mut seen = HashSet::new();
     for (n, &pid) in pages.iter().enumerate() {
         let marks: Vec<rewrite::ReviewMark> = out
             .boxes
@@ -783,31 +1015,14 @@ pub fn review(
             .filter(|b| b.0 == n + 1)
             .map(|b| (b.1, b.2))
             .collect();
-        rewrite::draw_review(&mut doc, pid, &marks, &band, &lines)?;
-    }
-    for b in &out.boxes {
-        // One row per proposed redaction (a finding over two lines has two boxes, one id).
-        if !seen.insert(b.id.clone()) {
-            continue;
-        }
-        let text = if log_text {
-            b.text.expose().clone()
+        let legend: Vec<(String, (f64, f64, f64))> = if n == 0 {
+            cats.iter().map(|c| (c.to_string(), colour(c))).collect()
         } else {
-            crate::commands::mask(b.text.expose())
+            Vec::new()
         };
-        rows.push(vec![
-            b.id.clone(),
-            b.page.to_string(),
-            b.part.to_string(),
-            b.category.clone(),
-            b.rule.clone(),
-            b.exemption.clone(),
-            text,
-            "redact".into(),
-            String::new(),
-            hash.clone(),
-        ]);
+        rewrite::draw_review(&mut doc, pid, &marks, &band, &lines, &legend)?;
     }
+    let rows = review_rows(&out, &hash, log_text);
     let mut buf = Vec::new();
     doc.save_to(&mut buf)
         .map_err(|e| Error::verify(format!("the review copy cannot be written: {e}")))?;

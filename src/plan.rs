@@ -83,6 +83,8 @@ pub struct Area {
     pub exemption: String,
     pub rule: String,
     pub category: String,
+    /// The id its box is logged with (`row<N>` for the officer's row N; empty: `p<page>-a<n>`).
+    pub id: String,
 }
 
 /// Per page: the text, its findings and its Part headings.
@@ -485,7 +487,11 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                     text: Sensitive::new(String::new()),
                     origin: (rect.x0, rect.y0),
                     size: rect.height().min(12.0),
-                    id: format!("{}.r{}", page.page, k + 1),
+                    id: if area.id.is_empty() {
+                        format!("p{}-a{}", page.page, k + 1)
+                    } else {
+                        area.id.clone()
+                    },
                 });
             }
             // Images: a signature image (one that is not a whole-page scan) in a signature block goes

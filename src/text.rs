@@ -115,6 +115,31 @@ fn prove(p: Proof<'_>, part: u8, pages: &[usize], body: &str, check: &str) -> Re
     Ok(())
 }
 
+/// A text input as it is read: UTF-8 (a byte order mark dropped), line ends as `\n`.
+///
+/// # Errors
+/// Bytes that are not UTF-8: the text cannot be read.
+pub fn decode(bytes: &[u8]) -> Result<String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| Error::unreadable("a text input must be UTF-8"))?;
+    Ok(text.replace("\r\n", "\n"))
+}
+
+/// The pages of a text (split at form feeds) as detection reads them.
+fn sources<'a>(pages: &[&'a str]) -> Vec<PageSource<'a>> {
+    pages
+        .iter()
+        .enumerate()
+        .map(|(k, t)| PageSource {
+            page: k + 1,
+            text: t,
+            ocr: false,
+            glyph_of_byte: &[],
+            alt: None,
+        })
+        .collect()
+}
+
 /// Redacts a plain-text document held in memory.
 pub fn process(
     bytes: &[u8],
@@ -122,10 +147,8 @@ pub fn process(
     label: LabelMode,
     decisions: Option<&Decisions>,
 ) -> Result<DocOutput> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| Error::unreadable("a text input must be UTF-8"))?;
-    let text = text.replace("\r\n", "\n");
-    if decisions.is_some_and(|d| !d.rects.is_empty()) {
+    let text = decode(bytes)?;
+    if decisions.is_some_and(|d| d.has_rects()) {
         return Err(Error::usage(
             "a decisions rect= row cannot apply to a text input (use text=)",
         ));
@@ -138,17 +161,7 @@ pub fn process(
         first_line.push(line);
         line += p.matches('\n').count();
     }
-    let sources: Vec<PageSource<'_>> = pages
-        .iter()
-        .enumerate()
-        .map(|(k, t)| PageSource {
-            page: k + 1,
-            text: t,
-            ocr: false,
-            glyph_of_byte: &[],
-            alt: None,
-        })
-        .collect();
+    let sources = sources(&pages);
     let found = pipeline::detect_document(&sources, bytes, rules, decisions)?;
     let segs = segments(rules, &pages);
     let marks: Vec<_> = pages
@@ -164,7 +177,26 @@ pub fn process(
         boundaries: vec![],
         unreadable: vec![],
         part2_heading_missing: crate::detect::part2_heading_missing(&marks, pages.iter().copied()),
+        proposals: found.proposals.clone(),
+        kept: vec![],
     };
+    // The proposals the officer kept: their part and page, no line and no text.
+    for (k, fs) in found.kept.iter().enumerate() {
+        for f in fs {
+            let part = segs
+                .iter()
+                .find(|s| s.page == k && s.range.contains(&f.span.start))
+                .map_or(1, |s| s.part);
+            let mut part_pages: Vec<usize> = segs
+                .iter()
+                .filter(|s| s.part == part)
+                .map(|s| s.page)
+                .collect();
+            part_pages.dedup();
+            let part_page = part_pages.iter().position(|&p| p == k).map_or(0, |i| i + 1);
+            out.kept.push(pipeline::kept_log(part, k + 1, part_page, f));
+        }
+    }
     let kept = verify::kept_set(&found.kept_texts);
     let needle_texts: Vec<String> = found
         .findings
@@ -219,6 +251,8 @@ pub fn process(
                         exemption: f.exemption.clone(),
                         text: crate::error::Sensitive::new(page_text[r.clone()].to_string()),
                         id: f.id.clone(),
+                        decision: String::new(),
+                        note: String::new(),
                     });
                 }
             }
@@ -243,6 +277,58 @@ pub fn process(
         });
     }
     Ok(out)
+}
+
+/// The first line of a text review copy.
+pub const REVIEW_BANNER: &str = "REVIEW COPY - NOT FOR RELEASE: every proposed redaction is marked [[like this]]{id exemption}; nothing is removed";
+
+/// A review copy of a plain-text document: the text (after a banner line) with every proposed
+/// redaction marked `[[...]]{<id> <exemption>}`, nothing removed; and the decisions file's rows for
+/// its proposals (the text masked unless `log_text`).
+pub fn review(
+    bytes: &[u8],
+    rules: &RuleSet,
+    log_text: bool,
+) -> Result<(Vec<u8>, Vec<Vec<String>>)> {
+    let text = decode(bytes)?;
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let sources = sources(&pages);
+    let found = pipeline::detect_document(&sources, bytes, rules, None)?;
+    let segs = segments(rules, &pages);
+    let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+    let mut copy = format!("{REVIEW_BANNER}\n\n");
+    let mut rows = Vec::new();
+    let mut proposals = found.proposals.iter();
+    for (k, (page, fs)) in pages.iter().zip(&found.findings).enumerate() {
+        if k > 0 {
+            copy.push('\u{c}');
+        }
+        let mut pos = 0;
+        for f in fs {
+            copy.push_str(&page[pos..f.span.start]);
+            copy.push_str(&format!(
+                "[[{}]]{{{} {}}}",
+                &page[f.span.clone()],
+                f.id,
+                f.exemption
+            ));
+            pos = f.span.end;
+            let part = segs
+                .iter()
+                .find(|s| s.page == k && s.range.contains(&f.span.start))
+                .map_or(1, |s| s.part);
+            let shown = if log_text {
+                f.text.expose().clone()
+            } else {
+                crate::commands::mask(f.text.expose())
+            };
+            if let Some(p) = proposals.next() {
+                rows.push(crate::decisions::review_row(p, part, shown, &hash));
+            }
+        }
+        copy.push_str(&page[pos..]);
+    }
+    Ok((copy.into_bytes(), rows))
 }
 
 #[cfg(test)]

@@ -95,7 +95,8 @@ fn logs_hold_no_personal_data_unless_asked() {
     assert!(secrets.iter().any(|s| csv.contains(s.as_str())));
 }
 
-/// Existing outputs are not overwritten without --overwrite.
+/// Existing outputs are not overwritten without --overwrite: the run stops before it writes anything
+/// (exit 2, the first clashing file named), so the logs still describe the outputs.
 #[test]
 fn existing_outputs_are_kept_without_overwrite() {
     let d = tempdir();
@@ -110,10 +111,19 @@ fn existing_outputs_are_kept_without_overwrite() {
     assert_eq!(run(&args).status.code(), Some(0));
     let p1 = out.join("letter-contact.part1.pdf");
     std::fs::write(&p1, b"sentinel").expect("write");
+    let logs_before: Vec<Vec<u8>> = ["summary.json", "redactions.csv", "manifest.jsonl"]
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).expect("log"))
+        .collect();
     let o = run(&args);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("output exists"), "{}", stderr(&o));
     assert_eq!(std::fs::read(&p1).expect("read"), b"sentinel");
-    assert_eq!(summary(&out)["results"][0]["error"], "exists");
+    let logs_after: Vec<Vec<u8>> = ["summary.json", "redactions.csv", "manifest.jsonl"]
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).expect("log"))
+        .collect();
+    assert_eq!(logs_before, logs_after, "nothing was written");
     let mut with = args.to_vec();
     with.push("--overwrite");
     assert_eq!(run(&with).status.code(), Some(0));

@@ -57,7 +57,7 @@ fn review_cycle(
     assert!(text.contains("reviewcopy-notforrelease"));
     for r in &rows {
         // (An item over a line break is checked line by line: the labels sit between the lines.)
-        for line in r[6].lines() {
+        for line in r[7].lines() {
             assert!(
                 text.contains(&norm(line)),
                 "{stem}: review copy keeps {}",
@@ -65,7 +65,7 @@ fn review_cycle(
             );
         }
         assert!(
-            text.contains(&norm(&format!("{} {}", r[0], r[5]))),
+            text.contains(&norm(&format!("{} {}", r[0], r[6]))),
             "{stem}: label of {}",
             r[0]
         );
@@ -102,11 +102,11 @@ fn review_cycle(
     let keep = rows
         .iter()
         .find(|r| {
-            ["email", "phone", "name"].contains(&r[3].as_str())
+            ["email", "phone", "name"].contains(&r[4].as_str())
                 && rows
                     .iter()
                     .filter(|o| {
-                        norm(&o[6]).contains(&norm(&r[6])) || norm(&r[6]).contains(&norm(&o[6]))
+                        norm(&o[7]).contains(&norm(&r[7])) || norm(&r[7]).contains(&norm(&o[7]))
                     })
                     .count()
                     == 1
@@ -118,17 +118,41 @@ fn review_cycle(
     for r in &rows {
         let mut r = r.clone();
         if r[0] == keep[0] {
-            r[7] = "keep".into();
+            r[8] = "keep".into();
         }
-        r[6] = String::new();
+        r[7] = String::new();
         w.write_record(&r).expect("row");
     }
     let text_row = format!("text={added}");
-    w.write_record(["", "", "", "", "", "s43", "", &text_row, "commercial", ""])
-        .expect("row");
+    w.write_record([
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "s43",
+        "",
+        &text_row,
+        "commercial",
+        "",
+    ])
+    .expect("row");
     let rect_row = format!("rect={rect_page},50,50,150,100");
-    w.write_record(["", "", "", "", "", "s38", "", &rect_row, "a photograph", ""])
-        .expect("row");
+    w.write_record([
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "s38",
+        "",
+        &rect_row,
+        "a photograph",
+        "",
+    ])
+    .expect("row");
     let edited = String::from_utf8(w.into_inner().expect("csv")).expect("utf8");
     let dec = d.path().join("decisions.csv");
     std::fs::write(&dec, &edited).expect("write");
@@ -151,10 +175,10 @@ fn review_cycle(
         }
     };
     assert!(
-        part_text(&keep[2]).contains(&norm(&keep[6])),
+        part_text(&keep[3]).contains(&norm(&keep[7])),
         "{stem}: the kept item {} stays in Part {}",
         keep[0],
-        keep[2]
+        keep[3]
     );
     for p in ["1", "2"] {
         assert!(
@@ -162,34 +186,48 @@ fn review_cycle(
             "{stem}: the added text is gone"
         );
     }
-    // The schedule lists exactly the applied redactions, with their exemptions.
+    // The schedule lists exactly the applied redactions, with their exemptions, and the kept one
+    // with its decision and no box or text.
     let schedule = read_rows(&out.join("redactions.csv"));
     let applied: BTreeMap<String, String> = schedule
         .iter()
-        .filter(|r| !r[7].starts_with("decision."))
+        .filter(|r| r[13] == "redact")
         .map(|r| (r[11].clone(), r[9].clone()))
         .collect();
     let wanted: BTreeMap<String, String> = rows
         .iter()
         .filter(|r| r[0] != keep[0])
-        .map(|r| (r[0].clone(), r[5].clone()))
+        .map(|r| (r[0].clone(), r[6].clone()))
         .collect();
     assert_eq!(applied, wanted, "{stem}: schedule = proposed - kept");
+    let kept: Vec<&Vec<String>> = schedule.iter().filter(|r| r[13] == "keep").collect();
+    assert_eq!(kept.len(), 1, "{stem}: the kept proposal is recorded");
+    assert_eq!(kept[0][11], keep[0]);
+    assert!(
+        kept[0][3..7].iter().all(String::is_empty) && kept[0][18].is_empty(),
+        "{stem}: a kept row has no box and no text, even with --log-text"
+    );
     for r in &schedule {
-        let added = r[7].starts_with("decision.");
+        let added = r[11].starts_with("row");
         assert_eq!(
-            r[13],
-            if added { "added" } else { "redact" },
-            "{stem}: decision column"
+            r[13] == "added",
+            added,
+            "{stem}: decision column of {}",
+            r[11]
         );
         assert!(!r[12].is_empty(), "{stem}: exemption title of {}", r[9]);
+        assert!(
+            !r[16].is_empty() && !r[17].is_empty(),
+            "{stem}: who and when"
+        );
     }
     assert!(schedule
         .iter()
-        .any(|r| r[7] == "decision.text" && r[9] == "s43"));
-    assert!(schedule
-        .iter()
-        .any(|r| r[7] == "decision.rect" && r[9] == "s38" && r[2] == rect_page.to_string()));
+        .any(|r| r[7] == "decision.text" && r[9] == "s43" && r[15] == "commercial"));
+    assert!(schedule.iter().any(|r| r[7] == "decision.rect"
+        && r[9] == "s38"
+        && r[2] == rect_page.to_string()
+        && r[15] == "a photograph"));
     (d, rows)
 }
 
@@ -208,24 +246,27 @@ fn review_then_redact_with_decisions() {
         w.write_record(&r).expect("row");
     }
     let dec = d.path().join("bad.csv");
-    std::fs::write(&dec, w.into_inner().expect("csv")).expect("write");
-    let o = run(&[
-        "redact",
-        sample.to_str().expect("utf8"),
-        "--out",
-        d.path().join("o2").to_str().expect("utf8"),
-        "--decisions",
-        dec.to_str().expect("utf8"),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let reason = summary(&d.path().join("o2"))["results"][0]["reason"]
-        .as_str()
-        .expect("reason")
-        .to_string();
-    assert!(
-        reason.contains("row 2") && reason.contains("9.99"),
-        "{reason}"
-    );
+    let csv = String::from_utf8(w.into_inner().expect("csv")).expect("utf8");
+    // Refused with the row and the id named: a number (an old id a spreadsheet read), and a
+    // well-formed id the file does not have.
+    for (k, id) in ["9.99", "p9-r99"].into_iter().enumerate() {
+        std::fs::write(&dec, csv.replace("9.99", id)).expect("write");
+        let out = d.path().join(format!("o{k}"));
+        let o = run(&[
+            "redact",
+            sample.to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+            "--decisions",
+            dec.to_str().expect("utf8"),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        let reason = summary(&out)["results"][0]["reason"]
+            .as_str()
+            .expect("reason")
+            .to_string();
+        assert!(reason.contains("row 2") && reason.contains(id), "{reason}");
+    }
 }
 
 #[test]

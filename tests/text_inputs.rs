@@ -53,7 +53,7 @@ fn golden_text_decision() {
     let input = dir.join("input.txt");
     let d = tempdir();
     let out = d.path().join("out");
-    let o = redact_ok(&[&input], &out, &[]);
+    let o = redact_ok(&[&input], &out, &["--reviewer", "Golden Test"]);
     let src = std::fs::read_to_string(&input).expect("input");
     let p1 = std::fs::read_to_string(out.join("input.part1.txt")).expect("part 1");
     let p2 = std::fs::read_to_string(out.join("input.part2.txt")).expect("part 2");

@@ -713,15 +713,20 @@ pub struct ReviewMark {
     pub label: String,
 }
 
+/// Size (points) of the review copy's margin labels and legend.
+const REVIEW_LABEL_PT: f64 = 7.0;
+
 /// Draws a review copy's marks on a page, over the original content (nothing removed): each proposed
-/// redaction outlined and lightly shaded in its colour with its label above it, and a band across the
-/// top saying what this copy is.
+/// redaction outlined and lightly shaded in its colour with its label (id and exemption) in the left
+/// margin beside it, one label per line, a band across the top saying what this copy is, and, when
+/// `legend` is not empty (the first page), which colour is which category, under the band.
 pub fn draw_review(
     doc: &mut Document,
     page_id: ObjectId,
     marks: &[ReviewMark],
     band: &str,
     boundaries: &[(f64, u8)],
+    legend: &[(String, (f64, f64, f64))],
 ) -> Result<()> {
     let media = super::extract::page_media_box(doc, page_id).unwrap_or(Rect {
         x0: 0.0,
@@ -759,35 +764,74 @@ pub fn draw_review(
             fmt_num(x.height())
         ));
     }
-    // Labels in the left margin, one small line per text line, so that they never break the text
-    // of the page when it is extracted (the review copy must read like the original).
-    let mut lines: Vec<(f64, Vec<&ReviewMark>)> = Vec::new();
-    for m in marks {
-        match lines.iter_mut().find(|(y, _)| (y - m.rect.y0).abs() < 3.0) {
-            Some((_, v)) => v.push(m),
-            None => lines.push((m.rect.y0, vec![m])),
-        }
-    }
-    for (y, ms) in &lines {
-        let label: String = ms
-            .iter()
-            .map(|m| m.label.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let label: String = label
+    // Labels in the left margin, one per box on a line of its own, beside the box (lower when the
+    // line above is taken by the label of a box on the same text line), so that they never break
+    // the text of the page when it is extracted (the review copy must read like the original).
+    let mut order: Vec<&ReviewMark> = marks.iter().collect();
+    order.sort_by(|a, b| {
+        b.rect
+            .y0
+            .total_cmp(&a.rect.y0)
+            .then(a.rect.x0.total_cmp(&b.rect.x0))
+    });
+    let step = REVIEW_LABEL_PT + 1.0;
+    let mut floor = f64::INFINITY;
+    for m in order {
+        let y = (m.rect.y0 + 1.0).min(floor).max(media.y0 + 2.0);
+        floor = y - step;
+        let label: String = m
+            .label
             .chars()
             .filter(|c| c.is_ascii_graphic() || *c == ' ')
             .collect();
-        let (r, g, b) = ms[0].rgb;
+        let (r, g, b) = m.rgb;
         s.push_str(&format!(
-            "BT {} {} {} rg /{LABEL_FONT} 4 Tf {} {} Td {} Tj ET\n",
+            "BT {} {} {} rg /{LABEL_FONT} {} Tf {} {} Td {} Tj ET\n",
             fmt_num(r),
             fmt_num(g),
             fmt_num(b),
+            fmt_num(REVIEW_LABEL_PT),
             fmt_num(media.x0 + 3.0),
-            fmt_num(y + 1.0),
+            fmt_num(y),
             hex_string(label.as_bytes())
         ));
+    }
+    // The colour legend: a filled swatch and the category's name for each, on one line under the
+    // band (filled, not stroked: the outlines stay the boxes').
+    if !legend.is_empty() {
+        let y = media.y1 - 14.0 - REVIEW_LABEL_PT - 3.0;
+        let mut x = media.x0 + 8.0;
+        let title = "Colours of the proposed redactions:";
+        s.push_str(&format!(
+            "BT 0 g /{LABEL_FONT} {} Tf {} {} Td {} Tj ET\n",
+            fmt_num(REVIEW_LABEL_PT),
+            fmt_num(x),
+            fmt_num(y),
+            hex_string(title.as_bytes())
+        ));
+        // Helvetica's average width is about half an em.
+        x += title.len() as f64 * REVIEW_LABEL_PT * 0.5 + 6.0;
+        for (name, (r, g, b)) in legend {
+            let name: String = name
+                .chars()
+                .filter(|c| c.is_ascii_graphic() || *c == ' ')
+                .collect();
+            s.push_str(&format!(
+                "{} {} {} rg {} {} {} {} re f BT 0 g /{LABEL_FONT} {} Tf {} {} Td {} Tj ET\n",
+                fmt_num(*r),
+                fmt_num(*g),
+                fmt_num(*b),
+                fmt_num(x),
+                fmt_num(y - 0.5),
+                fmt_num(REVIEW_LABEL_PT),
+                fmt_num(REVIEW_LABEL_PT),
+                fmt_num(REVIEW_LABEL_PT),
+                fmt_num(x + REVIEW_LABEL_PT + 2.0),
+                fmt_num(y),
+                hex_string(name.as_bytes())
+            ));
+            x += REVIEW_LABEL_PT + 2.0 + name.len() as f64 * REVIEW_LABEL_PT * 0.55 + 8.0;
+        }
     }
     // Where the page changes part: a dashed rule across the page, named in the left margin (small,
     // so that it stays clear of the page's own text).

@@ -67,6 +67,47 @@ pub struct Summary {
     pub text: usize,
     /// Published PDFs whose title was not found (shown as `Decision <number>` or "Untitled document").
     pub untitled: usize,
+    /// Documents with nothing to publish (Part 2 only without `include_part2`, or no part at all).
+    pub skipped: usize,
+    /// Inputs redact declined or failed (its summary says so): they have no output to publish.
+    pub not_made: usize,
+}
+
+/// The inputs the redact folder's summaries (`summary*.json`) list as declined or failed, with the
+/// reason (which holds no personal data).
+fn not_made(out: &Path) -> Vec<(String, String)> {
+    let Ok(dir) = std::fs::read_dir(out) else {
+        return vec![];
+    };
+    let mut names: Vec<PathBuf> = dir
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .is_some_and(|n| n.starts_with("summary") && n.ends_with(".json"))
+        })
+        .collect();
+    names.sort();
+    let mut v = Vec::new();
+    for p in names {
+        let Ok(b) = std::fs::read(&p) else { continue };
+        let s: serde_json::Value = serde_json::from_slice(&b).unwrap_or_default();
+        for r in s["results"].as_array().into_iter().flatten() {
+            if r["status"] != "done" {
+                v.push((
+                    r["file"].as_str().unwrap_or("?").to_string(),
+                    format!(
+                        "{}: {}",
+                        r["status"].as_str().unwrap_or("not done"),
+                        r["reason"].as_str().unwrap_or("see its summary")
+                    ),
+                ));
+            }
+        }
+    }
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// One redacted document: what its log says.
@@ -106,6 +147,11 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         &rules.metadata
     };
     let sources = find_sources(&cfg.redact_out)?;
+    // Documents redact did not make: said here, so that a missing document is never a surprise.
+    let unmade = not_made(&cfg.redact_out);
+    for (file, reason) in &unmade {
+        eprintln!("foiredact: publish: not published: {file}: redact did not make it ({reason})");
+    }
     if sources.is_empty() {
         return Err(Error::usage(format!(
             "no redaction logs (*.redactions.json) in {}: is it the --out folder of redact?",
@@ -130,19 +176,36 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     }
     let mut summary = Summary {
         documents: sources.len(),
+        not_made: unmade.len(),
         ..Default::default()
     };
     let mut prepared: Vec<Prepared> = Vec::new();
     for s in &sources {
+        let name = cfg.redact_out.join(&s.rel);
+        let name = name.display();
         if s.text {
             summary.text += 1;
+            eprintln!("foiredact: publish: not published: {name}: a plain-text document (the release holds PDFs)");
+            continue;
+        }
+        let publishable = s.parts.contains(&1) || (cfg.include_part2 && s.parts.contains(&2));
+        if !publishable {
+            summary.skipped += 1;
+            eprintln!(
+                "foiredact: publish: not published: {name}: {}",
+                if s.parts.contains(&2) {
+                    "it has only Part 2, which is not for publication (--include-part2 publishes it, for a release on request)"
+                } else {
+                    "it has no Part 1 (nothing was output for it)"
+                }
+            );
             continue;
         }
         match prepare(s, cfg, rules, meta_rules) {
             Ok(v) => prepared.extend(v),
             Err(e) => {
                 eprintln!(
-                    "foiredact: publish: {}",
+                    "foiredact: publish: not published: {}",
                     e.with_path(cfg.redact_out.join(&s.rel))
                 );
                 summary.failed += 1;
@@ -189,7 +252,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         .map(|f| cfg.site.join(f))
         .collect();
     crate::output::remove_stale(&stale.iter().collect::<Vec<_>>());
-    let code = if summary.failed == 0 {
+    let code = if summary.failed == 0 && summary.not_made == 0 {
         exit::OK
     } else {
         exit::SOME_FAILED
@@ -213,29 +276,7 @@ fn check_folders(cfg: &Config) -> Result<()> {
         )));
     }
     let out = cfg.redact_out.canonicalize()?;
-    // The site folder as it will be: its nearest existing ancestor resolved, the rest appended.
-    let mut existing = cfg.site.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
-            (Some(n), Some(p)) => {
-                rest.push(n);
-                existing = if p.as_os_str().is_empty() {
-                    PathBuf::from(".")
-                } else {
-                    p.to_path_buf()
-                };
-            }
-            _ => break,
-        }
-    }
-    let mut site = existing.canonicalize()?;
-    for n in rest.iter().rev() {
-        site.push(n);
-    }
+    let site = crate::batch::resolved(&cfg.site)?;
     if site.starts_with(&out) {
         return Err(Error::usage(
             "--site must not be the redact folder or inside it (publish never changes the redact folder)",

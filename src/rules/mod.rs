@@ -408,9 +408,31 @@ impl RuleSet {
         Ok(rs)
     }
 
-    /// Loads rule files or folders of them (`*.toml`, sorted by name).
+    /// Loads rule files or folders of them (`*.toml`, sorted by name). Without any `[[exemption]]`
+    /// table of their own, the built-in exemptions table applies.
     pub fn from_paths(paths: &[PathBuf]) -> Result<RuleSet> {
         let mut rs = RuleSet::default();
+        rs.add_paths(paths)?;
+        if rs.exemptions.is_empty() {
+            if let Some((name, src)) = DEFAULT_RULES
+                .iter()
+                .find(|(n, _)| n.ends_with("exemptions.toml"))
+            {
+                rs.add_source(name, src, None)?;
+            }
+        }
+        rs.finish()?;
+        Ok(rs)
+    }
+
+    /// Adds rule files or folders of them (`*.toml`, sorted by name) to this set (`--add-rules`).
+    pub fn add(&mut self, paths: &[PathBuf]) -> Result<()> {
+        self.add_paths(paths)?;
+        self.finish()
+    }
+
+    fn add_paths(&mut self, paths: &[PathBuf]) -> Result<()> {
+        let rs = self;
         for p in paths {
             let files: Vec<PathBuf> = if p.is_dir() {
                 let mut v: Vec<PathBuf> = std::fs::read_dir(p)
@@ -429,8 +451,7 @@ impl RuleSet {
                 rs.add_source(&f.display().to_string(), &src, f.parent())?;
             }
         }
-        rs.finish()?;
-        Ok(rs)
+        Ok(())
     }
 
     /// Adds the user's `--allow` list: one word or phrase per line that rule findings never redact.
@@ -775,7 +796,7 @@ impl RuleSet {
                 return Err(Error::rules(
                     file.clone(),
                     *line,
-                    format!("exemption '{ex}' is not in the exemptions table"),
+                    crate::decisions::unknown_code(ex, &self.exemptions),
                 ));
             }
         }
