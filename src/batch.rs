@@ -86,15 +86,7 @@ pub fn rfc3339(t: std::time::SystemTime) -> String {
     )
 }
 
-/// FNV-1a, 64 bits: a stable, fast, non-cryptographic hash for shards and resume checks.
-pub fn fnv64(data: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in data {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
+pub use crate::hash::fnv64;
 
 /// Whether an input belongs to shard `k` of `n`: by its path relative to the folder given, so every
 /// machine of a scale-out computes the same split whatever the contents.

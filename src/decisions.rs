@@ -169,9 +169,9 @@ pub fn fingerprint(
     data.extend_from_slice(&key.to_le_bytes());
     data.extend_from_slice(format!("{page}\0{rule}\0{}\0{}\0", span.start, span.end).as_bytes());
     data.extend_from_slice(text.as_bytes());
-    let mut h = crate::batch::fnv64(&data);
+    let mut h = crate::hash::fnv64(&data);
     // A second round mixes the key into every bit (FNV's last bytes otherwise weigh most).
-    h = crate::batch::fnv64(&[h.to_le_bytes(), key.rotate_left(29).to_le_bytes()].concat());
+    h = crate::hash::fnv64(&[h.to_le_bytes(), key.rotate_left(29).to_le_bytes()].concat());
     let mut s = String::with_capacity(8);
     for _ in 0..8 {
         s.push(FP_LETTERS[(h % 20) as usize] as char);
@@ -198,12 +198,7 @@ fn as_number(s: &str) -> Option<&str> {
 }
 
 /// A row of the decisions file for a proposal, in [`COLUMNS`] order: `decision = redact`, no note.
-pub fn review_row(
-    p: &crate::pipeline::Proposal,
-    part: u8,
-    text: String,
-    input_hash: &str,
-) -> Vec<String> {
+pub fn review_row(p: &Proposal, part: u8, text: String, input_hash: &str) -> Vec<String> {
     vec![
         p.id.clone(),
         p.fingerprint.clone(),
@@ -401,78 +396,25 @@ pub fn parse(name: &str, data: &[u8]) -> Result<Decisions> {
     Ok(d)
 }
 
-/// Exemption codes of the table nearest to `code`: those with the same section number first, then
-/// by edit distance; at most three.
-pub fn nearest_codes(code: &str, table: &[(String, String)]) -> Vec<String> {
-    let norm = |s: &str| -> String {
-        let l = s.to_ascii_lowercase();
-        let l = l
-            .replace("section", "s")
-            .replace("regulation", "reg")
-            .replace("reg.", "reg");
-        l.chars().filter(|c| !c.is_whitespace()).collect()
-    };
-    let digits = |s: &str| -> String {
-        s.chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(|c| c.is_ascii_digit())
-            .collect()
-    };
-    let want = norm(code);
-    let want_num = digits(&want);
-    let mut scored: Vec<(bool, usize, &str)> = table
-        .iter()
-        .map(|(c, _)| {
-            let n = norm(c);
-            (
-                want_num.is_empty() || digits(&n) != want_num,
-                levenshtein(&want, &n),
-                c.as_str(),
-            )
-        })
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, _, c)| c.to_string())
-        .collect()
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The message for an exemption code not in the table: the code (a short code is not personal
-/// data, but a long cell might be, so it is shown only when short) and the nearest valid codes.
-pub fn unknown_code(code: &str, table: &[(String, String)]) -> String {
-    let shown = if code.chars().count() <= 16 && !code.contains(['\n', '@']) {
-        format!("exemption '{code}'")
-    } else {
-        "the exemption".to_string()
-    };
-    format!(
-        "{shown} is not in the exemptions table (nearest: {})",
-        nearest_codes(code, table).join(", ")
-    )
+/// One proposed redaction, as `review` lists it.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// 1-based page of the input.
+    pub page: usize,
+    /// `p<page>-r<n>`.
+    pub id: String,
+    /// See [`fingerprint`].
+    pub fingerprint: String,
+    pub rule: String,
+    pub category: String,
+    /// The rule's exemption (before any decision).
+    pub exemption: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exemption::{nearest_codes, unknown_code};
 
     const HEAD: &str =
         "id,fingerprint,page,part,category,rule,exemption,text,decision,note,input_hash\n";

@@ -13,7 +13,7 @@ use std::ops::Range;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    /// Stable id within a document, `<page>.<n>` (set by the pipeline; empty until then).
+    /// Stable id within a document, `p<page>-r<n>` (set by the pipeline; empty until then).
     pub id: String,
     /// Rule id (`a+b` when overlapping findings of several rules were merged).
     pub rule: String,

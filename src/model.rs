@@ -117,7 +117,7 @@ pub struct PageText {
     pub actual_text: Vec<ActualTextUse>,
     /// Glyphs a second reading gives other text: a simple font's encoding and glyph names say one
     /// thing, its /ToUnicode another (index into `glyphs`, the encoding's text). A reader may show
-    /// either, so the rules look at both (see [`crate::layout::alternative`]).
+    /// either, so the rules look at both (see `layout::alternative`).
     #[serde(skip)]
     pub alt: Vec<(u32, compact_str::CompactString)>,
 }

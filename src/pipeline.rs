@@ -703,20 +703,7 @@ pub struct Detected {
     pub kept: Vec<Vec<Finding>>,
 }
 
-/// One proposed redaction, as `review` lists it.
-#[derive(Debug, Clone)]
-pub struct Proposal {
-    /// 1-based page of the input.
-    pub page: usize,
-    /// `p<page>-r<n>`.
-    pub id: String,
-    /// See [`crate::decisions::fingerprint`].
-    pub fingerprint: String,
-    pub rule: String,
-    pub category: String,
-    /// The rule's exemption (before any decision).
-    pub exemption: String,
-}
+pub use crate::decisions::Proposal;
 
 /// Detection over a whole document, for PDFs and plain text alike: the rules on every page, every
 /// finding's text redacted wherever else it occurs, ids `p<page>-r<n>` with their fingerprints, then
@@ -825,14 +812,14 @@ pub fn detect_document(
                 Some(_) => {}
             }
             if !code_ok(&r.exemption) {
-                problems.push((r.row, crate::decisions::unknown_code(&r.exemption, table)));
+                problems.push((r.row, crate::exemption::unknown_code(&r.exemption, table)));
             }
         }
         let npages = pages.len();
         let page_word = |n: usize| if n == 1 { "page" } else { "pages" };
         for a in &d.added {
             if !code_ok(&a.exemption) {
-                problems.push((a.row, crate::decisions::unknown_code(&a.exemption, table)));
+                problems.push((a.row, crate::exemption::unknown_code(&a.exemption, table)));
             }
             let page = match &a.what {
                 AddedKind::Text(_, p) => *p,

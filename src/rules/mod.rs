@@ -796,7 +796,7 @@ impl RuleSet {
                 return Err(Error::rules(
                     file.clone(),
                     *line,
-                    crate::decisions::unknown_code(ex, &self.exemptions),
+                    crate::exemption::unknown_code(ex, &self.exemptions),
                 ));
             }
         }
