@@ -76,6 +76,9 @@ pub struct FileReport {
     /// Pages published with text that could not be read, so not checked (`--allow-unreadable`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable_pages: Vec<usize>,
+    /// What was mended in a damaged input to read it as viewers do (the file was damaged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<String>,
     #[serde(skip)]
     pub input_hash: String,
     /// Taken over from an earlier run (`--resume`).
@@ -202,6 +205,7 @@ pub fn process_one(
         boxes: vec![],
         ocr: vec![],
         unreadable_pages: vec![],
+        repairs: vec![],
         input_hash: String::new(),
         resumed: false,
     };
@@ -269,6 +273,7 @@ fn run_one(
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
     rep.unreadable_pages = doc.unreadable.clone();
+    rep.repairs = doc.repairs.clone();
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
     // The files go to the writer thread (parts first, the log last); a write that fails there turns
@@ -418,6 +423,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         boxes,
         ocr: vec![],
         unreadable_pages: vec![],
+        repairs: vec![],
         input_hash: hash,
         resumed: true,
     })

@@ -107,6 +107,8 @@ pub struct DocOutput {
     pub boundaries: Vec<(usize, f64, u8)>,
     /// Pages let through unread (`--allow-unreadable`).
     pub unreadable: Vec<usize>,
+    /// What was mended in a damaged input to read it as viewers do (`load::Repair`, as text).
+    pub repairs: Vec<String>,
 }
 
 /// Which pages OCR reads.
@@ -221,9 +223,10 @@ pub fn process_with(
             s.time_limit.map_or(0, |t| t.as_secs())
         ))
     };
-    let mut doc = profile::time(Stage::Load, || {
-        load::load(bytes, s.password.as_deref(), &s.load)
+    let (mut doc, repairs) = profile::time(Stage::Load, || {
+        load::load_repaired(bytes, s.password.as_deref(), &s.load)
     })?;
+    let repairs: Vec<String> = repairs.iter().map(ToString::to_string).collect();
     // Filled-in form fields are drawn into their pages first, so that their text is read and redacted.
     sanitize::flatten_form_fields(&mut doc)?;
     let lim = extract::ExtractLimits {
@@ -387,6 +390,7 @@ pub fn process_with(
             page_parts: vec![Vec::new(); pages.len()],
             boundaries: dplan.boundaries.clone(),
             unreadable: unreadable.clone(),
+            repairs: repairs.clone(),
         };
         for part in &dplan.parts {
             for pp in &part.pages {
@@ -660,7 +664,7 @@ pub fn review(
         ..s.clone()
     };
     let out = process(bytes, rules, &dry)?;
-    let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    let (mut doc, _) = load::load_repaired(bytes, s.password.as_deref(), &s.load)?;
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     let colour = |cat: &str| {
         let palette = [

@@ -157,6 +157,7 @@ pub fn process(
         page_parts: vec![],
         boundaries: vec![],
         unreadable: vec![],
+        repairs: vec![],
     };
     let kept = verify::kept_set(&found.kept_texts);
     let needle_texts: Vec<String> = found

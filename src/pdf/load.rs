@@ -1,5 +1,9 @@
 //! Load: bytes -> `lopdf::Document`, within limits. Decrypts files that open with an empty user password
 //! (or the one given); never mutates the input file.
+//!
+//! [`load_repaired`] then mends what viewers mend in a damaged or unusual file, so that it is read as
+//! they read it, and names each [`Repair`] (they go to `summary.json`, so the officer knows the file
+//! was damaged). What cannot be mended is left for extraction to report, and the file is declined.
 
 use crate::error::{Error, ErrorKind, Result};
 use lopdf::{Document, LoadOptions};
@@ -81,6 +85,99 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
         return Err(Error::limit(format!("more than {} pages", lim.max_pages)));
     }
     Ok(doc)
+}
+
+/// A repair made to the loaded document. Pages are 1-based.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repair {
+    /// A page's /Contents array is one stream cut in the middle of a token (ISO 32000-1 7.8.2): its
+    /// streams were joined into one.
+    JoinedContents { page: usize },
+}
+
+impl std::fmt::Display for Repair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Repair::JoinedContents { page } => write!(
+                f,
+                "page {page}: its content streams were cut inside a token and were joined into one"
+            ),
+        }
+    }
+}
+
+/// [`load`], then the repairs viewers make (see [`Repair`]).
+pub fn load_repaired(
+    bytes: &[u8],
+    password: Option<&str>,
+    lim: &LoadLimits,
+) -> Result<(Document, Vec<Repair>)> {
+    let mut doc = load(bytes, password, lim)?;
+    let mut repairs = Vec::new();
+    join_split_contents(&mut doc, lim, &mut repairs);
+    Ok((doc, repairs))
+}
+
+/// Joins the streams of each page whose /Contents array does not tokenise stream by stream but does
+/// as one (see `content::join_streams`). A page whose streams each parse is left as it is (its
+/// streams are rewritten in place); one that parses neither way is left for extraction to decline.
+fn join_split_contents(doc: &mut Document, lim: &LoadLimits, repairs: &mut Vec<Repair>) {
+    use super::content;
+    use lopdf::Object;
+    let parse_lim = content::ParseLimits::default();
+    for (no, page_id) in doc.get_pages() {
+        let Ok(page) = doc.get_dictionary(page_id) else {
+            continue;
+        };
+        let arr = match page.get(b"Contents") {
+            Ok(Object::Array(a)) => a,
+            Ok(Object::Reference(id)) => match doc.get_object(*id) {
+                Ok(Object::Array(a)) => a,
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if arr.len() < 2 {
+            continue;
+        }
+        let mut parts = Vec::with_capacity(arr.len());
+        for o in arr {
+            let Ok(Object::Stream(s)) = o.as_reference().and_then(|id| doc.get_object(id)) else {
+                parts.clear();
+                break;
+            };
+            match super::decode_content(s, lim.max_decompressed) {
+                Ok((d, false)) => parts.push(d),
+                _ => {
+                    parts.clear();
+                    break;
+                }
+            }
+        }
+        if parts.is_empty() || parts.iter().all(|p| content::parse(p, &parse_lim).is_ok()) {
+            continue;
+        }
+        let slices: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let mut joined = content::join_streams(&slices);
+        match content::parse(&joined, &parse_lim) {
+            Ok(_) => {}
+            // Operands after the page's last operator are drawn by nothing in any reader: dropped.
+            Err(e) if e.msg == content::TRAILING_OPERANDS => {
+                joined.truncate(e.offset);
+                if content::parse(&joined, &parse_lim).is_err() {
+                    continue;
+                }
+            }
+            Err(_) => continue,
+        }
+        let mut s = lopdf::Stream::new(lopdf::Dictionary::new(), joined);
+        super::compress(&mut s);
+        let id = doc.add_object(s);
+        if let Ok(p) = doc.get_dictionary_mut(page_id) {
+            p.set("Contents", Object::Reference(id));
+            repairs.push(Repair::JoinedContents { page: no as usize });
+        }
+    }
 }
 
 fn first_line(s: &str) -> String {

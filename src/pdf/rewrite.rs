@@ -4,9 +4,9 @@
 //! remaining glyphs exactly in place), images wholly in a removed Part region are deleted, and the boxes
 //! are drawn on top of the page (black, with the exemption code in white where it fits).
 //!
-//! # Errors
-//! A content stream or Form XObject edited for two different pages (shared) is refused: editing it once
-//! would change the other page too, and copying is not done yet.
+//! A content stream that other pages draw too (what `qpdf --pages` writes when one page is used twice,
+//! a letterhead template) is copied for the page that needs a change, as Form XObjects are: the other
+//! pages keep the original.
 
 use super::content::{self, fmt_num, hex_string, Op, Operand, ParseLimits};
 use super::extract::{page_resources, LABEL_FONT};
@@ -177,15 +177,15 @@ pub fn apply(
         if !ids.contains(&sid) && rep.is_empty() {
             continue;
         }
-        if !is_form && !edited.insert(sid) {
-            return Err(Error::unsupported(
-                "a content stream is shared by several pages and would need copying",
-            )
-            .with_page(page.page));
-        }
         let new = content::rewrite(&data, &ops, &rep);
+        let shared = !is_form && (!edited.insert(sid) || drawn_by_other_page(doc, page_id, sid));
         if is_form {
             copy_form(doc, page_id, sid, new).map_err(|e| e.with_page(page.page))?;
+        } else if shared {
+            let mut copy = lopdf::Stream::new(Dictionary::new(), new);
+            super::compress(&mut copy);
+            let new_id = doc.add_object(copy);
+            replace_content(doc, page_id, sid, new_id).map_err(|e| e.with_page(page.page))?;
         } else if let Ok(Object::Stream(s)) = doc.get_object_mut(sid) {
             s.set_plain_content(new);
             super::compress(s);
@@ -292,6 +292,57 @@ fn draw_ocr_layer(
     }
     let resources = resources_with_helvetica(doc, page_id, OCR_FONT);
     super::overlay_page(doc, page_id, s.into_bytes(), resources)
+}
+
+/// Whether a page other than `page_id` draws content stream `sid` (its /Contents names it).
+fn drawn_by_other_page(doc: &Document, page_id: ObjectId, sid: ObjectId) -> bool {
+    let names = |o: &Object| match o {
+        Object::Reference(id) if *id == sid => true,
+        Object::Reference(id) => matches!(doc.get_object(*id), Ok(Object::Array(a))
+            if a.iter().any(|o| matches!(o, Object::Reference(r) if *r == sid))),
+        Object::Array(a) => a
+            .iter()
+            .any(|o| matches!(o, Object::Reference(r) if *r == sid)),
+        _ => false,
+    };
+    doc.objects.iter().any(|(id, o)| {
+        *id != page_id
+            && matches!(o, Object::Dictionary(d)
+                if d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"Page".as_slice())
+                    && d.get(b"Contents").is_ok_and(names))
+    })
+}
+
+/// Makes this page's /Contents name `new` where it named `old` (an indirect array of streams becomes
+/// the page's own array).
+fn replace_content(
+    doc: &mut Document,
+    page_id: ObjectId,
+    old: ObjectId,
+    new: ObjectId,
+) -> Result<()> {
+    let swap = |o: &Object| match o {
+        Object::Reference(id) if *id == old => Object::Reference(new),
+        o => o.clone(),
+    };
+    let contents = doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|p| p.get(b"Contents").ok())
+        .cloned();
+    let replaced = match contents {
+        Some(Object::Reference(id)) if id == old => Object::Reference(new),
+        Some(Object::Reference(id)) => match doc.get_object(id) {
+            Ok(Object::Array(a)) => Object::Array(a.iter().map(swap).collect()),
+            _ => return Err(Error::verify("a page's content stream vanished")),
+        },
+        Some(Object::Array(a)) => Object::Array(a.iter().map(swap).collect()),
+        _ => return Err(Error::verify("a page's content stream vanished")),
+    };
+    doc.get_dictionary_mut(page_id)
+        .map_err(|_| Error::verify("page vanished"))?
+        .set("Contents", replaced);
+    Ok(())
 }
 
 /// Gives this page its own copy of a Form XObject with `content`, in place of the shared one in the

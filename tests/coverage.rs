@@ -1,0 +1,194 @@
+//! Issue #20, by class: files that viewers open and that were declined are now read and redacted (one
+//! small generated PDF per variant, hand-written objects; the planted name is invented). Each case
+//! asserts that the input reads, that the output is made, passes qpdf, and that no extractor finds the
+//! name while the words around it stay (`common::check`); repairs are named in `summary.json`.
+
+mod common;
+use common::*;
+use lopdf::{dictionary, Document, Object, ObjectId, Stream};
+
+/// A one-page PDF whose /Contents is an array of these streams (unfiltered), in order.
+fn split(parts: &[&[u8]]) -> Vec<u8> {
+    let parts: Vec<Vec<u8>> = parts.iter().map(|p| p.to_vec()).collect();
+    make_pdf("", vec![("F1", helvetica())], move |doc| {
+        let pid = *doc.get_pages().values().next().expect("page");
+        let ids: Vec<Object> = parts
+            .into_iter()
+            .map(|p| Object::Reference(doc.add_object(Stream::new(dictionary! {}, p))))
+            .collect();
+        doc.get_dictionary_mut(pid)
+            .expect("page")
+            .set("Contents", Object::Array(ids));
+    })
+}
+
+/// Class 1: a page's /Contents array is one stream cut anywhere (inside a string, between a TJ array
+/// and its operator, inside an inline image's data, between two operators with no white space).
+#[test]
+fn contents_split_mid_token_are_joined() {
+    check(
+        "cut inside a string",
+        split(&[
+            b"BT /F1 12 Tf 72 700 Td (Report by Qui",
+            b"mby today) Tj ET",
+        ]),
+        &["Report by", "today"],
+    );
+    check(
+        "cut between a TJ array and TJ",
+        split(&[
+            b"BT /F1 12 Tf 72 700 Td [(Report by ) -20 (Quimby today)]",
+            b"TJ ET",
+        ]),
+        &["Report by", "today"],
+    );
+    check(
+        "cut inside an inline image, operators without white space between streams",
+        split(&[
+            b"q 10 0 0 10 300 300 cm BI /W 2 /H 1 /BPC 8 /CS /G ID ((",
+            b" EI Q",
+            b"BT /F1 12 Tf 72 700 Td (Report by ) Tj ET",
+            b"BT /F1 12 Tf 72 680 Td (Quimby today) Tj ET",
+        ]),
+        &["Report by", "today"],
+    );
+    check(
+        "cut inside a hex string, stray operands at the end",
+        split(&[
+            b"BT /F1 12 Tf 72 700 Td (Report by ) Tj <5175696d",
+            b"6279> Tj ( today) Tj ET /Stray",
+        ]),
+        &["Report by", "today"],
+    );
+    // The repair is named in the summary.
+    let (d, o) = redact_pdf(
+        split(&[
+            b"BT /F1 12 Tf 72 700 Td (Report by Qui",
+            b"mby today) Tj ET",
+        ]),
+        "Quimby\n",
+        &[],
+    );
+    assert_ok(&o);
+    let s = summary(&d.path().join("out"));
+    let r = result(&s, "in.pdf").expect("result");
+    assert!(
+        r["repairs"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("joined")),
+        "{r}"
+    );
+    // Streams that each parse are left as they are (no repair named).
+    let (d, o) = redact_pdf(
+        split(&[
+            b"BT /F1 12 Tf 72 700 Td (Report by) Tj ET",
+            b"BT /F1 12 Tf 72 680 Td (Quimby) Tj ET",
+        ]),
+        "Quimby\n",
+        &[],
+    );
+    assert_ok(&o);
+    let s = summary(&d.path().join("out"));
+    assert!(result(&s, "in.pdf")
+        .expect("result")
+        .get("repairs")
+        .is_none());
+}
+
+/// A cut that no reading can join (a string never closed) still declines.
+#[test]
+fn contents_that_cannot_be_joined_still_decline() {
+    let (_d, o) = redact_pdf(
+        split(&[b"BT /F1 12 Tf 72 700 Td (Report by Qui", b"mby today Tj ET"]),
+        "Quimby\n",
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(1), "declined");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unterminated string"), "{err}");
+}
+
+/// Adds a second page to a one-page document: its /Contents is `contents` (the objects named).
+fn add_page(doc: &mut Document, contents: Object) -> ObjectId {
+    let (pid, pages_id) = {
+        let pid = *doc.get_pages().values().next().expect("page");
+        let parent = doc
+            .get_dictionary(pid)
+            .expect("page")
+            .get(b"Parent")
+            .and_then(Object::as_reference)
+            .expect("parent");
+        (pid, parent)
+    };
+    let mut page = doc.get_dictionary(pid).expect("page").clone();
+    page.set("Contents", contents);
+    let id = doc.add_object(page);
+    let pages = doc.get_dictionary_mut(pages_id).expect("pages");
+    pages.set("Kids", vec![Object::Reference(pid), Object::Reference(id)]);
+    pages.set("Count", 2);
+    id
+}
+
+/// Class 5: a content stream drawn by several pages (what `qpdf --pages` writes when one page is used
+/// twice; a letterhead stream shared by every page of a template).
+#[test]
+fn content_stream_shared_by_pages_is_copied() {
+    // The same stream is the whole content of two pages.
+    let twice = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let pid = *doc.get_pages().values().next().expect("page");
+            let c = doc
+                .get_dictionary(pid)
+                .expect("page")
+                .get(b"Contents")
+                .expect("contents")
+                .clone();
+            add_page(doc, c);
+        },
+    );
+    check("one stream, two pages", twice, &["Report by", "today"]);
+    // A shared letterhead stream plus each page's own stream; the name is in the letterhead and in
+    // the first page's own text only.
+    let letterhead = make_pdf(
+        "BT /F1 10 Tf 72 760 Td (Office of Quimby and partners) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let pid = *doc.get_pages().values().next().expect("page");
+            let head = doc
+                .get_dictionary(pid)
+                .expect("page")
+                .get(b"Contents")
+                .and_then(Object::as_reference)
+                .expect("contents");
+            let own1 = doc.add_object(Stream::new(
+                dictionary! {},
+                b"BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET".to_vec(),
+            ));
+            let own2 = doc.add_object(Stream::new(
+                dictionary! {},
+                b"BT /F1 12 Tf 72 700 Td (Second page text) Tj ET".to_vec(),
+            ));
+            doc.get_dictionary_mut(pid).expect("page").set(
+                "Contents",
+                vec![Object::Reference(head), Object::Reference(own1)],
+            );
+            add_page(
+                doc,
+                Object::Array(vec![Object::Reference(head), Object::Reference(own2)]),
+            );
+        },
+    );
+    check(
+        "letterhead shared by pages",
+        letterhead,
+        &[
+            "Office of",
+            "partners",
+            "Report by",
+            "today",
+            "Second page text",
+        ],
+    );
+}
