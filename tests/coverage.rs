@@ -192,3 +192,114 @@ fn content_stream_shared_by_pages_is_copied() {
         ],
     );
 }
+
+/// A one-page PDF whose page draws `page` and has Form XObjects `forms` (name, content, the names of
+/// the forms it draws itself), each with its own resources (the font, and the forms it draws).
+fn with_forms(page: &str, forms: &[(&str, &str, &[&str])]) -> Vec<u8> {
+    let forms: Vec<(String, String, Vec<String>)> = forms
+        .iter()
+        .map(|(n, c, k)| {
+            (
+                n.to_string(),
+                c.to_string(),
+                k.iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect();
+    make_pdf(page, vec![("F1", helvetica())], move |doc| {
+        let pid = *doc.get_pages().values().next().expect("page");
+        let font = doc.add_object(helvetica());
+        let ids: Vec<ObjectId> = forms.iter().map(|_| doc.new_object_id()).collect();
+        let id_of = |n: &str| ids[forms.iter().position(|f| f.0 == n).expect("form")];
+        for (k, (_, content, kids)) in forms.iter().enumerate() {
+            let mut x = lopdf::Dictionary::new();
+            for kid in kids {
+                x.set(kid.as_bytes(), Object::Reference(id_of(kid)));
+            }
+            let s = Stream::new(
+                dictionary! {
+                    "Type" => "XObject", "Subtype" => "Form",
+                    "BBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+                    "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => x },
+                },
+                content.as_bytes().to_vec(),
+            );
+            doc.objects.insert(ids[k], Object::Stream(s));
+        }
+        let mut x = lopdf::Dictionary::new();
+        for (n, _, _) in &forms {
+            x.set(n.as_bytes(), Object::Reference(id_of(n)));
+        }
+        doc.get_dictionary_mut(pid)
+            .expect("page")
+            .get_mut(b"Resources")
+            .and_then(Object::as_dict_mut)
+            .expect("resources")
+            .set("XObject", x);
+    })
+}
+
+/// Class 3: text in a Form XObject drawn by another Form XObject (the chain is copied per page).
+#[test]
+fn nested_form_xobjects_are_copied_up_the_chain() {
+    check(
+        "form in a form",
+        with_forms(
+            "BT /F1 12 Tf 72 720 Td (Page heading) Tj ET q 1 0 0 1 0 -20 cm /Outer Do Q",
+            &[
+                (
+                    "Outer",
+                    "BT /F1 12 Tf 72 700 Td (Outer words) Tj ET /Inner Do",
+                    &["Inner"],
+                ),
+                (
+                    "Inner",
+                    "BT /F1 12 Tf 72 650 Td (Report by Quimby today) Tj ET",
+                    &[],
+                ),
+            ],
+        ),
+        &["Page heading", "Outer words", "Report by", "today"],
+    );
+    check(
+        "three levels, text in two of them",
+        with_forms(
+            "/A Do",
+            &[
+                (
+                    "A",
+                    "BT /F1 12 Tf 72 700 Td (Level one Quimby) Tj ET /B Do",
+                    &["B"],
+                ),
+                (
+                    "B",
+                    "BT /F1 12 Tf 72 680 Td (Level two) Tj ET /C Do",
+                    &["C"],
+                ),
+                (
+                    "C",
+                    "BT /F1 12 Tf 72 660 Td (Report by Quimby today) Tj ET",
+                    &[],
+                ),
+            ],
+        ),
+        &["Level one", "Level two", "Report by", "today"],
+    );
+}
+
+/// A form that draws itself is a cycle: still declined, with its reason.
+#[test]
+fn form_cycle_still_declines() {
+    let pdf = with_forms(
+        "/Loop Do",
+        &[(
+            "Loop",
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby) Tj ET /Loop Do",
+            &["Loop"],
+        )],
+    );
+    let (_d, o) = redact_pdf(pdf, "Quimby\n", &[]);
+    assert_eq!(o.status.code(), Some(1), "declined");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cycle"), "{err}");
+}

@@ -748,6 +748,14 @@ impl Interp<'_> {
                     .unwrap_or(Matrix::IDENTITY);
                 let form_res = get_dict(self.doc, &s.dict, b"Resources").unwrap_or(res);
                 self.check_patterns(form_res);
+                let used = crate::model::FormUse {
+                    form: *id,
+                    parent: sid,
+                    name: name.to_vec(),
+                };
+                if !self.out.forms.contains(&used) && self.out.forms.len() < 10_000 {
+                    self.out.forms.push(used);
+                }
                 let mut inner = gs.clone();
                 inner.ctm = m.then(&gs.ctm);
                 let mut stack = Vec::new();

@@ -128,6 +128,7 @@ pub fn apply(
         tfs: 1.0,
         ..Default::default()
     };
+    let mut copies = HashMap::new();
     for sid in order {
         // A page content stream is edited in place (if two pages share one, refuse); a Form XObject is
         // copied for this page first, since other pages (or other parts) may draw it unchanged.
@@ -180,7 +181,8 @@ pub fn apply(
         let new = content::rewrite(&data, &ops, &rep);
         let shared = !is_form && (!edited.insert(sid) || drawn_by_other_page(doc, page_id, sid));
         if is_form {
-            copy_form(doc, page_id, sid, new).map_err(|e| e.with_page(page.page))?;
+            copy_form(doc, (page_id, page, &own), sid, Some(new), &mut copies, 0)
+                .map_err(|e| e.with_page(page.page))?;
         } else if shared {
             let mut copy = lopdf::Stream::new(Dictionary::new(), new);
             super::compress(&mut copy);
@@ -345,38 +347,84 @@ fn replace_content(
     Ok(())
 }
 
-/// Gives this page its own copy of a Form XObject with `content`, in place of the shared one in the
-/// page's (copied) resources. Forms drawn from inside other forms are refused.
-fn copy_form(doc: &mut Document, page_id: ObjectId, sid: ObjectId, content: Vec<u8>) -> Result<()> {
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    let mut xobjects = get_dict(doc, &resources, b"XObject")
-        .cloned()
-        .unwrap_or_default();
-    let names: Vec<Vec<u8>> = xobjects
-        .iter()
-        .filter(|(_, v)| matches!(v, Object::Reference(id) if *id == sid))
-        .map(|(k, _)| k.clone())
-        .collect();
-    if names.is_empty() {
-        return Err(Error::unsupported(
-            "text to remove is in a Form XObject drawn by another Form XObject (not supported yet)",
-        ));
+/// Gives this page its own copy of Form XObject `sid` (with `content`, when given), in place of the
+/// shared one wherever this page draws it: in the page's (copied) resources when a page content stream
+/// draws it, else in a copy of each form that draws it, made the same way up the chain (ISO 32000-1
+/// 8.10: a form's names are looked up in its own /Resources). `copies` holds this page's copies made so
+/// far (original -> copy), so that a form is copied once per page. Extraction bounds how deep forms
+/// nest and refuses cycles; `depth` bounds the walk up the chain all the same.
+fn copy_form(
+    doc: &mut Document,
+    at: (ObjectId, &PageText, &[ObjectId]),
+    sid: ObjectId,
+    content: Option<Vec<u8>>,
+    copies: &mut HashMap<ObjectId, ObjectId>,
+    depth: usize,
+) -> Result<ObjectId> {
+    let (page_id, page, own) = at;
+    if let Some(&c) = copies.get(&sid) {
+        if let (Some(content), Ok(Object::Stream(s))) = (content, doc.get_object_mut(c)) {
+            s.set_plain_content(content);
+            super::compress(s);
+        }
+        return Ok(c);
+    }
+    if depth > 64 {
+        return Err(Error::unsupported("Form XObjects nest too deeply"));
     }
     let mut copy = match doc.get_object(sid) {
         Ok(Object::Stream(s)) => s.clone(),
         _ => return Err(Error::verify("a Form XObject vanished")),
     };
-    copy.set_plain_content(content);
-    super::compress(&mut copy);
-    let new_id = doc.add_object(copy);
-    for n in names {
-        xobjects.set(n, Object::Reference(new_id));
+    if let Some(content) = content {
+        copy.set_plain_content(content);
+        super::compress(&mut copy);
     }
-    resources.set("XObject", Object::Dictionary(xobjects));
-    doc.get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?
-        .set("Resources", Object::Dictionary(resources));
-    Ok(())
+    let new_id = doc.add_object(copy);
+    copies.insert(sid, new_id);
+    let parents: Vec<(ObjectId, Vec<u8>)> = page
+        .forms
+        .iter()
+        .filter(|f| f.form == sid)
+        .map(|f| (f.parent, f.name.clone()))
+        .collect();
+    if parents.is_empty() {
+        return Err(Error::verify(
+            "a Form XObject to change is drawn by nothing on its page",
+        ));
+    }
+    for (parent, name) in parents {
+        if own.contains(&parent) {
+            let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+            let mut xobjects = get_dict(doc, &resources, b"XObject")
+                .cloned()
+                .unwrap_or_default();
+            xobjects.set(name, Object::Reference(new_id));
+            resources.set("XObject", Object::Dictionary(xobjects));
+            doc.get_dictionary_mut(page_id)
+                .map_err(|_| Error::verify("page vanished"))?
+                .set("Resources", Object::Dictionary(resources));
+        } else {
+            let p = copy_form(doc, at, parent, None, copies, depth + 1)?;
+            let Ok(Object::Stream(ps)) = doc.get_object(p) else {
+                return Err(Error::verify("a Form XObject vanished"));
+            };
+            let Some(mut resources) = get_dict(doc, &ps.dict, b"Resources").cloned() else {
+                return Err(Error::unsupported(
+                    "a Form XObject without resources of its own draws a form to change (not supported yet)",
+                ));
+            };
+            let mut xobjects = get_dict(doc, &resources, b"XObject")
+                .cloned()
+                .unwrap_or_default();
+            xobjects.set(name, Object::Reference(new_id));
+            resources.set("XObject", Object::Dictionary(xobjects));
+            if let Ok(Object::Stream(ps)) = doc.get_object_mut(p) {
+                ps.dict.set("Resources", Object::Dictionary(resources));
+            }
+        }
+    }
+    Ok(new_id)
 }
 
 /// Replaces each image under boxes with a copy whose pixels under them are blanked; the page's own
