@@ -303,3 +303,53 @@ fn form_cycle_still_declines() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("cycle"), "{err}");
 }
+
+/// Class 6: a cross-reference table that does not parse is rebuilt by scanning the file for objects
+/// (named in the summary); a file whose page tree names only missing objects declines as having no
+/// pages (class 7).
+#[test]
+fn damaged_xref_is_rebuilt() {
+    let good = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let at = good
+        .windows(5)
+        .rposition(|w| w == b"xref\n" || w == b"xref\r")
+        .expect("xref table");
+    // The table's entries garbled (as a fuzzer or a bad transfer leaves them), and startxref off.
+    let mut bad = good.clone();
+    for b in bad[at + 5..].iter_mut().take(60) {
+        if b.is_ascii_digit() {
+            *b = b'x';
+        }
+    }
+    let sx = bad
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .expect("startxref");
+    let tail = format!("startxref\n{}\n%%EOF\n", at + 3);
+    bad.truncate(sx);
+    bad.extend_from_slice(tail.as_bytes());
+    check("garbled xref table", bad.clone(), &["Report by", "today"]);
+    let (d, o) = redact_pdf(bad, "Quimby\n", &[]);
+    assert_ok(&o);
+    let s = summary(&d.path().join("out"));
+    let r = result(&s, "in.pdf").expect("result");
+    assert!(
+        r["repairs"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("cross-reference")),
+        "{r}"
+    );
+    // The page object is missing: no pages.
+    let missing = make_pdf("BT ET", vec![("F1", helvetica())], |doc| {
+        let pid = *doc.get_pages().values().next().expect("page");
+        doc.objects.remove(&pid);
+    });
+    let (_d, o) = redact_pdf(missing, "Quimby\n", &[]);
+    assert_eq!(o.status.code(), Some(1), "declined");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no pages"), "{err}");
+}

@@ -27,8 +27,20 @@ impl Default for LoadLimits {
     }
 }
 
-/// Parses a PDF held in memory.
+/// Parses a PDF held in memory, strictly (its cross-reference data must parse): how foiredact reads
+/// its own outputs.
 pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Document> {
+    load_with(bytes, password, lim, false).map(|(d, _)| d)
+}
+
+/// [`load`]; with `rebuild`, a file whose cross-reference data does not parse is read again with a
+/// table rebuilt by scanning it for `N G obj` (as qpdf and MuPDF do). Says whether it was.
+fn load_with(
+    bytes: &[u8],
+    password: Option<&str>,
+    lim: &LoadLimits,
+    rebuild: bool,
+) -> Result<(Document, bool)> {
     if bytes.len() as u64 > lim.max_input_bytes {
         return Err(Error::limit(format!(
             "input is larger than {} bytes",
@@ -39,15 +51,14 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
     if !head.windows(5).any(|w| w == b"%PDF-") {
         return Err(Error::load("no %PDF- header"));
     }
-    let mut opts = LoadOptions {
+    let opts = || LoadOptions {
         max_decompressed_size: Some(lim.max_decompressed),
+        password: password.map(str::to_string),
         ..Default::default()
     };
-    if let Some(p) = password {
-        opts.password = Some(p.to_string());
-    }
-    let doc = match Document::load_mem_with_options(bytes, opts) {
-        Ok(d) => d,
+    let (doc, rebuilt) = match Document::load_mem_with_options(bytes, opts()) {
+        // lopdf rebuilds a damaged table itself, silently: the repair is named all the same.
+        Ok(d) => (d, rebuild && !xref_where_startxref_says(bytes)),
         Err(e) => {
             let msg = e.to_string();
             let lower = msg.to_ascii_lowercase();
@@ -55,7 +66,14 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
             {
                 return Err(Error::new(ErrorKind::Encrypted));
             }
-            return Err(Error::load(first_line(&msg)));
+            match rebuild
+                .then(|| rebuilt_xref(bytes))
+                .flatten()
+                .and_then(|b| Document::load_mem_with_options(&b, opts()).ok())
+            {
+                Some(d) => (d, true),
+                None => return Err(Error::load(first_line(&msg))),
+            }
         }
     };
     // lopdf returns Ok with no pages for a file with a real user password (PDF-NOTES.md).
@@ -84,12 +102,124 @@ pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Do
     if pages > lim.max_pages {
         return Err(Error::limit(format!("more than {} pages", lim.max_pages)));
     }
-    Ok(doc)
+    if page_ids.values().all(|id| doc.get_dictionary(*id).is_err()) {
+        // Every page the tree names is missing (or not a dictionary): nothing to read or publish.
+        return Err(Error::load(
+            "no pages (the page tree names only missing objects)",
+        ));
+    }
+    Ok((doc, rebuilt))
+}
+
+/// The file with a cross-reference table and trailer appended that list every `N G obj` found by
+/// scanning it (a later definition of a number wins, as an incremental update would), the catalog
+/// being the last `/Root` named or else an object of /Type /Catalog. `None` for an encrypted file
+/// (its keys need the original trailer) or one without objects or catalog.
+fn rebuilt_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+    let obj = regex::bytes::Regex::new(
+        r"(?:^|[\r\n \t\x0c\x00])(\d{1,9})[ \t\r\n]+(\d{1,5})[ \t\r\n]+obj\b",
+    )
+    .expect("valid pattern");
+    if memchr_all(bytes, b"/Encrypt") {
+        return None;
+    }
+    let mut found: std::collections::BTreeMap<u32, (usize, u16)> = Default::default();
+    let mut catalog = None;
+    for c in obj.captures_iter(bytes) {
+        let (Some(n), Some(g), Some(all)) = (c.get(1), c.get(2), c.get(0)) else {
+            continue;
+        };
+        let num: u32 = std::str::from_utf8(n.as_bytes()).ok()?.parse().ok()?;
+        let gen: u16 = std::str::from_utf8(g.as_bytes()).ok()?.parse().ok()?;
+        if num == 0 || num > 10_000_000 {
+            continue;
+        }
+        found.insert(num, (n.start(), gen));
+        let body = &bytes[all.end()..bytes.len().min(all.end() + 512)];
+        let is_catalog = regex::bytes::Regex::new(r"/Type\s*/Catalog\b")
+            .expect("valid pattern")
+            .is_match(body);
+        if is_catalog {
+            catalog = Some((num, gen));
+        }
+    }
+    let root_ref =
+        regex::bytes::Regex::new(r"/Root\s+(\d{1,9})\s+(\d{1,5})\s+R").expect("valid pattern");
+    let root = root_ref
+        .captures_iter(bytes)
+        .last()
+        .and_then(|c| {
+            let n: u32 = std::str::from_utf8(c.get(1)?.as_bytes())
+                .ok()?
+                .parse()
+                .ok()?;
+            let g: u16 = std::str::from_utf8(c.get(2)?.as_bytes())
+                .ok()?
+                .parse()
+                .ok()?;
+            found.contains_key(&n).then_some((n, g))
+        })
+        .or(catalog)?;
+    let size = found.keys().last()? + 1;
+    let mut out = bytes.to_vec();
+    out.extend_from_slice(b"\n");
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n").as_bytes());
+    for n in 0..size {
+        match found.get(&n) {
+            Some((off, gen)) => {
+                out.extend_from_slice(format!("{off:010} {gen:05} n \n").as_bytes())
+            }
+            None => out.extend_from_slice(b"0000000000 65535 f \n"),
+        }
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {size} /Root {} {} R >>\nstartxref\n{xref_at}\n%%EOF\n",
+            root.0, root.1
+        )
+        .as_bytes(),
+    );
+    Some(out)
+}
+
+/// Whether the last `startxref` points at a cross-reference table (`xref`) or stream (`N G obj`).
+fn xref_where_startxref_says(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(2048)..];
+    let Some(at) = tail.windows(9).rposition(|w| w == b"startxref") else {
+        return false;
+    };
+    let digits: Vec<u8> = tail[at + 9..]
+        .iter()
+        .copied()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(u8::is_ascii_digit)
+        .collect();
+    let Some(off) = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+    else {
+        return false;
+    };
+    let Some(rest) = bytes.get(off..) else {
+        return false;
+    };
+    let rest = &rest[..rest.len().min(64)];
+    rest.starts_with(b"xref")
+        || regex::bytes::Regex::new(r"^\d+\s+\d+\s+obj")
+            .expect("valid pattern")
+            .is_match(rest)
+}
+
+fn memchr_all(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
 }
 
 /// A repair made to the loaded document. Pages are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repair {
+    /// The cross-reference data did not parse: the table was rebuilt by scanning the file for objects.
+    XrefRebuilt,
     /// A page's /Contents array is one stream cut in the middle of a token (ISO 32000-1 7.8.2): its
     /// streams were joined into one.
     JoinedContents { page: usize },
@@ -98,6 +228,10 @@ pub enum Repair {
 impl std::fmt::Display for Repair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Repair::XrefRebuilt => write!(
+                f,
+                "the cross-reference table was damaged and was rebuilt by scanning the file"
+            ),
             Repair::JoinedContents { page } => write!(
                 f,
                 "page {page}: its content streams were cut inside a token and were joined into one"
@@ -112,8 +246,11 @@ pub fn load_repaired(
     password: Option<&str>,
     lim: &LoadLimits,
 ) -> Result<(Document, Vec<Repair>)> {
-    let mut doc = load(bytes, password, lim)?;
+    let (mut doc, rebuilt) = load_with(bytes, password, lim, true)?;
     let mut repairs = Vec::new();
+    if rebuilt {
+        repairs.push(Repair::XrefRebuilt);
+    }
     join_split_contents(&mut doc, lim, &mut repairs);
     Ok((doc, repairs))
 }
