@@ -125,6 +125,7 @@ fn rebuilt_xref(bytes: &[u8]) -> Option<Vec<u8>> {
     }
     let mut found: std::collections::BTreeMap<u32, (usize, u16)> = Default::default();
     let mut catalog = None;
+    let catalog_type = regex::bytes::Regex::new(r"/Type\s*/Catalog\b").expect("valid pattern");
     for c in obj.captures_iter(bytes) {
         let (Some(n), Some(g), Some(all)) = (c.get(1), c.get(2), c.get(0)) else {
             continue;
@@ -136,10 +137,7 @@ fn rebuilt_xref(bytes: &[u8]) -> Option<Vec<u8>> {
         }
         found.insert(num, (n.start(), gen));
         let body = &bytes[all.end()..bytes.len().min(all.end() + 512)];
-        let is_catalog = regex::bytes::Regex::new(r"/Type\s*/Catalog\b")
-            .expect("valid pattern")
-            .is_match(body);
-        if is_catalog {
+        if catalog_type.is_match(body) {
             catalog = Some((num, gen));
         }
     }
