@@ -481,6 +481,11 @@ fn blank_images(
             ))
             .with_page(page.page)
         })?;
+        let (mut blanked, mask) = blanked;
+        if let Some((key, m)) = mask {
+            let mask_id = doc.add_object(m);
+            blanked.dict.set(key, Object::Reference(mask_id));
+        }
         let new_id = doc.add_object(blanked);
         xobjects.set(name.as_bytes().to_vec(), Object::Reference(new_id));
     }
