@@ -526,7 +526,10 @@ pub fn blank(
 
 /// The image's soft mask or stencil mask stream, with its key. A colour-key /Mask (an array) is not
 /// a picture: none.
-fn mask_of<'a>(doc: &'a Document, stream: &'a Stream) -> Result<Option<(&'static str, &'a Stream)>, String> {
+fn mask_of<'a>(
+    doc: &'a Document,
+    stream: &'a Stream,
+) -> Result<Option<(&'static str, &'a Stream)>, String> {
     if stream
         .dict
         .get(b"SMaskInData")
@@ -537,7 +540,11 @@ fn mask_of<'a>(doc: &'a Document, stream: &'a Stream) -> Result<Option<(&'static
         return Err("images with a mask in their JPEG 2000 data cannot be blanked yet".into());
     }
     for key in ["SMask", "Mask"] {
-        match stream.dict.get(key.as_bytes()).map(|o| super::deref(doc, o)) {
+        match stream
+            .dict
+            .get(key.as_bytes())
+            .map(|o| super::deref(doc, o))
+        {
             Ok(Object::Stream(m)) => return Ok(Some((key, m))),
             Ok(Object::Array(_)) if key == "Mask" => {}
             Ok(Object::Name(n)) if key == "SMask" && n.as_slice() == b"None" => {}
@@ -548,7 +555,11 @@ fn mask_of<'a>(doc: &'a Document, stream: &'a Stream) -> Result<Option<(&'static
     Ok(None)
 }
 
-fn blank_one(doc: &Document, stream: &Stream, uses: &[(Matrix, Vec<Rect>)]) -> Result<Stream, String> {
+fn blank_one(
+    doc: &Document,
+    stream: &Stream,
+    uses: &[(Matrix, Vec<Rect>)],
+) -> Result<Stream, String> {
     let c = codec(&stream.dict)?;
     let mut raw = image_info(doc, &stream.dict, &c)?;
     let mut px = decode(doc, stream, &mut raw, &c)?;
@@ -592,7 +603,11 @@ fn blank_one(doc: &Document, stream: &Stream, uses: &[(Matrix, Vec<Rect>)]) -> R
                         1 => "DeviceGray",
                         3 => "DeviceRGB",
                         4 => "DeviceCMYK",
-                        _ => return Err("JPEG 2000 image with an unusual number of components".into()),
+                        _ => {
+                            return Err(
+                                "JPEG 2000 image with an unusual number of components".into()
+                            )
+                        }
                     };
                     dict.set("ColorSpace", cs);
                 }
@@ -668,7 +683,11 @@ pub fn to_gray(doc: &Document, stream: &Stream) -> Result<(usize, usize, Vec<u8>
     let mut raw = image_info(doc, &stream.dict, &c)?;
     let px = decode(doc, stream, &mut raw, &c)?;
     let bpp = bytes_per_pixel(&raw, &px);
-    let comps = if px.jpeg_comps > 0 { px.jpeg_comps } else { raw.comps };
+    let comps = if px.jpeg_comps > 0 {
+        px.jpeg_comps
+    } else {
+        raw.comps
+    };
     // One sample as 8 bits (the high byte of 16-bit samples; packed samples scaled up).
     let sample = |line: &[u8], col: usize, k: usize| -> u32 {
         if bpp == 0 {
@@ -683,7 +702,12 @@ pub fn to_gray(doc: &Document, stream: &Stream) -> Result<(usize, usize, Vec<u8>
         let line = &px.data[row * px.stride..(row + 1) * px.stride];
         for col in 0..raw.width {
             let v = match comps {
-                3 => (sample(line, col, 0) * 299 + sample(line, col, 1) * 587 + sample(line, col, 2) * 114) / 1000,
+                3 => {
+                    (sample(line, col, 0) * 299
+                        + sample(line, col, 1) * 587
+                        + sample(line, col, 2) * 114)
+                        / 1000
+                }
                 4 => 255u32.saturating_sub(
                     ((sample(line, col, 0) + sample(line, col, 1) + sample(line, col, 2)) / 3
                         + sample(line, col, 3))
