@@ -355,7 +355,8 @@ fn damaged_xref_is_rebuilt() {
 }
 
 /// Class 2: an image under a box in each coding (CCITT G4, JBIG2, JPEG 2000, 16-bit, 4-bit Indexed,
-/// CMYK, a filter chain, a PNG predictor, a soft mask, a stencil mask), made by
+/// CMYK, a filter chain, a PNG predictor, a soft mask, a stencil mask), inline (Flate, raw samples) or
+/// drawn by a Form XObject (CCITT, Flate), made by
 /// `tests/coverage/make_images.py`: the output is made, the name is gone from every reader, and
 /// `tests/coverage/check_blank.py` proves with qpdf's decoders (not ours) that the pixels under the box
 /// are 0 in the image and its mask, and with mutool that the page looks the same elsewhere.
@@ -374,7 +375,7 @@ fn images_in_other_codings_are_blanked() {
         return;
     }
     let pdfs = pdfs_in(dir.path());
-    assert_eq!(pdfs.len(), 11, "{pdfs:?}");
+    assert_eq!(pdfs.len(), 15, "{pdfs:?}");
     for p in pdfs {
         let case = p.file_stem().expect("stem").to_string_lossy().to_string();
         let bytes = std::fs::read(&p).expect("read");

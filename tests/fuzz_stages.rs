@@ -307,3 +307,54 @@ fn image_codings_decode_and_blank_without_panics() {
     }
     assert!(total >= 13, "images and masks of the seeds: {total}");
 }
+
+#[test]
+fn inline_images_read_and_blank_without_panics() {
+    let lim = ParseLimits::default();
+    let unit = foiredact::geom::Matrix([300.0, 0.0, 0.0, 100.0, 72.0, 500.0]);
+    let r = foiredact::geom::Rect {
+        x0: 120.0,
+        y0: 530.0,
+        x1: 190.0,
+        y1: 560.0,
+    };
+    let doc = lopdf::Document::with_version("1.5");
+    let mut seeds = Vec::new();
+    for p in pdfs_in(&repo().join("tests/coverage/seeds")) {
+        let d = lopdf::Document::load(&p).expect("seed loads");
+        for pid in d.get_pages().values() {
+            let c = d.get_page_content(*pid);
+            if let Ok(ops) = content::parse(&c, &lim) {
+                for op in ops.iter().filter(|o| o.is("BI")) {
+                    seeds.push(c[op.start..op.end].to_vec());
+                }
+            }
+        }
+    }
+    assert!(
+        seeds.len() >= 2,
+        "inline image seeds in tests/coverage/seeds"
+    );
+    let (p, first) = fuzz("inline image", &seeds, 0x1e1, |data| {
+        let Ok(ops) = content::parse(data, &lim) else {
+            return;
+        };
+        for op in ops.iter().filter(|o| o.is("BI")) {
+            let Some(dict) = op.operands.first() else {
+                continue;
+            };
+            if let Ok(st) = foiredact::pdf::images::inline_image(&data[op.start..op.end], dict) {
+                let _ = foiredact::pdf::images::to_gray(&doc, &st);
+                if let Ok((b, _)) = foiredact::pdf::images::blank(&doc, &st, &[(unit, vec![r])]) {
+                    if let Ok(bytes) = foiredact::pdf::images::inline_bytes(&b) {
+                        assert!(
+                            content::parse(&bytes, &lim).is_ok(),
+                            "written back, it parses"
+                        );
+                    }
+                }
+            }
+        }
+    });
+    assert_eq!(p, 0, "inline image code panicked: {first:?}");
+}

@@ -12,6 +12,7 @@
 //! A page rectangle is mapped to pixels through the inverse of the image's CTM and rounded outwards, so
 //! every pixel any part of which lies under a box is blanked.
 
+use super::content::Operand;
 use super::{decode_stream, Matrix, Rect};
 use lopdf::{Dictionary, Document, Object, Stream};
 
@@ -725,6 +726,187 @@ pub fn to_gray(doc: &Document, stream: &Stream) -> Result<(usize, usize, Vec<u8>
         out.iter_mut().for_each(|v| *v = 255 - *v);
     }
     Ok((raw.width, raw.height, out))
+}
+
+/// An inline image (the bytes of its `BI ... ID ... EI` operation, and the dictionary the tokenizer
+/// read) as an image XObject stream: abbreviated keys, colour spaces and filters expanded (ISO 32000-1
+/// 8.9.7, Tables 92 and 93). Its data runs from the byte after `ID` and its white space to just before
+/// `EI`: decoders stop at their own end, and plain samples are read only as far as the size needs.
+pub fn inline_image(op_bytes: &[u8], dict: &Operand) -> Result<Stream, String> {
+    let mut lx = super::content::Lexer::new(op_bytes);
+    loop {
+        match lx.next_token() {
+            Ok(Some(super::content::Token::Keyword(k))) if k.as_slice() == b"ID" => break,
+            Ok(Some(_)) => {}
+            _ => return Err("inline image without ID".into()),
+        }
+    }
+    let start = lx.pos + 1;
+    let end = op_bytes.len().saturating_sub(2);
+    if start > end || !op_bytes.ends_with(b"EI") {
+        return Err("inline image without data".into());
+    }
+    let Operand::Dict(items) = dict else {
+        return Err("inline image without a dictionary".into());
+    };
+    let mut d = Dictionary::new();
+    for (k, v) in items {
+        let key: &str = match k.as_slice() {
+            b"BPC" | b"BitsPerComponent" => "BitsPerComponent",
+            b"CS" | b"ColorSpace" => "ColorSpace",
+            b"D" | b"Decode" => "Decode",
+            b"DP" | b"DecodeParms" => "DecodeParms",
+            b"F" | b"Filter" => "Filter",
+            b"H" | b"Height" => "Height",
+            b"W" | b"Width" => "Width",
+            b"IM" | b"ImageMask" => "ImageMask",
+            b"I" | b"Interpolate" => "Interpolate",
+            _ => continue,
+        };
+        d.set(key, inline_value(v, key == "ColorSpace" || key == "Filter"));
+    }
+    d.set("Subtype", "Image");
+    Ok(Stream::new(d, op_bytes[start..end].to_vec()))
+}
+
+fn inline_value(v: &Operand, expand: bool) -> Object {
+    match v {
+        Operand::Num(n) if n.fract() == 0.0 && n.abs() < 1e15 => Object::Integer(*n as i64),
+        Operand::Num(n) => Object::Real(*n as f32),
+        Operand::Name(n) if expand => Object::Name(
+            match n.as_slice() {
+                b"G" => &b"DeviceGray"[..],
+                b"RGB" => b"DeviceRGB",
+                b"CMYK" => b"DeviceCMYK",
+                b"I" => b"Indexed",
+                b"AHx" => b"ASCIIHexDecode",
+                b"A85" => b"ASCII85Decode",
+                b"LZW" => b"LZWDecode",
+                b"Fl" => b"FlateDecode",
+                b"RL" => b"RunLengthDecode",
+                b"CCF" => b"CCITTFaxDecode",
+                b"DCT" => b"DCTDecode",
+                other => other,
+            }
+            .to_vec(),
+        ),
+        Operand::Name(n) => Object::Name(n.to_vec()),
+        Operand::Str(b) => Object::String(b.clone(), lopdf::StringFormat::Hexadecimal),
+        Operand::Array(a) => Object::Array(a.iter().map(|o| inline_value(o, expand)).collect()),
+        Operand::Dict(items) => {
+            let mut d = Dictionary::new();
+            for (k, v) in items {
+                d.set(k.to_vec(), inline_value(v, false));
+            }
+            Object::Dictionary(d)
+        }
+        Operand::Bool(b) => Object::Boolean(*b),
+        Operand::Null => Object::Null,
+    }
+}
+
+/// An image stream written back as an inline image, its data as ASCIIHex (so that no byte of it can
+/// be taken for `EI`): `BI ... ID <hex> EI`.
+pub fn inline_bytes(s: &Stream) -> Result<Vec<u8>, String> {
+    let mut out = b"BI".to_vec();
+    for (k, v) in s.dict.iter() {
+        let key: &[u8] = match k.as_slice() {
+            b"Width" => b"W",
+            b"Height" => b"H",
+            b"BitsPerComponent" => b"BPC",
+            b"ColorSpace" => b"CS",
+            b"Decode" => b"D",
+            b"ImageMask" => b"IM",
+            b"Interpolate" => b"I",
+            _ => continue,
+        };
+        out.push(b'/');
+        out.extend_from_slice(key);
+        out.push(b' ');
+        write_object(&mut out, v)?;
+    }
+    let last = match s.dict.get(b"Filter") {
+        Ok(Object::Name(n)) => n.clone(),
+        _ => return Err("an inline image to write has no single filter".into()),
+    };
+    out.extend_from_slice(b" /F [/AHx /");
+    out.extend_from_slice(&last);
+    out.extend_from_slice(b"] ID\n");
+    for (i, b) in s.content.iter().enumerate() {
+        out.extend_from_slice(format!("{b:02X}").as_bytes());
+        if i % 64 == 63 {
+            out.push(b'\n');
+        }
+    }
+    out.extend_from_slice(b">\nEI");
+    Ok(out)
+}
+
+fn write_object(out: &mut Vec<u8>, o: &Object) -> Result<(), String> {
+    match o {
+        Object::Integer(i) => out.extend_from_slice(i.to_string().as_bytes()),
+        Object::Real(r) => out.extend_from_slice(super::content::fmt_num(*r as f64).as_bytes()),
+        Object::Boolean(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Object::Name(n) if n.iter().all(|c| c.is_ascii_alphanumeric()) => {
+            out.push(b'/');
+            out.extend_from_slice(n);
+        }
+        Object::String(b, _) => out.extend_from_slice(super::content::hex_string(b).as_bytes()),
+        Object::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b' ');
+                }
+                write_object(out, x)?;
+            }
+            out.push(b']');
+        }
+        _ => return Err("an inline image's dictionary cannot be written back".into()),
+    }
+    Ok(())
+}
+
+/// The image a page draws in one of its uses: an image XObject named in the page's resources or, when
+/// a Form XObject draws it, in that form's (else the page's); or an inline image, read from its
+/// operation.
+pub fn image_of_use<'a>(
+    doc: &'a Document,
+    page_id: lopdf::ObjectId,
+    im: &crate::model::ImageUse,
+) -> Result<std::borrow::Cow<'a, Stream>, String> {
+    let Some(name) = &im.name else {
+        let Ok(Object::Stream(s)) = doc.get_object(im.stream) else {
+            return Err("the stream that draws an inline image is missing".into());
+        };
+        let (data, _) = super::decode_content(s, 256 << 20)?;
+        let ops = super::content::parse(&data, &Default::default()).map_err(|e| e.to_string())?;
+        let op = ops
+            .get(im.op as usize)
+            .filter(|o| o.is("BI"))
+            .ok_or("an inline image is not where it was")?;
+        let dict = op
+            .operands
+            .first()
+            .ok_or("inline image without a dictionary")?;
+        return inline_image(&data[op.start..op.end], dict).map(std::borrow::Cow::Owned);
+    };
+    let in_form = if im.in_form {
+        match doc.get_object(im.stream) {
+            Ok(Object::Stream(f)) => super::get_dict(doc, &f.dict, b"Resources")
+                .and_then(|r| super::get_dict(doc, r, b"XObject"))
+                .and_then(|x| super::get(doc, x, name.as_bytes())),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    match in_form {
+        Some(Object::Stream(s)) => Ok(std::borrow::Cow::Borrowed(s)),
+        _ => page_image(doc, page_id, name)
+            .map(std::borrow::Cow::Borrowed)
+            .ok_or_else(|| "the image is missing".into()),
+    }
 }
 
 /// The image XObject a page draws under a resource name.

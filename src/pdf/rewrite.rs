@@ -99,9 +99,23 @@ pub fn apply(
             marks.entry(u.stream).or_default().insert(u.op);
         }
     }
+    // Inline images under boxes are blanked in their operation (in the page's stream or a form).
+    let mut inline: BTreeMap<ObjectId, BTreeMap<u32, Vec<(super::Matrix, Vec<Rect>)>>> =
+        BTreeMap::new();
+    for (k, rects) in &plan.blank_images {
+        if let Some(im) = page.images.get(*k).filter(|im| im.name.is_none()) {
+            inline
+                .entry(im.stream)
+                .or_default()
+                .entry(im.op)
+                .or_default()
+                .push((super::Matrix(im.ctm), rects.clone()));
+        }
+    }
     // Damaged streams are written back too (re-encoded), so that the output is a valid file.
     let ids: BTreeSet<ObjectId> = touched
         .iter()
+        .chain(inline.keys())
         .chain(images.keys())
         .chain(paths.keys())
         .chain(marks.keys())
@@ -163,6 +177,27 @@ pub fn apply(
                 rep.insert(opi as usize, Vec::new());
             }
         }
+        for (&opi, uses) in inline.get(&sid).into_iter().flatten() {
+            let Some(op) = ops.get(opi as usize).filter(|o| o.is("BI")) else {
+                return Err(
+                    Error::verify("an inline image is not where it was").with_page(page.page)
+                );
+            };
+            let blanked = op
+                .operands
+                .first()
+                .ok_or_else(|| "inline image without a dictionary".to_string())
+                .and_then(|d| super::images::inline_image(&data[op.start..op.end], d))
+                .and_then(|st| super::images::blank(doc, &st, uses))
+                .and_then(|(st, _)| super::images::inline_bytes(&st))
+                .map_err(|e| {
+                    Error::unsupported(format!(
+                        "an inline image lies under a redaction box and cannot be blanked: {e}"
+                    ))
+                    .with_page(page.page)
+                })?;
+            rep.insert(opi as usize, blanked);
+        }
         if let Some(ms) = marks.get(&sid) {
             for &opi in ms {
                 if let Some(op) = ops.get(opi as usize) {
@@ -194,7 +229,7 @@ pub fn apply(
         }
     }
     if !plan.blank_images.is_empty() {
-        blank_images(doc, page_id, page, plan)?;
+        blank_images(doc, (page_id, page, &own), plan, &mut copies)?;
     }
     if !plan.boxes.is_empty() {
         draw_boxes(doc, page_id, plan, label)?;
@@ -427,44 +462,58 @@ fn copy_form(
     Ok(new_id)
 }
 
-/// Replaces each image under boxes with a copy whose pixels under them are blanked; the page's own
-/// (copied) resources point at the copy, so other pages drawing the same image are untouched.
+/// Replaces each image XObject under boxes with a copy whose pixels under them are blanked (with its
+/// mask); the page's own (copied) resources point at the copy, so other pages drawing the same image
+/// are untouched. An image drawn by a Form XObject is replaced in this page's copy of the form (made
+/// up the chain as for text). Inline images were blanked in their operation already.
 fn blank_images(
     doc: &mut Document,
-    page_id: ObjectId,
-    page: &PageText,
+    at: (ObjectId, &PageText, &[ObjectId]),
     plan: &PagePlan,
+    copies: &mut HashMap<ObjectId, ObjectId>,
 ) -> Result<()> {
-    let mut by_name: BTreeMap<String, Vec<(super::Matrix, Vec<Rect>)>> = BTreeMap::new();
+    let (page_id, page, _) = at;
+    // (The form that draws it, or None for the page) -> name -> uses.
+    type Uses = Vec<(super::Matrix, Vec<Rect>)>;
+    let mut by_name: BTreeMap<(Option<ObjectId>, String), Uses> = BTreeMap::new();
     for (k, rects) in &plan.blank_images {
         let im = page
             .images
             .get(*k)
             .ok_or_else(|| Error::verify("plan names an image that does not exist"))?;
-        let name =
-            match (&im.name, im.in_form) {
-                (Some(n), false) => n.clone(),
-                (None, _) => {
-                    return Err(Error::unsupported(
-                        "an inline image lies under a redaction box (not supported yet)",
-                    )
-                    .with_page(page.page))
-                }
-                (_, true) => return Err(Error::unsupported(
-                    "an image inside a Form XObject lies under a redaction box (not supported yet)",
-                )
-                .with_page(page.page)),
-            };
+        let Some(name) = &im.name else { continue };
+        let holder = im.in_form.then_some(im.stream);
         by_name
-            .entry(name)
+            .entry((holder, name.clone()))
             .or_default()
             .push((super::Matrix(im.ctm), rects.clone()));
     }
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    let mut xobjects = get_dict(doc, &resources, b"XObject")
-        .cloned()
-        .unwrap_or_default();
-    for (name, uses) in by_name {
+    for ((holder, name), uses) in by_name {
+        // This page's copy of the form that draws it (its resources are changed, never the original's).
+        let holder = match holder {
+            None => None,
+            Some(form) => Some(
+                copy_form(doc, at, form, None, copies, 0).map_err(|e| e.with_page(page.page))?,
+            ),
+        };
+        let res_of = |doc: &Document, h: Option<ObjectId>| -> Option<Dictionary> {
+            match h {
+                None => page_resources(doc, page_id).cloned(),
+                Some(f) => match doc.get_object(f) {
+                    Ok(Object::Stream(s)) => get_dict(doc, &s.dict, b"Resources").cloned(),
+                    _ => None,
+                },
+            }
+        };
+        let Some(mut resources) = res_of(doc, holder) else {
+            return Err(Error::unsupported(
+                "an image under a redaction box is drawn by a Form XObject without resources of its own (not supported yet)",
+            )
+            .with_page(page.page));
+        };
+        let mut xobjects = get_dict(doc, &resources, b"XObject")
+            .cloned()
+            .unwrap_or_default();
         let id = match xobjects.get(name.as_bytes()) {
             Ok(Object::Reference(id)) => *id,
             _ => return Err(Error::verify("an image's XObject is missing").with_page(page.page)),
@@ -488,11 +537,20 @@ fn blank_images(
         }
         let new_id = doc.add_object(blanked);
         xobjects.set(name.as_bytes().to_vec(), Object::Reference(new_id));
+        resources.set("XObject", Object::Dictionary(xobjects));
+        match holder {
+            None => {
+                doc.get_dictionary_mut(page_id)
+                    .map_err(|_| Error::verify("page vanished"))?
+                    .set("Resources", Object::Dictionary(resources));
+            }
+            Some(copy) => {
+                if let Ok(Object::Stream(s)) = doc.get_object_mut(copy) {
+                    s.dict.set("Resources", Object::Dictionary(resources));
+                }
+            }
+        }
     }
-    resources.set("XObject", Object::Dictionary(xobjects));
-    doc.get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?
-        .set("Resources", Object::Dictionary(resources));
     Ok(())
 }
 

@@ -72,9 +72,26 @@ def same_outside(a, b, x0, y0, x1, y1):
 def main():
     path, x0, y0, x1, y1 = sys.argv[1], *map(float, sys.argv[2:6])
     pdf = pikepdf.open(path)
-    images = [
-        v for v in pdf.pages[0].Resources.XObject.values() if v.get("/Subtype") == pikepdf.Name.Image
-    ]
+    scratch = pikepdf.new()
+    images = []
+
+    def look(holder):
+        """Images drawn by a page or form: XObjects (and those of forms it draws), inline images."""
+        xobjects = holder.get("/Resources", {}).get("/XObject", {})
+        for v in xobjects.values():
+            if v.get("/Subtype") == pikepdf.Name.Image:
+                images.append(v)
+            elif v.get("/Subtype") == pikepdf.Name.Form:
+                look(v)
+        for operands, op in pikepdf.parse_content_stream(holder):
+            if str(op) == "INLINE IMAGE":
+                ii = operands[0]
+                st = pikepdf.Stream(scratch, ii._data._inline_image_raw_bytes())
+                for k, v in ii.obj.items():
+                    st[k] = v
+                images.append(st)
+
+    look(pdf.pages[0].obj)
     assert images, "no image"
     for img in images:
         if img.get("/Filter") == pikepdf.Name.DCTDecode:

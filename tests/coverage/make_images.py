@@ -4,7 +4,8 @@ drawn at (72, 500)-(372, 600), under an invisible text layer (render mode 3, as 
 reads "Report by Quimby today" (an invented name), so that the redaction box lies over the image.
 One file per image coding: CCITT G4, JBIG2 (generic region, MMR), JPEG 2000 (grey, RGB with a soft
 mask), 16-bit grey, 4-bit Indexed, CMYK, [/ASCII85Decode /FlateDecode], Flate with a PNG predictor,
-RGB with a soft mask and one with a stencil /Mask. Needs Pillow (with libtiff and OpenJPEG) and pikepdf.
+RGB with a soft mask and one with a stencil /Mask; and inline images (Flate, raw samples) and images
+drawn by a Form XObject (CCITT, Flate). Needs Pillow (with libtiff and OpenJPEG) and pikepdf.
 
     python3 tests/coverage/make_images.py OUTDIR
 """
@@ -80,7 +81,9 @@ def pack4(values):
     return bytes(out)
 
 
-def make(path, image_dict, data, extra=None):
+def make(path, image_dict, data, extra=None, how="xobject"):
+    """`how`: "xobject" (the page draws the image), "form" (a Form XObject with resources of its own
+    draws it), "inline" (BI ... ID ... EI in the page's content, abbreviated keys)."""
     pdf = pikepdf.new()
     img = pikepdf.Stream(pdf, data)
     for k, v in image_dict.items():
@@ -96,17 +99,32 @@ def make(path, image_dict, data, extra=None):
         BaseFont=pikepdf.Name.Helvetica,
         Encoding=pikepdf.Name.WinAnsiEncoding,
     )
+    draw = b"q 300 0 0 100 72 500 cm /Im1 Do Q\n"
+    xobjects = pikepdf.Dictionary(Im1=img)
+    if how == "form":
+        form = pikepdf.Stream(pdf, b"q 1 0 0 1 0 0 cm " + draw + b"Q\n")
+        form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
+        form.BBox = [0, 0, 612, 792]
+        form.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im1=img))
+        xobjects = pikepdf.Dictionary(Fm1=form)
+        draw = b"/Fm1 Do\n"
+    elif how == "inline":
+        abbrev = {"Width": "/W", "Height": "/H", "BitsPerComponent": "/BPC", "ColorSpace": "/CS", "Filter": "/F"}
+        short = {"/DeviceGray": "/G", "/DeviceRGB": "/RGB", "/FlateDecode": "/Fl"}
+        keys = b" ".join(
+            f"{abbrev[k]} {short.get(str(v), str(v))}".encode()
+            for k, v in image_dict.items()
+        )
+        draw = b"q 300 0 0 100 72 500 cm BI /W %d /H %d %s ID\n" % (W, H, keys) + data + b"\nEI Q\n"
+        xobjects = pikepdf.Dictionary()
     content = (
-        b"q 300 0 0 100 72 500 cm /Im1 Do Q\n"
-        b"BT 3 Tr /F1 12 Tf 80 545 Td (Report by Quimby today) Tj ET\n"
+        draw + b"BT 3 Tr /F1 12 Tf 80 545 Td (Report by Quimby today) Tj ET\n"
         b"BT /F1 12 Tf 72 700 Td (Visible words stay) Tj ET\n"
     )
     page = pikepdf.Dictionary(
         Type=pikepdf.Name.Page,
         MediaBox=[0, 0, 612, 792],
-        Resources=pikepdf.Dictionary(
-            Font=pikepdf.Dictionary(F1=font), XObject=pikepdf.Dictionary(Im1=img)
-        ),
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font), XObject=xobjects),
         Contents=pikepdf.Stream(pdf, content),
     )
     pdf.pages.append(pikepdf.Page(page))
@@ -212,5 +230,41 @@ def main(out):
     )
 
 
+def more(out):
+    G = pikepdf.Name.DeviceGray
+    gray = scan("L")
+    make(
+        f"{out}/inline-flate.pdf",
+        dict(ColorSpace=G, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode),
+        flate(gray.tobytes()),
+        how="inline",
+    )
+    make(
+        f"{out}/inline-raw.pdf",
+        dict(ColorSpace=G, BitsPerComponent=8),
+        gray.tobytes(),
+        how="inline",
+    )
+    data, photometric = g4(gray)
+    make(
+        f"{out}/form-ccitt.pdf",
+        dict(
+            ColorSpace=G,
+            BitsPerComponent=1,
+            Filter=pikepdf.Name.CCITTFaxDecode,
+            DecodeParms=pikepdf.Dictionary(K=-1, Columns=W, Rows=H, BlackIs1=photometric == 0),
+        ),
+        data,
+        how="form",
+    )
+    make(
+        f"{out}/form-flate.pdf",
+        dict(ColorSpace=G, BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode),
+        flate(gray.tobytes()),
+        how="form",
+    )
+
+
 if __name__ == "__main__":
     main(sys.argv[1])
+    more(sys.argv[1])
