@@ -292,7 +292,7 @@ fn image_codings_decode_and_blank_without_panics() {
             total += 1 + usize::from(mask.is_some());
             let (panics, first) = fuzz(
                 &format!("image {}", p.display()),
-                &[img.content.clone()],
+                std::slice::from_ref(&img.content),
                 0x1a9e + (n * 16 + k) as u64,
                 |data| {
                     let mut st = img.clone();

@@ -507,6 +507,9 @@ fn fill(raw: &Raw, px: &mut Pixels, rects: &[(usize, usize, usize, usize)]) {
     }
 }
 
+/// A blanked mask and the key (`SMask` or `Mask`) the image names it by.
+pub type Mask = (&'static str, Stream);
+
 /// A copy of an image XObject with every pixel under `uses` (each: the CTM it is drawn with and the
 /// page rectangles to blank) set to 0, and of its soft mask or stencil mask (/SMask, a /Mask stream),
 /// which would otherwise still show the shapes: `(image, mask)`, the mask (when there is one) to be
@@ -516,7 +519,7 @@ pub fn blank(
     doc: &Document,
     stream: &Stream,
     uses: &[(Matrix, Vec<Rect>)],
-) -> Result<(Stream, Option<(&'static str, Stream)>), String> {
+) -> Result<(Stream, Option<Mask>), String> {
     let image = blank_one(doc, stream, uses)?;
     let mask = match mask_of(doc, stream)? {
         Some((key, m)) => Some((key, blank_one(doc, m, uses)?)),

@@ -100,8 +100,8 @@ pub fn apply(
         }
     }
     // Inline images under boxes are blanked in their operation (in the page's stream or a form).
-    let mut inline: BTreeMap<ObjectId, BTreeMap<u32, Vec<(super::Matrix, Vec<Rect>)>>> =
-        BTreeMap::new();
+    type ByOp = BTreeMap<u32, Vec<(super::Matrix, Vec<Rect>)>>;
+    let mut inline: BTreeMap<ObjectId, ByOp> = BTreeMap::new();
     for (k, rects) in &plan.blank_images {
         if let Some(im) = page.images.get(*k).filter(|im| im.name.is_none()) {
             inline
