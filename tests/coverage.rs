@@ -413,3 +413,36 @@ fn images_in_other_codings_are_blanked() {
         assert_ne!(c.status.code(), Some(0), "{case}: the input is not blank");
     }
 }
+
+/// Class 6: a page content stream with lines no tokenizer reads (a stray `)`, an array never closed):
+/// those lines are left out of the output (named in the summary), the rest is read and redacted.
+#[test]
+fn damaged_content_lines_are_dropped() {
+    let pdf = one_stream(
+        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET\n(broken)) Tj\nBT /F1 12 Tf 72 680 Td (More words) Tj ET\n[ /oops\n",
+    );
+    check(
+        "damaged lines",
+        pdf.clone(),
+        &["Report by", "today", "More words"],
+    );
+    let (d, o) = redact_pdf(pdf, "Quimby\n", &[]);
+    assert_ok(&o);
+    let s = summary(&d.path().join("out"));
+    let r = result(&s, "in.pdf").expect("result");
+    assert!(
+        r["repairs"][0]
+            .as_str()
+            .is_some_and(|t| t.contains("2 damaged line(s)")),
+        "{r}"
+    );
+    let out = d.path().join("out/in.part1.pdf");
+    let t = norm(&String::from_utf8_lossy(
+        &run_ok(&["text", out.to_str().expect("utf8")]).stdout,
+    ));
+    assert!(!t.contains("broken"), "the damaged line is left out: {t}");
+}
+
+fn one_stream(content: &str) -> Vec<u8> {
+    make_pdf(content, vec![("F1", helvetica())], |_| {})
+}

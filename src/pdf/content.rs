@@ -604,6 +604,41 @@ pub fn join_streams(parts: &[&[u8]]) -> Vec<u8> {
     out
 }
 
+/// A damaged content stream made readable by dropping each line on which the tokenizer fails (a stray
+/// `)`, an operator inside an array, an array or string never closed), until the rest parses: the
+/// stream is then written back as that rest, so that every reader of the output sees exactly what was
+/// read and redacted (what was dropped is in no output at all). Returns the stream and how many lines
+/// were dropped; `None` when more than half of the stream would go, or after 500 lines.
+pub fn salvage(data: &[u8], lim: &ParseLimits) -> Option<(Vec<u8>, usize)> {
+    let mut buf = data.to_vec();
+    let mut dropped = 0;
+    loop {
+        let e = match parse(&buf, lim) {
+            Ok(_) => return (dropped > 0).then_some((buf, dropped)),
+            Err(e) => e,
+        };
+        if matches!(
+            e.msg,
+            "too many operators" | "nesting too deep" | "too many operands"
+        ) {
+            return None;
+        }
+        let at = e.offset.min(buf.len().saturating_sub(1));
+        let eol = |b: &u8| matches!(b, b'\n' | b'\r');
+        let start = buf[..at].iter().rposition(eol).map_or(0, |p| p + 1);
+        let end = buf[at..].iter().position(eol).map_or(buf.len(), |p| at + p);
+        if start >= end && end >= buf.len() {
+            return None;
+        }
+        // The line and its end of line.
+        buf.drain(start..(end + 1).min(buf.len()));
+        dropped += 1;
+        if dropped > 500 || buf.len() * 2 < data.len() {
+            return None;
+        }
+    }
+}
+
 /// Where the lexer stands at the end of a stream: in ordinary tokens, a comment, a literal string
 /// (its parenthesis depth, and whether a backslash is pending), a hex string, or an inline image's data
 /// (after `ID`, until `EI`).
@@ -846,6 +881,33 @@ mod tests {
             b"BI /W 2 /H 1 /BPC 8 /CS /G ID (\x00\x01 EI"
         );
         assert!(o[2].is("Q"));
+    }
+
+    #[test]
+    fn salvage_drops_only_the_damaged_lines() {
+        let lim = ParseLimits::default();
+        let (s, n) = salvage(
+            b"BT /F1 12 Tf (Kept) Tj\n(bad)) Tj\n(Also kept) Tj ET\n[ /oops\n",
+            &lim,
+        )
+        .expect("salvaged");
+        assert_eq!(n, 2);
+        let o = parse(&s, &lim).expect("parses");
+        let strings: Vec<_> = o
+            .iter()
+            .filter(|o| o.is("Tj"))
+            .map(|o| o.operands[0].clone())
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                Operand::Str(b"Kept".to_vec()),
+                Operand::Str(b"Also kept".to_vec())
+            ]
+        );
+        // A stream that parses is not "salvaged"; one mostly garbage is not either.
+        assert!(salvage(b"BT (a) Tj ET", &lim).is_none());
+        assert!(salvage(b"(a) Tj\n)\n)\n)\n)\n)\n)\n", &lim).is_none());
     }
 
     #[test]

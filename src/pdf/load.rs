@@ -221,6 +221,9 @@ pub enum Repair {
     /// A page's /Contents array is one stream cut in the middle of a token (ISO 32000-1 7.8.2): its
     /// streams were joined into one.
     JoinedContents { page: usize },
+    /// A page's content stream has lines no tokenizer reads (a stray `)`, an array never closed):
+    /// they were dropped, and the page is written back as the rest (see `content::salvage`).
+    DroppedDamagedLines { page: usize, lines: usize },
 }
 
 impl std::fmt::Display for Repair {
@@ -229,6 +232,10 @@ impl std::fmt::Display for Repair {
             Repair::XrefRebuilt => write!(
                 f,
                 "the cross-reference table was damaged and was rebuilt by scanning the file"
+            ),
+            Repair::DroppedDamagedLines { page, lines } => write!(
+                f,
+                "page {page}: {lines} damaged line(s) of its content stream could not be read and were left out"
             ),
             Repair::JoinedContents { page } => write!(
                 f,
@@ -250,6 +257,7 @@ pub fn load_repaired(
         repairs.push(Repair::XrefRebuilt);
     }
     join_split_contents(&mut doc, lim, &mut repairs);
+    salvage_damaged_contents(&mut doc, lim, &mut repairs);
     Ok((doc, repairs))
 }
 
@@ -311,6 +319,64 @@ fn join_split_contents(doc: &mut Document, lim: &LoadLimits, repairs: &mut Vec<R
         if let Ok(p) = doc.get_dictionary_mut(page_id) {
             p.set("Contents", Object::Reference(id));
             repairs.push(Repair::JoinedContents { page: no as usize });
+        }
+    }
+}
+
+/// Makes each page content stream that does not tokenise readable by dropping its damaged lines
+/// (`content::salvage`); the page gets its own copy of the stream (others may share it).
+fn salvage_damaged_contents(doc: &mut Document, lim: &LoadLimits, repairs: &mut Vec<Repair>) {
+    use super::content;
+    use lopdf::Object;
+    let parse_lim = content::ParseLimits::default();
+    for (no, page_id) in doc.get_pages() {
+        let Ok(page) = doc.get_dictionary(page_id) else {
+            continue;
+        };
+        let (ids, direct): (Vec<lopdf::ObjectId>, bool) = match page.get(b"Contents") {
+            Ok(Object::Reference(id)) => match doc.get_object(*id) {
+                Ok(Object::Array(a)) => (
+                    a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+                    false,
+                ),
+                _ => (vec![*id], true),
+            },
+            Ok(Object::Array(a)) => (
+                a.iter().filter_map(|o| o.as_reference().ok()).collect(),
+                false,
+            ),
+            _ => continue,
+        };
+        let mut new_ids = ids.clone();
+        let mut lines = 0;
+        for (k, id) in ids.iter().enumerate() {
+            let Ok(Object::Stream(s)) = doc.get_object(*id) else {
+                continue;
+            };
+            let Ok((data, _)) = super::decode_content(s, lim.max_decompressed) else {
+                continue;
+            };
+            if let Some((fixed, n)) = content::salvage(&data, &parse_lim) {
+                let mut st = lopdf::Stream::new(lopdf::Dictionary::new(), fixed);
+                super::compress(&mut st);
+                new_ids[k] = doc.add_object(st);
+                lines += n;
+            }
+        }
+        if lines == 0 {
+            continue;
+        }
+        let contents = if direct {
+            Object::Reference(new_ids[0])
+        } else {
+            Object::Array(new_ids.into_iter().map(Object::Reference).collect())
+        };
+        if let Ok(p) = doc.get_dictionary_mut(page_id) {
+            p.set("Contents", contents);
+            repairs.push(Repair::DroppedDamagedLines {
+                page: no as usize,
+                lines,
+            });
         }
     }
 }
