@@ -274,6 +274,17 @@ pub fn process_with(
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
         }
     }
+    // Damaged streams read as far as they inflate are repairs too.
+    let mut repairs = repairs;
+    for (_, p) in &pages {
+        if !p.repaired.is_empty() {
+            repairs.push(format!(
+                "page {}: {} damaged compressed stream(s) read as far as they decompress",
+                p.page,
+                p.repaired.len()
+            ));
+        }
+    }
     let decoded: usize = pages.iter().map(|(_, p)| p.decoded_bytes).sum();
     if decoded > s.extract.max_file_decoded {
         return Err(Error::limit(format!(

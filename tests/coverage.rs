@@ -446,3 +446,87 @@ fn damaged_content_lines_are_dropped() {
 fn one_stream(content: &str) -> Vec<u8> {
     make_pdf(content, vec![("F1", helvetica())], |_| {})
 }
+
+/// Class 6: a page tree that lists a page twice keeps it once, at its first place (named in the
+/// summary); a Form XObject whose Flate data is cut is read as far as it inflates.
+#[test]
+fn page_listed_twice_and_cut_form() {
+    let twice = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+        vec![("F1", helvetica())],
+        |doc| {
+            let pid = *doc.get_pages().values().next().expect("page");
+            let parent = doc
+                .get_dictionary(pid)
+                .expect("page")
+                .get(b"Parent")
+                .and_then(Object::as_reference)
+                .expect("parent");
+            let pages = doc.get_dictionary_mut(parent).expect("pages");
+            pages.set("Kids", vec![Object::Reference(pid), Object::Reference(pid)]);
+            pages.set("Count", 2);
+        },
+    );
+    check("page listed twice", twice.clone(), &["Report by", "today"]);
+    let (d, o) = redact_pdf(twice, "Quimby\n", &[]);
+    assert_ok(&o);
+    let s = summary(&d.path().join("out"));
+    let r = result(&s, "in.pdf").expect("result");
+    assert_eq!(r["pages"], 1, "{r}");
+    assert!(
+        r["repairs"].to_string().contains("listed a page twice"),
+        "{r}"
+    );
+    // A form whose Flate data stops short: what inflates is read (the name in it is redacted).
+    let text = b"BT /F1 12 Tf 72 650 Td (Report by Quimby today) Tj ET\n".repeat(40);
+    let mut packed = {
+        use std::io::Write;
+        let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(&text).expect("deflate");
+        e.finish().expect("deflate")
+    };
+    packed.truncate(packed.len() - 6);
+    let cut = make_pdf("/Fm1 Do", vec![("F1", helvetica())], move |doc| {
+        let pid = *doc.get_pages().values().next().expect("page");
+        let font = doc.add_object(helvetica());
+        let form = doc.add_object(Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form", "Filter" => "FlateDecode",
+                "BBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+            },
+            packed,
+        ));
+        doc.get_dictionary_mut(pid)
+            .expect("page")
+            .get_mut(b"Resources")
+            .and_then(Object::as_dict_mut)
+            .expect("resources")
+            .set("XObject", dictionary! { "Fm1" => form });
+    });
+    check("form cut short", cut, &["Report by", "today"]);
+}
+
+/// Class 6: a content stream with a filter no reader knows makes that page unreadable (a typed page
+/// reason, which `--allow-unreadable` lets through), not the file broken.
+#[test]
+fn bad_filter_name_is_an_unreadable_page() {
+    let pdf = make_pdf("BT ET", vec![("F1", helvetica())], |doc| {
+        let s = doc.add_object(Stream::new(
+            dictionary! { "Filter" => "NoSuchDecode" },
+            b"garbage".to_vec(),
+        ));
+        let pid = *doc.get_pages().values().next().expect("page");
+        doc.get_dictionary_mut(pid)
+            .expect("page")
+            .set("Contents", Object::Reference(s));
+    });
+    let (d, o) = redact_pdf(pdf.clone(), "Quimby\n", &[]);
+    assert_eq!(o.status.code(), Some(1), "declined");
+    let s = summary(&d.path().join("out"));
+    let r = result(&s, "in.pdf").expect("result");
+    let reason = r["reason"].as_str().unwrap_or_default();
+    assert!(reason.starts_with("page 1: text cannot be decoded"), "{r}");
+    let (_d, o) = redact_pdf(pdf, "Quimby\n", &["--allow-unreadable"]);
+    assert_ok(&o);
+}

@@ -725,9 +725,14 @@ impl Interp<'_> {
                     self.problem("Form XObjects nest too deeply or in a cycle".into());
                     return;
                 }
-                let data = match super::decode_stream(s, self.lim.max_stream_bytes) {
-                    Ok(d) => {
+                // A damaged Flate form is read as far as it inflates, as page content is (and written
+                // back re-encoded, in this page's copy of the form).
+                let data = match super::decode_content(s, self.lim.max_stream_bytes) {
+                    Ok((d, repaired)) => {
                         self.out.decoded_bytes += d.len();
+                        if repaired && !self.out.repaired.contains(id) {
+                            self.out.repaired.push(*id);
+                        }
                         d
                     }
                     Err(_) => {

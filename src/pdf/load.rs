@@ -30,17 +30,18 @@ impl Default for LoadLimits {
 /// Parses a PDF held in memory, strictly (its cross-reference data must parse): how foiredact reads
 /// its own outputs.
 pub fn load(bytes: &[u8], password: Option<&str>, lim: &LoadLimits) -> Result<Document> {
-    load_with(bytes, password, lim, false).map(|(d, _)| d)
+    load_with(bytes, password, lim, false).map(|(d, _, _)| d)
 }
 
 /// [`load`]; with `rebuild`, a file whose cross-reference data does not parse is read again with a
-/// table rebuilt by scanning it for `N G obj` (as qpdf and MuPDF do). Says whether it was.
+/// table rebuilt by scanning it for `N G obj` (as qpdf and MuPDF do), and a page tree that lists a
+/// page twice is flattened with each page once. Says whether each was done.
 fn load_with(
     bytes: &[u8],
     password: Option<&str>,
     lim: &LoadLimits,
     rebuild: bool,
-) -> Result<(Document, bool)> {
+) -> Result<(Document, bool, bool)> {
     if bytes.len() as u64 > lim.max_input_bytes {
         return Err(Error::limit(format!(
             "input is larger than {} bytes",
@@ -86,11 +87,18 @@ fn load_with(
             lim.max_objects
         )));
     }
-    let page_ids = doc.get_pages();
+    let mut doc = doc;
+    let mut page_ids = doc.get_pages();
     let distinct: std::collections::HashSet<_> = page_ids.values().collect();
+    let mut listed_twice = false;
     if distinct.len() != page_ids.len() {
-        // A page tree that loops or lists a page twice: which pages the document has is not certain.
-        return Err(Error::load("the page tree loops or lists a page twice"));
+        // A page tree that lists a page twice: as viewers do, the first place counts (in repair
+        // mode); strictly, which pages the document has is not certain.
+        if !rebuild || !flatten_page_tree(&mut doc) {
+            return Err(Error::load("the page tree loops or lists a page twice"));
+        }
+        listed_twice = true;
+        page_ids = doc.get_pages();
     }
     let pages = page_ids.len();
     if pages == 0 {
@@ -108,7 +116,52 @@ fn load_with(
             "no pages (the page tree names only missing objects)",
         ));
     }
-    Ok((doc, rebuilt))
+    Ok((doc, rebuilt, listed_twice))
+}
+
+/// Makes the page tree one /Pages node whose kids are the pages in order, each once (its first
+/// place), with what each inherited (ISO 32000-1 7.7.3.4) set on it. False if there is no root node.
+fn flatten_page_tree(doc: &mut Document) -> bool {
+    use lopdf::Object;
+    let Some(root) = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|o| o.as_reference().ok())
+    else {
+        return false;
+    };
+    let mut seen = std::collections::HashSet::new();
+    let order: Vec<lopdf::ObjectId> = doc
+        .get_pages()
+        .into_values()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    for &id in &order {
+        let mut set = Vec::new();
+        for key in [&b"Resources"[..], b"MediaBox", b"CropBox", b"Rotate"] {
+            if let Some(v) = super::extract::inherited(doc, id, key) {
+                set.push((key.to_vec(), v.clone()));
+            }
+        }
+        let Ok(page) = doc.get_dictionary_mut(id) else {
+            continue;
+        };
+        for (k, v) in set {
+            page.set(k, v);
+        }
+        page.set("Parent", Object::Reference(root));
+    }
+    let Ok(node) = doc.get_dictionary_mut(root) else {
+        return false;
+    };
+    node.set(
+        "Kids",
+        Object::Array(order.iter().map(|&id| Object::Reference(id)).collect()),
+    );
+    node.set("Count", order.len() as i64);
+    node.remove(b"Parent");
+    true
 }
 
 /// The file with a cross-reference table and trailer appended that list every `N G obj` found by
@@ -218,6 +271,8 @@ fn memchr_all(hay: &[u8], needle: &[u8]) -> bool {
 pub enum Repair {
     /// The cross-reference data did not parse: the table was rebuilt by scanning the file for objects.
     XrefRebuilt,
+    /// The page tree listed a page more than once: each page is kept at its first place.
+    PageListedTwice,
     /// A page's /Contents array is one stream cut in the middle of a token (ISO 32000-1 7.8.2): its
     /// streams were joined into one.
     JoinedContents { page: usize },
@@ -237,6 +292,10 @@ impl std::fmt::Display for Repair {
                 f,
                 "page {page}: {lines} damaged line(s) of its content stream could not be read and were left out"
             ),
+            Repair::PageListedTwice => write!(
+                f,
+                "the page tree listed a page twice: it is kept once, at its first place"
+            ),
             Repair::JoinedContents { page } => write!(
                 f,
                 "page {page}: its content streams were cut inside a token and were joined into one"
@@ -251,10 +310,13 @@ pub fn load_repaired(
     password: Option<&str>,
     lim: &LoadLimits,
 ) -> Result<(Document, Vec<Repair>)> {
-    let (mut doc, rebuilt) = load_with(bytes, password, lim, true)?;
+    let (mut doc, rebuilt, listed_twice) = load_with(bytes, password, lim, true)?;
     let mut repairs = Vec::new();
     if rebuilt {
         repairs.push(Repair::XrefRebuilt);
+    }
+    if listed_twice {
+        repairs.push(Repair::PageListedTwice);
     }
     join_split_contents(&mut doc, lim, &mut repairs);
     salvage_damaged_contents(&mut doc, lim, &mut repairs);
