@@ -608,7 +608,7 @@ pub fn join_streams(parts: &[&[u8]]) -> Vec<u8> {
 /// `)`, an operator inside an array, an array or string never closed), until the rest parses: the
 /// stream is then written back as that rest, so that every reader of the output sees exactly what was
 /// read and redacted (what was dropped is in no output at all). Returns the stream and how many lines
-/// were dropped; `None` when more than half of the stream would go, or after 500 lines.
+/// were dropped; `None` when more than three quarters of the stream would go, or after 500 lines.
 pub fn salvage(data: &[u8], lim: &ParseLimits) -> Option<(Vec<u8>, usize)> {
     let mut buf = data.to_vec();
     let mut dropped = 0;
@@ -633,7 +633,7 @@ pub fn salvage(data: &[u8], lim: &ParseLimits) -> Option<(Vec<u8>, usize)> {
         // The line and its end of line.
         buf.drain(start..(end + 1).min(buf.len()));
         dropped += 1;
-        if dropped > 500 || buf.len() * 2 < data.len() {
+        if dropped > 500 || buf.len() * 4 < data.len() {
             return None;
         }
     }
@@ -907,7 +907,7 @@ mod tests {
         );
         // A stream that parses is not "salvaged"; one mostly garbage is not either.
         assert!(salvage(b"BT (a) Tj ET", &lim).is_none());
-        assert!(salvage(b"(a) Tj\n)\n)\n)\n)\n)\n)\n", &lim).is_none());
+        assert!(salvage(b"(a) Tj\n)\n)\n)\n)\n)\n)\n)\n)\n)\n)\n)\n)\n", &lim).is_none());
     }
 
     #[test]

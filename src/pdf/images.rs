@@ -66,7 +66,13 @@ fn image_info(doc: &Document, d: &Dictionary, c: &Codec) -> Result<Raw, String> 
         Err(_) if matches!(c, Codec::Ccitt | Codec::Jbig2) => 1,
         Err(_) => 8,
     };
-    let cs = d.get(b"ColorSpace").ok().map(|o| super::deref(doc, o));
+    let mut cs = d.get(b"ColorSpace").ok().map(|o| super::deref(doc, o));
+    // `[/DeviceGray]`: a one-name array, as some producers write it, is that name.
+    if let Some(Object::Array(a)) = cs {
+        if let [n @ Object::Name(_)] = a.as_slice() {
+            cs = Some(n);
+        }
+    }
     let comps = match cs {
         Some(Object::Name(n)) => match n.as_slice() {
             b"DeviceGray" | b"CalGray" | b"G" => 1,
@@ -989,6 +995,25 @@ mod tests {
         let (out, _) = blank(&doc, &img, &[(ctm, vec![box_])]).expect("blanks");
         assert!(is_blank_under(&doc, &out, &ctm, &[box_]).expect("decodes"));
         assert!(!is_blank_under(&doc, &img, &ctm, &[box_]).expect("decodes"));
+    }
+
+    #[test]
+    fn a_one_name_colour_space_array_is_that_name() {
+        let doc = Document::new();
+        let mut img = gray_flate(20, 20);
+        img.dict.set(
+            "ColorSpace",
+            Object::Array(vec![Object::Name(b"DeviceGray".to_vec())]),
+        );
+        let ctm = Matrix([20.0, 0.0, 0.0, 20.0, 0.0, 0.0]);
+        let r = Rect {
+            x0: 2.0,
+            y0: 2.0,
+            x1: 12.0,
+            y1: 12.0,
+        };
+        let (out, _) = blank(&doc, &img, &[(ctm, vec![r])]).expect("blanks");
+        assert!(is_blank_under(&doc, &out, &ctm, &[r]).expect("decodes"));
     }
 
     #[test]
