@@ -7,11 +7,19 @@ mod common;
 use common::*;
 use lopdf::{dictionary, Document, Object, ObjectId, Stream};
 
+/// The first page's object id.
+fn first_page(doc: &Document) -> ObjectId {
+    *doc.get_pages().values().next().expect("page")
+}
+
+/// The planted line: the name between kept words.
+const REPORT: &str = "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET";
+
 /// A one-page PDF whose /Contents is an array of these streams (unfiltered), in order.
 fn split(parts: &[&[u8]]) -> Vec<u8> {
     let parts: Vec<Vec<u8>> = parts.iter().map(|p| p.to_vec()).collect();
     make_pdf("", vec![("F1", helvetica())], move |doc| {
-        let pid = *doc.get_pages().values().next().expect("page");
+        let pid = first_page(doc);
         let ids: Vec<Object> = parts
             .into_iter()
             .map(|p| Object::Reference(doc.add_object(Stream::new(dictionary! {}, p))))
@@ -111,7 +119,7 @@ fn contents_that_cannot_be_joined_still_decline() {
 /// Adds a second page to a one-page document: its /Contents is `contents` (the objects named).
 fn add_page(doc: &mut Document, contents: Object) -> ObjectId {
     let (pid, pages_id) = {
-        let pid = *doc.get_pages().values().next().expect("page");
+        let pid = first_page(doc);
         let parent = doc
             .get_dictionary(pid)
             .expect("page")
@@ -134,20 +142,16 @@ fn add_page(doc: &mut Document, contents: Object) -> ObjectId {
 #[test]
 fn content_stream_shared_by_pages_is_copied() {
     // The same stream is the whole content of two pages.
-    let twice = make_pdf(
-        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
-        vec![("F1", helvetica())],
-        |doc| {
-            let pid = *doc.get_pages().values().next().expect("page");
-            let c = doc
-                .get_dictionary(pid)
-                .expect("page")
-                .get(b"Contents")
-                .expect("contents")
-                .clone();
-            add_page(doc, c);
-        },
-    );
+    let twice = make_pdf(REPORT, vec![("F1", helvetica())], |doc| {
+        let pid = first_page(doc);
+        let c = doc
+            .get_dictionary(pid)
+            .expect("page")
+            .get(b"Contents")
+            .expect("contents")
+            .clone();
+        add_page(doc, c);
+    });
     check("one stream, two pages", twice, &["Report by", "today"]);
     // A shared letterhead stream plus each page's own stream; the name is in the letterhead and in
     // the first page's own text only.
@@ -155,7 +159,7 @@ fn content_stream_shared_by_pages_is_copied() {
         "BT /F1 10 Tf 72 760 Td (Office of Quimby and partners) Tj ET",
         vec![("F1", helvetica())],
         |doc| {
-            let pid = *doc.get_pages().values().next().expect("page");
+            let pid = first_page(doc);
             let head = doc
                 .get_dictionary(pid)
                 .expect("page")
@@ -207,7 +211,7 @@ fn with_forms(page: &str, forms: &[(&str, &str, &[&str])]) -> Vec<u8> {
         })
         .collect();
     make_pdf(page, vec![("F1", helvetica())], move |doc| {
-        let pid = *doc.get_pages().values().next().expect("page");
+        let pid = first_page(doc);
         let font = doc.add_object(helvetica());
         let ids: Vec<ObjectId> = forms.iter().map(|_| doc.new_object_id()).collect();
         let id_of = |n: &str| ids[forms.iter().position(|f| f.0 == n).expect("form")];
@@ -309,11 +313,7 @@ fn form_cycle_still_declines() {
 /// pages (class 7).
 #[test]
 fn damaged_xref_is_rebuilt() {
-    let good = make_pdf(
-        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
-        vec![("F1", helvetica())],
-        |_| {},
-    );
+    let good = make_pdf(REPORT, vec![("F1", helvetica())], |_| {});
     let at = good
         .windows(5)
         .rposition(|w| w == b"xref\n" || w == b"xref\r")
@@ -345,7 +345,7 @@ fn damaged_xref_is_rebuilt() {
     );
     // The page object is missing: no pages.
     let missing = make_pdf("BT ET", vec![("F1", helvetica())], |doc| {
-        let pid = *doc.get_pages().values().next().expect("page");
+        let pid = first_page(doc);
         doc.objects.remove(&pid);
     });
     let (_d, o) = redact_pdf(missing, "Quimby\n", &[]);
@@ -451,22 +451,18 @@ fn one_stream(content: &str) -> Vec<u8> {
 /// summary); a Form XObject whose Flate data is cut is read as far as it inflates.
 #[test]
 fn page_listed_twice_and_cut_form() {
-    let twice = make_pdf(
-        "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
-        vec![("F1", helvetica())],
-        |doc| {
-            let pid = *doc.get_pages().values().next().expect("page");
-            let parent = doc
-                .get_dictionary(pid)
-                .expect("page")
-                .get(b"Parent")
-                .and_then(Object::as_reference)
-                .expect("parent");
-            let pages = doc.get_dictionary_mut(parent).expect("pages");
-            pages.set("Kids", vec![Object::Reference(pid), Object::Reference(pid)]);
-            pages.set("Count", 2);
-        },
-    );
+    let twice = make_pdf(REPORT, vec![("F1", helvetica())], |doc| {
+        let pid = first_page(doc);
+        let parent = doc
+            .get_dictionary(pid)
+            .expect("page")
+            .get(b"Parent")
+            .and_then(Object::as_reference)
+            .expect("parent");
+        let pages = doc.get_dictionary_mut(parent).expect("pages");
+        pages.set("Kids", vec![Object::Reference(pid), Object::Reference(pid)]);
+        pages.set("Count", 2);
+    });
     check("page listed twice", twice.clone(), &["Report by", "today"]);
     let (d, o) = redact_pdf(twice, "Quimby\n", &[]);
     assert_ok(&o);
@@ -487,7 +483,7 @@ fn page_listed_twice_and_cut_form() {
     };
     packed.truncate(packed.len() - 6);
     let cut = make_pdf("/Fm1 Do", vec![("F1", helvetica())], move |doc| {
-        let pid = *doc.get_pages().values().next().expect("page");
+        let pid = first_page(doc);
         let font = doc.add_object(helvetica());
         let form = doc.add_object(Stream::new(
             dictionary! {
@@ -516,7 +512,7 @@ fn bad_filter_name_is_an_unreadable_page() {
             dictionary! { "Filter" => "NoSuchDecode" },
             b"garbage".to_vec(),
         ));
-        let pid = *doc.get_pages().values().next().expect("page");
+        let pid = first_page(doc);
         doc.get_dictionary_mut(pid)
             .expect("page")
             .set("Contents", Object::Reference(s));

@@ -251,6 +251,19 @@ fn images_decode_and_blank_without_panics() {
     assert_eq!(p, 0, "image code panicked: {first:?}");
 }
 
+/// Where tests/coverage/make_images.py draws its image, and a box over part of it.
+fn seed_image_box() -> (foiredact::geom::Matrix, foiredact::geom::Rect) {
+    (
+        foiredact::geom::Matrix([300.0, 0.0, 0.0, 100.0, 72.0, 500.0]),
+        foiredact::geom::Rect {
+            x0: 120.0,
+            y0: 530.0,
+            x1: 190.0,
+            y1: 560.0,
+        },
+    )
+}
+
 #[test]
 fn image_codings_decode_and_blank_without_panics() {
     let seeds = pdfs_in(&repo().join("tests/coverage/seeds"));
@@ -258,13 +271,7 @@ fn image_codings_decode_and_blank_without_panics() {
         seeds.len() >= 11,
         "tests/coverage/seeds holds the image seeds (python3 tests/coverage/make_images.py tests/coverage/seeds)"
     );
-    let unit = foiredact::geom::Matrix([300.0, 0.0, 0.0, 100.0, 72.0, 500.0]);
-    let r = foiredact::geom::Rect {
-        x0: 120.0,
-        y0: 530.0,
-        x1: 190.0,
-        y1: 560.0,
-    };
+    let (unit, r) = seed_image_box();
     let mut total = 0;
     for (n, p) in seeds.iter().enumerate() {
         let doc = lopdf::Document::load(p).expect("seed loads");
@@ -311,13 +318,7 @@ fn image_codings_decode_and_blank_without_panics() {
 #[test]
 fn inline_images_read_and_blank_without_panics() {
     let lim = ParseLimits::default();
-    let unit = foiredact::geom::Matrix([300.0, 0.0, 0.0, 100.0, 72.0, 500.0]);
-    let r = foiredact::geom::Rect {
-        x0: 120.0,
-        y0: 530.0,
-        x1: 190.0,
-        y1: 560.0,
-    };
+    let (unit, r) = seed_image_box();
     let doc = lopdf::Document::with_version("1.5");
     let mut seeds = Vec::new();
     for p in pdfs_in(&repo().join("tests/coverage/seeds")) {
