@@ -148,6 +148,9 @@ pub struct FileReport {
     /// The document has a Part 1 heading or mentions a Part 2, but no Part 2 heading was found.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub part2_heading_missing: bool,
+    /// What was mended in a damaged input to read it as viewers do (the file was damaged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repairs: Vec<String>,
     #[serde(skip)]
     pub input_hash: String,
     /// Taken over from an earlier run (`--resume`).
@@ -336,6 +339,7 @@ pub fn process_one(
         ocr: vec![],
         unreadable_pages: vec![],
         part2_heading_missing: false,
+        repairs: vec![],
         input_hash: String::new(),
         resumed: false,
     };
@@ -425,6 +429,7 @@ fn run_one(
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
     rep.unreadable_pages = doc.unreadable.clone();
+    rep.repairs = doc.repairs.clone();
     rep.boxes = doc.boxes;
     rep.redactions = rep.boxes.len();
     rep.proposals = doc.proposals.len();
@@ -651,6 +656,7 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         ocr: vec![],
         unreadable_pages: vec![],
         part2_heading_missing: false,
+        repairs: vec![],
         input_hash: hash,
         resumed: true,
     })

@@ -525,13 +525,14 @@ pub fn text(a: TextArgs) -> u8 {
     if batch::is_text(&a.pdf) {
         return text_of_text(&a, &bytes);
     }
-    let mut doc = match crate::pdf::load::load(&bytes, a.password.as_deref(), &Default::default()) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("foiredact: {}", e.with_path(&a.pdf));
-            return exit::SOME_FAILED;
-        }
-    };
+    let mut doc =
+        match crate::pdf::load::load_repaired(&bytes, a.password.as_deref(), &Default::default()) {
+            Ok((d, _)) => d,
+            Err(e) => {
+                eprintln!("foiredact: {}", e.with_path(&a.pdf));
+                return exit::SOME_FAILED;
+            }
+        };
     let mut code = exit::OK;
     // As `redact` sees it: filled-in form fields drawn into their pages.
     let _ = crate::pdf::sanitize::flatten_form_fields(&mut doc);

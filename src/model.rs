@@ -120,6 +120,20 @@ pub struct PageText {
     /// either, so the rules look at both (see `layout::alternative`).
     #[serde(skip)]
     pub alt: Vec<(u32, compact_str::CompactString)>,
+    /// Form XObjects drawn on the page: (the form, the stream whose `Do` drew it, the resource name),
+    /// once per distinct triple. A form drawn by another form is found through its parent's entry.
+    #[serde(skip)]
+    pub forms: Vec<FormUse>,
+}
+
+/// A Form XObject drawn by a page content stream or by another Form XObject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormUse {
+    pub form: (u32, u16),
+    /// The stream that drew it (a page content stream or a form).
+    pub parent: (u32, u16),
+    /// Its name in the parent's resources.
+    pub name: Vec<u8>,
 }
 
 pub const NO_GLYPH: u32 = u32::MAX;

@@ -125,6 +125,8 @@ pub struct DocOutput {
     pub proposals: Vec<Proposal>,
     /// The proposals the officer kept: where they are (part, page), no box and no text.
     pub kept: Vec<BoxLog>,
+    /// What was mended in a damaged input to read it as viewers do (`load::Repair`, as text).
+    pub repairs: Vec<String>,
 }
 
 /// A text's words, folded ([`crate::text_fold::key`]): the runs of letters and digits.
@@ -269,9 +271,10 @@ pub fn process_with(
             s.time_limit.map_or(0, |t| t.as_secs())
         ))
     };
-    let mut doc = profile::time(Stage::Load, || {
-        load::load(bytes, s.password.as_deref(), &s.load)
+    let (mut doc, repairs) = profile::time(Stage::Load, || {
+        load::load_repaired(bytes, s.password.as_deref(), &s.load)
     })?;
+    let repairs: Vec<String> = repairs.iter().map(ToString::to_string).collect();
     // Filled-in form fields are drawn into their pages first, so that their text is read and redacted.
     sanitize::flatten_form_fields(&mut doc)?;
     let lim = extract::ExtractLimits {
@@ -317,6 +320,17 @@ pub fn process_with(
                 continue;
             }
             return Err(Error::unreadable(problem.clone()).with_page(p.page));
+        }
+    }
+    // Damaged streams read as far as they inflate are repairs too.
+    let mut repairs = repairs;
+    for (_, p) in &pages {
+        if !p.repaired.is_empty() {
+            repairs.push(format!(
+                "page {}: {} damaged compressed stream(s) read as far as they decompress",
+                p.page,
+                p.repaired.len()
+            ));
         }
     }
     let decoded: usize = pages.iter().map(|(_, p)| p.decoded_bytes).sum();
@@ -469,6 +483,7 @@ pub fn process_with(
             part2_heading_missing,
             proposals: proposals.clone(),
             kept: Vec::new(),
+            repairs: repairs.clone(),
         };
         for part in &dplan.parts {
             for pp in &part.pages {
@@ -953,7 +968,7 @@ pub fn review(
         ..s.clone()
     };
     let out = process(bytes, rules, &dry)?;
-    let mut doc = load::load(bytes, s.password.as_deref(), &s.load)?;
+    let (mut doc, _) = load::load_repaired(bytes, s.password.as_deref(), &s.load)?;
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     // A colour per category of the document (distinct for up to eight), in the order of their names.
     let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.category.as_str()).collect();

@@ -179,6 +179,7 @@ pub fn process(
         part2_heading_missing: crate::detect::part2_heading_missing(&marks, pages.iter().copied()),
         proposals: found.proposals.clone(),
         kept: vec![],
+        repairs: vec![],
     };
     // The proposals the officer kept: their part and page, no line and no text.
     for (k, fs) in found.kept.iter().enumerate() {

@@ -211,13 +211,11 @@ pub fn verify_part(
             if under.is_empty() {
                 continue;
             }
-            let stream = match (&im.name, im.in_form) {
-                (Some(n), false) => image_stream(&doc, page_id, n),
-                _ => None,
-            };
-            let blank = stream
-                .map(|s| images::is_blank_under(&doc, s, &crate::geom::Matrix(im.ctm), &under));
-            if !matches!(blank, Some(Ok(true))) {
+            // Decoded from what was written, whatever its coding, inline or in a form.
+            let blank = images::image_of_use(&doc, page_id, im).and_then(|s| {
+                images::is_blank_under(&doc, &s, &crate::geom::Matrix(im.ctm), &under)
+            });
+            if !matches!(blank, Ok(true)) {
                 return Err(page_err(format!(
                     "part {}: an image under a redaction box still shows its pixels",
                     plan.part
@@ -373,20 +371,6 @@ pub fn verify_part(
         }
     }
     Ok(Vec::new())
-}
-
-/// The image XObject a page draws under a resource name.
-fn image_stream<'a>(
-    doc: &'a lopdf::Document,
-    page_id: lopdf::ObjectId,
-    name: &str,
-) -> Option<&'a lopdf::Stream> {
-    let res = extract::page_resources(doc, page_id)?;
-    let xo = crate::pdf::get_dict(doc, res, b"XObject")?;
-    match crate::pdf::get(doc, xo, name.as_bytes())? {
-        Object::Stream(s) => Some(s),
-        _ => None,
-    }
 }
 
 /// Embedded font programs: they hold glyph names and the font's own names, never the document's text,

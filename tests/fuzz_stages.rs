@@ -3,7 +3,10 @@
 //! taken from `samples/`, `../shared/corpus` and `../shared/realworld` (when present): content streams
 //! (tokenizer and interpreter input, and the rewriter), ToUnicode CMaps, Type 1 font programs,
 //! TrueType programs (reading, glyph lookups and pruning), CFF programs (charset, encoding, widths), and
-//! images (decoding, blanking). Every call must return (a value or an error), never panic.
+//! images (decoding, blanking), and the joining of a page's /Contents streams cut mid-token. Every call
+//! must return (a value or an error), never panic. Image codings the seed files may lack (CCITT, JBIG2,
+//! JPEG 2000, 16-bit, Indexed, CMYK, filter chains, masks) have seeds of their own in
+//! `tests/coverage/seeds/` (made by `tests/coverage/make_images.py`).
 //! The whole pipeline on mutated files is `tests/mutation.rs`.
 //!
 //! `FOIREDACT_FUZZ_ITERS=N` sets the mutants per stage (default 300), `FOIREDACT_FUZZ_SEED` the seed.
@@ -165,6 +168,10 @@ fn content_streams_parse_and_rewrite_without_panics() {
     assert!(!s.contents.is_empty(), "samples/ give content streams");
     let lim = ParseLimits::default();
     let (p, first) = fuzz("content", &s.contents, 1, |data| {
+        // Cut anywhere and joined again (as a /Contents array cut mid-token is).
+        let cut = data.len() / 2;
+        let joined = content::join_streams(&[&data[..cut], &data[cut..]]);
+        let _ = content::parse(&joined, &lim);
         if let Ok(ops) = content::parse(data, &lim) {
             // Rewriting with nothing to change gives the same bytes; with random replacements it
             // still returns, and what it returns parses (or is refused) without a panic.
@@ -242,4 +249,113 @@ fn images_decode_and_blank_without_panics() {
         let _ = foiredact::pdf::images::is_blank_under(&doc, &st, &unit, &[r]);
     });
     assert_eq!(p, 0, "image code panicked: {first:?}");
+}
+
+/// Where tests/coverage/make_images.py draws its image, and a box over part of it.
+fn seed_image_box() -> (foiredact::geom::Matrix, foiredact::geom::Rect) {
+    (
+        foiredact::geom::Matrix([300.0, 0.0, 0.0, 100.0, 72.0, 500.0]),
+        foiredact::geom::Rect {
+            x0: 120.0,
+            y0: 530.0,
+            x1: 190.0,
+            y1: 560.0,
+        },
+    )
+}
+
+#[test]
+fn image_codings_decode_and_blank_without_panics() {
+    let seeds = pdfs_in(&repo().join("tests/coverage/seeds"));
+    assert!(
+        seeds.len() >= 11,
+        "tests/coverage/seeds holds the image seeds (python3 tests/coverage/make_images.py tests/coverage/seeds)"
+    );
+    let (unit, r) = seed_image_box();
+    let mut total = 0;
+    for (n, p) in seeds.iter().enumerate() {
+        let doc = lopdf::Document::load(p).expect("seed loads");
+        let images: Vec<lopdf::Stream> = doc
+            .objects
+            .values()
+            .filter_map(|o| match o {
+                Object::Stream(st)
+                    if st.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image") =>
+                {
+                    Some(st.clone())
+                }
+                _ => None,
+            })
+            .collect();
+        for (k, img) in images.iter().enumerate() {
+            // The seed itself decodes and blanks.
+            let (blanked, mask) = foiredact::pdf::images::blank(&doc, img, &[(unit, vec![r])])
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(
+                foiredact::pdf::images::to_gray(&doc, &blanked).is_ok(),
+                "{}",
+                p.display()
+            );
+            total += 1 + usize::from(mask.is_some());
+            let (panics, first) = fuzz(
+                &format!("image {}", p.display()),
+                std::slice::from_ref(&img.content),
+                0x1a9e + (n * 16 + k) as u64,
+                |data| {
+                    let mut st = img.clone();
+                    st.set_content(data.to_vec());
+                    let _ = foiredact::pdf::images::to_gray(&doc, &st);
+                    let _ = foiredact::pdf::images::blank(&doc, &st, &[(unit, vec![r])]);
+                    let _ = foiredact::pdf::images::is_blank_under(&doc, &st, &unit, &[r]);
+                },
+            );
+            assert_eq!(panics, 0, "{}: image code panicked: {first:?}", p.display());
+        }
+    }
+    assert!(total >= 13, "images and masks of the seeds: {total}");
+}
+
+#[test]
+fn inline_images_read_and_blank_without_panics() {
+    let lim = ParseLimits::default();
+    let (unit, r) = seed_image_box();
+    let doc = lopdf::Document::with_version("1.5");
+    let mut seeds = Vec::new();
+    for p in pdfs_in(&repo().join("tests/coverage/seeds")) {
+        let d = lopdf::Document::load(&p).expect("seed loads");
+        for pid in d.get_pages().values() {
+            let c = d.get_page_content(*pid);
+            if let Ok(ops) = content::parse(&c, &lim) {
+                for op in ops.iter().filter(|o| o.is("BI")) {
+                    seeds.push(c[op.start..op.end].to_vec());
+                }
+            }
+        }
+    }
+    assert!(
+        seeds.len() >= 2,
+        "inline image seeds in tests/coverage/seeds"
+    );
+    let (p, first) = fuzz("inline image", &seeds, 0x1e1, |data| {
+        let Ok(ops) = content::parse(data, &lim) else {
+            return;
+        };
+        for op in ops.iter().filter(|o| o.is("BI")) {
+            let Some(dict) = op.operands.first() else {
+                continue;
+            };
+            if let Ok(st) = foiredact::pdf::images::inline_image(&data[op.start..op.end], dict) {
+                let _ = foiredact::pdf::images::to_gray(&doc, &st);
+                if let Ok((b, _)) = foiredact::pdf::images::blank(&doc, &st, &[(unit, vec![r])]) {
+                    if let Ok(bytes) = foiredact::pdf::images::inline_bytes(&b) {
+                        assert!(
+                            content::parse(&bytes, &lim).is_ok(),
+                            "written back, it parses"
+                        );
+                    }
+                }
+            }
+        }
+    });
+    assert_eq!(p, 0, "inline image code panicked: {first:?}");
 }

@@ -450,6 +450,9 @@ pub fn parse_number(word: &[u8]) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// The error of a stream that ends with operands and no operator; its offset is the first of them.
+pub const TRAILING_OPERANDS: &str = "operands without an operator at the end of the stream";
+
 /// Tokenizes a whole content stream into operations.
 pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
     let mut lx = Lexer::new(data);
@@ -470,12 +473,9 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
                     });
                 }
                 if kw.as_slice() == b"BI" {
-                    if !operands.is_empty() {
-                        return Err(ParseError {
-                            offset: tok_start,
-                            msg: "operands before BI",
-                        });
-                    }
+                    // Operands before BI belong to no operator: readers drop them, and so do we (they
+                    // stay in this operation's byte range).
+                    operands.clear();
                     let (dict, end) = inline_image(&mut lx, lim)?;
                     ops.push(Op {
                         operator: kw,
@@ -505,10 +505,10 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
             }
         }
     }
-    if !operands.is_empty() {
+    if let (false, Some(at)) = (operands.is_empty(), start) {
         return Err(ParseError {
-            offset: data.len(),
-            msg: "operands without an operator at the end of the stream",
+            offset: at,
+            msg: TRAILING_OPERANDS,
         });
     }
     Ok(ops)
@@ -579,6 +579,155 @@ fn plausible_after(rest: &[u8]) -> bool {
     rest.iter()
         .take(64)
         .all(|&c| c == b'\t' || c == b'\n' || c == b'\r' || (32..127).contains(&c))
+}
+
+/// Joins the decoded streams of a page's /Contents array into one stream, as readers concatenate them
+/// (ISO 32000-1 7.8.2). A stream that ends inside a string (a producer that cut one stream anywhere)
+/// is continued by the next with nothing between; any other boundary is a token boundary and gets a
+/// newline, so that `Q` ending one stream and `q` starting the next stay two operators.
+pub fn join_streams(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
+    let mut state = JoinState::Normal;
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0
+            && !matches!(
+                state,
+                JoinState::Literal { .. } | JoinState::Hex | JoinState::InlineData
+            )
+        {
+            out.push(b'\n');
+            state = JoinState::Normal;
+        }
+        state = scan_state(p, state);
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// A damaged content stream made readable by dropping each line on which the tokenizer fails (a stray
+/// `)`, an operator inside an array, an array or string never closed), until the rest parses: the
+/// stream is then written back as that rest, so that every reader of the output sees exactly what was
+/// read and redacted (what was dropped is in no output at all). Returns the stream and how many lines
+/// were dropped; `None` when more than three quarters of the stream would go, or after 500 lines.
+pub fn salvage(data: &[u8], lim: &ParseLimits) -> Option<(Vec<u8>, usize)> {
+    let mut buf = data.to_vec();
+    let mut dropped = 0;
+    loop {
+        let e = match parse(&buf, lim) {
+            Ok(_) => return (dropped > 0).then_some((buf, dropped)),
+            Err(e) => e,
+        };
+        if matches!(
+            e.msg,
+            "too many operators" | "nesting too deep" | "too many operands"
+        ) {
+            return None;
+        }
+        let at = e.offset.min(buf.len().saturating_sub(1));
+        let eol = |b: &u8| matches!(b, b'\n' | b'\r');
+        let start = buf[..at].iter().rposition(eol).map_or(0, |p| p + 1);
+        let end = buf[at..].iter().position(eol).map_or(buf.len(), |p| at + p);
+        if start >= end && end >= buf.len() {
+            return None;
+        }
+        // The line and its end of line.
+        buf.drain(start..(end + 1).min(buf.len()));
+        dropped += 1;
+        if dropped > 500 || buf.len() * 4 < data.len() {
+            return None;
+        }
+    }
+}
+
+/// Where the lexer stands at the end of a stream: in ordinary tokens, a comment, a literal string
+/// (its parenthesis depth, and whether a backslash is pending), a hex string, or an inline image's data
+/// (after `ID`, until `EI`).
+#[derive(Clone, Copy)]
+enum JoinState {
+    Normal,
+    Comment,
+    Literal { depth: usize, escape: bool },
+    Hex,
+    InlineData,
+}
+
+fn scan_state(data: &[u8], mut state: JoinState) -> JoinState {
+    let mut i = 0;
+    while i < data.len() {
+        let b = data[i];
+        state = match state {
+            JoinState::Normal => match b {
+                b'%' => JoinState::Comment,
+                b'(' => JoinState::Literal {
+                    depth: 1,
+                    escape: false,
+                },
+                b'<' if data.get(i + 1) == Some(&b'<') => {
+                    i += 1;
+                    JoinState::Normal
+                }
+                b'<' => JoinState::Hex,
+                b'I' if data.get(i + 1) == Some(&b'D')
+                    && (i == 0 || is_white(data[i - 1]))
+                    && data.get(i + 2).is_some_and(|&c| is_white(c)) =>
+                {
+                    // `ID` and the one white-space byte after it.
+                    i += 2;
+                    JoinState::InlineData
+                }
+                _ => JoinState::Normal,
+            },
+            JoinState::InlineData => {
+                if b == b'E'
+                    && data.get(i + 1) == Some(&b'I')
+                    && i > 0
+                    && is_white(data[i - 1])
+                    && data.get(i + 2).is_none_or(|&c| is_white(c) || is_delim(c))
+                {
+                    i += 1;
+                    JoinState::Normal
+                } else {
+                    JoinState::InlineData
+                }
+            }
+            JoinState::Comment => match b {
+                b'\n' | b'\r' => JoinState::Normal,
+                _ => JoinState::Comment,
+            },
+            JoinState::Literal {
+                depth,
+                escape: true,
+            } => JoinState::Literal {
+                depth,
+                escape: false,
+            },
+            JoinState::Literal { depth, .. } => match b {
+                b'\\' => JoinState::Literal {
+                    depth,
+                    escape: true,
+                },
+                b'(' => JoinState::Literal {
+                    depth: depth + 1,
+                    escape: false,
+                },
+                b')' if depth == 1 => JoinState::Normal,
+                b')' => JoinState::Literal {
+                    depth: depth - 1,
+                    escape: false,
+                },
+                _ => JoinState::Literal {
+                    depth,
+                    escape: false,
+                },
+            },
+            JoinState::Hex => match b {
+                b'>' => JoinState::Normal,
+                _ => JoinState::Hex,
+            },
+        };
+        i += 1;
+    }
+    state
 }
 
 /// Writes the stream back: bytes outside replaced operations are copied unchanged.
@@ -676,6 +825,7 @@ mod tests {
             "<zz> Tj",
             "BI /W 1 ID xxxx",
             "1 2",
+            "BT (a) Tj ET [(b)]",
         ] {
             assert!(
                 parse(bad.as_bytes(), &ParseLimits::default()).is_err(),
@@ -695,6 +845,69 @@ mod tests {
             out,
             b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ % comment\nET".to_vec()
         );
+    }
+
+    #[test]
+    fn joins_streams_cut_inside_a_string_or_between_tokens() {
+        // Cut inside a string: continued with nothing between.
+        let j = join_streams(&[b"BT /F1 24 Tf (Pot", b"ato) Tj ET"]);
+        let o = parse(&j, &ParseLimits::default()).expect("parses");
+        assert_eq!(o[2].operands[0], Operand::Str(b"Potato".to_vec()));
+        // Cut between a TJ array and its operator, and between two operators with no white space.
+        let j = join_streams(&[b"BT [(a) 5 (b)]", b"TJ ET Q", b"q"]);
+        let o = parse(&j, &ParseLimits::default()).expect("parses");
+        let names: Vec<_> = o.iter().map(|o| o.operator.to_vec()).collect();
+        assert_eq!(
+            names,
+            [
+                b"BT".to_vec(),
+                b"TJ".to_vec(),
+                b"ET".to_vec(),
+                b"Q".to_vec(),
+                b"q".to_vec()
+            ]
+        );
+        // A comment at the end of a stream ends there; an escaped parenthesis does not close a string;
+        // a hex string and a dictionary start are told apart.
+        let j = join_streams(&[b"% note", b"(a\\)) <</MCID 1>> <41", b"42> Tj"]);
+        let o = parse(&j, &ParseLimits::default()).expect("parses");
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].operands[2], Operand::Str(b"AB".to_vec()));
+        // Cut inside an inline image's data, which holds parentheses: continued as it is.
+        let j = join_streams(&[b"q BI /W 2 /H 1 /BPC 8 /CS /G ID (\x00", b"\x01 EI", b"Q"]);
+        let o = parse(&j, &ParseLimits::default()).expect("parses");
+        assert_eq!(
+            &j[o[1].start..o[1].end],
+            b"BI /W 2 /H 1 /BPC 8 /CS /G ID (\x00\x01 EI"
+        );
+        assert!(o[2].is("Q"));
+    }
+
+    #[test]
+    fn salvage_drops_only_the_damaged_lines() {
+        let lim = ParseLimits::default();
+        let (s, n) = salvage(
+            b"BT /F1 12 Tf (Kept) Tj\n(bad)) Tj\n(Also kept) Tj ET\n[ /oops\n",
+            &lim,
+        )
+        .expect("salvaged");
+        assert_eq!(n, 2);
+        let o = parse(&s, &lim).expect("parses");
+        let strings: Vec<_> = o
+            .iter()
+            .filter(|o| o.is("Tj"))
+            .map(|o| o.operands[0].clone())
+            .collect();
+        assert_eq!(
+            strings,
+            [
+                Operand::Str(b"Kept".to_vec()),
+                Operand::Str(b"Also kept".to_vec())
+            ]
+        );
+        // A stream that parses is not "salvaged"; one mostly garbage is not either.
+        assert!(salvage(b"BT (a) Tj ET", &lim).is_none());
+        assert!(salvage(b"(a) Tj\n)\n)\n)\n)\n)\n)\n)\n)\n)\n)\n)\n)\n", &lim).is_none());
     }
 
     #[test]

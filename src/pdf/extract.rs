@@ -731,9 +731,14 @@ impl Interp<'_> {
                     self.problem("Form XObjects nest too deeply or in a cycle".into());
                     return;
                 }
-                let data = match super::decode_stream(s, self.lim.max_stream_bytes) {
-                    Ok(d) => {
+                // A damaged Flate form is read as far as it inflates, as page content is (and written
+                // back re-encoded, in this page's copy of the form).
+                let data = match super::decode_content(s, self.lim.max_stream_bytes) {
+                    Ok((d, repaired)) => {
                         self.out.decoded_bytes += d.len();
+                        if repaired && !self.out.repaired.contains(id) {
+                            self.out.repaired.push(*id);
+                        }
                         d
                     }
                     Err(_) => {
@@ -754,6 +759,14 @@ impl Interp<'_> {
                     .unwrap_or(Matrix::IDENTITY);
                 let form_res = get_dict(self.doc, &s.dict, b"Resources").unwrap_or(res);
                 self.check_patterns(form_res);
+                let used = crate::model::FormUse {
+                    form: *id,
+                    parent: sid,
+                    name: name.to_vec(),
+                };
+                if !self.out.forms.contains(&used) && self.out.forms.len() < 10_000 {
+                    self.out.forms.push(used);
+                }
                 let mut inner = gs.clone();
                 inner.ctm = m.then(&gs.ctm);
                 let mut stack = Vec::new();

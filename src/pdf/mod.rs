@@ -89,8 +89,9 @@ pub fn nums(doc: &Document, arr: &[Object]) -> Option<Vec<f64>> {
 }
 
 /// Decodes a content stream. A damaged Flate stream yields what inflates before the damage (as every
-/// reader shows it: deflate cannot resynchronise past an error), with `true` to say the stream must be
-/// written back re-encoded so that the output is valid. Other filters decode strictly.
+/// reader shows it: deflate cannot resynchronise past an error), less a last line cut in the middle,
+/// with `true` to say the stream must be written back re-encoded so that the output is valid. Other
+/// filters decode strictly.
 pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool), String> {
     use std::io::Read;
     match decode_stream(s, limit) {
@@ -124,6 +125,12 @@ pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool)
             if out.len() > limit {
                 return Err(format!("stream decodes to more than {limit} bytes"));
             }
+            // Cut off mid-operation, most likely: the broken last line is left out, as for any
+            // damaged line (`content::salvage`), so that extraction and rewriting read the same ops.
+            let out = match content::salvage(&out, &Default::default()) {
+                Some((fixed, _)) => fixed,
+                None => out,
+            };
             Ok((out, true))
         }
     }

@@ -70,14 +70,13 @@ pub fn ocr_page(
     let im = page
         .images
         .iter()
-        .filter(|i| i.name.is_some() && !i.in_form)
         .max_by(|a, b| {
             (a.bbox.width() * a.bbox.height()).total_cmp(&(b.bbox.width() * b.bbox.height()))
         })
-        .ok_or("image only, and its image cannot be read for OCR (inline or inside a form)")?;
-    let name = im.name.as_deref().unwrap_or_default();
-    let stream = images::page_image(doc, page_id, name).ok_or("the page image is missing")?;
-    let (w, h, gray) = images::to_gray(doc, stream)
+        .ok_or("image only, and its image cannot be read for OCR")?;
+    let stream = images::image_of_use(doc, page_id, im)
+        .map_err(|e| format!("the page image cannot be read for OCR: {e}"))?;
+    let (w, h, gray) = images::to_gray(doc, &stream)
         .map_err(|e| format!("the page image cannot be decoded for OCR: {e}"))?;
     let mut tmp = tempfile::Builder::new()
         .prefix("foiredact-ocr-")

@@ -4,9 +4,9 @@
 //! remaining glyphs exactly in place), images wholly in a removed Part region are deleted, and the boxes
 //! are drawn on top of the page (black, with the exemption code in white where it fits).
 //!
-//! # Errors
-//! A content stream or Form XObject edited for two different pages (shared) is refused: editing it once
-//! would change the other page too, and copying is not done yet.
+//! A content stream that other pages draw too (what `qpdf --pages` writes when one page is used twice,
+//! a letterhead template) is copied for the page that needs a change, as Form XObjects are: the other
+//! pages keep the original.
 
 use super::content::{self, fmt_num, hex_string, Op, Operand, ParseLimits};
 use super::extract::{page_resources, LABEL_FONT};
@@ -99,9 +99,23 @@ pub fn apply(
             marks.entry(u.stream).or_default().insert(u.op);
         }
     }
+    // Inline images under boxes are blanked in their operation (in the page's stream or a form).
+    type ByOp = BTreeMap<u32, Vec<(super::Matrix, Vec<Rect>)>>;
+    let mut inline: BTreeMap<ObjectId, ByOp> = BTreeMap::new();
+    for (k, rects) in &plan.blank_images {
+        if let Some(im) = page.images.get(*k).filter(|im| im.name.is_none()) {
+            inline
+                .entry(im.stream)
+                .or_default()
+                .entry(im.op)
+                .or_default()
+                .push((super::Matrix(im.ctm), rects.clone()));
+        }
+    }
     // Damaged streams are written back too (re-encoded), so that the output is a valid file.
     let ids: BTreeSet<ObjectId> = touched
         .iter()
+        .chain(inline.keys())
         .chain(images.keys())
         .chain(paths.keys())
         .chain(marks.keys())
@@ -128,6 +142,7 @@ pub fn apply(
         tfs: 1.0,
         ..Default::default()
     };
+    let mut copies = HashMap::new();
     for sid in order {
         // A page content stream is edited in place (if two pages share one, refuse); a Form XObject is
         // copied for this page first, since other pages (or other parts) may draw it unchanged.
@@ -162,6 +177,27 @@ pub fn apply(
                 rep.insert(opi as usize, Vec::new());
             }
         }
+        for (&opi, uses) in inline.get(&sid).into_iter().flatten() {
+            let Some(op) = ops.get(opi as usize).filter(|o| o.is("BI")) else {
+                return Err(
+                    Error::verify("an inline image is not where it was").with_page(page.page)
+                );
+            };
+            let blanked = op
+                .operands
+                .first()
+                .ok_or_else(|| "inline image without a dictionary".to_string())
+                .and_then(|d| super::images::inline_image(&data[op.start..op.end], d))
+                .and_then(|st| super::images::blank(doc, &st, uses))
+                .and_then(|(st, _)| super::images::inline_bytes(&st))
+                .map_err(|e| {
+                    Error::unsupported(format!(
+                        "an inline image lies under a redaction box and cannot be blanked: {e}"
+                    ))
+                    .with_page(page.page)
+                })?;
+            rep.insert(opi as usize, blanked);
+        }
         if let Some(ms) = marks.get(&sid) {
             for &opi in ms {
                 if let Some(op) = ops.get(opi as usize) {
@@ -177,22 +213,23 @@ pub fn apply(
         if !ids.contains(&sid) && rep.is_empty() {
             continue;
         }
-        if !is_form && !edited.insert(sid) {
-            return Err(Error::unsupported(
-                "a content stream is shared by several pages and would need copying",
-            )
-            .with_page(page.page));
-        }
         let new = content::rewrite(&data, &ops, &rep);
+        let shared = !is_form && (!edited.insert(sid) || drawn_by_other_page(doc, page_id, sid));
         if is_form {
-            copy_form(doc, page_id, sid, new).map_err(|e| e.with_page(page.page))?;
+            copy_form(doc, (page_id, page, &own), sid, Some(new), &mut copies, 0)
+                .map_err(|e| e.with_page(page.page))?;
+        } else if shared {
+            let mut copy = lopdf::Stream::new(Dictionary::new(), new);
+            super::compress(&mut copy);
+            let new_id = doc.add_object(copy);
+            replace_content(doc, page_id, sid, new_id).map_err(|e| e.with_page(page.page))?;
         } else if let Ok(Object::Stream(s)) = doc.get_object_mut(sid) {
             s.set_plain_content(new);
             super::compress(s);
         }
     }
     if !plan.blank_images.is_empty() {
-        blank_images(doc, page_id, page, plan)?;
+        blank_images(doc, (page_id, page, &own), plan, &mut copies)?;
     }
     if !plan.boxes.is_empty() {
         draw_boxes(doc, page_id, plan, label)?;
@@ -294,78 +331,189 @@ fn draw_ocr_layer(
     super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
 
-/// Gives this page its own copy of a Form XObject with `content`, in place of the shared one in the
-/// page's (copied) resources. Forms drawn from inside other forms are refused.
-fn copy_form(doc: &mut Document, page_id: ObjectId, sid: ObjectId, content: Vec<u8>) -> Result<()> {
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    let mut xobjects = get_dict(doc, &resources, b"XObject")
-        .cloned()
-        .unwrap_or_default();
-    let names: Vec<Vec<u8>> = xobjects
-        .iter()
-        .filter(|(_, v)| matches!(v, Object::Reference(id) if *id == sid))
-        .map(|(k, _)| k.clone())
-        .collect();
-    if names.is_empty() {
-        return Err(Error::unsupported(
-            "text to remove is in a Form XObject drawn by another Form XObject (not supported yet)",
-        ));
+/// Whether a page other than `page_id` draws content stream `sid` (its /Contents names it).
+fn drawn_by_other_page(doc: &Document, page_id: ObjectId, sid: ObjectId) -> bool {
+    let names = |o: &Object| match o {
+        Object::Reference(id) if *id == sid => true,
+        Object::Reference(id) => matches!(doc.get_object(*id), Ok(Object::Array(a))
+            if a.iter().any(|o| matches!(o, Object::Reference(r) if *r == sid))),
+        Object::Array(a) => a
+            .iter()
+            .any(|o| matches!(o, Object::Reference(r) if *r == sid)),
+        _ => false,
+    };
+    doc.objects.iter().any(|(id, o)| {
+        *id != page_id
+            && matches!(o, Object::Dictionary(d)
+                if d.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"Page".as_slice())
+                    && d.get(b"Contents").is_ok_and(names))
+    })
+}
+
+/// Makes this page's /Contents name `new` where it named `old` (an indirect array of streams becomes
+/// the page's own array).
+fn replace_content(
+    doc: &mut Document,
+    page_id: ObjectId,
+    old: ObjectId,
+    new: ObjectId,
+) -> Result<()> {
+    let swap = |o: &Object| match o {
+        Object::Reference(id) if *id == old => Object::Reference(new),
+        o => o.clone(),
+    };
+    let contents = doc
+        .get_dictionary(page_id)
+        .ok()
+        .and_then(|p| p.get(b"Contents").ok())
+        .cloned();
+    let replaced = match contents {
+        Some(Object::Reference(id)) if id == old => Object::Reference(new),
+        Some(Object::Reference(id)) => match doc.get_object(id) {
+            Ok(Object::Array(a)) => Object::Array(a.iter().map(swap).collect()),
+            _ => return Err(Error::verify("a page's content stream vanished")),
+        },
+        Some(Object::Array(a)) => Object::Array(a.iter().map(swap).collect()),
+        _ => return Err(Error::verify("a page's content stream vanished")),
+    };
+    doc.get_dictionary_mut(page_id)
+        .map_err(|_| Error::verify("page vanished"))?
+        .set("Contents", replaced);
+    Ok(())
+}
+
+/// Gives this page its own copy of Form XObject `sid` (with `content`, when given), in place of the
+/// shared one wherever this page draws it: in the page's (copied) resources when a page content stream
+/// draws it, else in a copy of each form that draws it, made the same way up the chain (ISO 32000-1
+/// 8.10: a form's names are looked up in its own /Resources). `copies` holds this page's copies made so
+/// far (original -> copy), so that a form is copied once per page. Extraction bounds how deep forms
+/// nest and refuses cycles; `depth` bounds the walk up the chain all the same.
+fn copy_form(
+    doc: &mut Document,
+    at: (ObjectId, &PageText, &[ObjectId]),
+    sid: ObjectId,
+    content: Option<Vec<u8>>,
+    copies: &mut HashMap<ObjectId, ObjectId>,
+    depth: usize,
+) -> Result<ObjectId> {
+    let (page_id, page, own) = at;
+    if let Some(&c) = copies.get(&sid) {
+        if let (Some(content), Ok(Object::Stream(s))) = (content, doc.get_object_mut(c)) {
+            s.set_plain_content(content);
+            super::compress(s);
+        }
+        return Ok(c);
+    }
+    if depth > 64 {
+        return Err(Error::unsupported("Form XObjects nest too deeply"));
     }
     let mut copy = match doc.get_object(sid) {
         Ok(Object::Stream(s)) => s.clone(),
         _ => return Err(Error::verify("a Form XObject vanished")),
     };
-    copy.set_plain_content(content);
-    super::compress(&mut copy);
-    let new_id = doc.add_object(copy);
-    for n in names {
-        xobjects.set(n, Object::Reference(new_id));
+    if let Some(content) = content {
+        copy.set_plain_content(content);
+        super::compress(&mut copy);
     }
-    resources.set("XObject", Object::Dictionary(xobjects));
-    doc.get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?
-        .set("Resources", Object::Dictionary(resources));
-    Ok(())
+    let new_id = doc.add_object(copy);
+    copies.insert(sid, new_id);
+    let parents: Vec<(ObjectId, Vec<u8>)> = page
+        .forms
+        .iter()
+        .filter(|f| f.form == sid)
+        .map(|f| (f.parent, f.name.clone()))
+        .collect();
+    if parents.is_empty() {
+        return Err(Error::verify(
+            "a Form XObject to change is drawn by nothing on its page",
+        ));
+    }
+    for (parent, name) in parents {
+        if own.contains(&parent) {
+            let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
+            let mut xobjects = get_dict(doc, &resources, b"XObject")
+                .cloned()
+                .unwrap_or_default();
+            xobjects.set(name, Object::Reference(new_id));
+            resources.set("XObject", Object::Dictionary(xobjects));
+            doc.get_dictionary_mut(page_id)
+                .map_err(|_| Error::verify("page vanished"))?
+                .set("Resources", Object::Dictionary(resources));
+        } else {
+            let p = copy_form(doc, at, parent, None, copies, depth + 1)?;
+            let Ok(Object::Stream(ps)) = doc.get_object(p) else {
+                return Err(Error::verify("a Form XObject vanished"));
+            };
+            let Some(mut resources) = get_dict(doc, &ps.dict, b"Resources").cloned() else {
+                return Err(Error::unsupported(
+                    "a Form XObject without resources of its own draws a form to change (not supported yet)",
+                ));
+            };
+            let mut xobjects = get_dict(doc, &resources, b"XObject")
+                .cloned()
+                .unwrap_or_default();
+            xobjects.set(name, Object::Reference(new_id));
+            resources.set("XObject", Object::Dictionary(xobjects));
+            if let Ok(Object::Stream(ps)) = doc.get_object_mut(p) {
+                ps.dict.set("Resources", Object::Dictionary(resources));
+            }
+        }
+    }
+    Ok(new_id)
 }
 
-/// Replaces each image under boxes with a copy whose pixels under them are blanked; the page's own
-/// (copied) resources point at the copy, so other pages drawing the same image are untouched.
+/// Replaces each image XObject under boxes with a copy whose pixels under them are blanked (with its
+/// mask); the page's own (copied) resources point at the copy, so other pages drawing the same image
+/// are untouched. An image drawn by a Form XObject is replaced in this page's copy of the form (made
+/// up the chain as for text). Inline images were blanked in their operation already.
 fn blank_images(
     doc: &mut Document,
-    page_id: ObjectId,
-    page: &PageText,
+    at: (ObjectId, &PageText, &[ObjectId]),
     plan: &PagePlan,
+    copies: &mut HashMap<ObjectId, ObjectId>,
 ) -> Result<()> {
-    let mut by_name: BTreeMap<String, Vec<(super::Matrix, Vec<Rect>)>> = BTreeMap::new();
+    let (page_id, page, _) = at;
+    // (The form that draws it, or None for the page) -> name -> uses.
+    type Uses = Vec<(super::Matrix, Vec<Rect>)>;
+    let mut by_name: BTreeMap<(Option<ObjectId>, String), Uses> = BTreeMap::new();
     for (k, rects) in &plan.blank_images {
         let im = page
             .images
             .get(*k)
             .ok_or_else(|| Error::verify("plan names an image that does not exist"))?;
-        let name =
-            match (&im.name, im.in_form) {
-                (Some(n), false) => n.clone(),
-                (None, _) => {
-                    return Err(Error::unsupported(
-                        "an inline image lies under a redaction box (not supported yet)",
-                    )
-                    .with_page(page.page))
-                }
-                (_, true) => return Err(Error::unsupported(
-                    "an image inside a Form XObject lies under a redaction box (not supported yet)",
-                )
-                .with_page(page.page)),
-            };
+        let Some(name) = &im.name else { continue };
+        let holder = im.in_form.then_some(im.stream);
         by_name
-            .entry(name)
+            .entry((holder, name.clone()))
             .or_default()
             .push((super::Matrix(im.ctm), rects.clone()));
     }
-    let mut resources = page_resources(doc, page_id).cloned().unwrap_or_default();
-    let mut xobjects = get_dict(doc, &resources, b"XObject")
-        .cloned()
-        .unwrap_or_default();
-    for (name, uses) in by_name {
+    for ((holder, name), uses) in by_name {
+        // This page's copy of the form that draws it (its resources are changed, never the original's).
+        let holder = match holder {
+            None => None,
+            Some(form) => Some(
+                copy_form(doc, at, form, None, copies, 0).map_err(|e| e.with_page(page.page))?,
+            ),
+        };
+        let res_of = |doc: &Document, h: Option<ObjectId>| -> Option<Dictionary> {
+            match h {
+                None => page_resources(doc, page_id).cloned(),
+                Some(f) => match doc.get_object(f) {
+                    Ok(Object::Stream(s)) => get_dict(doc, &s.dict, b"Resources").cloned(),
+                    _ => None,
+                },
+            }
+        };
+        let Some(mut resources) = res_of(doc, holder) else {
+            return Err(Error::unsupported(
+                "an image under a redaction box is drawn by a Form XObject without resources of its own (not supported yet)",
+            )
+            .with_page(page.page));
+        };
+        let mut xobjects = get_dict(doc, &resources, b"XObject")
+            .cloned()
+            .unwrap_or_default();
         let id = match xobjects.get(name.as_bytes()) {
             Ok(Object::Reference(id)) => *id,
             _ => return Err(Error::verify("an image's XObject is missing").with_page(page.page)),
@@ -382,13 +530,27 @@ fn blank_images(
             ))
             .with_page(page.page)
         })?;
+        let (mut blanked, mask) = blanked;
+        if let Some((key, m)) = mask {
+            let mask_id = doc.add_object(m);
+            blanked.dict.set(key, Object::Reference(mask_id));
+        }
         let new_id = doc.add_object(blanked);
         xobjects.set(name.as_bytes().to_vec(), Object::Reference(new_id));
+        resources.set("XObject", Object::Dictionary(xobjects));
+        match holder {
+            None => {
+                doc.get_dictionary_mut(page_id)
+                    .map_err(|_| Error::verify("page vanished"))?
+                    .set("Resources", Object::Dictionary(resources));
+            }
+            Some(copy) => {
+                if let Ok(Object::Stream(s)) = doc.get_object_mut(copy) {
+                    s.dict.set("Resources", Object::Dictionary(resources));
+                }
+            }
+        }
     }
-    resources.set("XObject", Object::Dictionary(xobjects));
-    doc.get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?
-        .set("Resources", Object::Dictionary(resources));
     Ok(())
 }
 
