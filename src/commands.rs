@@ -15,6 +15,7 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
     } else {
         RuleSet::from_paths(&a.rules)?
     };
+    rs.keep_signatory = a.keep_signatory;
     if let Some(f) = &a.allow {
         let src = std::fs::read_to_string(f)
             .map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
@@ -70,6 +71,9 @@ pub fn redact(a: RedactArgs) -> u8 {
     }
     for t in a.rules.terms.iter().chain(&a.rules.allow) {
         key.extend(std::fs::read(t).unwrap_or_default());
+    }
+    if a.rules.keep_signatory {
+        key.extend_from_slice(b"keep-signatory");
     }
     key.extend(
         format!(

@@ -140,9 +140,9 @@ mod tests {
     use super::*;
 
     fn names() -> Vec<String> {
-        let mut v: Vec<String> = include_str!("../../rules/data/first-names-census.txt")
+        let mut v: Vec<String> = include_str!("../../rules/data/first-names.txt")
             .lines()
-            .map(|l| l.trim().to_string())
+            .map(|l| l.split('\t').next().unwrap_or("").trim().to_string())
             .filter(|w| {
                 !w.is_empty()
                     && w.chars()
