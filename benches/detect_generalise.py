@@ -419,7 +419,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="generalise-")
     work = a.keep_dir or tmp
     os.makedirs(work, exist_ok=True)
-    rules = os.path.join(tmp, "rules")
+    rules = os.path.join(work, "rules")
+    shutil.rmtree(rules, ignore_errors=True)
     test = split_rules(rules, org=not a.no_org)
     r = random.Random(a.seed)
     g = Gen(r, test)

@@ -171,11 +171,7 @@ impl Context {
     /// Whether the words before `at` end with one of `phrases`.
     fn ends_with(&self, text: &str, at: usize, phrases: &[Vec<Box<str>>]) -> bool {
         // The last few words before the run, lower case, punctuation off.
-        let before = &text[at.saturating_sub(60).min(at)..at];
-        let before = match before.char_indices().next() {
-            Some(_) => before,
-            None => return false,
-        };
+        let before = &text[floor(text, at.saturating_sub(60))..at];
         let ws: Vec<String> = before
             .split(|c: char| c.is_whitespace())
             .filter(|w| !w.is_empty())
@@ -194,7 +190,7 @@ impl Context {
     }
 
     fn followed_by(&self, text: &str, at: usize) -> bool {
-        let rest = &text[at..text.len().min(at + 40)];
+        let rest = &text[at..ceil(text, text.len().min(at + 40))];
         let rest_l = rest.to_lowercase();
         if self.after.iter().any(|a| matches_after(&rest_l, a)) {
             return true;
@@ -236,7 +232,8 @@ impl Context {
                 // Over a line break only to a name word: not to a heading or a sentence below.
                 if g == Gap::Break {
                     let c = self.class(&text[ws[j].start..ws[j].end], &mut buf);
-                    if c.plain() || c.head {
+                    let p = self.class(&text[ws[j - 1].start..ws[j - 1].end], &mut buf);
+                    if c.plain() || c.head || p.plain() || p.head {
                         break;
                     }
                 }
@@ -293,7 +290,7 @@ impl Context {
             }
         }
         // Leading common words ("Yesterday", "The", "Both") are not part of the name.
-        while b - a > 2 && cls[a].plain() {
+        while b - a > 2 && (cls[a].plain() || (cls[a].vocab && !cls[a].first)) {
             a += 1;
         }
         let n = b - a;
@@ -369,7 +366,9 @@ impl Context {
                 self.class(&text[a.start..a.end], buf),
                 self.class(&text[b.start..b.end], buf),
             );
-            if ca.namey() && cb.namey() && !(ca.plain() || cb.plain()) && !(ca.place || cb.place) {
+            let only_name = |c: &Class| !c.vocab && !c.place && !c.head;
+            let fits = |c: &Class| !c.head && !(c.place && !c.first && !c.last);
+            if fits(&ca) && fits(&cb) && (only_name(&ca) || only_name(&cb) || (ca.last && cb.first)) {
                 out.push(a.start..b.end);
             }
         }
@@ -381,6 +380,20 @@ impl Context {
 fn is_acronym(w: &str) -> bool {
     !w.chars().any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'))
         || (w.len() <= 3 && !matches!(w, "LI" | "WU" | "XU" | "HU" | "MA" | "OM" | "LEE" | "ALI" | "AMY" | "EVA" | "IAN" | "ANN" | "SUE" | "KAY" | "RAY" | "JOE" | "TOM" | "BEN" | "DAN" | "SAM" | "ZOE" | "ABU" | "ODE" | "NUR" | "LIU" | "HUANG" | "YAN" | "FEI" | "WEI" | "HAO" | "ADE"))
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 fn matches_after(rest: &str, pat: &str) -> bool {
