@@ -102,26 +102,80 @@ pub fn fold_accents(text: &str) -> (String, Vec<usize>) {
 
 fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
     let norm = Normalized::new(text);
+    let mut found = Vec::new();
+    for i in 0..rs.rules.len() {
+        found.extend(run_rule(rs, i, text, &norm));
+    }
+    if found
+        .iter()
+        .all(|f| !rs.rules.iter().any(|r| r.allowable && r.id == f.rule))
+    {
+        return merge(found, text);
+    }
+    // Dictionaries of allowed words over the whole text (they match across lines); allow patterns only
+    // around the findings (the finding's line and the lines on either side), which is all a pattern
+    // that holds a finding can reach.
     let mut allowed: Vec<Range<usize>> = rs
         .allow
         .iter()
+        .filter(|a| matches!(a.matcher, AllowMatcher::Dictionary(_)))
         .flat_map(|a| allow_spans(a, text, &norm))
         .collect();
     if rs.keep_signatory {
         allowed.extend(signatory_lines(text));
     }
-    let mut all = Vec::new();
-    for i in 0..rs.rules.len() {
-        let allowable = rs.rules[i].allowable;
-        all.extend(run_rule(rs, i, text, &norm).into_iter().filter(|f| {
-            !allowable
-                || (!allowed
-                    .iter()
-                    .any(|a| a.start <= f.span.start && f.span.end <= a.end)
-                    && !rs.organisation.owns(&f.category, &text[f.span.clone()]))
-        }));
+    let allowable: std::collections::HashSet<&str> = rs
+        .rules
+        .iter()
+        .filter(|r| r.allowable)
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    let mut kept = Vec::with_capacity(found.len());
+    for f in found {
+        if !allowable.contains(f.rule.as_str()) {
+            kept.push(f);
+            continue;
+        }
+        if rs.organisation.owns(&f.category, &text[f.span.clone()]) {
+            continue;
+        }
+        let inside = |a: &Range<usize>| a.start <= f.span.start && f.span.end <= a.end;
+        if allowed.iter().any(inside) {
+            continue;
+        }
+        let w = around(text, &f.span);
+        if !windows.contains(&w) {
+            for a in &rs.allow {
+                if let AllowMatcher::Regex(re) = &a.matcher {
+                    allowed.extend(
+                        re.get(norm.ascii_words)
+                            .find_iter(&text[w.clone()])
+                            .map(|m| w.start + m.start()..w.start + m.end()),
+                    );
+                }
+            }
+            windows.push(w);
+            if allowed.iter().any(inside) {
+                continue;
+            }
+        }
+        kept.push(f);
     }
-    merge(all, text)
+    merge(kept, text)
+}
+
+/// The lines before, of and after a span.
+fn around(text: &str, r: &Range<usize>) -> Range<usize> {
+    let s = text[..r.start].rfind('\n').unwrap_or(0);
+    let s = text[..s].rfind('\n').map_or(0, |p| p + 1);
+    let e = line_end(text, r.end);
+    let e = if e < text.len() {
+        line_end(text, e + 1)
+    } else {
+        e
+    };
+    s..e
 }
 
 /// The signatory of a letter: the first line after its closing ("Yours sincerely,", "Kind regards").
@@ -136,7 +190,13 @@ pub fn signatory_lines(text: &str) -> Vec<Range<usize>> {
             after_closing = false;
         } else if matches!(
             l.as_str(),
-            "yours sincerely" | "yours faithfully" | "yours truly" | "kind regards" | "best regards" | "regards" | "with best wishes"
+            "yours sincerely"
+                | "yours faithfully"
+                | "yours truly"
+                | "kind regards"
+                | "best regards"
+                | "regards"
+                | "with best wishes"
         ) {
             after_closing = true;
         }
@@ -409,8 +469,9 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                     let checked = check.is_none_or(|c| c.passes(&ds));
                     let breaks = m.as_str().matches('\n').count();
                     let after = not_after.as_ref().is_some_and(|u| {
-                        u.get(aw)
-                            .is_match(&text[floor_char(text, m.start().saturating_sub(40))..m.start()])
+                        u.get(aw).is_match(
+                            &text[floor_char(text, m.start().saturating_sub(40))..m.start()],
+                        )
                     });
                     if digits >= *min_digits
                         && digits <= *max_digits
@@ -549,9 +610,10 @@ fn label_like(line: &str) -> bool {
     let ws: Vec<&str> = head.split_whitespace().collect();
     (1..=4).contains(&ws.len())
         && ws[0].chars().next().is_some_and(char::is_uppercase)
-        && ws
-            .iter()
-            .all(|w| w.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '/' | '(' | ')')))
+        && ws.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '/' | '(' | ')'))
+        })
 }
 
 /// Whether the line taken as a label's value on the next line is not one: a sentence (it ends with a

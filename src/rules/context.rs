@@ -112,7 +112,9 @@ enum Gap {
 fn gap(s: &str) -> Gap {
     if !s.is_empty() && s.chars().all(|c| c == ' ' || c == '\u{a0}') {
         Gap::Space
-    } else if s.chars().filter(|&c| c == '\n').count() == 1 && s.chars().all(|c| c == ' ' || c == '\n') {
+    } else if s.chars().filter(|&c| c == '\n').count() == 1
+        && s.chars().all(|c| c == ' ' || c == '\n')
+    {
         Gap::Break
     } else {
         Gap::Other
@@ -155,9 +157,12 @@ impl Context {
         lower_key(w, buf);
         let k = buf.as_str();
         // Hyphenated: a name word if any part is one ("Smith-Jones", "Al-Hashimi").
-        let parts = |set: &WordSet| set.contains(k) || (k.contains('-') && k.split('-').any(|p| set.contains(p)));
+        let parts = |set: &WordSet| {
+            set.contains(k) || (k.contains('-') && k.split('-').any(|p| set.contains(p)))
+        };
         let head = self.heads.contains(k);
-        let vocab = self.vocab.contains(k) || (k.contains('-') && k.split('-').all(|p| self.vocab.contains(p)));
+        let vocab = self.vocab.contains(k)
+            || (k.contains('-') && k.split('-').all(|p| self.vocab.contains(p)));
         // Mc/Mac/O' surnames and possessives stay name words.
         Class {
             first: parts(&self.first),
@@ -221,7 +226,9 @@ impl Context {
             let mut j = i + 1;
             while j < ws.len() {
                 let g = gap(&text[ws[j - 1].end..ws[j].start]);
-                let g = if ws[j - 1].shape == Shape::Initial && text[ws[j - 1].end..].starts_with('.') {
+                let g = if ws[j - 1].shape == Shape::Initial
+                    && text[ws[j - 1].end..].starts_with('.')
+                {
                     gap(&text[ws[j - 1].end + 1..ws[j].start])
                 } else {
                     g
@@ -244,7 +251,9 @@ impl Context {
                 }
                 j += 1;
             }
-            self.run(text, &ws[i..j], &mut buf, &mut out);
+            if j - i >= 2 {
+                self.run(text, &ws[i..j], &mut buf, &mut out);
+            }
             i = j;
         }
         self.inverted(text, &ws, &mut buf, &mut out);
@@ -267,7 +276,9 @@ impl Context {
         // Split at institution words and at words too short to be names in capitals (acronyms).
         let mut s = 0;
         for k in 0..=run.len() {
-            let stop = k == run.len() || cls[k].head || (run[k].shape == Shape::Caps && is_acronym(&text[run[k].start..run[k].end]));
+            let stop = k == run.len()
+                || cls[k].head
+                || (run[k].shape == Shape::Caps && is_acronym(&text[run[k].start..run[k].end]));
             if stop {
                 // A piece directly before an institution word is part of its name ("Westshire Police").
                 let next_head = k < run.len() && cls[k].head;
@@ -294,7 +305,10 @@ impl Context {
             a += 1;
         }
         let n = b - a;
-        if !(2..=4).contains(&n) || run[a].shape == Shape::Initial || run[b - 1].shape == Shape::Initial {
+        if !(2..=4).contains(&n)
+            || run[a].shape == Shape::Initial
+            || run[b - 1].shape == Shape::Initial
+        {
             return;
         }
         let (run, cls) = (&run[a..b], &cls[a..b]);
@@ -310,14 +324,6 @@ impl Context {
         {
             return;
         }
-        let strong = self.ends_with(text, start, &self.strong_before);
-        let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
-        let lead = &text[line_start..start];
-        let cell_start = lead.trim_matches(' ').is_empty() || lead.ends_with('\t');
-        let tail = &text[end..];
-        let cell_end = tail.is_empty() || tail.starts_with(['\t', '\n']) || tail.trim_start_matches(' ').starts_with(['\n', '\t']) || tail.trim_end().is_empty();
-        let cell = cell_start && cell_end;
-        let weak = self.ends_with(text, start, &self.weak_before) || self.followed_by(text, end) || cell;
         // Words that only a name is made of: not common words, places or institution words.
         let names = cls
             .iter()
@@ -340,7 +346,17 @@ impl Context {
             .all(|(c, w)| w.shape == Shape::Initial || c.namey());
         let bare = f_ok && l_ok && middle_ok;
         let all_plain = cls.iter().all(|c| c.plain());
-        let ok = (strong && !(all_plain && n > 2)) || (weak && names >= 1 && !all_plain) || bare;
+        let weak = || {
+            let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+            let lead = &text[line_start..start];
+            let cell_start = lead.trim_matches(' ').is_empty() || lead.ends_with('\t');
+            let tail = text[end..].trim_start_matches(' ');
+            let cell = cell_start && (tail.is_empty() || tail.starts_with(['\t', '\n']));
+            cell || self.followed_by(text, end) || self.ends_with(text, start, &self.weak_before)
+        };
+        let ok = bare
+            || (names >= 1 && !all_plain && weak())
+            || (!(all_plain && n > 2) && self.ends_with(text, start, &self.strong_before));
         if ok {
             out.push(start..end);
         }
@@ -368,7 +384,8 @@ impl Context {
             );
             let only_name = |c: &Class| !c.vocab && !c.place && !c.head;
             let fits = |c: &Class| !c.head && !(c.place && !c.first && !c.last);
-            if fits(&ca) && fits(&cb) && (only_name(&ca) || only_name(&cb) || (ca.last && cb.first)) {
+            if fits(&ca) && fits(&cb) && (only_name(&ca) || only_name(&cb) || (ca.last && cb.first))
+            {
                 out.push(a.start..b.end);
             }
         }
@@ -378,8 +395,42 @@ impl Context {
 /// An all-capitals word that is an abbreviation, not a name: no vowel (NHS, PCC), or up to three letters
 /// that are not a plausible short name.
 fn is_acronym(w: &str) -> bool {
-    !w.chars().any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'))
-        || (w.len() <= 3 && !matches!(w, "LI" | "WU" | "XU" | "HU" | "MA" | "OM" | "LEE" | "ALI" | "AMY" | "EVA" | "IAN" | "ANN" | "SUE" | "KAY" | "RAY" | "JOE" | "TOM" | "BEN" | "DAN" | "SAM" | "ZOE" | "ABU" | "ODE" | "NUR" | "LIU" | "HUANG" | "YAN" | "FEI" | "WEI" | "HAO" | "ADE"))
+    !w.chars()
+        .any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'))
+        || (w.len() <= 3
+            && !matches!(
+                w,
+                "LI" | "WU"
+                    | "XU"
+                    | "HU"
+                    | "MA"
+                    | "OM"
+                    | "LEE"
+                    | "ALI"
+                    | "AMY"
+                    | "EVA"
+                    | "IAN"
+                    | "ANN"
+                    | "SUE"
+                    | "KAY"
+                    | "RAY"
+                    | "JOE"
+                    | "TOM"
+                    | "BEN"
+                    | "DAN"
+                    | "SAM"
+                    | "ZOE"
+                    | "ABU"
+                    | "ODE"
+                    | "NUR"
+                    | "LIU"
+                    | "HUANG"
+                    | "YAN"
+                    | "FEI"
+                    | "WEI"
+                    | "HAO"
+                    | "ADE"
+            ))
 }
 
 fn floor(text: &str, mut i: usize) -> usize {

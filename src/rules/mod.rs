@@ -52,7 +52,10 @@ pub const DEFAULT_DATA: &[(&str, &str)] = &[
         "data/english-words.txt",
         include_str!("../../rules/data/english-words.txt"),
     ),
-    ("data/places.txt", include_str!("../../rules/data/places.txt")),
+    (
+        "data/places.txt",
+        include_str!("../../rules/data/places.txt"),
+    ),
 ];
 
 /// The default rule file of the `metadata` rules (how `publish` reads titles, numbers and dates).
@@ -372,8 +375,12 @@ impl FieldKeep {
             .collect();
         !line.chars().any(|c| c.is_ascii_digit())
             && ws.len() >= 2
-            && ws.iter().any(|w| matches!(w.as_str(), "of" | "for" | "and" | "the"))
-            && ws.iter().all(|w| self.vocab.contains(w.as_str()) || self.words.contains(w.as_str()))
+            && ws
+                .iter()
+                .any(|w| matches!(w.as_str(), "of" | "for" | "and" | "the"))
+            && ws
+                .iter()
+                .all(|w| self.vocab.contains(w.as_str()) || self.words.contains(w.as_str()))
     }
 }
 
@@ -508,13 +515,20 @@ fn fold_lower(w: &str) -> String {
 }
 
 fn words_set(words: &[String]) -> context::WordSet {
-    words.iter().map(|w| fold_lower(w).into_boxed_str()).collect()
+    words
+        .iter()
+        .map(|w| fold_lower(w).into_boxed_str())
+        .collect()
 }
 
 fn phrases(words: &[String]) -> Vec<Vec<Box<str>>> {
     words
         .iter()
-        .map(|p| p.split_whitespace().map(|w| w.to_lowercase().into_boxed_str()).collect())
+        .map(|p| {
+            p.split_whitespace()
+                .map(|w| w.to_lowercase().into_boxed_str())
+                .collect()
+        })
         .collect()
 }
 
