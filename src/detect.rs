@@ -647,7 +647,8 @@ fn field_value(
         let s = end + 1;
         let next = &text[s..cell_end(text, s)];
         let own_line = !text[end..].starts_with('\t');
-        if !starts_with_label(any_label, text, s) && !(own_line && not_a_value(next, keep)) {
+        let taken = starts_with_label(any_label, text, s) || (own_line && not_a_value(next, keep));
+        if !taken {
             out.extend(trimmed(text, s..cell_end(text, s)));
         }
     }

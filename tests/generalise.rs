@@ -210,7 +210,7 @@ fn the_names_rule_survives_any_text() {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-            if seed % 3 == 0 {
+            if seed.is_multiple_of(3) {
                 t.push(' ');
             }
         }

@@ -383,7 +383,7 @@ impl Context {
                 self.class(&text[b.start..b.end], buf),
             );
             let only_name = |c: &Class| !c.vocab && !c.place && !c.head;
-            let fits = |c: &Class| !c.head && !(c.place && !c.first && !c.last);
+            let fits = |c: &Class| (c.last || c.first || !c.place) && !c.head;
             if fits(&ca) && fits(&cb) && (only_name(&ca) || only_name(&cb) || (ca.last && cb.first))
             {
                 out.push(a.start..b.end);
