@@ -61,42 +61,61 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn words(text: &str) -> Vec<Word> {
+    let b = text.as_bytes();
+    let ch = |i: usize| text[i..].chars().next().unwrap_or(' ');
     let mut out = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if !c.is_alphabetic() {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
-            if is_word_char(d) || d.is_ascii_digit() {
-                end = j + d.len_utf8();
-                it.next();
-            } else {
-                break;
+    let mut i = 0;
+    while i < b.len() {
+        // A word starts at a letter (ASCII bytes are read as bytes: most text is ASCII).
+        if b[i] < 128 {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = ch(i);
+            if !c.is_alphabetic() {
+                i += c.len_utf8();
+                continue;
             }
         }
+        let start = i;
+        let mut j = i;
+        while j < b.len() {
+            if b[j] < 128 {
+                if b[j].is_ascii_alphanumeric() || b[j] == b'\'' || b[j] == b'-' {
+                    j += 1;
+                } else {
+                    break;
+                }
+            } else {
+                let c = ch(j);
+                if is_word_char(c) {
+                    j += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+        }
+        i = j;
         // Trailing apostrophes and hyphens are not part of the word ("Thomas'").
-        let w = text[i..end].trim_end_matches(['\'', '’', '-']);
-        let end = i + w.len();
-        let shape = if w.chars().any(|c| c.is_ascii_digit()) {
+        let w = text[start..j].trim_end_matches(['\'', '’', '-']);
+        let end = start + w.len();
+        let first = ch(start);
+        let shape = if w.bytes().any(|c| c.is_ascii_digit()) {
             Shape::Other
-        } else if w.chars().count() == 1 && c.is_uppercase() {
+        } else if w.len() == first.len_utf8() && first.is_uppercase() {
             Shape::Initial
-        } else if c.is_uppercase() && w.chars().any(char::is_lowercase) {
+        } else if first.is_uppercase() && w.chars().any(char::is_lowercase) {
             Shape::Title
-        } else if c.is_uppercase() {
+        } else if first.is_uppercase() {
             Shape::Caps
-        } else if c.is_lowercase() {
+        } else if first.is_lowercase() {
             Shape::Lower
         } else {
             Shape::Other
         };
-        out.push(Word {
-            start: i,
-            end,
-            shape,
-        });
+        out.push(Word { start, end, shape });
     }
     out
 }
@@ -175,29 +194,33 @@ impl Context {
 
     /// Whether the words before `at` end with one of `phrases`.
     fn ends_with(&self, text: &str, at: usize, phrases: &[Vec<Box<str>>]) -> bool {
-        // The last few words before the run, lower case, punctuation off.
+        // The last four words before the run, punctuation off, last first.
         let before = &text[floor(text, at.saturating_sub(60))..at];
-        let ws: Vec<String> = before
-            .split(|c: char| c.is_whitespace())
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
-                    .to_lowercase()
-            })
-            .collect();
+        let mut last: [&str; 4] = [""; 4];
+        let mut n = 0;
+        for w in before.split(char::is_whitespace).rev() {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            if w.is_empty() {
+                continue;
+            }
+            last[n] = w;
+            n += 1;
+            if n == last.len() {
+                break;
+            }
+        }
         phrases.iter().any(|p| {
-            p.len() <= ws.len()
-                && ws[ws.len() - p.len()..]
-                    .iter()
-                    .zip(p.iter())
-                    .all(|(a, b)| a.as_str() == &**b)
+            p.len() <= n
+                && p.iter()
+                    .rev()
+                    .zip(&last[..n])
+                    .all(|(a, b)| b.eq_ignore_ascii_case(a))
         })
     }
 
     fn followed_by(&self, text: &str, at: usize) -> bool {
         let rest = &text[at..ceil(text, text.len().min(at + 40))];
-        let rest_l = rest.to_lowercase();
-        if self.after.iter().any(|a| matches_after(&rest_l, a)) {
+        if self.after.iter().any(|a| matches_after(rest, a)) {
             return true;
         }
         // A house number (or Flat) at the start of the next line: a letter's address block.
@@ -452,7 +475,7 @@ fn matches_after(rest: &str, pat: &str) -> bool {
     for p in pat.chars() {
         match r.next() {
             Some(c) if p == '#' && c.is_ascii_digit() => {}
-            Some(c) if c == p => {}
+            Some(c) if c.to_ascii_lowercase() == p => {}
             Some('’') if p == '\'' => {}
             _ => return false,
         }

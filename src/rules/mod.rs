@@ -511,6 +511,9 @@ fn word_set(
 }
 
 fn fold_lower(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
     crate::detect::fold_accents(w).0.to_lowercase()
 }
 
