@@ -120,6 +120,10 @@ pub struct RuleArgs {
     /// whose names are published). Added to the allow rules; --terms still redact them.
     #[arg(long, value_name = "FILE")]
     pub allow: Option<PathBuf>,
+    /// Keep the signatory of a letter (the line after "Yours sincerely," or "Kind regards"): an officer
+    /// signing for the body. Off by default: the signatory is redacted like any other name.
+    #[arg(long)]
+    pub keep_signatory: bool,
 }
 
 /// How a release is published (`publish`, and `redact --publish`).

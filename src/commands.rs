@@ -32,6 +32,7 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
     if !a.rules.is_empty() {
         eprintln!("foiredact: note: {}", replaced_rules_note(&rs)?);
     }
+    rs.keep_signatory = a.keep_signatory;
     if let Some(f) = &a.allow {
         let src = std::fs::read_to_string(f)
             .map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
@@ -133,6 +134,9 @@ pub fn redact(a: RedactArgs) -> u8 {
     // What makes outputs current for --resume: the rules, the terms and the settings that shape them.
     let mut key = Vec::new();
     rules_key(&a.rules, &mut key);
+    if a.rules.keep_signatory {
+        key.extend_from_slice(b"keep-signatory");
+    }
     key.extend(
         format!(
             "{:?}/{}/{}/{:?}/{:?}/{}/{}/{}/{}/{}/{}/{:?}",

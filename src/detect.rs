@@ -59,22 +59,107 @@ fn with_folded(text: &str, f: impl FnOnce(&str) -> Vec<Finding>) -> Vec<Finding>
 
 fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
     let norm = Normalized::new(text);
-    let allowed: Vec<Range<usize>> = rs
+    let mut found = Vec::new();
+    for i in 0..rs.rules.len() {
+        found.extend(run_rule(rs, i, text, &norm));
+    }
+    if found
+        .iter()
+        .all(|f| !rs.rules.iter().any(|r| r.allowable && r.id == f.rule))
+    {
+        return merge(found, text);
+    }
+    // Dictionaries of allowed words over the whole text (they match across lines); allow patterns only
+    // around the findings (the finding's line and the lines on either side), which is all a pattern
+    // that holds a finding can reach.
+    let mut allowed: Vec<Range<usize>> = rs
         .allow
         .iter()
+        .filter(|a| matches!(a.matcher, AllowMatcher::Dictionary(_)))
         .flat_map(|a| allow_spans(a, text, &norm))
         .collect();
-    let mut all = Vec::new();
-    for i in 0..rs.rules.len() {
-        let allowable = rs.rules[i].allowable;
-        all.extend(run_rule(rs, i, text, &norm).into_iter().filter(|f| {
-            !allowable
-                || !allowed
-                    .iter()
-                    .any(|a| a.start <= f.span.start && f.span.end <= a.end)
-        }));
+    if rs.keep_signatory {
+        allowed.extend(signatory_lines(text));
     }
-    merge(all, text)
+    let allowable: std::collections::HashSet<&str> = rs
+        .rules
+        .iter()
+        .filter(|r| r.allowable)
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    let mut kept = Vec::with_capacity(found.len());
+    for f in found {
+        if !allowable.contains(f.rule.as_str()) {
+            kept.push(f);
+            continue;
+        }
+        if rs.organisation.owns(&f.category, &text[f.span.clone()]) {
+            continue;
+        }
+        let inside = |a: &Range<usize>| a.start <= f.span.start && f.span.end <= a.end;
+        if allowed.iter().any(inside) {
+            continue;
+        }
+        let w = around(text, &f.span);
+        if !windows.contains(&w) {
+            for a in &rs.allow {
+                if let AllowMatcher::Regex(re) = &a.matcher {
+                    allowed.extend(
+                        re.get(norm.ascii_words)
+                            .find_iter(&text[w.clone()])
+                            .map(|m| w.start + m.start()..w.start + m.end()),
+                    );
+                }
+            }
+            windows.push(w);
+            if allowed.iter().any(inside) {
+                continue;
+            }
+        }
+        kept.push(f);
+    }
+    merge(kept, text)
+}
+
+/// The lines before, of and after a span.
+fn around(text: &str, r: &Range<usize>) -> Range<usize> {
+    let s = text[..r.start].rfind('\n').unwrap_or(0);
+    let s = text[..s].rfind('\n').map_or(0, |p| p + 1);
+    let e = line_end(text, r.end);
+    let e = if e < text.len() {
+        line_end(text, e + 1)
+    } else {
+        e
+    };
+    s..e
+}
+
+/// The signatory of a letter: the first line after its closing ("Yours sincerely,", "Kind regards").
+pub fn signatory_lines(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut after_closing = false;
+    for line in text.split_inclusive('\n') {
+        let l = line.trim().trim_end_matches([',', '.']).to_lowercase();
+        if after_closing && !l.is_empty() {
+            out.push(at..at + line.trim_end().len());
+            after_closing = false;
+        } else if matches!(
+            l.as_str(),
+            "yours sincerely"
+                | "yours faithfully"
+                | "yours truly"
+                | "kind regards"
+                | "best regards"
+                | "regards"
+                | "with best wishes"
+        ) {
+            after_closing = true;
+        }
+        at += line.len();
+    }
+    out
 }
 
 /// Like [`detect`], for a page whose text is an OCR layer: the user's terms are also matched with a
@@ -395,6 +480,8 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
             max_digits,
             unless,
             check,
+            not_after,
+            max_breaks,
         } => {
             let aw = norm.ascii_words;
             for c in re.get(aw).captures_iter(text) {
@@ -405,7 +492,19 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                         .as_ref()
                         .is_some_and(|u| u.get(aw).is_match(m.as_str()));
                     let checked = check.is_none_or(|c| c.passes(&ds));
-                    if digits >= *min_digits && digits <= *max_digits && !vetoed && checked {
+                    let breaks = m.as_str().matches('\n').count();
+                    let after = not_after.as_ref().is_some_and(|u| {
+                        u.get(aw).is_match(
+                            &text[floor_char(text, m.start().saturating_sub(40))..m.start()],
+                        )
+                    });
+                    if digits >= *min_digits
+                        && digits <= *max_digits
+                        && !vetoed
+                        && checked
+                        && breaks <= *max_breaks
+                        && !after
+                    {
                         spans.push(m.range());
                     }
                 }
@@ -414,31 +513,53 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
         Matcher::Terms { phrases, .. } => {
             spans.extend(phrases.find(text).into_iter().map(|(r, _)| r))
         }
-        Matcher::Person { names, exclude } => {
+        Matcher::Person {
+            names,
+            exclude,
+            ambiguous,
+        } => {
             for m in names.find_iter(text, norm.ascii_words) {
+                // A name starts no second name inside a double-barrelled one ("Reece" in
+                // "Oyinlola-Reece" is no first name, and the line below is no surname).
+                if text[..m.start].ends_with('-') {
+                    continue;
+                }
                 let words: Vec<&str> = text[m.clone()].split_whitespace().collect();
                 let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
                 let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
-                if !exclude.contains(&last) && !exclude.contains(&first) {
+                // A first name that is also a common word (Will, May, Rose) needs a listed surname.
+                let vague = ambiguous.as_ref().is_some_and(|(vocab, surnames)| {
+                    words.len() >= 2
+                        && vocab.contains(first.as_str())
+                        && !surnames.contains(last.as_str())
+                });
+                if !exclude.contains(&last) && !exclude.contains(&first) && !vague {
                     spans.push(m);
                 }
             }
         }
+        Matcher::Names(ctx) => spans.extend(ctx.find_iter(text)),
         Matcher::Dictionary(ac) => spans.extend(norm.find_words(ac)),
         Matcher::Field {
             label,
             next_line,
             multiline,
+            keep,
         } => {
             for m in label.get(norm.ascii_words).captures_iter(text) {
                 let end = m.get(0).map_or(0, |m| m.end());
-                spans.extend(field_value(
-                    rs.any_label.as_ref(),
-                    text,
-                    end,
-                    *next_line,
-                    *multiline,
-                ));
+                spans.extend(
+                    field_value(
+                        rs.any_label.as_ref(),
+                        text,
+                        end,
+                        *next_line,
+                        *multiline,
+                        keep.as_ref(),
+                    )
+                    .into_iter()
+                    .filter(|v| !keep.as_ref().is_some_and(|k| k.keeps(&text[v.clone()]))),
+                );
             }
         }
         Matcher::Block {
@@ -462,7 +583,14 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                     .captures_iter(&text[m.end()..region_end])
                 {
                     let end = m.end() + lm.get(0).map_or(0, |x| x.end());
-                    spans.extend(field_value(rs.any_label.as_ref(), text, end, true, false));
+                    spans.extend(field_value(
+                        rs.any_label.as_ref(),
+                        text,
+                        end,
+                        true,
+                        false,
+                        None,
+                    ));
                 }
             }
         }
@@ -488,11 +616,45 @@ fn trimmed(text: &str, r: Range<usize>) -> Option<Range<usize>> {
     (!t.is_empty()).then(|| r.start + lead..r.start + lead + t.len())
 }
 
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 fn starts_with_label(any_label: Option<&Regex>, text: &str, at: usize) -> bool {
     let line = &text[at..cell_end(text, at)];
     any_label
         .and_then(|re| re.find(line))
         .is_some_and(|m| line[..m.start()].trim().is_empty())
+        || label_like(line)
+}
+
+/// Whether a line starts with a form label of its own: one to four capitalised words and a colon
+/// ("Date:", "Our ref:", "Job title:").
+fn label_like(line: &str) -> bool {
+    let Some((head, _)) = line.split_once(':') else {
+        return false;
+    };
+    let ws: Vec<&str> = head.split_whitespace().collect();
+    (1..=4).contains(&ws.len())
+        && ws[0].chars().next().is_some_and(char::is_uppercase)
+        && ws.iter().all(|w| {
+            w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '/' | '(' | ')'))
+        })
+}
+
+/// Whether the line taken as a label's value on the next line is not one: a sentence (it ends with a
+/// full stop and has five words or more, or has ten or more), or a heading (every word a common word,
+/// and one of them `of`, `for`, `and` or `the`, or a role word of the rule).
+fn not_a_value(line: &str, keep: Option<&crate::rules::FieldKeep>) -> bool {
+    let ws: Vec<&str> = line.split_whitespace().collect();
+    if (line.trim_end().ends_with('.') && ws.len() >= 5) || ws.len() >= 10 {
+        return true;
+    }
+    keep.is_some_and(|k| k.keeps(line) || k.heading(line))
 }
 
 /// The value of a field whose label ends at `at`: the rest of the cell; else the next cell on the line;
@@ -503,15 +665,20 @@ fn field_value(
     at: usize,
     next_line: bool,
     multiline: bool,
+    keep: Option<&crate::rules::FieldKeep>,
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let end = cell_end(text, at);
     if let Some(v) = trimmed(text, at..end) {
         out.push(v);
     } else if text[end..].starts_with('\t') || (next_line && end < text.len()) {
-        // The next cell on the line, or (with `next_line`) the next line.
+        // The next cell on the line, or (with `next_line`) the next line, unless that is a label, a
+        // heading or a sentence of its own.
         let s = end + 1;
-        if !starts_with_label(any_label, text, s) {
+        let next = &text[s..cell_end(text, s)];
+        let own_line = !text[end..].starts_with('\t');
+        let taken = starts_with_label(any_label, text, s) || (own_line && not_a_value(next, keep));
+        if !taken {
             out.extend(trimmed(text, s..cell_end(text, s)));
         }
     }

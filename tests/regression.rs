@@ -20,7 +20,8 @@ fn text_matrix_carries_across_content_streams() {
         |doc| {
             let second = doc.add_object(Stream::new(
                 dictionary! {},
-                b"(Zanzibar Quartermaine was here) Tj 9 0 0 9 72 680 Tm (Second line) Tj ET Q Q"
+                // (A colon after the first word: two capitalised words in a row would read as a name.)
+                b"(Zanzibar: Quartermaine was here) Tj 9 0 0 9 72 680 Tm (Second line) Tj ET Q Q"
                     .to_vec(),
             ));
             let page_id = *doc.get_pages().values().next().expect("a page");

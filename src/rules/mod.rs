@@ -29,22 +29,32 @@ use crate::error::{Error, Result};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
+pub mod context;
 pub mod person;
 pub mod re;
 pub use re::Re;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// Data files the default rules name (`file = ...`, `first_names = [...]`), compiled in as well.
 pub const DEFAULT_DATA: &[(&str, &str)] = &[
     (
-        "data/first-names-census.txt",
-        include_str!("../../rules/data/first-names-census.txt"),
+        "data/first-names.txt",
+        include_str!("../../rules/data/first-names.txt"),
     ),
     (
-        "data/first-names-extra.txt",
-        include_str!("../../rules/data/first-names-extra.txt"),
+        "data/surnames.txt",
+        include_str!("../../rules/data/surnames.txt"),
+    ),
+    (
+        "data/english-words.txt",
+        include_str!("../../rules/data/english-words.txt"),
+    ),
+    (
+        "data/places.txt",
+        include_str!("../../rules/data/places.txt"),
     ),
 ];
 
@@ -92,6 +102,43 @@ struct RuleFile {
     rule: Vec<Spanned<RuleSpec>>,
     #[serde(default)]
     exemption: Vec<Spanned<ExemptionSpec>>,
+    #[serde(default)]
+    organisation: Option<Organisation>,
+}
+
+/// The body's own contact details (`[organisation]` in a rule file): rule findings of these are not
+/// redacted. `emails`: whole addresses; `domains`: addresses at these domains whose local part is one
+/// word (a role mailbox such as `foi@`, not `first.last@`); `phones`: numbers, compared digit by digit.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<String>,
+}
+
+impl Organisation {
+    /// Whether a finding's text is one of the body's own contact details.
+    pub fn owns(&self, category: &str, text: &str) -> bool {
+        let t = text.trim().to_lowercase();
+        if t.contains('@') {
+            if self.emails.iter().any(|e| e.to_lowercase() == t) {
+                return true;
+            }
+            let (local, domain) = t.split_once('@').unwrap_or_default();
+            return !local.contains(['.', '_', '-', ' '])
+                && self.domains.iter().any(|d| d.to_lowercase() == domain);
+        }
+        if category == "phone" {
+            let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+            let d = digits(&t);
+            return !d.is_empty() && self.phones.iter().any(|p| digits(p) == d);
+        }
+        false
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,6 +209,29 @@ struct RuleSpec {
     first_names: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    // person / names
+    #[serde(default)]
+    surnames: Vec<String>,
+    #[serde(default)]
+    vocabulary: Vec<String>,
+    #[serde(default)]
+    places: Vec<String>,
+    #[serde(default)]
+    heads: Vec<String>,
+    #[serde(default)]
+    strong_before: Vec<String>,
+    #[serde(default)]
+    weak_before: Vec<String>,
+    #[serde(default)]
+    after: Vec<String>,
+    // field
+    #[serde(default)]
+    keep_values: Vec<String>,
+    // regex
+    #[serde(default)]
+    not_after: Option<String>,
+    #[serde(default)]
+    max_breaks: Option<usize>,
 }
 
 /// Checksums for number rules.
@@ -225,6 +295,10 @@ pub enum Matcher {
         unless: Option<Re>,
         /// A checksum the match's digits must pass.
         check: Option<Checksum>,
+        /// A match right after text that this matches at its end is not a finding.
+        not_after: Option<Re>,
+        /// The most line breaks a match may hold.
+        max_breaks: usize,
     },
     Dictionary(AhoCorasick),
     /// `label` matches a label (group 1 is the label text) at the start of a line or cell.
@@ -232,6 +306,8 @@ pub enum Matcher {
         label: Re,
         next_line: bool,
         multiline: bool,
+        /// A value made of these words (at least one) and common words is a role or a team, kept.
+        keep: Option<FieldKeep>,
     },
     Block {
         start: Re,
@@ -248,7 +324,64 @@ pub enum Matcher {
     Person {
         names: person::Person,
         exclude: std::collections::HashSet<String>,
+        /// A first name that is also a common word counts only before a listed surname.
+        ambiguous: Option<(Arc<context::WordSet>, Arc<context::WordSet>)>,
     },
+    /// Names by shape and context ([`context`]).
+    Names(Box<context::Context>),
+}
+
+/// Role and team words of a field rule, and the common words they may stand with.
+#[derive(Debug)]
+pub struct FieldKeep {
+    pub words: context::WordSet,
+    pub vocab: Arc<context::WordSet>,
+}
+
+impl FieldKeep {
+    /// Whether `value` is a role, a team or an institution's place: every word a role word, a common word
+    /// or a place, at least one a role word, and no digit.
+    pub fn keeps(&self, value: &str) -> bool {
+        if value.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        let (mut role, mut joined, mut other, mut initial) = (false, false, false, false);
+        for w in value
+            .split(|c: char| !c.is_alphabetic() && c != '\'' && c != '-')
+            .filter(|w| !w.is_empty())
+        {
+            let l = w.to_lowercase();
+            if self.words.contains(l.as_str()) {
+                role = true;
+            } else if matches!(l.as_str(), "of" | "for" | "and" | "the" | "to") {
+                joined = true;
+            } else if w.chars().count() == 1 {
+                initial = true;
+            } else if !self.vocab.contains(l.as_str()) {
+                other = true;
+            }
+        }
+        // "Parking Services Team"; "Office of the Police and Crime Commissioner for Westshire".
+        role && !initial && (!other || joined)
+    }
+
+    /// Whether a line is a heading: common words joined by `of`, `for`, `and` or `the`, no digit
+    /// ("Record of Meeting", "Summary of Decision").
+    pub fn heading(&self, line: &str) -> bool {
+        let ws: Vec<String> = line
+            .split(|c: char| !c.is_alphabetic() && c != '\'' && c != '-')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        !line.chars().any(|c| c.is_ascii_digit())
+            && ws.len() >= 2
+            && ws
+                .iter()
+                .any(|w| matches!(w.as_str(), "of" | "for" | "and" | "the"))
+            && ws
+                .iter()
+                .all(|w| self.vocab.contains(w.as_str()) || self.words.contains(w.as_str()))
+    }
 }
 
 /// A compiled rule that produces findings.
@@ -330,6 +463,12 @@ pub struct RuleSet {
     /// The user's `--terms` as written: verification also looks for each of them in the raw objects
     /// of an output, whether or not a reading of the text found it.
     pub term_texts: Vec<String>,
+    /// The body's own contact details (`[organisation]`), never redacted by rule findings.
+    pub organisation: Organisation,
+    /// Keep the signatory of a letter (the name lines after its closing): `--keep-signatory`.
+    pub keep_signatory: bool,
+    /// Word lists loaded so far, by folder and file names (the names rules share them).
+    word_sets: std::collections::HashMap<(Option<PathBuf>, Vec<String>), Arc<context::WordSet>>,
 }
 
 /// Reads a word-list data file: relative to the rule file's folder, or from the compiled-in defaults.
@@ -347,8 +486,56 @@ fn read_list(dir: Option<&Path>, f: &str) -> std::result::Result<Vec<String>, St
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
+        .map(|l| l.split('\t').next().unwrap_or(l).trim().to_string())
         .collect())
+}
+
+/// Folded, lower-case words of the files `files` and of `words`.
+fn word_set(
+    cache: &mut std::collections::HashMap<(Option<PathBuf>, Vec<String>), Arc<context::WordSet>>,
+    dir: Option<&Path>,
+    files: &[String],
+) -> std::result::Result<Arc<context::WordSet>, String> {
+    let key = (dir.map(Path::to_path_buf), files.to_vec());
+    if let Some(s) = cache.get(&key) {
+        return Ok(s.clone());
+    }
+    let mut set = context::WordSet::default();
+    for f in files {
+        for line in read_list(dir, f)? {
+            for w in line.split_whitespace() {
+                set.insert(fold_lower(w).into_boxed_str());
+            }
+        }
+    }
+    let set = Arc::new(set);
+    cache.insert(key, set.clone());
+    Ok(set)
+}
+
+fn fold_lower(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
+    crate::text_fold::fold(w).text.to_lowercase()
+}
+
+fn words_set(words: &[String]) -> context::WordSet {
+    words
+        .iter()
+        .map(|w| fold_lower(w).into_boxed_str())
+        .collect()
+}
+
+fn phrases(words: &[String]) -> Vec<Vec<Box<str>>> {
+    words
+        .iter()
+        .map(|p| {
+            p.split_whitespace()
+                .map(|w| w.to_lowercase().into_boxed_str())
+                .collect()
+        })
+        .collect()
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
@@ -546,6 +733,11 @@ impl RuleSet {
             }
             self.exemptions.push((e.code, e.label));
         }
+        if let Some(o) = file.organisation {
+            self.organisation.emails.extend(o.emails);
+            self.organisation.domains.extend(o.domains);
+            self.organisation.phones.extend(o.phones);
+        }
         for spanned in file.rule {
             let line = line_of(src, spanned.span().start);
             let spec = spanned.into_inner();
@@ -593,6 +785,13 @@ impl RuleSet {
                             return Err(err(format!("unknown check '{other}' (luhn, nhs)")))
                         }
                     };
+                    let not_after = match &spec.not_after {
+                        Some(u) => Some(
+                            Re::new(&format!("(?:{u})$"))
+                                .map_err(|e| err(format!("bad not_after: {e}")))?,
+                        ),
+                        None => None,
+                    };
                     let matcher = Matcher::Regex {
                         re,
                         group,
@@ -600,6 +799,8 @@ impl RuleSet {
                         max_digits: spec.max_digits.unwrap_or(usize::MAX),
                         unless,
                         check,
+                        not_after,
+                        max_breaks: spec.max_breaks.unwrap_or(usize::MAX),
                     };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
@@ -624,10 +825,19 @@ impl RuleSet {
                         field_label_regex(&spec.labels, spec.colon.unwrap_or(true), spec.anywhere)
                             .map_err(|e| err(format!("bad label: {e}")))?;
                     self.labels.extend(spec.labels.iter().cloned());
+                    let keep = if spec.keep_values.is_empty() {
+                        None
+                    } else {
+                        Some(FieldKeep {
+                            words: words_set(&spec.keep_values),
+                            vocab: word_set(&mut self.word_sets, dir, &spec.vocabulary).map_err(err)?,
+                        })
+                    };
                     let matcher = Matcher::Field {
                         label,
                         next_line: spec.next_line.unwrap_or(true),
                         multiline: spec.multiline,
+                        keep,
                     };
                     self.push_rule(&spec, category, exemption, matcher, origin);
                 }
@@ -674,13 +884,43 @@ impl RuleSet {
                     first.dedup();
                     let names = person::Person::new(&first).map_err(err)?;
                     let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
+                    let ambiguous = if spec.vocabulary.is_empty() {
+                        None
+                    } else {
+                        Some((
+                            word_set(&mut self.word_sets, dir, &spec.vocabulary).map_err(err)?,
+                            word_set(&mut self.word_sets, dir, &spec.surnames).map_err(err)?,
+                        ))
+                    };
                     self.push_rule(
                         &spec,
                         category,
                         exemption,
-                        Matcher::Person { names, exclude },
+                        Matcher::Person {
+                            names,
+                            exclude,
+                            ambiguous,
+                        },
                         origin,
                     );
+                }
+                "names" => {
+                    need_category()?;
+                    let mut ws = |files: &[String]| word_set(&mut self.word_sets, dir, files).map_err(err);
+                    let ctx = context::Context {
+                        first: ws(&spec.first_names)?,
+                        last: ws(&spec.surnames)?,
+                        vocab: ws(&spec.vocabulary)?,
+                        places: ws(&spec.places)?,
+                        heads: words_set(&spec.heads),
+                        strong_before: phrases(&spec.strong_before),
+                        weak_before: phrases(&spec.weak_before),
+                        after: spec.after.iter().map(|a| a.to_lowercase().into_boxed_str()).collect(),
+                    };
+                    if ctx.first.is_empty() || ctx.last.is_empty() {
+                        return Err(err("names rule needs first_names and surnames".into()));
+                    }
+                    self.push_rule(&spec, category, exemption, Matcher::Names(Box::new(ctx)), origin);
                 }
                 "section" => {
                     let part = spec
@@ -754,7 +994,7 @@ impl RuleSet {
                 }
                 other => {
                     return Err(err(format!(
-                        "unknown kind '{other}' (regex, dictionary, person, field, block, section, allow, metadata)"
+                        "unknown kind '{other}' (regex, dictionary, person, names, field, block, section, allow, metadata)"
                     )))
                 }
             }

@@ -1,0 +1,486 @@
+//! The `names` rule's matcher: names found by their shape and context, not only by a list.
+//!
+//! The text is read as words. A *run* is two to four capitalised words (`Morag Ahmed`, `MORAG AHMED`, with an
+//! optional initial `Mary J. Smith`) on one line or wrapped over one line break. Each word is classed: a
+//! listed first name, a listed surname, a common English word (the vocabulary), a place, an institution
+//! word (`heads`: Hospital, Police, Team ... a run holding one is an institution, never a person), or
+//! unknown. A run is a name when:
+//! - a strong cue stands before it (`Dear`, `spoke to`, `complainant`, `signed by`, a letter's closing on
+//!   the line above ...): unless every word is a place;
+//! - a weak cue stands before it (`by`, `to`, `with`, `and` ...), a cue follows it (`, who`, `'s`,
+//!   ` said`, ` (date of birth`, a house number on the next line ...), or it fills a table cell or a
+//!   line on its own: when one of its words is a name word (listed, or unknown: not a common word or a
+//!   place);
+//! - no cue: when its first word is a listed first name or unknown, its last word a listed surname or
+//!   unknown, and neither is a common word (a listed first name that is a common word, such as Rose or
+//!   Will, counts with a listed surname after it).
+//!
+//! Leading common words are dropped first (`Yesterday Morag Ahmed`), and a run is cut at a line break
+//! before a common word, even a listed surname (a heading or a sentence on the next line). A cell of the shape `Surname,
+//! Firstname` is a name when both words are name words.
+
+use rustc_hash::FxHashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A set of words, folded (accents off) and in lower case.
+pub type WordSet = FxHashSet<Box<str>>;
+
+#[derive(Debug)]
+pub struct Context {
+    pub first: Arc<WordSet>,
+    pub last: Arc<WordSet>,
+    pub vocab: Arc<WordSet>,
+    pub places: Arc<WordSet>,
+    pub heads: WordSet,
+    /// Phrases (lower case, single spaces) whose last words end just before a run.
+    pub strong_before: Vec<Vec<Box<str>>>,
+    pub weak_before: Vec<Vec<Box<str>>>,
+    /// Text that may follow a run (lower case; `#` stands for a digit).
+    pub after: Vec<Box<str>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Title,
+    Caps,
+    Lower,
+    Initial,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+struct Word {
+    start: usize,
+    end: usize,
+    shape: Shape,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || c == '\'' || c == '’' || c == '-'
+}
+
+fn words(text: &str) -> Vec<Word> {
+    let b = text.as_bytes();
+    let ch = |i: usize| text[i..].chars().next().unwrap_or(' ');
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        // A word starts at a letter (ASCII bytes are read as bytes: most text is ASCII).
+        if b[i] < 128 {
+            if !b[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = ch(i);
+            if !c.is_alphabetic() {
+                i += c.len_utf8();
+                continue;
+            }
+        }
+        let start = i;
+        let mut j = i;
+        while j < b.len() {
+            if b[j] < 128 {
+                if b[j].is_ascii_alphanumeric() || b[j] == b'\'' || b[j] == b'-' {
+                    j += 1;
+                } else {
+                    break;
+                }
+            } else {
+                let c = ch(j);
+                if is_word_char(c) {
+                    j += c.len_utf8();
+                } else {
+                    break;
+                }
+            }
+        }
+        i = j;
+        // Trailing apostrophes and hyphens are not part of the word ("Thomas'").
+        let w = text[start..j].trim_end_matches(['\'', '’', '-']);
+        let end = start + w.len();
+        let first = ch(start);
+        let shape = if w.bytes().any(|c| c.is_ascii_digit()) {
+            Shape::Other
+        } else if w.len() == first.len_utf8() && first.is_uppercase() {
+            Shape::Initial
+        } else if first.is_uppercase() && w.chars().any(char::is_lowercase) {
+            Shape::Title
+        } else if first.is_uppercase() {
+            Shape::Caps
+        } else if first.is_lowercase() {
+            Shape::Lower
+        } else {
+            Shape::Other
+        };
+        out.push(Word { start, end, shape });
+    }
+    out
+}
+
+/// What lies between two words.
+#[derive(Debug, PartialEq, Eq)]
+enum Gap {
+    Space,
+    Break,
+    Other,
+}
+
+fn gap(s: &str) -> Gap {
+    if !s.is_empty() && s.chars().all(|c| c == ' ' || c == '\u{a0}') {
+        Gap::Space
+    } else if s.chars().filter(|&c| c == '\n').count() == 1
+        && s.chars().all(|c| c == ' ' || c == '\n')
+    {
+        Gap::Break
+    } else {
+        Gap::Other
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Class {
+    first: bool,
+    last: bool,
+    vocab: bool,
+    place: bool,
+    head: bool,
+}
+
+impl Class {
+    /// A word that names people: listed, or unknown (not a common word, a place or an institution word).
+    fn namey(self) -> bool {
+        !self.head && (self.first || self.last || (!self.vocab && !self.place))
+    }
+    /// A word that is only a common word or a place (not listed as a name).
+    fn plain(self) -> bool {
+        (self.vocab || self.place) && !self.first && !self.last
+    }
+}
+
+fn lower_key(w: &str, buf: &mut String) {
+    buf.clear();
+    for c in w.chars() {
+        if c == '’' {
+            buf.push('\'');
+        } else {
+            buf.extend(c.to_lowercase());
+        }
+    }
+}
+
+impl Context {
+    fn class(&self, w: &str, buf: &mut String) -> Class {
+        lower_key(w, buf);
+        let k = buf.as_str();
+        // Hyphenated: a name word if any part is one ("Smith-Jones", "Al-Hashimi").
+        let parts = |set: &WordSet| {
+            set.contains(k) || (k.contains('-') && k.split('-').any(|p| set.contains(p)))
+        };
+        let head = self.heads.contains(k);
+        let vocab = self.vocab.contains(k)
+            || (k.contains('-') && k.split('-').all(|p| self.vocab.contains(p)));
+        // Mc/Mac/O' surnames and possessives stay name words.
+        Class {
+            first: parts(&self.first),
+            last: parts(&self.last),
+            vocab,
+            place: self.places.contains(k),
+            head,
+        }
+    }
+
+    /// Whether the words before `at` end with one of `phrases`.
+    fn ends_with(&self, text: &str, at: usize, phrases: &[Vec<Box<str>>]) -> bool {
+        // The last four words before the run, punctuation off, last first.
+        let before = &text[floor(text, at.saturating_sub(60))..at];
+        let mut last: [&str; 4] = [""; 4];
+        let mut n = 0;
+        for w in before.split(char::is_whitespace).rev() {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+            if w.is_empty() {
+                continue;
+            }
+            last[n] = w;
+            n += 1;
+            if n == last.len() {
+                break;
+            }
+        }
+        phrases.iter().any(|p| {
+            p.len() <= n
+                && p.iter()
+                    .rev()
+                    .zip(&last[..n])
+                    .all(|(a, b)| b.eq_ignore_ascii_case(a))
+        })
+    }
+
+    fn followed_by(&self, text: &str, at: usize) -> bool {
+        let rest = &text[at..ceil(text, text.len().min(at + 40))];
+        if self.after.iter().any(|a| matches_after(rest, a)) {
+            return true;
+        }
+        // A house number (or Flat) at the start of the next line: a letter's address block.
+        if let Some(nl) = rest.strip_prefix('\n').or_else(|| rest.strip_prefix(",\n")) {
+            let nl = nl.trim_start_matches(' ');
+            if nl.starts_with(|c: char| c.is_ascii_digit()) || nl.starts_with("Flat ") {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Name spans in `text` (folded: accents off), in order.
+    pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
+        let ws = words(text);
+        let mut out = Vec::new();
+        let mut buf = String::new();
+        let mut i = 0;
+        while i < ws.len() {
+            let sh = ws[i].shape;
+            if sh != Shape::Title && sh != Shape::Caps {
+                i += 1;
+                continue;
+            }
+            // The run: words of the same shape (initials allowed inside a Title run).
+            let mut j = i + 1;
+            while j < ws.len() {
+                let g = gap(&text[ws[j - 1].end..ws[j].start]);
+                let g = if ws[j - 1].shape == Shape::Initial
+                    && text[ws[j - 1].end..].starts_with('.')
+                {
+                    gap(&text[ws[j - 1].end + 1..ws[j].start])
+                } else {
+                    g
+                };
+                if g == Gap::Other {
+                    break;
+                }
+                // Over a line break only to a name word: not to a heading or a sentence below.
+                if g == Gap::Break {
+                    let c = self.class(&text[ws[j].start..ws[j].end], &mut buf);
+                    let p = self.class(&text[ws[j - 1].start..ws[j - 1].end], &mut buf);
+                    // (A common word on the next line, even a listed surname such as "Deed" or
+                    // "Rose", starts a heading or a sentence more often than it ends a name.)
+                    if c.vocab || c.place || c.head || p.plain() || p.head {
+                        break;
+                    }
+                }
+                let s = ws[j].shape;
+                let ok = s == sh || (sh == Shape::Title && s == Shape::Initial && j + 1 < ws.len());
+                if !ok {
+                    break;
+                }
+                j += 1;
+            }
+            if j - i >= 2 {
+                self.run(text, &ws[i..j], &mut buf, &mut out);
+            }
+            i = j;
+        }
+        self.inverted(text, &ws, &mut buf, &mut out);
+        out.sort_by_key(|r| r.start);
+        out.dedup_by(|b, a| b.start < a.end);
+        out
+    }
+
+    fn run(&self, text: &str, run: &[Word], buf: &mut String, out: &mut Vec<Range<usize>>) {
+        let cls: Vec<Class> = run
+            .iter()
+            .map(|w| {
+                if w.shape == Shape::Initial {
+                    Class::default()
+                } else {
+                    self.class(&text[w.start..w.end], buf)
+                }
+            })
+            .collect();
+        // Split at institution words and at words too short to be names in capitals (acronyms).
+        let mut s = 0;
+        for k in 0..=run.len() {
+            let stop = k == run.len()
+                || cls[k].head
+                || (run[k].shape == Shape::Caps && is_acronym(&text[run[k].start..run[k].end]));
+            if stop {
+                // A piece directly before an institution word is part of its name ("Westshire Police").
+                let next_head = k < run.len() && cls[k].head;
+                if k > s && !next_head {
+                    self.piece(text, &run[s..k], &cls[s..k], out);
+                }
+                s = k + 1;
+            }
+        }
+    }
+
+    fn piece(&self, text: &str, run: &[Word], cls: &[Class], out: &mut Vec<Range<usize>>) {
+        let mut a = 0;
+        let mut b = run.len();
+        // Cut at a line break before a common word (the next line is a heading or a sentence).
+        for k in 1..b {
+            if text[run[k - 1].end..run[k].start].contains('\n') && (cls[k].vocab || cls[k].place) {
+                b = k;
+                break;
+            }
+        }
+        // Leading common words ("Yesterday", "The", "Both") are not part of the name.
+        while b - a > 2 && (cls[a].plain() || (cls[a].vocab && !cls[a].first)) {
+            a += 1;
+        }
+        let n = b - a;
+        if !(2..=4).contains(&n)
+            || run[a].shape == Shape::Initial
+            || run[b - 1].shape == Shape::Initial
+        {
+            return;
+        }
+        let (run, cls) = (&run[a..b], &cls[a..b]);
+        let start = run[0].start;
+        let end = run[n - 1].end;
+        if cls.iter().all(|c| c.place && !c.first && !c.last) {
+            return;
+        }
+        // After a house number: a street, not a name.
+        if text[..start]
+            .trim_end_matches([' ', ','])
+            .ends_with(|c: char| c.is_ascii_digit())
+        {
+            return;
+        }
+        // Words that only a name is made of: not common words, places or institution words.
+        let names = cls
+            .iter()
+            .filter(|c| !c.head && !c.place && !c.vocab)
+            .count();
+        let (first, last) = (cls[0], cls[n - 1]);
+        let f_ok = if first.vocab {
+            first.first && last.last && !last.vocab
+        } else {
+            first.first || (!first.place && !first.head)
+        };
+        let l_ok = if last.vocab {
+            last.last && first.first && !first.vocab
+        } else {
+            last.last || (!last.place && !last.head)
+        };
+        let middle_ok = cls[1..n - 1]
+            .iter()
+            .zip(&run[1..n - 1])
+            .all(|(c, w)| w.shape == Shape::Initial || c.namey());
+        let bare = f_ok && l_ok && middle_ok;
+        let all_plain = cls.iter().all(|c| c.plain());
+        let weak = || {
+            let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+            let lead = &text[line_start..start];
+            let cell_start = lead.trim_matches(' ').is_empty() || lead.ends_with('\t');
+            let tail = text[end..].trim_start_matches(' ');
+            let cell = cell_start && (tail.is_empty() || tail.starts_with(['\t', '\n']));
+            cell || self.followed_by(text, end) || self.ends_with(text, start, &self.weak_before)
+        };
+        let ok = bare
+            || (names >= 1 && !all_plain && weak())
+            || (!(all_plain && n > 2) && self.ends_with(text, start, &self.strong_before));
+        if ok {
+            out.push(start..end);
+        }
+    }
+
+    /// `Surname, Firstname` filling a table cell or a line.
+    fn inverted(&self, text: &str, ws: &[Word], buf: &mut String, out: &mut Vec<Range<usize>>) {
+        for k in 1..ws.len() {
+            let (a, b) = (&ws[k - 1], &ws[k]);
+            if a.shape != Shape::Title || b.shape != Shape::Title || &text[a.end..b.start] != ", " {
+                continue;
+            }
+            let line_start = text[..a.start].rfind('\n').map_or(0, |p| p + 1);
+            let lead = &text[line_start..a.start];
+            if !(lead.trim_matches(' ').is_empty() || lead.ends_with('\t')) {
+                continue;
+            }
+            let tail = text[b.end..].trim_start_matches(' ');
+            if !(tail.is_empty() || tail.starts_with(['\t', '\n'])) {
+                continue;
+            }
+            let (ca, cb) = (
+                self.class(&text[a.start..a.end], buf),
+                self.class(&text[b.start..b.end], buf),
+            );
+            let only_name = |c: &Class| !c.vocab && !c.place && !c.head;
+            let fits = |c: &Class| (c.last || c.first || !c.place) && !c.head;
+            if fits(&ca) && fits(&cb) && (only_name(&ca) || only_name(&cb) || (ca.last && cb.first))
+            {
+                out.push(a.start..b.end);
+            }
+        }
+    }
+}
+
+/// An all-capitals word that is an abbreviation, not a name: no vowel (NHS, PCC), or up to three letters
+/// that are not a plausible short name.
+fn is_acronym(w: &str) -> bool {
+    !w.chars()
+        .any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'))
+        || (w.len() <= 3
+            && !matches!(
+                w,
+                "LI" | "WU"
+                    | "XU"
+                    | "HU"
+                    | "MA"
+                    | "OM"
+                    | "LEE"
+                    | "ALI"
+                    | "AMY"
+                    | "EVA"
+                    | "IAN"
+                    | "ANN"
+                    | "SUE"
+                    | "KAY"
+                    | "RAY"
+                    | "JOE"
+                    | "TOM"
+                    | "BEN"
+                    | "DAN"
+                    | "SAM"
+                    | "ZOE"
+                    | "ABU"
+                    | "ODE"
+                    | "NUR"
+                    | "LIU"
+                    | "HUANG"
+                    | "YAN"
+                    | "FEI"
+                    | "WEI"
+                    | "HAO"
+                    | "ADE"
+            ))
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+fn matches_after(rest: &str, pat: &str) -> bool {
+    let mut r = rest.chars();
+    for p in pat.chars() {
+        match r.next() {
+            Some(c) if p == '#' && c.is_ascii_digit() => {}
+            Some(c) if c.to_ascii_lowercase() == p => {}
+            Some('’') if p == '\'' => {}
+            _ => return false,
+        }
+    }
+    true
+}
