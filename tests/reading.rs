@@ -630,7 +630,7 @@ fn form_values_without_appearances_are_drawn_and_redacted() {
     let (_d2, out, o) = redact(
         &inp,
         Some("Hewitt\n\u{41a}\u{43e}\u{432}\u{430}\u{43b}\u{44c}\n"),
-        &[],
+        &["--rules", "rules/sections.toml"],
     );
     assert_ok(&o);
     assert_reads(
