@@ -21,7 +21,7 @@ pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
         rs.add(&a.add_rules)?;
     }
     if !a.rules.is_empty() || !a.add_rules.is_empty() {
-        let fails = rs.check_examples();
+        let fails = crate::detect::check_examples(&rs);
         if !fails.is_empty() {
             return Err(Error::usage(format!(
                 "the rules' examples do not all pass (as `foiredact rules check` reports them):\n  {}",
@@ -713,7 +713,7 @@ pub fn rules_check(paths: &[PathBuf]) -> u8 {
             exit::USAGE
         }
         Ok(rs) => {
-            let fails = rs.check_examples();
+            let fails = crate::detect::check_examples(&rs);
             for f in &fails {
                 eprintln!("foiredact: {f}");
             }

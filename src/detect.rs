@@ -6,8 +6,9 @@
 //! at least one alphanumeric character, and findings are sorted and non-overlapping (overlaps merged).
 
 use crate::error::Sensitive;
+pub use crate::rules::phrases::{letter_bounded, Phrases};
 use crate::rules::{AllowMatcher, AllowRule, Matcher, RuleSet};
-use crate::text_fold;
+use crate::text_fold::{self, fold_for_fuzzy};
 use regex::Regex;
 use std::ops::Range;
 
@@ -186,23 +187,6 @@ pub fn detect_ocr(rs: &RuleSet, text: &str) -> Vec<Finding> {
         }
     }
     merge(all, text)
-}
-
-/// Text folded for fuzzy matching: folded ([`text_fold::fold`]), lower case, white space removed; with, for each
-/// char, the byte offset of the original character.
-pub fn fold_for_fuzzy(text: &str) -> (Vec<char>, Vec<usize>) {
-    let fd = text_fold::fold(text);
-    let mut chars = Vec::new();
-    let mut map = Vec::new();
-    for (i, c) in fd.text.char_indices() {
-        if !c.is_whitespace() {
-            for l in c.to_lowercase() {
-                chars.push(l);
-                map.push(fd.orig(i, text.len()));
-            }
-        }
-    }
-    (chars, map)
 }
 
 /// Approximate substring search (Sellers): every non-overlapping occurrence of `pat` in `hay` within
@@ -420,6 +404,89 @@ pub fn part2_heading_missing<'a>(
         || pages
             .into_iter()
             .any(|t| mention.is_match(&text_fold::for_headings(t).text)))
+}
+
+/// Runs every rule's examples and non-examples through detection; one message per failure.
+/// (Here, not in `rules`, because an example is checked by detecting in it.)
+pub fn check_examples(rs: &RuleSet) -> Vec<String> {
+    let mut fails = Vec::new();
+    for (i, r) in rs.rules.iter().enumerate() {
+        for ex in &r.examples {
+            let (text, want) = parse_marked(ex);
+            let got: Vec<_> = detect_rule(rs, i, &text)
+                .into_iter()
+                .map(|f| f.span)
+                .collect();
+            let ok = if want.is_empty() {
+                !got.is_empty()
+            } else {
+                got == want
+            };
+            if !ok {
+                fails.push(format!(
+                    "{}: rule {}: example does not give the marked findings: {ex:?}",
+                    r.origin, r.id
+                ));
+            }
+        }
+        for ex in &r.non_examples {
+            if !detect_rule(rs, i, ex).is_empty() {
+                fails.push(format!(
+                    "{}: rule {}: non-example matches: {ex:?}",
+                    r.origin, r.id
+                ));
+            }
+        }
+    }
+    for s in &rs.sections {
+        for ex in &s.examples {
+            if !s.re.unicode().is_match(ex) {
+                fails.push(format!(
+                    "{}: section rule {}: example is not a heading: {ex:?}",
+                    s.origin, s.id
+                ));
+            }
+        }
+        for ex in &s.non_examples {
+            if s.re.unicode().is_match(ex) {
+                fails.push(format!(
+                    "{}: section rule {}: non-example is taken as a heading: {ex:?}",
+                    s.origin, s.id
+                ));
+            }
+        }
+    }
+    for m in &rs.metadata {
+        for ex in &m.examples {
+            let (text, want) = parse_marked(ex);
+            let got: Vec<_> =
+                m.re.captures_iter(&text)
+                    .filter_map(|c| c.get(m.group).map(|g| g.range()))
+                    .collect();
+            if got.is_empty() || (!want.is_empty() && got != want) {
+                fails.push(format!(
+                    "{}: metadata rule {}: example does not give the marked value: {ex:?}",
+                    m.origin, m.id
+                ));
+            }
+        }
+        for ex in &m.non_examples {
+            if m.re.is_match(ex) {
+                fails.push(format!(
+                    "{}: metadata rule {}: non-example matches: {ex:?}",
+                    m.origin, m.id
+                ));
+            }
+        }
+    }
+    for a in &rs.allow {
+        for ex in &a.examples {
+            if allow_spans_of(a, ex).is_empty() {
+                fails.push(format!("allow rule {}: example not allowed: {ex:?}", a.id));
+            }
+        }
+    }
+    fails
 }
 
 /// Splits an example with `[[...]]` marks into its plain text and the marked spans.
@@ -751,79 +818,6 @@ pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
         .collect();
     let phrases = Phrases::new(&texts)?;
     Some(Repeats { phrases, origin })
-}
-
-/// Words or phrases matched the way a reader's search finds them: accents folded, case ignored, and white
-/// space ignored anywhere (OCR splits and joins words: "MiaHewitt", "0\n7768523986"); a match must
-/// still stand as a whole word ([`letter_bounded`]: digits split words, as in `setR6EncryptionParameters`).
-/// One aho-corasick automaton over the folded text: linear in the text whatever the number of phrases.
-#[derive(Debug)]
-pub struct Phrases {
-    ac: aho_corasick::AhoCorasick,
-    pats: Vec<String>,
-}
-
-impl Phrases {
-    /// `None` when no phrase has a letter or digit.
-    pub fn new(phrases: &[&str]) -> Option<Phrases> {
-        let mut pats: Vec<String> = phrases
-            .iter()
-            .map(|t| fold(t))
-            .filter(|p| p.chars().any(char::is_alphanumeric))
-            .collect();
-        pats.sort();
-        pats.dedup();
-        if pats.is_empty() {
-            return None;
-        }
-        let ac = aho_corasick::AhoCorasickBuilder::new()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(&pats)
-            .ok()?;
-        Some(Phrases { ac, pats })
-    }
-
-    /// The phrase (folded) of a match index.
-    pub fn pattern(&self, i: usize) -> &str {
-        &self.pats[i]
-    }
-
-    /// Matches in `text`, as byte ranges of `text`, with the index of the phrase matched.
-    pub fn find(&self, text: &str) -> Vec<(Range<usize>, usize)> {
-        let (chars, back) = fold_for_fuzzy(text);
-        let mut s = String::with_capacity(chars.len());
-        let mut char_of_byte: Vec<usize> = Vec::with_capacity(chars.len());
-        for (k, c) in chars.iter().enumerate() {
-            s.push(*c);
-            char_of_byte.extend(std::iter::repeat_n(k, c.len_utf8()));
-        }
-        self.ac
-            .find_iter(&s)
-            .filter_map(|m| {
-                let (c0, c1) = (char_of_byte[m.start()], char_of_byte[m.end() - 1]);
-                let (b0, b1) = (back[c0], back[c1]);
-                let end = b1 + text[b1..].chars().next().map_or(0, char::len_utf8);
-                let r = b0..text_fold::extend_over_marks(text, end);
-                letter_bounded(text, &r).then_some((r, m.pattern().as_usize()))
-            })
-            .collect()
-    }
-}
-
-/// Whether `text[r]` stands as a whole word: no letter glued to a letter at either end.
-pub fn letter_bounded(text: &str, r: &Range<usize>) -> bool {
-    let m = &text[r.clone()];
-    let glued_before = m.chars().next().is_some_and(char::is_alphabetic)
-        && text[..r.start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphabetic);
-    let glued_after = m.chars().next_back().is_some_and(char::is_alphabetic)
-        && text[r.end..]
-            .chars()
-            .next()
-            .is_some_and(char::is_alphabetic);
-    !glued_before && !glued_after
 }
 
 /// Texts already found, with the rule, category and exemption of their first finding.

@@ -321,6 +321,23 @@ fn split_keep(text: &str) -> Vec<(usize, &str)> {
     v
 }
 
+/// Text folded for fuzzy matching: folded ([`text_fold::fold`]), lower case, white space removed; with, for each
+/// char, the byte offset of the original character.
+pub fn fold_for_fuzzy(text: &str) -> (Vec<char>, Vec<usize>) {
+    let fd = fold(text);
+    let mut chars = Vec::new();
+    let mut map = Vec::new();
+    for (i, c) in fd.text.char_indices() {
+        if !c.is_whitespace() {
+            for l in c.to_lowercase() {
+                chars.push(l);
+                map.push(fd.orig(i, text.len()));
+            }
+        }
+    }
+    (chars, map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

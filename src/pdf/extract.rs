@@ -7,7 +7,8 @@
 
 use super::content::{self, Op, Operand, ParseLimits};
 use super::fonts::{load_font, Font};
-use super::{deref, get, get_array, get_dict, get_name, nums, Matrix, Rect};
+use super::page::{page_media_box, page_resources, VIRTUAL};
+use super::{deref, get_array, get_dict, get_name, nums, Matrix, Rect};
 use crate::model::{Glyph, GlyphRef, ImageUse, PageText, PathUse};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use rustc_hash::FxHashMap as HashMap;
@@ -85,30 +86,6 @@ pub fn page_streams(
         out.push((id, data, repaired));
     }
     Ok(out)
-}
-
-/// The page's resource dictionary, inherited through /Parent (ISO 32000-1 7.7.3.4).
-pub fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
-    inherited(doc, page_id, b"Resources").and_then(|o| o.as_dict().ok())
-}
-
-pub fn inherited<'a>(doc: &'a Document, page_id: ObjectId, key: &[u8]) -> Option<&'a Object> {
-    let mut node = doc.get_dictionary(page_id).ok()?;
-    for _ in 0..64 {
-        if let Some(o) = get(doc, node, key) {
-            return Some(o);
-        }
-        node = get_dict(doc, node, b"Parent")?;
-    }
-    None
-}
-
-pub fn page_media_box(doc: &Document, page_id: ObjectId) -> Option<Rect> {
-    let a = match inherited(doc, page_id, b"MediaBox")? {
-        Object::Array(a) => nums(doc, a)?,
-        _ => return None,
-    };
-    (a.len() == 4).then(|| Rect::from_points(&[(a[0], a[1]), (a[2], a[3])]))
 }
 
 #[derive(Clone)]
@@ -305,7 +282,7 @@ impl Interp<'_> {
                 advance: step,
                 natural: step,
                 at: GlyphRef {
-                    stream: super::ocr::VIRTUAL,
+                    stream: VIRTUAL,
                     op: 0,
                     item: 0,
                     byte: 0,

@@ -924,7 +924,7 @@ pub fn page_image<'a>(
     page_id: lopdf::ObjectId,
     name: &str,
 ) -> Option<&'a Stream> {
-    let res = super::extract::page_resources(doc, page_id)?;
+    let res = super::page::page_resources(doc, page_id)?;
     let xo = super::get_dict(doc, res, b"XObject")?;
     match super::get(doc, xo, name.as_bytes())? {
         Object::Stream(s) => Some(s),

@@ -140,7 +140,7 @@ fn flatten_page_tree(doc: &mut Document) -> bool {
     for &id in &order {
         let mut set = Vec::new();
         for key in [&b"Resources"[..], b"MediaBox", b"CropBox", b"Rotate"] {
-            if let Some(v) = super::extract::inherited(doc, id, key) {
+            if let Some(v) = super::page::inherited(doc, id, key) {
                 set.push((key.to_vec(), v.clone()));
             }
         }

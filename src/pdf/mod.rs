@@ -7,6 +7,7 @@ pub mod fonts;
 pub mod images;
 pub mod load;
 pub mod ocr;
+pub mod page;
 pub mod rewrite;
 pub mod sanitize;
 pub mod structure;

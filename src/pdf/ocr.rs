@@ -15,8 +15,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The stream id of glyphs that OCR found: they are in the pixels, not in any content stream.
-pub const VIRTUAL: (u32, u16) = (0, 0);
+use super::page::VIRTUAL;
 
 /// A glyph read by OCR: in no content stream, invisible (like an OCR text layer).
 fn virtual_glyph(text: &str, bbox: Rect, baseline: f64, size: f64) -> Glyph {

@@ -9,7 +9,8 @@
 //! pages keep the original.
 
 use super::content::{self, fmt_num, hex_string, Op, Operand, ParseLimits};
-use super::extract::{page_resources, LABEL_FONT};
+use super::extract::LABEL_FONT;
+use super::page::page_resources;
 use super::{get_dict, Rect};
 use crate::error::{Error, Result};
 use crate::model::PageText;
@@ -53,7 +54,7 @@ pub fn apply(
         .iter()
         .chain(plan.moves.iter().map(|(g, _)| g))
         .map(|&g| page.glyphs[g].at.stream)
-        .filter(|&s| s != super::ocr::VIRTUAL)
+        .filter(|&s| s != super::page::VIRTUAL)
         .collect();
     let edits = Edits {
         page,
@@ -267,7 +268,7 @@ fn draw_ocr_layer(
 ) -> Result<()> {
     let keep = |gi: usize| {
         let g = &page.glyphs[gi];
-        g.at.stream == super::ocr::VIRTUAL
+        g.at.stream == super::page::VIRTUAL
             && !dropped[gi]
             && !g.text.trim().is_empty()
             && !plan
@@ -890,7 +891,7 @@ pub fn draw_review(
     boundaries: &[(f64, u8)],
     legend: &[(String, (f64, f64, f64))],
 ) -> Result<()> {
-    let media = super::extract::page_media_box(doc, page_id).unwrap_or(Rect {
+    let media = super::page::page_media_box(doc, page_id).unwrap_or(Rect {
         x0: 0.0,
         y0: 0.0,
         x1: 612.0,

@@ -7,7 +7,7 @@
 //! `label_for_publication` gives a part output the little metadata a screen reader needs (a fresh Info
 //! with /Title only, /Lang, DisplayDocTitle) and nothing else.
 
-use super::extract::inherited;
+use super::page::inherited;
 use super::Rect;
 use crate::error::{Error, Result};
 use lopdf::{dictionary, Document, Object, ObjectId};
@@ -292,7 +292,7 @@ fn drop_unused_xobjects(doc: &mut Document, keep: &[ObjectId]) {
                 }
             }
         }
-        let Some(res) = super::extract::page_resources(doc, pid).cloned() else {
+        let Some(res) = super::page::page_resources(doc, pid).cloned() else {
             continue;
         };
         let Some(xo) = super::get_dict(doc, &res, b"XObject").cloned() else {
@@ -422,7 +422,7 @@ pub fn flatten_form_fields(doc: &mut Document) -> Result<()> {
         if draws.is_empty() {
             continue;
         }
-        let mut resources = super::extract::page_resources(doc, pid)
+        let mut resources = super::page::page_resources(doc, pid)
             .cloned()
             .unwrap_or_default();
         let mut xobjects = super::get_dict(doc, &resources, b"XObject")

@@ -25,7 +25,7 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
     // Fonts are read once for the whole part, whichever pages and forms draw them.
     let mut loaded: HashMap<ObjectId, Option<super::fonts::Font>> = HashMap::new();
     for &p in pages {
-        let Some(res) = super::extract::page_resources(doc, p).cloned() else {
+        let Some(res) = super::page::page_resources(doc, p).cloned() else {
             continue;
         };
         let Ok(streams) = super::extract::page_streams(doc, p, &Default::default()) else {

@@ -31,6 +31,7 @@ use regex::{Regex, RegexBuilder};
 
 pub mod context;
 pub mod person;
+pub mod phrases;
 pub mod re;
 pub use re::Re;
 use serde::{Deserialize, Serialize};
@@ -316,7 +317,7 @@ pub enum Matcher {
     },
     /// A regex over whole phrases (used for `--terms`).
     Terms {
-        phrases: crate::detect::Phrases,
+        phrases: phrases::Phrases,
         /// The terms folded (accents, case, white space removed), for fuzzy matching of OCR text.
         folded: Vec<Vec<char>>,
     },
@@ -697,7 +698,7 @@ impl RuleSet {
             return Ok(());
         }
         self.term_texts.extend(terms.iter().map(|t| t.to_string()));
-        let Some(phrases) = crate::detect::Phrases::new(&terms) else {
+        let Some(phrases) = phrases::Phrases::new(&terms) else {
             return Ok(());
         };
         self.rules.push(Rule {
@@ -709,7 +710,7 @@ impl RuleSet {
                 phrases,
                 folded: terms
                     .iter()
-                    .map(|t| crate::detect::fold_for_fuzzy(t).0)
+                    .map(|t| crate::text_fold::fold_for_fuzzy(t).0)
                     .collect(),
             },
             allowable: false,
@@ -1049,87 +1050,5 @@ impl RuleSet {
             );
         }
         Ok(())
-    }
-
-    /// Runs every rule's examples and non-examples; returns one message per failure.
-    pub fn check_examples(&self) -> Vec<String> {
-        let mut fails = Vec::new();
-        for (i, r) in self.rules.iter().enumerate() {
-            for ex in &r.examples {
-                let (text, want) = crate::detect::parse_marked(ex);
-                let got: Vec<_> = crate::detect::detect_rule(self, i, &text)
-                    .into_iter()
-                    .map(|f| f.span)
-                    .collect();
-                let ok = if want.is_empty() {
-                    !got.is_empty()
-                } else {
-                    got == want
-                };
-                if !ok {
-                    fails.push(format!(
-                        "{}: rule {}: example does not give the marked findings: {ex:?}",
-                        r.origin, r.id
-                    ));
-                }
-            }
-            for ex in &r.non_examples {
-                if !crate::detect::detect_rule(self, i, ex).is_empty() {
-                    fails.push(format!(
-                        "{}: rule {}: non-example matches: {ex:?}",
-                        r.origin, r.id
-                    ));
-                }
-            }
-        }
-        for s in &self.sections {
-            for ex in &s.examples {
-                if !s.re.unicode().is_match(ex) {
-                    fails.push(format!(
-                        "{}: section rule {}: example is not a heading: {ex:?}",
-                        s.origin, s.id
-                    ));
-                }
-            }
-            for ex in &s.non_examples {
-                if s.re.unicode().is_match(ex) {
-                    fails.push(format!(
-                        "{}: section rule {}: non-example is taken as a heading: {ex:?}",
-                        s.origin, s.id
-                    ));
-                }
-            }
-        }
-        for m in &self.metadata {
-            for ex in &m.examples {
-                let (text, want) = crate::detect::parse_marked(ex);
-                let got: Vec<_> =
-                    m.re.captures_iter(&text)
-                        .filter_map(|c| c.get(m.group).map(|g| g.range()))
-                        .collect();
-                if got.is_empty() || (!want.is_empty() && got != want) {
-                    fails.push(format!(
-                        "{}: metadata rule {}: example does not give the marked value: {ex:?}",
-                        m.origin, m.id
-                    ));
-                }
-            }
-            for ex in &m.non_examples {
-                if m.re.is_match(ex) {
-                    fails.push(format!(
-                        "{}: metadata rule {}: non-example matches: {ex:?}",
-                        m.origin, m.id
-                    ));
-                }
-            }
-        }
-        for a in &self.allow {
-            for ex in &a.examples {
-                if crate::detect::allow_spans_of(a, ex).is_empty() {
-                    fails.push(format!("allow rule {}: example not allowed: {ex:?}", a.id));
-                }
-            }
-        }
-        fails
     }
 }
