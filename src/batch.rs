@@ -2,8 +2,10 @@
 //! `output`, and the batch logs (`redactions.csv`, `summary.json`). No PDF knowledge. One file's failure
 //! (even a panic) never stops the batch; it sets the exit code.
 
+use crate::decisions::decisions_file;
 use crate::error::{exit, Error, ErrorKind, Result};
-use crate::output::{self, OutputPaths};
+use crate::model::InputKind;
+use crate::output::{self, resolved, OutputPaths};
 use crate::pipeline::{self, BoxLog, Settings};
 use crate::rules::RuleSet;
 use rayon::prelude::*;
@@ -183,8 +185,7 @@ pub struct Summary {
 
 /// Whether an input is a plain-text document (`*.txt`), redacted by `text` rather than as a PDF.
 pub fn is_text(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+    InputKind::of(path) == InputKind::Text
 }
 
 /// Whether a file given by name is one foiredact reads: `.pdf` or `.txt`, or a PDF by its header.
@@ -281,32 +282,6 @@ pub fn discover(inputs: &[PathBuf], text: bool) -> Result<Vec<Input>> {
         }
     }
     Ok(out)
-}
-
-/// The decisions file for an input (its path relative to the folder given): `--decisions` itself when
-/// it names a file, else `<dir>/<rel's folder>/<stem>.decisions.csv` if that exists.
-pub fn decisions_file(decisions: Option<&Path>, rel: &Path) -> Option<PathBuf> {
-    match decisions {
-        Some(p) if p.is_dir() => {
-            let stem = rel
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let f = p
-                .join(rel.parent().unwrap_or(Path::new("")))
-                .join(format!("{stem}.decisions.csv"));
-            f.exists().then_some(f)
-        }
-        other => other.map(Path::to_path_buf),
-    }
-}
-
-/// Reads a decisions file; an error names it.
-pub fn read_decisions(f: &Path) -> Result<crate::decisions::Decisions> {
-    crate::decisions::parse(
-        &f.display().to_string(),
-        &std::fs::read(f).map_err(|e| Error::from(e).with_path(f))?,
-    )
 }
 
 /// Processes one input: pipeline, then outputs. Never panics (a panic inside is caught).
@@ -1099,36 +1074,6 @@ pub fn check_out(out: &Path, inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A path as it will be once created: its longest existing prefix resolved (links, `..`), the rest
-/// appended (a `..` in the rest taken lexically).
-pub fn resolved(path: &Path) -> Result<PathBuf> {
-    use std::path::Component;
-    let comps: Vec<Component<'_>> = path.components().collect();
-    let mut k = comps.len();
-    let prefix = |k: usize| -> PathBuf {
-        let p: PathBuf = comps[..k].iter().collect();
-        if p.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            p
-        }
-    };
-    while k > 0 && !prefix(k).exists() {
-        k -= 1;
-    }
-    let mut full = prefix(k).canonicalize()?;
-    for c in &comps[k..] {
-        match c {
-            Component::ParentDir => {
-                full.pop();
-            }
-            Component::CurDir => {}
-            c => full.push(c.as_os_str()),
-        }
-    }
-    Ok(full)
 }
 
 #[cfg(test)]

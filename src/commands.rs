@@ -317,15 +317,7 @@ pub fn publish(a: PublishArgs) -> u8 {
     run_publish(&cfg, &rules)
 }
 
-/// `a****` for `alice`: the first character and the length, so a reviewer can tell findings apart
-/// without the log holding the text.
-pub fn mask(s: &str) -> String {
-    let mut it = s.chars();
-    match it.next() {
-        Some(c) => format!("{c}{}", "*".repeat(it.count())),
-        None => String::new(),
-    }
-}
+pub use crate::error::mask;
 
 /// The rules (`--rules`, `--allow`, `--terms`) and the inputs of a command (folders: PDFs, and text
 /// files with `text`); an error means exit code 2.

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 use crate::geom::Rect;
 use crate::rules::MetaField;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 pub const COLUMNS: &[&str] = &[
     "id",
@@ -409,6 +410,32 @@ pub struct Proposal {
     pub category: String,
     /// The rule's exemption (before any decision).
     pub exemption: String,
+}
+
+/// The decisions file for an input (its path relative to the folder given): `--decisions` itself when
+/// it names a file, else `<dir>/<rel's folder>/<stem>.decisions.csv` if that exists.
+pub fn decisions_file(decisions: Option<&Path>, rel: &Path) -> Option<PathBuf> {
+    match decisions {
+        Some(p) if p.is_dir() => {
+            let stem = rel
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let f = p
+                .join(rel.parent().unwrap_or(Path::new("")))
+                .join(format!("{stem}.decisions.csv"));
+            f.exists().then_some(f)
+        }
+        other => other.map(Path::to_path_buf),
+    }
+}
+
+/// Reads a decisions file; an error names it.
+pub fn read_decisions(f: &Path) -> Result<Decisions> {
+    parse(
+        &f.display().to_string(),
+        &std::fs::read(f).map_err(|e| Error::from(e).with_path(f))?,
+    )
 }
 
 #[cfg(test)]

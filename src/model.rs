@@ -150,3 +150,44 @@ impl PageText {
         out
     }
 }
+
+/// What kind of document an input is, by its name: a plain-text document (`*.txt`, redacted by
+/// `text`) or a PDF (anything else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Pdf,
+    Text,
+}
+
+impl InputKind {
+    pub fn of(path: &std::path::Path) -> InputKind {
+        if path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("txt"))
+        {
+            InputKind::Text
+        } else {
+            InputKind::Pdf
+        }
+    }
+}
+
+/// What a box shows in white: its exemption code (default), its category, or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelMode {
+    #[default]
+    Code,
+    Category,
+    None,
+}
+
+impl LabelMode {
+    /// What a redaction of this exemption and category shows.
+    pub fn shown<'a>(self, exemption: &'a str, category: &'a str) -> &'a str {
+        match self {
+            LabelMode::Code => exemption,
+            LabelMode::Category => category,
+            LabelMode::None => "",
+        }
+    }
+}

@@ -98,7 +98,7 @@ impl OutputPaths {
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_else(|| "output".into());
-        let ext = if crate::batch::is_text(rel) {
+        let ext = if crate::model::InputKind::Text == crate::model::InputKind::of(rel) {
             "txt"
         } else {
             "pdf"
@@ -198,6 +198,36 @@ fn write_group(g: &Group) -> Result<()> {
     }
     remove_stale(&g.stale.iter().collect::<Vec<_>>());
     Ok(())
+}
+
+/// A path as it will be once created: its longest existing prefix resolved (links, `..`), the rest
+/// appended (a `..` in the rest taken lexically).
+pub fn resolved(path: &Path) -> std::io::Result<PathBuf> {
+    use std::path::Component;
+    let comps: Vec<Component<'_>> = path.components().collect();
+    let mut k = comps.len();
+    let prefix = |k: usize| -> PathBuf {
+        let p: PathBuf = comps[..k].iter().collect();
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        }
+    };
+    while k > 0 && !prefix(k).exists() {
+        k -= 1;
+    }
+    let mut full = prefix(k).canonicalize()?;
+    for c in &comps[k..] {
+        match c {
+            Component::ParentDir => {
+                full.pop();
+            }
+            Component::CurDir => {}
+            c => full.push(c.as_os_str()),
+        }
+    }
+    Ok(full)
 }
 
 #[cfg(test)]

@@ -102,8 +102,9 @@ pub struct OcrLog {
     pub unsure_words: usize,
 }
 
-/// Time allowed for OCR of one page, and the mean word confidence below which a page is not trusted.
-pub const OCR_TIME: std::time::Duration = std::time::Duration::from_secs(120);
+/// Time allowed for OCR of one page ([`crate::pdf::ocr::PAGE_TIME`]).
+pub use crate::pdf::ocr::PAGE_TIME as OCR_TIME;
+/// The mean word confidence below which an OCR'd page is not trusted.
 pub const MIN_OCR_CONFIDENCE: f64 = 40.0;
 
 #[derive(Debug, Clone)]
@@ -664,7 +665,7 @@ pub fn review_rows(out: &DocOutput, hash: &str, log_text: bool) -> Vec<Vec<Strin
             let text = if log_text {
                 text
             } else {
-                crate::commands::mask(&text)
+                crate::error::mask(&text)
             };
             crate::decisions::review_row(p, part, text, hash)
         })
@@ -794,7 +795,7 @@ pub fn detect_document(
     let mut manual: Vec<Vec<plan::Area>> = vec![Vec::new(); pages.len()];
     if let Some(d) = decisions {
         use crate::decisions::AddedKind;
-        let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+        let hash = format!("{:016x}", crate::hash::fnv64(bytes));
         if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
             return Err(Error::usage(format!(
                 "{}: the decisions file was made for other contents of this file (input_hash differs): run review again",
@@ -987,7 +988,7 @@ pub fn review(
         ];
         palette[cats.iter().position(|c| *c == cat).unwrap_or(0) % palette.len()]
     };
-    let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+    let hash = format!("{:016x}", crate::hash::fnv64(bytes));
     for (n, &pid) in pages.iter().enumerate() {
         let marks: Vec<rewrite::ReviewMark> = out
             .boxes

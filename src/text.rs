@@ -15,7 +15,7 @@
 use crate::decisions::Decisions;
 use crate::detect::Finding;
 use crate::error::{Error, Result};
-use crate::pdf::rewrite::LabelMode;
+use crate::model::LabelMode;
 use crate::pipeline::{self, BoxLog, DocOutput, PageSource, PartOutput};
 use crate::rules::RuleSet;
 use crate::verify;
@@ -296,7 +296,7 @@ pub fn review(
     let sources = sources(&pages);
     let found = pipeline::detect_document(&sources, bytes, rules, None)?;
     let segs = segments(rules, &pages);
-    let hash = format!("{:016x}", crate::batch::fnv64(bytes));
+    let hash = format!("{:016x}", crate::hash::fnv64(bytes));
     let mut copy = format!("{REVIEW_BANNER}\n\n");
     let mut rows = Vec::new();
     let mut proposals = found.proposals.iter();
@@ -321,7 +321,7 @@ pub fn review(
             let shown = if log_text {
                 f.text.expose().clone()
             } else {
-                crate::commands::mask(f.text.expose())
+                crate::error::mask(f.text.expose())
             };
             if let Some(p) = proposals.next() {
                 rows.push(crate::decisions::review_row(p, part, shown, &hash));

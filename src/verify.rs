@@ -269,7 +269,7 @@ pub fn verify_part(
         // An OCR'd page is read again from its (blanked) pixels, as a requester's OCR would read it.
         // (Its words are checked by the rules below; the box labels it may read are not findings.)
         if pp.ocr {
-            let r = crate::pdf::ocr::ocr_page(&doc, page_id, &pt, crate::pipeline::OCR_TIME)
+            let r = crate::pdf::ocr::ocr_page(&doc, page_id, &pt, crate::pdf::ocr::PAGE_TIME)
                 .map_err(|e| {
                     page_err(format!("part {}: OCR of the output failed: {e}", plan.part))
                 })?;

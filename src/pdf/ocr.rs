@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use super::page::VIRTUAL;
 
+/// Time allowed for OCR of one page.
+pub const PAGE_TIME: Duration = Duration::from_secs(120);
+
 /// A glyph read by OCR: in no content stream, invisible (like an OCR text layer).
 fn virtual_glyph(text: &str, bbox: Rect, baseline: f64, size: f64) -> Glyph {
     Glyph {

@@ -802,25 +802,7 @@ fn label_width(text: &str, size: f64) -> f64 {
         / 1000.0
 }
 
-/// What a box shows in white: its exemption code (default), its category, or nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LabelMode {
-    #[default]
-    Code,
-    Category,
-    None,
-}
-
-impl LabelMode {
-    /// What a redaction of this exemption and category shows.
-    pub fn shown<'a>(self, exemption: &'a str, category: &'a str) -> &'a str {
-        match self {
-            LabelMode::Code => exemption,
-            LabelMode::Category => category,
-            LabelMode::None => "",
-        }
-    }
-}
+pub use crate::model::LabelMode;
 
 fn draw_boxes(
     doc: &mut Document,

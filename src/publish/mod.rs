@@ -276,7 +276,7 @@ fn check_folders(cfg: &Config) -> Result<()> {
         )));
     }
     let out = cfg.redact_out.canonicalize()?;
-    let site = crate::batch::resolved(&cfg.site)?;
+    let site = crate::output::resolved(&cfg.site)?;
     if site.starts_with(&out) {
         return Err(Error::usage(
             "--site must not be the redact folder or inside it (publish never changes the redact folder)",
@@ -422,8 +422,8 @@ fn document_meta(
         .collect();
     let mut meta = metadata::find(rules, meta_rules, &pages);
     let input = s.rel.with_file_name(format!("{}.pdf", s.stem));
-    if let Some(f) = crate::batch::decisions_file(cfg.decisions.as_deref(), &input) {
-        let d = crate::batch::read_decisions(&f)?;
+    if let Some(f) = crate::decisions::decisions_file(cfg.decisions.as_deref(), &input) {
+        let d = crate::decisions::read_decisions(&f)?;
         for field in [MetaField::Title, MetaField::Number, MetaField::Date] {
             let Some((row, v)) = d.meta(field) else {
                 continue;
