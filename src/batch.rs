@@ -339,7 +339,11 @@ pub fn process_one(
 /// Marks a report as not done, for `err`.
 fn set_error(rep: &mut FileReport, err: &Error) {
     rep.status = match err.kind {
-        ErrorKind::Io(_) | ErrorKind::Internal(_) => "failed",
+        ErrorKind::Io(_)
+        | ErrorKind::Internal(_)
+        | ErrorKind::Invariant(_)
+        | ErrorKind::Write(_)
+        | ErrorKind::Log(_) => "failed",
         _ => "declined",
     };
     rep.error = Some(err.code());
@@ -991,16 +995,14 @@ fn schedule_csv(
             r.outputs
                 .iter()
                 .find(|o| o.ends_with(".redactions.json"))
-                .ok_or_else(|| Error::verify("a done file has no log"))?,
+                .ok_or_else(|| Error::log("a done file has no log"))?,
         );
         let log: serde_json::Value = serde_json::from_slice(
             &std::fs::read(&log_path).map_err(|e| Error::from(e).with_path(&log_path))?,
         )
-        .map_err(|e| Error::verify(format!("{}: {e}", log_path.display())))?;
-        let boxes = logged_boxes(&log)
-            .ok_or_else(|| Error::verify(format!("{}: unreadable log", log_path.display())))?;
-        let kept = logged_kept(&log)
-            .ok_or_else(|| Error::verify(format!("{}: unreadable log", log_path.display())))?;
+        .map_err(|e| Error::log(format!("{}: {e}", log_path.display())))?;
+        let boxes = logged_boxes(&log).ok_or_else(|| Error::log(log_path.display().to_string()))?;
+        let kept = logged_kept(&log).ok_or_else(|| Error::log(log_path.display().to_string()))?;
         let who = log["reviewer"].as_str().unwrap_or("");
         let when = log["decided_at"].as_str().unwrap_or("");
         // Every box, then every proposal the officer kept (no box, no text).

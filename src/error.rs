@@ -67,8 +67,16 @@ pub enum ErrorKind {
     UnreadableText(String),
     /// Something the redactor cannot yet remove safely (e.g. an image under a box).
     Unsupported(String),
-    /// The output failed its own verification.
+    /// The output failed its own verification: something personal, or something the plan removed,
+    /// was found in it.
     Verify(String),
+    /// A check of the tool's own consistency failed (the plan names a glyph that does not exist, a
+    /// stream vanished): a bug, never the document's fault.
+    Invariant(String),
+    /// An output could not be serialised or written.
+    Write(String),
+    /// A log of an earlier run (`<stem>.redactions.json`) cannot be read.
+    Log(String),
     /// The document has a Part 1 heading or mentions a Part 2, but no Part 2 heading was found, and
     /// `--require-parts` asks for one.
     NoPart2Heading,
@@ -115,6 +123,15 @@ impl Error {
     pub fn verify(msg: impl Into<String>) -> Self {
         Error::new(ErrorKind::Verify(msg.into()))
     }
+    pub fn invariant(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Invariant(msg.into()))
+    }
+    pub fn write(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Write(msg.into()))
+    }
+    pub fn log(msg: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Log(msg.into()))
+    }
     pub fn limit(msg: impl Into<String>) -> Self {
         Error::new(ErrorKind::Limit(msg.into()))
     }
@@ -150,6 +167,9 @@ impl Error {
             ErrorKind::UnreadableText(_) => "unreadable-text",
             ErrorKind::Unsupported(_) => "unsupported",
             ErrorKind::Verify(_) => "verify",
+            ErrorKind::Invariant(_) => "invariant",
+            ErrorKind::Write(_) => "write",
+            ErrorKind::Log(_) => "log",
             ErrorKind::NoPart2Heading => "part2_heading_missing",
             ErrorKind::Rules { .. } => "rules",
             ErrorKind::Usage(_) => "usage",
@@ -169,6 +189,9 @@ impl Error {
             ErrorKind::UnreadableText(m) => format!("text cannot be decoded: {m}"),
             ErrorKind::Unsupported(m) => format!("cannot redact safely: {m}"),
             ErrorKind::Verify(m) => format!("verification failed: {m}"),
+            ErrorKind::Invariant(m) => format!("internal check failed (a bug; please report): {m}"),
+            ErrorKind::Write(m) => format!("cannot write the output: {m}"),
+            ErrorKind::Log(m) => format!("unreadable log: {m}"),
             ErrorKind::NoPart2Heading => {
                 "the document has a Part 1 heading or mentions a Part 2, but no Part 2 heading \
                  was found (--require-parts): check where Part 2 starts"

@@ -102,9 +102,9 @@ pub struct PageText {
     /// For each byte of `text`, the glyph it came from (`NO_GLYPH` for inserted white space).
     #[serde(skip)]
     pub glyph_of_byte: Vec<u32>,
-    /// Reasons this page's text may be incomplete (undecodable fonts, unparsable streams). Non-empty
-    /// means the page cannot be proven clean.
-    pub problems: Vec<String>,
+    /// Reasons this page's text may be incomplete (undecodable fonts, unparsable streams, a limit).
+    /// Non-empty means the page cannot be proven clean.
+    pub problems: Vec<Problem>,
     /// Content streams whose damaged Flate data was cut to what inflates: written back re-encoded.
     pub repaired: Vec<(u32, u16)>,
     /// Bytes of content decompressed to read the page (its streams and the Form XObjects it draws).
@@ -189,5 +189,75 @@ impl LabelMode {
             LabelMode::Category => category,
             LabelMode::None => "",
         }
+    }
+}
+
+/// What kind of reason a page cannot be read: it decides whether the file is declined as over a
+/// limit (never let through) or as unreadable (`--allow-unreadable` may let the page through).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// A configured limit was hit (a stream or a page too big, too many operators, nesting too
+    /// deep, the memory limit).
+    Limit,
+    /// The file's time limit ran out while reading it.
+    Time,
+    /// The text cannot be decoded (a font without Unicode, a broken stream, ...).
+    Unreadable,
+}
+
+/// Why a page's text cannot be read, typed where it is found. `detail` names no document text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// 1-based page of the input (0 where the finder does not know it).
+    pub page: usize,
+    pub detail: String,
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind,
+            page: 0,
+            detail: detail.into(),
+        }
+    }
+    pub fn unreadable(detail: impl Into<String>) -> Problem {
+        Problem::new(ProblemKind::Unreadable, detail)
+    }
+    pub fn limit(detail: impl Into<String>) -> Problem {
+        Problem::new(ProblemKind::Limit, detail)
+    }
+    pub fn time() -> Problem {
+        Problem::new(
+            ProblemKind::Time,
+            "the time limit for one file was exceeded",
+        )
+    }
+    /// A limit when `limit`, else unreadable.
+    pub fn limit_if(limit: bool, detail: impl Into<String>) -> Problem {
+        let kind = if limit {
+            ProblemKind::Limit
+        } else {
+            ProblemKind::Unreadable
+        };
+        Problem::new(kind, detail)
+    }
+    pub fn on_page(self, page: usize) -> Problem {
+        Problem { page, ..self }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
+/// Written as its detail (`foiredact text --json`).
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.detail)
     }
 }

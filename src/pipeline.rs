@@ -6,7 +6,7 @@ use crate::detect::{self, Finding, SectionMark};
 use crate::error::{Error, ErrorKind, Result, Sensitive};
 use crate::geom::Rect;
 use crate::layout;
-use crate::model::PageText;
+use crate::model::{PageText, Problem, ProblemKind};
 use crate::pdf::{extract, load, rewrite, sanitize};
 use crate::plan::{self, PageInput};
 use crate::profile::{self, Stage};
@@ -45,6 +45,16 @@ pub struct Settings {
     pub keep_unused_glyphs: bool,
     /// Decline a document that has a Part 1 heading or mentions a Part 2 but has no Part 2 heading.
     pub require_parts: bool,
+}
+
+/// The error that declines a file for a page's problem: over a limit, or unreadable (the time limit
+/// is reported by the caller, which knows the limit given).
+pub fn problem_error(q: &Problem) -> Error {
+    match q.kind {
+        ProblemKind::Limit | ProblemKind::Time => Error::limit(q.detail.clone()),
+        ProblemKind::Unreadable => Error::unreadable(q.detail.clone()),
+    }
+    .with_page(q.page)
 }
 
 /// Declines the file when the process is over its memory limit.
@@ -218,14 +228,7 @@ pub fn ocr_pages(
                 return (p.page, Err(e.with_page(p.page)));
             }
             let r = crate::pdf::ocr::ocr_page(doc, *pid, p, OCR_TIME)
-                .map_err(|e| {
-                    if let Some(l) = e.strip_prefix("limit: ") {
-                        Error::limit(l)
-                    } else {
-                        Error::unreadable(e)
-                    }
-                    .with_page(p.page)
-                })
+                .map_err(|e| problem_error(&e.on_page(p.page)))
                 .and_then(|r| {
                     if r.mean_confidence < min_confidence {
                         return Err(Error::unreadable(format!(
@@ -289,38 +292,24 @@ pub fn process_with(
     // Pages let through with text that cannot be read (--allow-unreadable).
     let mut unreadable: Vec<usize> = Vec::new();
     for (_, p) in &pages {
-        if p.problems.iter().any(|q| q == extract::TIME_LIMIT) {
+        if p.problems.iter().any(|q| q.kind == ProblemKind::Time) {
             return Err(time_err());
         }
-        // A decompression bomb (a stream past the size limit), too many operators, glyphs or paths,
-        // nesting too deep: a limit (named), not unreadable text.
-        let limits = [
-            "decodes to more than",
-            "too many operators",
-            "nesting too deep",
-            "glyphs on the page",
-            "paths on the page",
-        ];
-        if let Some(problem) = p
+        // A limit (a decompression bomb, too many operators, glyphs or paths, nesting too deep, the
+        // memory limit) is named as one, never taken for unreadable text.
+        if let Some(q) = p
             .problems
             .iter()
-            .find(|q| limits.iter().any(|l| q.contains(l)))
+            .find(|q| q.kind != ProblemKind::Unreadable)
         {
-            return Err(Error::limit(problem.clone()).with_page(p.page));
-        }
-        if let Some(problem) = p
-            .problems
-            .iter()
-            .find_map(|q| q.strip_prefix(extract::LIMIT_PREFIX))
-        {
-            return Err(Error::limit(problem).with_page(p.page));
+            return Err(problem_error(q));
         }
         if let Some(problem) = p.problems.first() {
             if s.allow_unreadable {
                 unreadable.push(p.page);
                 continue;
             }
-            return Err(Error::unreadable(problem.clone()).with_page(p.page));
+            return Err(problem_error(problem));
         }
     }
     // Damaged streams read as far as they inflate are repairs too.
@@ -581,7 +570,7 @@ pub fn process_with(
             })?;
             let mut buf = Vec::new();
             profile::time(Stage::Save, || d.save_to(&mut buf))
-                .map_err(|e| Error::verify(format!("the output cannot be written: {e}")))?;
+                .map_err(|e| Error::write(format!("the output cannot be written: {e}")))?;
             // Developers only (debug builds): keep the unverified bytes to see why verification failed.
             #[cfg(debug_assertions)]
             if let Some(dir) = std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED") {
@@ -1028,6 +1017,6 @@ pub fn review(
     let rows = review_rows(&out, &hash, log_text);
     let mut buf = Vec::new();
     doc.save_to(&mut buf)
-        .map_err(|e| Error::verify(format!("the review copy cannot be written: {e}")))?;
+        .map_err(|e| Error::write(format!("the review copy cannot be written: {e}")))?;
     Ok((buf, rows, out.boxes.len()))
 }

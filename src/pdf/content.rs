@@ -78,6 +78,9 @@ impl Op {
 pub struct ParseError {
     pub offset: usize,
     pub msg: &'static str,
+    /// A parse limit was hit (too many operators or operands, nesting too deep): the stream may be
+    /// well formed, but reading it is refused.
+    pub limit: bool,
 }
 
 impl std::fmt::Display for ParseError {
@@ -143,6 +146,14 @@ impl<'a> Lexer<'a> {
         ParseError {
             offset: self.pos,
             msg,
+            limit: false,
+        }
+    }
+
+    fn limit_err(&self, msg: &'static str) -> ParseError {
+        ParseError {
+            limit: true,
+            ..self.err(msg)
         }
     }
 
@@ -233,6 +244,7 @@ impl<'a> Lexer<'a> {
                         return Err(ParseError {
                             offset: start,
                             msg: "malformed number",
+                            limit: false,
                         });
                     }
                 }
@@ -311,6 +323,7 @@ impl<'a> Lexer<'a> {
         Err(ParseError {
             offset: start,
             msg: "unterminated string",
+            limit: false,
         })
     }
 
@@ -339,6 +352,7 @@ impl<'a> Lexer<'a> {
                     return Err(ParseError {
                         offset: self.pos - 1,
                         msg: "bad hex string",
+                        limit: false,
                     })
                 }
             };
@@ -350,6 +364,7 @@ impl<'a> Lexer<'a> {
         Err(ParseError {
             offset: start,
             msg: "unterminated hex string",
+            limit: false,
         })
     }
 
@@ -361,7 +376,7 @@ impl<'a> Lexer<'a> {
         lim: &ParseLimits,
     ) -> Result<Operand, ParseError> {
         if depth > lim.max_depth {
-            return Err(self.err("nesting too deep"));
+            return Err(self.limit_err("nesting too deep"));
         }
         match tok {
             Token::Operand(o) => Ok(o),
@@ -470,6 +485,7 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
                     return Err(ParseError {
                         offset: tok_start,
                         msg: "too many operators",
+                        limit: true,
                     });
                 }
                 if kw.as_slice() == b"BI" {
@@ -499,6 +515,7 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
                     return Err(ParseError {
                         offset: tok_start,
                         msg: "too many operands",
+                        limit: true,
                     });
                 }
                 operands.push(o);
@@ -509,6 +526,7 @@ pub fn parse(data: &[u8], lim: &ParseLimits) -> Result<Vec<Op>, ParseError> {
         return Err(ParseError {
             offset: at,
             msg: TRAILING_OPERANDS,
+            limit: false,
         });
     }
     Ok(ops)
@@ -572,6 +590,7 @@ fn inline_image(lx: &mut Lexer<'_>, lim: &ParseLimits) -> Result<(Operand, usize
     Err(ParseError {
         offset: data_start,
         msg: "inline image without EI",
+        limit: false,
     })
 }
 
@@ -617,10 +636,7 @@ pub fn salvage(data: &[u8], lim: &ParseLimits) -> Option<(Vec<u8>, usize)> {
             Ok(_) => return (dropped > 0).then_some((buf, dropped)),
             Err(e) => e,
         };
-        if matches!(
-            e.msg,
-            "too many operators" | "nesting too deep" | "too many operands"
-        ) {
+        if e.limit {
             return None;
         }
         let at = e.offset.min(buf.len().saturating_sub(1));

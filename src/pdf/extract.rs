@@ -9,16 +9,13 @@ use super::content::{self, Op, Operand, ParseLimits};
 use super::fonts::{load_font, Font};
 use super::page::{page_media_box, page_resources, VIRTUAL};
 use super::{deref, get_array, get_dict, get_name, nums, Matrix, Rect};
-use crate::model::{Glyph, GlyphRef, ImageUse, PageText, PathUse};
+use crate::model::{Glyph, GlyphRef, ImageUse, PageText, PathUse, Problem};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 /// Font resource name our own box labels use; glyphs in it are marked `ours`.
 pub const LABEL_FONT: &str = "FoiRedactLabel";
-
-/// Problems that start with this are limits (the file is declined as over a limit, not unreadable).
-pub const LIMIT_PREFIX: &str = "limit: ";
 
 /// Limits for one page.
 #[derive(Debug, Clone, Copy)]
@@ -46,9 +43,6 @@ impl Default for ExtractLimits {
     }
 }
 
-/// The problem text for a hit time limit; the pipeline turns it into a `Limit` error.
-pub const TIME_LIMIT: &str = "limit: the time limit for one file was exceeded";
-
 /// Fonts loaded once per document, by object id.
 #[derive(Default)]
 pub struct FontCache {
@@ -61,28 +55,29 @@ pub fn page_streams(
     doc: &Document,
     page_id: ObjectId,
     lim: &ExtractLimits,
-) -> Result<Vec<(ObjectId, Vec<u8>, bool)>, String> {
+) -> Result<Vec<(ObjectId, Vec<u8>, bool)>, Problem> {
     let page = doc
         .get_dictionary(page_id)
-        .map_err(|_| "page object is not a dictionary".to_string())?;
+        .map_err(|_| Problem::unreadable("page object is not a dictionary"))?;
     let ids: Vec<ObjectId> = match page.get(b"Contents") {
         Ok(Object::Reference(id)) => match doc.get_object(*id) {
             Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
             Ok(Object::Stream(_)) => vec![*id],
-            _ => return Err("page /Contents is not a stream".into()),
+            _ => return Err(Problem::unreadable("page /Contents is not a stream")),
         },
         Ok(Object::Array(a)) => a.iter().filter_map(|o| o.as_reference().ok()).collect(),
         Err(_) => vec![],
-        Ok(_) => return Err("page /Contents is not a stream".into()),
+        Ok(_) => return Err(Problem::unreadable("page /Contents is not a stream")),
     };
     let mut out = Vec::new();
     for id in ids {
         let s = match doc.get_object(id) {
             Ok(Object::Stream(s)) => s,
-            _ => return Err("page content is not a stream".into()),
+            _ => return Err(Problem::unreadable("page content is not a stream")),
         };
-        let (data, repaired) = super::decode_content(s, lim.max_stream_bytes)
-            .map_err(|e| format!("a content stream cannot be decoded ({e})"))?;
+        let (data, repaired) = super::decode_content(s, lim.max_stream_bytes).map_err(|e| {
+            Problem::limit_if(e.limit, format!("a content stream cannot be decoded ({e})"))
+        })?;
         out.push((id, data, repaired));
     }
     Ok(out)
@@ -185,7 +180,7 @@ pub fn extract_page(
     let empty = Dictionary::new();
     let res = page_resources(doc, page_id).unwrap_or(&empty);
     match page_streams(doc, page_id, lim) {
-        Err(e) => it.out.problems.push(e),
+        Err(e) => it.out.problems.push(e.on_page(page_no)),
         Ok(streams) => {
             // Graphics state carries across the page's content streams (ISO 32000-1 7.8.2).
             let mut gs = GState::new(Matrix::IDENTITY);
@@ -202,7 +197,10 @@ pub fn extract_page(
                 it.check_patterns(res);
                 match content::parse(&data, &lim.parse) {
                     Ok(ops) => it.run(id, &ops, res, &mut gs, &mut stack),
-                    Err(e) => it.out.problems.push(e.to_string()),
+                    Err(e) => it
+                        .out
+                        .problems
+                        .push(Problem::limit_if(e.limit, e.to_string()).on_page(page_no)),
                 }
             }
         }
@@ -303,10 +301,15 @@ impl Interp<'_> {
         });
     }
 
-    fn problem(&mut self, p: String) {
+    fn problem(&mut self, p: Problem) {
+        let p = p.on_page(self.out.page);
         if !self.out.problems.contains(&p) && self.out.problems.len() < 20 {
             self.out.problems.push(p);
         }
+    }
+
+    fn unreadable(&mut self, detail: impl Into<String>) {
+        self.problem(Problem::unreadable(detail));
     }
 
     fn run(
@@ -327,11 +330,11 @@ impl Interp<'_> {
                     .deadline
                     .is_some_and(|d| std::time::Instant::now() > d)
                 {
-                    self.problem(TIME_LIMIT.into());
+                    self.problem(Problem::time());
                     return;
                 }
                 if let Some(m) = crate::memory::over_limit() {
-                    self.problem(format!("{LIMIT_PREFIX}{m}"));
+                    self.problem(Problem::limit(m));
                     return;
                 }
             }
@@ -366,7 +369,7 @@ impl Interp<'_> {
                             Ok(f) => gs.font = Some((String::from_utf8_lossy(name).into(), f)),
                             Err(e) => {
                                 gs.font = None;
-                                self.problem(e);
+                                self.unreadable(e);
                             }
                         }
                     }
@@ -481,10 +484,10 @@ impl Interp<'_> {
                     let p = std::mem::take(&mut self.path);
                     if let Some(bbox) = p.bbox {
                         if self.out.paths.len() >= self.lim.max_glyphs {
-                            self.problem(format!(
+                            self.problem(Problem::limit(format!(
                                 "more than {} paths on the page",
                                 self.lim.max_glyphs
-                            ));
+                            )));
                         } else {
                             let simple = p.curves == 0
                                 && ((p.lines == 0 && p.moves == 0)
@@ -513,9 +516,8 @@ impl Interp<'_> {
                         })
                         .is_some_and(|d| d.has(b"Font"));
                     if font_in_gs {
-                        self.problem(
-                            "a graphics state sets the font (ExtGState /Font): not supported yet"
-                                .into(),
+                        self.unreadable(
+                            "a graphics state sets the font (ExtGState /Font): not supported yet",
                         );
                     }
                 }
@@ -536,15 +538,15 @@ impl Interp<'_> {
     ) {
         let Some((fname, font)) = gs.font.clone() else {
             if !bytes.is_empty() {
-                self.problem("text shown without a usable font".into());
+                self.unreadable("text shown without a usable font");
             }
             return;
         };
         if self.out.glyphs.len() > self.lim.max_glyphs {
-            self.problem(format!(
+            self.problem(Problem::limit(format!(
                 "more than {} glyphs on the page",
                 self.lim.max_glyphs
-            ));
+            )));
             return;
         }
         let ours = &*fname == LABEL_FONT;
@@ -554,7 +556,7 @@ impl Interp<'_> {
             }) {
                 Some(s) => compact_str::CompactString::from(s),
                 None => {
-                    self.problem(format!(
+                    self.unreadable(format!(
                         "font {} has no Unicode mapping for some of its codes",
                         font.name
                     ));
@@ -677,9 +679,7 @@ impl Interp<'_> {
                 })
             });
             if draws_text {
-                self.problem(
-                    "text (or a form) inside a tiling pattern is not read yet".to_string(),
-                );
+                self.unreadable("text (or a form) inside a tiling pattern is not read yet");
                 return;
             }
         }
@@ -691,7 +691,7 @@ impl Interp<'_> {
         };
         let Ok(Object::Reference(id)) = xobjs.get(name) else {
             if xobjs.has(name) {
-                self.problem("an XObject is not an indirect object".into());
+                self.unreadable("an XObject is not an indirect object");
             }
             return;
         };
@@ -705,7 +705,7 @@ impl Interp<'_> {
             Some(b"Form") => {
                 if self.form_stack.contains(id) || self.form_stack.len() >= self.lim.max_form_depth
                 {
-                    self.problem("Form XObjects nest too deeply or in a cycle".into());
+                    self.unreadable("Form XObjects nest too deeply or in a cycle");
                     return;
                 }
                 // A damaged Flate form is read as far as it inflates, as page content is (and written
@@ -718,15 +718,21 @@ impl Interp<'_> {
                         }
                         d
                     }
+                    Err(e) if e.limit => {
+                        self.problem(Problem::limit(format!(
+                            "a Form XObject cannot be decompressed ({e})"
+                        )));
+                        return;
+                    }
                     Err(_) => {
-                        self.problem("a Form XObject cannot be decompressed".into());
+                        self.unreadable("a Form XObject cannot be decompressed");
                         return;
                     }
                 };
                 let ops = match content::parse(&data, &self.lim.parse) {
                     Ok(o) => o,
                     Err(e) => {
-                        self.problem(format!("Form XObject: {e}"));
+                        self.problem(Problem::limit_if(e.limit, format!("Form XObject: {e}")));
                         return;
                     }
                 };

@@ -89,11 +89,52 @@ pub fn nums(doc: &Document, arr: &[Object]) -> Option<Vec<f64>> {
     arr.iter().map(|o| num(deref(doc, o))).collect()
 }
 
+/// Why a stream cannot be decoded; `limit` when it decodes to more than it may (never a reason to
+/// let a page through unread).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    pub msg: String,
+    pub limit: bool,
+}
+
+impl DecodeError {
+    fn over(limit: usize) -> DecodeError {
+        DecodeError {
+            msg: format!("stream decodes to more than {limit} bytes"),
+            limit: true,
+        }
+    }
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl From<String> for DecodeError {
+    fn from(msg: String) -> DecodeError {
+        DecodeError { msg, limit: false }
+    }
+}
+
+impl From<&str> for DecodeError {
+    fn from(msg: &str) -> DecodeError {
+        DecodeError::from(msg.to_string())
+    }
+}
+
+impl From<DecodeError> for String {
+    fn from(e: DecodeError) -> String {
+        e.msg
+    }
+}
+
 /// Decodes a content stream. A damaged Flate stream yields what inflates before the damage (as every
 /// reader shows it: deflate cannot resynchronise past an error), less a last line cut in the middle,
 /// with `true` to say the stream must be written back re-encoded so that the output is valid. Other
 /// filters decode strictly.
-pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool), String> {
+pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool), DecodeError> {
     use std::io::Read;
     match decode_stream(s, limit) {
         Ok(d) => Ok((d, false)),
@@ -124,7 +165,7 @@ pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool)
                 out = read_prefix(&mut flate2::read::DeflateDecoder::new(&s.content[2..]));
             }
             if out.len() > limit {
-                return Err(format!("stream decodes to more than {limit} bytes"));
+                return Err(DecodeError::over(limit));
             }
             // Cut off mid-operation, most likely: the broken last line is left out, as for any
             // damaged line (`content::salvage`), so that extraction and rewriting read the same ops.
@@ -140,7 +181,7 @@ pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool)
 /// Decodes a stream's filters strictly: a corrupt Flate stream is an error, never a silently shortened
 /// result (lopdf returns what it could inflate, which would let a damaged page's remaining text slip past
 /// extraction while another reader recovers more). Output is capped at `limit` bytes.
-pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String> {
+pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, DecodeError> {
     use std::io::Read;
     let filters: Vec<Vec<u8>> = match s.dict.get(b"Filter") {
         Err(_) => vec![],
@@ -152,12 +193,15 @@ pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String>
                     .map(|n| n.to_vec())
                     .map_err(|_| "bad /Filter".to_string())
             })
-            .collect::<Result<_, _>>()?,
+            .collect::<Result<_, String>>()?,
         Ok(_) => return Err("bad /Filter".into()),
     };
     if filters.is_empty() {
         if s.content.len() > limit {
-            return Err(format!("stream larger than {limit} bytes"));
+            return Err(DecodeError {
+                msg: format!("stream larger than {limit} bytes"),
+                limit: true,
+            });
         }
         return Ok(s.content.clone());
     }
@@ -197,13 +241,13 @@ pub fn decode_stream(s: &lopdf::Stream, limit: usize) -> Result<Vec<u8>, String>
                     .map_err(|e| match e {
                         lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
                             ..
-                        }) => format!("stream decodes to more than {limit} bytes"),
-                        _ => "stream cannot be decoded".to_string(),
+                        }) => DecodeError::over(limit),
+                        _ => DecodeError::from("stream cannot be decoded"),
                     })?
             }
         };
         if data.len() > limit {
-            return Err(format!("stream decodes to more than {limit} bytes"));
+            return Err(DecodeError::over(limit));
         }
     }
     Ok(data)

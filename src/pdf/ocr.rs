@@ -9,7 +9,7 @@
 
 use super::images;
 use crate::geom::{Matrix, Rect};
-use crate::model::{Glyph, GlyphRef, PageText};
+use crate::model::{Glyph, GlyphRef, PageText, Problem};
 use lopdf::{Document, ObjectId};
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -68,27 +68,29 @@ pub fn ocr_page(
     page_id: ObjectId,
     page: &PageText,
     timeout: Duration,
-) -> Result<PageOcr, String> {
+) -> Result<PageOcr, Problem> {
     let im = page
         .images
         .iter()
         .max_by(|a, b| {
             (a.bbox.width() * a.bbox.height()).total_cmp(&(b.bbox.width() * b.bbox.height()))
         })
-        .ok_or("image only, and its image cannot be read for OCR")?;
+        .ok_or_else(|| Problem::unreadable("image only, and its image cannot be read for OCR"))?;
     let stream = images::image_of_use(doc, page_id, im)
-        .map_err(|e| format!("the page image cannot be read for OCR: {e}"))?;
-    let (w, h, gray) = images::to_gray(doc, &stream)
-        .map_err(|e| format!("the page image cannot be decoded for OCR: {e}"))?;
+        .map_err(|e| Problem::unreadable(format!("the page image cannot be read for OCR: {e}")))?;
+    let (w, h, gray) = images::to_gray(doc, &stream).map_err(|e| {
+        Problem::unreadable(format!("the page image cannot be decoded for OCR: {e}"))
+    })?;
     let mut tmp = tempfile::Builder::new()
         .prefix("foiredact-ocr-")
         .suffix(".pgm")
         .tempfile()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| Problem::unreadable(e.to_string()))?;
     tmp.write_all(format!("P5\n{w} {h}\n255\n").as_bytes())
         .and_then(|_| tmp.write_all(&gray))
-        .map_err(|e| e.to_string())?;
-    tmp.flush().map_err(|e| e.to_string())?;
+        .map_err(|e| Problem::unreadable(e.to_string()))?;
+    tmp.flush()
+        .map_err(|e| Problem::unreadable(e.to_string()))?;
     let tsv = run_tesseract(tmp.path(), timeout)?;
     let ctm = Matrix(im.ctm);
     let mut glyphs = Vec::new();
@@ -173,7 +175,7 @@ pub fn ocr_page(
     })
 }
 
-fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, String> {
+fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, Problem> {
     let mut child = Command::new("tesseract")
         .arg(img)
         .arg("stdout")
@@ -182,8 +184,13 @@ fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, Str
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|_| "OCR is needed but the tesseract program is not installed".to_string())?;
-    let mut out = child.stdout.take().ok_or("tesseract gave no output")?;
+        .map_err(|_| {
+            Problem::unreadable("OCR is needed but the tesseract program is not installed")
+        })?;
+    let mut out = child
+        .stdout
+        .take()
+        .ok_or_else(|| Problem::unreadable("tesseract gave no output"))?;
     let reader = std::thread::spawn(move || {
         let mut s = String::new();
         let _ = std::io::Read::read_to_string(&mut out, &mut s);
@@ -193,17 +200,17 @@ fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, Str
     loop {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => break,
-            Ok(Some(_)) => return Err("tesseract failed on the page image".into()),
+            Ok(Some(_)) => return Err(Problem::unreadable("tesseract failed on the page image")),
             Ok(None) if Instant::now() > deadline => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err("limit: OCR took longer than its time limit".into());
+                return Err(Problem::limit("OCR took longer than its time limit"));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(Problem::unreadable(e.to_string())),
         }
     }
     reader
         .join()
-        .map_err(|_| "tesseract output could not be read".to_string())
+        .map_err(|_| Problem::unreadable("tesseract output could not be read"))
 }

@@ -40,13 +40,13 @@ pub fn apply(
     for &gi in &plan.drop {
         *dropped
             .get_mut(gi)
-            .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))? = true;
+            .ok_or_else(|| Error::invariant("plan names a glyph that does not exist"))? = true;
     }
     let mut moved = vec![0.0f64; page.glyphs.len()];
     for &(gi, d) in &plan.moves {
         *moved
             .get_mut(gi)
-            .ok_or_else(|| Error::verify("plan names a glyph that does not exist"))? = d;
+            .ok_or_else(|| Error::invariant("plan names a glyph that does not exist"))? = d;
     }
     // (Glyphs found by OCR are in no stream: the pixels under their boxes are blanked instead.)
     let touched: BTreeSet<ObjectId> = plan
@@ -150,7 +150,7 @@ pub fn apply(
         let is_form = !own.contains(&sid);
         let stream = match doc.get_object(sid) {
             Ok(Object::Stream(s)) => s,
-            _ => return Err(Error::verify("a content stream vanished").with_page(page.page)),
+            _ => return Err(Error::invariant("a content stream vanished").with_page(page.page)),
         };
         let (data, _) = super::decode_content(stream, 256 << 20).map_err(|_| {
             Error::unreadable("a content stream cannot be decompressed").with_page(page.page)
@@ -181,7 +181,7 @@ pub fn apply(
         for (&opi, uses) in inline.get(&sid).into_iter().flatten() {
             let Some(op) = ops.get(opi as usize).filter(|o| o.is("BI")) else {
                 return Err(
-                    Error::verify("an inline image is not where it was").with_page(page.page)
+                    Error::invariant("an inline image is not where it was").with_page(page.page)
                 );
             };
             let blanked = op
@@ -372,13 +372,13 @@ fn replace_content(
         Some(Object::Reference(id)) if id == old => Object::Reference(new),
         Some(Object::Reference(id)) => match doc.get_object(id) {
             Ok(Object::Array(a)) => Object::Array(a.iter().map(swap).collect()),
-            _ => return Err(Error::verify("a page's content stream vanished")),
+            _ => return Err(Error::invariant("a page's content stream vanished")),
         },
         Some(Object::Array(a)) => Object::Array(a.iter().map(swap).collect()),
-        _ => return Err(Error::verify("a page's content stream vanished")),
+        _ => return Err(Error::invariant("a page's content stream vanished")),
     };
     doc.get_dictionary_mut(page_id)
-        .map_err(|_| Error::verify("page vanished"))?
+        .map_err(|_| Error::invariant("page vanished"))?
         .set("Contents", replaced);
     Ok(())
 }
@@ -410,7 +410,7 @@ fn copy_form(
     }
     let mut copy = match doc.get_object(sid) {
         Ok(Object::Stream(s)) => s.clone(),
-        _ => return Err(Error::verify("a Form XObject vanished")),
+        _ => return Err(Error::invariant("a Form XObject vanished")),
     };
     if let Some(content) = content {
         copy.set_plain_content(content);
@@ -425,7 +425,7 @@ fn copy_form(
         .map(|f| (f.parent, f.name.clone()))
         .collect();
     if parents.is_empty() {
-        return Err(Error::verify(
+        return Err(Error::invariant(
             "a Form XObject to change is drawn by nothing on its page",
         ));
     }
@@ -438,12 +438,12 @@ fn copy_form(
             xobjects.set(name, Object::Reference(new_id));
             resources.set("XObject", Object::Dictionary(xobjects));
             doc.get_dictionary_mut(page_id)
-                .map_err(|_| Error::verify("page vanished"))?
+                .map_err(|_| Error::invariant("page vanished"))?
                 .set("Resources", Object::Dictionary(resources));
         } else {
             let p = copy_form(doc, at, parent, None, copies, depth + 1)?;
             let Ok(Object::Stream(ps)) = doc.get_object(p) else {
-                return Err(Error::verify("a Form XObject vanished"));
+                return Err(Error::invariant("a Form XObject vanished"));
             };
             let Some(mut resources) = get_dict(doc, &ps.dict, b"Resources").cloned() else {
                 return Err(Error::unsupported(
@@ -481,7 +481,7 @@ fn blank_images(
         let im = page
             .images
             .get(*k)
-            .ok_or_else(|| Error::verify("plan names an image that does not exist"))?;
+            .ok_or_else(|| Error::invariant("plan names an image that does not exist"))?;
         let Some(name) = &im.name else { continue };
         let holder = im.in_form.then_some(im.stream);
         by_name
@@ -517,12 +517,14 @@ fn blank_images(
             .unwrap_or_default();
         let id = match xobjects.get(name.as_bytes()) {
             Ok(Object::Reference(id)) => *id,
-            _ => return Err(Error::verify("an image's XObject is missing").with_page(page.page)),
+            _ => return Err(Error::invariant("an image's XObject is missing").with_page(page.page)),
         };
         let stream = match doc.get_object(id) {
             Ok(Object::Stream(s)) => s,
             _ => {
-                return Err(Error::verify("an image's XObject is not a stream").with_page(page.page))
+                return Err(
+                    Error::invariant("an image's XObject is not a stream").with_page(page.page)
+                )
             }
         };
         let blanked = super::images::blank(doc, stream, &uses).map_err(|e| {
@@ -542,7 +544,7 @@ fn blank_images(
         match holder {
             None => {
                 doc.get_dictionary_mut(page_id)
-                    .map_err(|_| Error::verify("page vanished"))?
+                    .map_err(|_| Error::invariant("page vanished"))?
                     .set("Resources", Object::Dictionary(resources));
             }
             Some(copy) => {

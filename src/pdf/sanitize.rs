@@ -78,7 +78,7 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId], opts: &PartOptions<'_>)
             .collect();
         let page = doc
             .get_dictionary_mut(pid)
-            .map_err(|_| Error::verify("a page is not a dictionary"))?;
+            .map_err(|_| Error::invariant("a page is not a dictionary"))?;
         for (k, o) in inh {
             page.set(k, o);
         }
@@ -95,7 +95,7 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId], opts: &PartOptions<'_>)
     for &pid in keep {
         let page = doc
             .get_dictionary_mut(pid)
-            .map_err(|_| Error::verify("a page is not a dictionary"))?;
+            .map_err(|_| Error::invariant("a page is not a dictionary"))?;
         let keys: Vec<Vec<u8>> = page.iter().map(|(k, _)| k.clone()).collect();
         for k in keys {
             if !PAGE_KEEP.contains(&k.as_slice()) {

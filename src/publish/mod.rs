@@ -305,7 +305,7 @@ fn find_sources(out: &Path) -> Result<Vec<Source>> {
         if !e.file_type().is_file() {
             continue;
         }
-        let bad = |m: &str| Error::verify(format!("unreadable log: {m}")).with_path(e.path());
+        let bad = |m: &str| Error::log(m).with_path(e.path());
         let log: serde_json::Value =
             serde_json::from_slice(&std::fs::read(e.path())?).map_err(|x| bad(&x.to_string()))?;
         let parts: Vec<u8> = log["parts"]
@@ -534,7 +534,7 @@ fn label(bytes: &[u8], title: &str, lang: &str) -> Result<Vec<u8>> {
     sanitize::label_for_publication(&mut doc, title, lang)?;
     let mut out = Vec::new();
     doc.save_to(&mut out)
-        .map_err(|e| Error::verify(format!("the published file cannot be written: {e}")))?;
+        .map_err(|e| Error::write(format!("the published file cannot be written: {e}")))?;
     let texts = |b: &[u8]| -> Result<Vec<String>> {
         let mut d = load::load(b, None, &Default::default())?;
         Ok(pipeline::read_pages(&mut d)
