@@ -163,7 +163,7 @@ pub struct PublishArgs {
 }
 
 /// Limits for one input; a file over one is declined with the limit named.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize)]
 pub struct LimitArgs {
     /// Largest input file, in MB.
     #[arg(long, value_name = "MB", default_value_t = 2048)]
@@ -197,27 +197,6 @@ pub struct LimitArgs {
     /// finds the run over it is declined with that reason.
     #[arg(long, value_name = "MB", default_value_t = 8192)]
     pub max_memory_mb: usize,
-}
-
-impl LimitArgs {
-    /// The limits as the pipeline takes them (the memory limit is set for the process).
-    pub fn apply(&self, s: &mut crate::pipeline::Settings) {
-        s.load.max_input_bytes = self.max_input_mb.saturating_mul(1 << 20);
-        s.load.max_decompressed = self.max_stream_mb.saturating_mul(1 << 20);
-        s.load.max_objects = self.max_objects;
-        s.load.max_pages = self.max_pages;
-        s.extract.max_stream_bytes = self.max_stream_mb.saturating_mul(1 << 20);
-        s.extract.max_file_decoded = self.max_file_decompressed_mb.saturating_mul(1 << 20);
-        s.extract.parse.max_ops = self.max_operators;
-        s.extract.parse.max_depth = self.max_nesting;
-        s.extract.max_form_depth = self.max_form_depth;
-        s.extract.max_glyphs = self.max_glyphs;
-        crate::memory::set_limit(if self.max_memory_mb == 0 {
-            usize::MAX
-        } else {
-            self.max_memory_mb.saturating_mul(1 << 20)
-        });
-    }
 }
 
 #[derive(Debug, Args)]

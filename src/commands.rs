@@ -1,223 +1,27 @@
 //! The subcommands: each turns parsed arguments into a `Config`, runs it, prints, and returns an exit code.
 
-use crate::batch::{self, Config};
+use crate::batch;
 use crate::cli::{PublishArgs, PublishOpts, RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
-use crate::error::{exit, Error, Result};
+use crate::error::{exit, Result};
 use crate::pipeline::Settings;
 use crate::rules::RuleSet;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-/// Loads `--rules` (or the defaults), `--add-rules`, `--allow` and `--terms`. Rule files of the user's
-/// have their examples run, as `rules check` does (a failing one is an error); `--rules` says on
-/// stderr what it leaves uncovered.
-pub fn load_rules(a: &RuleArgs) -> Result<RuleSet> {
-    let mut rs = if a.rules.is_empty() {
-        RuleSet::defaults()?
-    } else {
-        RuleSet::from_paths(&a.rules)?
-    };
-    if !a.add_rules.is_empty() {
-        rs.add(&a.add_rules)?;
-    }
-    if !a.rules.is_empty() || !a.add_rules.is_empty() {
-        let fails = crate::detect::check_examples(&rs);
-        if !fails.is_empty() {
-            return Err(Error::usage(format!(
-                "the rules' examples do not all pass (as `foiredact rules check` reports them):\n  {}",
-                fails.join("\n  ")
-            )));
-        }
-    }
-    if !a.rules.is_empty() {
-        eprintln!("foiredact: note: {}", replaced_rules_note(&rs)?);
-    }
-    rs.keep_signatory = a.keep_signatory;
-    if let Some(f) = &a.allow {
-        let src = std::fs::read_to_string(f)
-            .map_err(|e| Error::rules(f.display().to_string(), 0, e.to_string()))?;
-        rs.add_allow(&f.display().to_string(), &src)?;
-    }
-    if let Some(t) = &a.terms {
-        let src = std::fs::read_to_string(t)
-            .map_err(|e| Error::rules(t.display().to_string(), 0, e.to_string()))?;
-        rs.add_terms(&t.display().to_string(), &src)?;
-    }
-    Ok(rs)
-}
-
-/// What `--rules` leaves out: the built-in rules' categories no rule of `rs` covers (and the Part
-/// headings, without section rules).
-pub fn replaced_rules_note(rs: &RuleSet) -> Result<String> {
-    let defaults = RuleSet::defaults()?;
-    let mut missing: Vec<&str> = defaults
-        .rules
-        .iter()
-        .map(|r| r.category.as_str())
-        .filter(|c| !rs.rules.iter().any(|r| r.category == *c))
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    let mut parts = Vec::new();
-    if !missing.is_empty() {
-        parts.push(format!(
-            "no rule now covers {} (personal data of these kinds is NOT redacted)",
-            missing.join(", ")
-        ));
-    }
-    if rs.sections.is_empty() {
-        parts.push("no section rule finds Part headings (every document is all Part 1)".into());
-    }
-    Ok(format!(
-        "--rules replaces the built-in rules{}; to add rules to them, use --add-rules",
-        if parts.is_empty() {
-            ": each of their categories is still covered".to_string()
-        } else {
-            format!(": {}", parts.join("; "))
-        }
-    ))
-}
-
-/// The content key of the rules a run uses (for `--resume`): the built-in rules or `--rules` files,
-/// then `--add-rules` files, `--terms` and `--allow`.
-fn rules_key(a: &RuleArgs, key: &mut Vec<u8>) {
-    let files = |paths: &[PathBuf], key: &mut Vec<u8>| {
-        for p in paths {
-            for e in walkdir::WalkDir::new(p)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(|e| e.ok())
-            {
-                key.extend(std::fs::read(e.path()).unwrap_or_default());
-            }
-        }
-    };
-    if a.rules.is_empty() {
-        // The metadata rules shape only what `publish` shows, not the redacted outputs.
-        for (n, src) in crate::rules::DEFAULT_RULES
-            .iter()
-            .chain(crate::rules::DEFAULT_DATA)
-            .filter(|(n, _)| *n != crate::rules::PUBLISH_RULES)
-        {
-            key.extend_from_slice(n.as_bytes());
-            key.extend_from_slice(src.as_bytes());
-        }
-    } else {
-        files(&a.rules, key);
-    }
-    if !a.add_rules.is_empty() {
-        key.extend_from_slice(b"\0add-rules\0");
-        files(&a.add_rules, key);
-    }
-    for t in a.terms.iter().chain(&a.allow) {
-        key.extend(std::fs::read(t).unwrap_or_default());
-    }
-}
+pub use crate::config::{replaced_rules_note, rules as load_rules};
 
 pub fn redact(a: RedactArgs) -> u8 {
-    let rules = match load_rules(&a.rules) {
-        Ok(r) => r,
+    let crate::config::Redact {
+        rules,
+        batch: cfg,
+        publish,
+    } = match crate::config::Redact::try_from(a) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("foiredact: {e}");
             return exit::USAGE;
         }
     };
-    if let Err(e) = batch::check_out(&a.out, &a.inputs) {
-        eprintln!("foiredact: {e}");
-        return exit::USAGE;
-    }
-    let jobs = a.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
-    // What makes outputs current for --resume: the rules, the terms and the settings that shape them.
-    let mut key = Vec::new();
-    rules_key(&a.rules, &mut key);
-    if a.rules.keep_signatory {
-        key.extend_from_slice(b"keep-signatory");
-    }
-    key.extend(
-        format!(
-            "{:?}/{}/{}/{:?}/{:?}/{}/{}/{}/{}/{}/{}/{:?}",
-            a.layout,
-            a.bucket_em,
-            a.log_text,
-            a.ocr,
-            a.label,
-            a.keep_links,
-            a.ocr_layer,
-            a.keep_unused_glyphs,
-            a.require_parts,
-            a.min_ocr_confidence,
-            a.allow_unreadable,
-            a.limits
-        )
-        .as_bytes(),
-    );
-    if a.publish.is_some() && a.shard.is_some() {
-        eprintln!("foiredact: --publish needs the whole batch: run `foiredact publish` after merging the shards");
-        return exit::USAGE;
-    }
-    let publish = a.publish.clone().map(|site| crate::publish::Config {
-        redact_out: a.out.clone(),
-        site,
-        include_part2: a.publish_opts.include_part2,
-        overwrite: a.overwrite,
-        decisions: a.decisions.clone(),
-        site_title: a.publish_opts.site_title.clone(),
-        lang: a.publish_opts.lang.clone(),
-    });
-    if let Some(d) = &a.decisions {
-        key.extend(d.to_string_lossy().as_bytes());
-        if d.is_file() && (a.inputs.len() != 1 || !a.inputs[0].is_file()) {
-            eprintln!("foiredact: --decisions names one file: give one input PDF (or a folder of decisions files)");
-            return exit::USAGE;
-        }
-    }
-    let reviewer = a
-        .reviewer
-        .clone()
-        .map(|r| r.trim().to_string())
-        .filter(|r| !r.is_empty())
-        .unwrap_or_else(batch::os_user);
-    let mut cfg = Config {
-        reviewer,
-        decisions: a.decisions.clone(),
-        resume: a.resume,
-        shard: a.shard,
-        run_key: format!("{:016x}", batch::fnv64(&key)),
-        inputs: a.inputs,
-        out: a.out,
-        jobs,
-        overwrite: a.overwrite,
-        log_text: a.log_text,
-        progress: !a.quiet && std::io::stderr().is_terminal(),
-        settings: Settings {
-            password: a.password,
-            time_limit: (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit)),
-            ocr: ocr_mode(a.ocr),
-            ocr_layer: a.ocr_layer,
-            min_ocr_confidence: Some(a.min_ocr_confidence.clamp(0.0, 100.0)),
-            allow_unreadable: a.allow_unreadable,
-            keep_links: a.keep_links,
-            keep_unused_glyphs: a.keep_unused_glyphs,
-            require_parts: a.require_parts,
-            label: match a.label {
-                crate::cli::LabelArg::Code => crate::pdf::rewrite::LabelMode::Code,
-                crate::cli::LabelArg::Category => crate::pdf::rewrite::LabelMode::Category,
-                crate::cli::LabelArg::None => crate::pdf::rewrite::LabelMode::None,
-            },
-            layout: match a.layout {
-                crate::cli::LayoutArg::Exact => crate::plan::Layout::Exact,
-                crate::cli::LayoutArg::Safe => crate::plan::Layout::Safe {
-                    bucket_em: a.bucket_em.clamp(0.5, 100.0),
-                },
-            },
-            ..Default::default()
-        },
-    };
-    a.limits.apply(&mut cfg.settings);
     if cfg.settings.layout == crate::plan::Layout::Exact {
         eprintln!("foiredact: warning: --layout exact keeps the exact width of every redacted text on the page; a name can often be guessed from it");
     }
@@ -339,11 +143,7 @@ pub fn review(a: ReviewArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let mut settings = Settings {
-        password: a.password.clone(),
-        ..Default::default()
-    };
-    a.limits.apply(&mut settings);
+    let settings = crate::config::settings(a.password.clone(), &a.limits);
     // Where each input's review copy and decisions file go.
     let targets: Vec<(PathBuf, PathBuf)> = inputs
         .iter()
@@ -432,12 +232,10 @@ pub fn scan(a: ScanArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let mut settings = Settings {
-        password: a.password,
+    let settings = Settings {
         dry_run: true,
-        ..Default::default()
+        ..crate::config::settings(a.password, &a.limits)
     };
-    a.limits.apply(&mut settings);
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
     if !a.json && writeln!(out, "file\tpage\tpart\trule\tcategory\texemption\ttext").is_err() {
@@ -502,14 +300,6 @@ pub fn scan(a: ScanArgs) -> u8 {
     code
 }
 
-fn ocr_mode(a: crate::cli::OcrArg) -> crate::pipeline::OcrMode {
-    match a {
-        crate::cli::OcrArg::Auto => crate::pipeline::OcrMode::Auto,
-        crate::cli::OcrArg::Always => crate::pipeline::OcrMode::Always,
-        crate::cli::OcrArg::Never => crate::pipeline::OcrMode::Never,
-    }
-}
-
 pub fn text(a: TextArgs) -> u8 {
     let bytes = match std::fs::read(&a.pdf) {
         Ok(b) => b,
@@ -535,7 +325,7 @@ pub fn text(a: TextArgs) -> u8 {
     let mut pages = crate::pdf::extract::extract_all(&doc, &Default::default());
     pages.retain(|(_, p)| a.page.is_none_or(|n| n == p.page));
     // Scanned pages as `redact` reads them (pages with problems are not read: they are declined).
-    let mode = ocr_mode(a.ocr);
+    let mode = crate::config::ocr_mode(a.ocr);
     for (page, r) in
         crate::pipeline::ocr_pages(&doc, &mut pages, mode, crate::pipeline::MIN_OCR_CONFIDENCE)
     {

@@ -39,6 +39,7 @@
 pub mod batch;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod decisions;
 pub mod detect;
 pub mod error;
