@@ -8,7 +8,6 @@ use crate::model::InputKind;
 use crate::output::{self, resolved, OutputPaths};
 use crate::pipeline::{self, BoxLog, Settings};
 use crate::rules::RuleSet;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -284,6 +283,37 @@ pub fn discover(inputs: &[PathBuf], text: bool) -> Result<Vec<Input>> {
     Ok(out)
 }
 
+impl FileReport {
+    /// A report for `input` before anything is known: done, nothing in it.
+    pub fn new(input: &Input) -> FileReport {
+        FileReport {
+            file: input.rel.to_string_lossy().replace('\\', "/"),
+            status: "done",
+            pages: 0,
+            redactions: 0,
+            proposals: 0,
+            kept: 0,
+            added: 0,
+            no_decision: vec![],
+            exemptions: BTreeMap::new(),
+            outputs: vec![],
+            reason: None,
+            error: None,
+            boxes: vec![],
+            kept_boxes: vec![],
+            reviewer: String::new(),
+            decided_at: String::new(),
+            decisions_hash: String::new(),
+            ocr: vec![],
+            unreadable_pages: vec![],
+            part2_heading_missing: false,
+            repairs: vec![],
+            input_hash: String::new(),
+            resumed: false,
+        }
+    }
+}
+
 /// Processes one input: pipeline, then outputs. Never panics (a panic inside is caught).
 pub fn process_one(
     input: &Input,
@@ -293,31 +323,7 @@ pub fn process_one(
     id: usize,
 ) -> FileReport {
     let paths = OutputPaths::new(&cfg.out, &input.rel);
-    let mut rep = FileReport {
-        file: input.rel.to_string_lossy().replace('\\', "/"),
-        status: "done",
-        pages: 0,
-        redactions: 0,
-        proposals: 0,
-        kept: 0,
-        added: 0,
-        no_decision: vec![],
-        exemptions: BTreeMap::new(),
-        outputs: vec![],
-        reason: None,
-        error: None,
-        boxes: vec![],
-        kept_boxes: vec![],
-        reviewer: String::new(),
-        decided_at: String::new(),
-        decisions_hash: String::new(),
-        ocr: vec![],
-        unreadable_pages: vec![],
-        part2_heading_missing: false,
-        repairs: vec![],
-        input_hash: String::new(),
-        resumed: false,
-    };
+    let mut rep = FileReport::new(input);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_one(input, cfg, rules, &paths, &mut rep, writer, id)
     }));
@@ -698,90 +704,45 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         // stopped half way leaves no logs describing outputs it has replaced.
         output::remove_stale(&logs.iter().collect::<Vec<_>>());
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(cfg.jobs.max(1))
-        .build()
-        .map_err(|e| Error::usage(e.to_string()))?;
-    let bar = if cfg.progress && inputs.len() > 1 {
-        let b = indicatif::ProgressBar::new(inputs.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} files  {elapsed_precise} (eta {eta})",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
     let writer = output::Writer::new(2 * cfg.jobs.max(1));
-    let mut results: Vec<FileReport> = pool.install(|| {
-        inputs
-            .par_iter()
-            // One file per job: a worker that runs out steals single files, so both end together (in
-            // halves, one worker sat idle while the other finished its last several files).
-            .with_max_len(1)
-            .enumerate()
-            .map(|(id, i)| {
-                let r = cfg
-                    .resume
-                    .then(|| resumed(i, cfg))
-                    .flatten()
-                    .unwrap_or_else(|| process_one(i, cfg, rules, &writer, id));
-                if let Some(reason) = &r.reason {
-                    bar.suspend(|| eprintln!("{}: {}: {}", r.status, i.path.display(), reason));
-                }
-                if r.part2_heading_missing {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "warning: {}: a Part 1 heading or a mention of Part 2, but no Part 2 heading: \
-                             everything went to Part 1; check where Part 2 starts (--require-parts declines such files)",
-                            i.path.display()
-                        )
-                    });
-                }
-                if !r.no_decision.is_empty() {
-                    let ids = if r.no_decision.len() > 8 {
-                        format!("{}, ...", r.no_decision[..8].join(", "))
-                    } else {
-                        r.no_decision.join(", ")
-                    };
-                    bar.suspend(|| {
-                        eprintln!(
-                            "warning: {}: {} proposed redactions have no decision ({}): redacted; see summary.json",
-                            i.path.display(),
-                            r.no_decision.len(),
-                            if r.decisions_hash == "none" {
-                                format!("no decisions file for it in {}", cfg.decisions.as_deref().unwrap_or(Path::new("")).display())
-                            } else {
-                                format!("no row for {ids}")
-                            }
-                        )
-                    });
-                }
-                if !r.unreadable_pages.is_empty() {
-                    bar.suspend(|| {
-                        eprintln!(
-                            "warning: {}: pages {:?} hold text that could not be read and was not checked (--allow-unreadable)",
-                            i.path.display(),
-                            r.unreadable_pages
-                        )
-                    });
-                }
-                // Memory stays flat over a long batch: a done file's boxes are read back from its own
-                // log when the schedule is written.
-                let mut r = r;
-                for b in &r.boxes {
-                    *r.exemptions.entry(b.exemption.clone()).or_default() += 1;
-                }
-                r.boxes = Vec::new();
-                r.kept_boxes = Vec::new();
-                bar.inc(1);
-                r
+    let driver = crate::driver::Driver {
+        jobs: cfg.jobs,
+        progress: cfg.progress,
+    };
+    let ran = driver.run(
+        &inputs,
+        |id, i| {
+            let mut r = cfg
+                .resume
+                .then(|| resumed(i, cfg))
+                .flatten()
+                .unwrap_or_else(|| process_one(i, cfg, rules, &writer, id));
+            // Memory stays flat over a long batch: a done file's boxes are read back from its own
+            // log when the schedule is written.
+            for b in &r.boxes {
+                *r.exemptions.entry(b.exemption.clone()).or_default() += 1;
+            }
+            r.boxes = Vec::new();
+            r.kept_boxes = Vec::new();
+            Ok(r)
+        },
+        |i, r, bar| {
+            if let Ok(r) = r {
+                report_warnings(i, r, cfg, bar);
+            }
+        },
+    )?;
+    let mut results: Vec<FileReport> = ran
+        .into_iter()
+        .zip(&inputs)
+        .map(|(r, i)| {
+            r.unwrap_or_else(|e| {
+                let mut rep = FileReport::new(i);
+                set_error(&mut rep, &e);
+                rep
             })
-            .collect()
-    });
-    bar.finish_and_clear();
+        })
+        .collect();
     // Files whose outputs could not be written fail now (nothing of them is left on disk).
     for (id, e) in writer.finish() {
         let hit: Vec<&mut FileReport> = if id == usize::MAX {
@@ -848,6 +809,48 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         exit::SOME_FAILED
     };
     Ok((summary, code))
+}
+
+/// Says on stderr (above the progress bar) why a file was not done, and what the officer must
+/// look at in a done one.
+fn report_warnings(i: &Input, r: &FileReport, cfg: &Config, bar: &crate::driver::Progress) {
+    if let Some(reason) = &r.reason {
+        bar.say(&format!("{}: {}: {}", r.status, i.path.display(), reason));
+    }
+    if r.part2_heading_missing {
+        bar.say(&format!(
+            "warning: {}: a Part 1 heading or a mention of Part 2, but no Part 2 heading: \
+             everything went to Part 1; check where Part 2 starts (--require-parts declines such files)",
+            i.path.display()
+        ));
+    }
+    if !r.no_decision.is_empty() {
+        let ids = if r.no_decision.len() > 8 {
+            format!("{}, ...", r.no_decision[..8].join(", "))
+        } else {
+            r.no_decision.join(", ")
+        };
+        bar.say(&format!(
+            "warning: {}: {} proposed redactions have no decision ({}): redacted; see summary.json",
+            i.path.display(),
+            r.no_decision.len(),
+            if r.decisions_hash == "none" {
+                format!(
+                    "no decisions file for it in {}",
+                    cfg.decisions.as_deref().unwrap_or(Path::new("")).display()
+                )
+            } else {
+                format!("no row for {ids}")
+            }
+        ));
+    }
+    if !r.unreadable_pages.is_empty() {
+        bar.say(&format!(
+            "warning: {}: pages {:?} hold text that could not be read and was not checked (--allow-unreadable)",
+            i.path.display(),
+            r.unreadable_pages
+        ));
+    }
 }
 
 /// Merges the batch logs (`summary*.json`, `redactions*.csv`) of several output folders (shards run

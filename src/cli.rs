@@ -88,6 +88,12 @@ pub enum Command {
         /// Password for encrypted files.
         #[arg(long, value_name = "PASSWORD")]
         password: Option<String>,
+        /// Files checked in parallel (default: the number of cores).
+        #[arg(long, value_name = "N")]
+        jobs: Option<usize>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Combine the batch logs (summary, schedule) of several output folders or shards into one.
     MergeLogs {
@@ -358,6 +364,12 @@ pub struct ReviewArgs {
     /// Password for encrypted inputs.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+    /// Files processed in parallel (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -378,6 +390,12 @@ pub struct ScanArgs {
     /// Password for encrypted inputs.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+    /// Files processed in parallel (default: the number of cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

@@ -182,46 +182,51 @@ pub fn review(a: ReviewArgs) -> u8 {
             return exit::USAGE;
         }
     }
-    let mut code = exit::OK;
-    for (i, (copy_path, csv_path)) in inputs.iter().zip(&targets) {
-        let result = std::fs::read(&i.path)
-            .map_err(crate::error::Error::from)
-            .and_then(|b| {
-                if batch::is_text(&i.path) {
-                    crate::text::review(&b, &rules, a.log_text)
-                } else {
-                    crate::pipeline::review(&b, &rules, &settings, a.log_text)
-                        .map(|(pdf, rows, _)| (pdf, rows))
-                }
-            })
-            .and_then(|(copy, rows)| {
-                let mut w = csv::Writer::from_writer(Vec::new());
-                let io = |e: csv::Error| {
-                    crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()))
-                };
-                w.write_record(crate::decisions::COLUMNS).map_err(io)?;
-                for r in &rows {
-                    w.write_record(r).map_err(io)?;
-                }
-                let csvb = w.into_inner().map_err(|e| {
-                    crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()))
-                })?;
-                crate::output::write_atomic(copy_path, &copy, a.overwrite)?;
-                crate::output::write_atomic(csv_path, &csvb, a.overwrite)?;
-                Ok(rows.len())
-            });
-        match result {
-            Ok(n) => eprintln!(
+    let driver = crate::driver::Driver {
+        jobs: crate::config::jobs(a.jobs),
+        progress: crate::config::progress(a.quiet),
+    };
+    let work: Vec<(&batch::Input, &PathBuf, &PathBuf)> = inputs
+        .iter()
+        .zip(&targets)
+        .map(|(i, (c, d))| (i, c, d))
+        .collect();
+    let made = driver.run(
+        &work,
+        |_, &(i, copy_path, csv_path)| {
+            std::fs::read(&i.path)
+                .map_err(crate::error::Error::from)
+                .and_then(|b| {
+                    if batch::is_text(&i.path) {
+                        crate::text::review(&b, &rules, a.log_text)
+                    } else {
+                        crate::pipeline::review(&b, &rules, &settings, a.log_text)
+                            .map(|(pdf, rows, _)| (pdf, rows))
+                    }
+                })
+                .and_then(|(copy, rows)| {
+                    let csvb = crate::decisions::to_csv(&rows)?;
+                    crate::output::write_atomic(copy_path, &copy, a.overwrite)?;
+                    crate::output::write_atomic(csv_path, &csvb, a.overwrite)?;
+                    Ok(rows.len())
+                })
+        },
+        |&(i, _, _), r, bar| match r {
+            Ok(n) => bar.say(&format!(
                 "foiredact: {}: {n} proposed redactions marked",
                 i.rel.display()
-            ),
-            Err(e) => {
-                eprintln!("foiredact: {}", e.with_path(&i.path));
-                code = exit::SOME_FAILED;
-            }
+            )),
+            Err(e) => bar.say(&format!("foiredact: {}", e.clone().with_path(&i.path))),
+        },
+    );
+    match made {
+        Ok(r) if r.iter().all(|r| r.is_ok()) => exit::OK,
+        Ok(_) => exit::SOME_FAILED,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            exit::USAGE
         }
     }
-    code
 }
 
 pub fn scan(a: ScanArgs) -> u8 {
@@ -241,27 +246,48 @@ pub fn scan(a: ScanArgs) -> u8 {
     if !a.json && writeln!(out, "file\tpage\tpart\trule\tcategory\texemption\ttext").is_err() {
         return code;
     }
+    let driver = crate::driver::Driver {
+        jobs: crate::config::jobs(a.jobs),
+        progress: crate::config::progress(a.quiet),
+    };
+    let read = match driver.run(
+        &inputs,
+        |_, i| {
+            std::fs::read(&i.path)
+                .map_err(crate::error::Error::from)
+                .and_then(|b| {
+                    if batch::is_text(&i.path) {
+                        crate::text::process(&b, &rules, settings.label, None)
+                    } else {
+                        crate::pipeline::process(&b, &rules, &settings)
+                    }
+                })
+                .map(|doc| doc.boxes)
+        },
+        |i, r, bar| {
+            if let Err(e) = r {
+                bar.say(&format!("foiredact: {}", e.clone().with_path(&i.path)));
+            }
+        },
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    // Printed in input order, whatever finished first.
     let (mut total, mut files, mut unread) = (0usize, 0usize, 0usize);
-    for i in &inputs {
-        let result = std::fs::read(&i.path)
-            .map_err(crate::error::Error::from)
-            .and_then(|b| {
-                if batch::is_text(&i.path) {
-                    crate::text::process(&b, &rules, settings.label, None)
-                } else {
-                    crate::pipeline::process(&b, &rules, &settings)
-                }
-            });
+    for (i, result) in inputs.iter().zip(read) {
         match result {
-            Err(e) => {
-                eprintln!("foiredact: {}", e.with_path(&i.path));
+            Err(_) => {
                 code = exit::SOME_FAILED;
                 unread += 1;
             }
-            Ok(doc) => {
+            Ok(boxes) => {
                 files += 1;
-                total += doc.boxes.len();
-                for b in &doc.boxes {
+                total += boxes.len();
+                for b in &boxes {
                     let text = if a.log_text {
                         b.text.expose().clone()
                     } else {
@@ -397,6 +423,7 @@ pub fn verify(
     terms: &std::path::Path,
     log_text: bool,
     password: Option<&str>,
+    driver: crate::driver::Driver,
 ) -> u8 {
     let terms: Vec<String> = match std::fs::read_to_string(terms) {
         Ok(s) => s
@@ -410,24 +437,41 @@ pub fn verify(
             return exit::USAGE;
         }
     };
+    let checked = match driver.run(
+        pdfs,
+        |_, p| {
+            std::fs::read(p)
+                .map_err(crate::error::Error::from)
+                .and_then(|b| {
+                    if batch::is_text(p) {
+                        text_term_hits(&b, &terms)
+                    } else {
+                        crate::verify::find_terms(&b, password, &terms)
+                            .map(|h| h.into_iter().map(|h| (h.term, h.place)).collect())
+                    }
+                })
+        },
+        |p, r, bar| {
+            if let Err(e) = r {
+                bar.say(&format!(
+                    "foiredact: {}: not checked",
+                    e.clone().with_path(p)
+                ));
+            }
+        },
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    // Printed in the order the files were given, whatever finished first.
     let (mut found, mut unreadable) = (false, false);
     let mut out = std::io::stdout().lock();
-    for p in pdfs {
-        let hits = std::fs::read(p)
-            .map_err(crate::error::Error::from)
-            .and_then(|b| {
-                if batch::is_text(p) {
-                    text_term_hits(&b, &terms)
-                } else {
-                    crate::verify::find_terms(&b, password, &terms)
-                        .map(|h| h.into_iter().map(|h| (h.term, h.place)).collect())
-                }
-            });
+    for (p, hits) in pdfs.iter().zip(checked) {
         match hits {
-            Err(e) => {
-                eprintln!("foiredact: {}: not checked", e.with_path(p));
-                unreadable = true;
-            }
+            Err(_) => unreadable = true,
             Ok(hits) => {
                 for (term, place) in hits {
                     found = true;

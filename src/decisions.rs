@@ -198,6 +198,18 @@ fn as_number(s: &str) -> Option<&str> {
     .then_some(s)
 }
 
+/// A decisions file: the [`COLUMNS`] header, then `rows` (each in [`COLUMNS`] order).
+pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
+    let io = |e: csv::Error| Error::new(crate::error::ErrorKind::Io(e.to_string()));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).map_err(io)?;
+    for r in rows {
+        w.write_record(r).map_err(io)?;
+    }
+    w.into_inner()
+        .map_err(|e| Error::new(crate::error::ErrorKind::Io(e.to_string())))
+}
+
 /// A row of the decisions file for a proposal, in [`COLUMNS`] order: `decision = redact`, no note.
 pub fn review_row(p: &Proposal, part: u8, text: String, input_hash: &str) -> Vec<String> {
     vec![

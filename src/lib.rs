@@ -42,6 +42,7 @@ pub mod commands;
 pub mod config;
 pub mod decisions;
 pub mod detect;
+pub mod driver;
 pub mod error;
 pub mod exemption;
 pub mod geom;

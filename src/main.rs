@@ -22,7 +22,18 @@ fn main() -> ExitCode {
             terms,
             log_text,
             password,
-        } => foiredact::commands::verify(&pdfs, &terms, log_text, password.as_deref()),
+            jobs,
+            quiet,
+        } => foiredact::commands::verify(
+            &pdfs,
+            &terms,
+            log_text,
+            password.as_deref(),
+            foiredact::driver::Driver {
+                jobs: foiredact::config::jobs(jobs),
+                progress: foiredact::config::progress(quiet),
+            },
+        ),
         Command::Rules(RulesCmd::Check { paths }) => foiredact::commands::rules_check(&paths),
         Command::Rules(RulesCmd::List { rules }) => foiredact::commands::rules_list(&rules),
     };
