@@ -4,8 +4,10 @@
 
 use crate::decisions::decisions_file;
 use crate::error::{exit, Error, ErrorKind, Result};
+use crate::formats::{FileLog, LoggedBox, OutputPaths, PartLog, ScheduleRow, Status};
 use crate::model::InputKind;
-use crate::output::{self, resolved, OutputPaths};
+use crate::model::Part;
+use crate::output::{self, resolved};
 use crate::pipeline::{self, BoxLog, Settings};
 use crate::rules::RuleSet;
 use serde::Serialize;
@@ -106,7 +108,7 @@ pub struct Input {
 pub struct FileReport {
     pub file: String,
     /// `done`, `declined` (the tool refused to publish it) or `failed` (could not be read or written).
-    pub status: &'static str,
+    pub status: Status,
     pub pages: usize,
     /// Boxes drawn (the redactions applied).
     pub redactions: usize,
@@ -288,7 +290,7 @@ impl FileReport {
     pub fn new(input: &Input) -> FileReport {
         FileReport {
             file: input.rel.to_string_lossy().replace('\\', "/"),
-            status: "done",
+            status: Status::Done,
             pages: 0,
             redactions: 0,
             proposals: 0,
@@ -349,8 +351,8 @@ fn set_error(rep: &mut FileReport, err: &Error) {
         | ErrorKind::Internal(_)
         | ErrorKind::Invariant(_)
         | ErrorKind::Write(_)
-        | ErrorKind::Log(_) => "failed",
-        _ => "declined",
+        | ErrorKind::Log(_) => Status::Failed,
+        _ => Status::Declined,
     };
     rep.error = Some(err.code());
     rep.reason = Some(err.reason());
@@ -455,8 +457,12 @@ fn run_one(
     let mut files: Vec<(PathBuf, Vec<u8>)> = doc
         .parts
         .into_iter()
-        .map(|p| (paths.part(p.part).clone(), p.bytes))
-        .collect();
+        .map(|p| {
+            Part::try_from(p.part)
+                .map(|n| (paths.part(n).clone(), p.bytes))
+                .map_err(|n| Error::invariant(format!("the plan made a part numbered {n}")))
+        })
+        .collect::<Result<_>>()?;
     files.push((paths.log.clone(), log));
     let written: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let stale: Vec<PathBuf> = if cfg.overwrite || cfg.resume {
@@ -488,90 +494,53 @@ fn run_one(
     Ok(())
 }
 
-#[derive(Serialize)]
-struct LogBox<'a> {
-    #[serde(flatten)]
-    b: &'a BoxLog,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<&'a str>,
-}
-
 fn file_log(rep: &FileReport, parts: &[pipeline::PartOutput], cfg: &Config, text: bool) -> Vec<u8> {
-    let log_text = cfg.log_text;
-    let parts_json: Vec<serde_json::Value> = parts
-        .iter()
-        .map(|p| serde_json::json!({"part": p.part, "pages": p.pages}))
-        .collect();
-    let boxes: Vec<LogBox<'_>> = rep
-        .boxes
-        .iter()
-        .map(|b| LogBox {
-            b,
-            text: log_text.then(|| b.text.expose().as_str()),
-        })
-        .collect();
-    let mut v = serde_json::json!({
-        "file": rep.file,
-        "pages": rep.pages,
-        "input_hash": rep.input_hash,
-        "run_key": cfg.run_key,
-        "tool_version": env!("CARGO_PKG_VERSION"),
-        "parts": parts_json,
-        "reviewer": rep.reviewer,
-        "decided_at": rep.decided_at,
-        "decisions_hash": rep.decisions_hash,
-        "proposals": rep.proposals,
-        "kept": rep.kept_boxes,
-        "added": rep.added,
-        "no_decision": rep.no_decision,
-        "redactions": boxes,
-    });
-    // A plain-text input's parts are `.txt` files, its boxes lines rather than rectangles.
-    if text {
-        v["format"] = "text".into();
-    }
-    let mut s = serde_json::to_vec_pretty(&v).unwrap_or_default();
-    s.push(b'\n');
-    s
-}
-
-/// The redaction boxes a per-file log (`<stem>.redactions.json`) records.
-fn logged_boxes(log: &serde_json::Value) -> Option<Vec<BoxLog>> {
-    logged(&log["redactions"])
-}
-
-/// The kept proposals a per-file log records (none in a log of an older version).
-fn logged_kept(log: &serde_json::Value) -> Option<Vec<BoxLog>> {
-    match &log["kept"] {
-        serde_json::Value::Null => Some(Vec::new()),
-        k => logged(k),
-    }
-}
-
-fn logged(v: &serde_json::Value) -> Option<Vec<BoxLog>> {
-    #[derive(serde::Deserialize)]
-    struct Logged {
-        #[serde(flatten)]
-        b: BoxLog,
-        text: Option<String>,
-    }
-    Some(
-        serde_json::from_value::<Vec<Logged>>(v.clone())
-            .ok()?
-            .into_iter()
-            .map(|l| BoxLog {
-                text: crate::error::Sensitive::new(l.text.unwrap_or_default()),
-                ..l.b
+    FileLog {
+        file: rep.file.clone(),
+        pages: rep.pages,
+        input_hash: rep.input_hash.clone(),
+        run_key: cfg.run_key.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        parts: parts
+            .iter()
+            .map(|p| PartLog {
+                part: p.part,
+                pages: p.pages.clone(),
             })
             .collect(),
-    )
+        reviewer: rep.reviewer.clone(),
+        decided_at: rep.decided_at.clone(),
+        decisions_hash: rep.decisions_hash.clone(),
+        proposals: rep.proposals,
+        kept: rep
+            .kept_boxes
+            .iter()
+            .map(|b| LoggedBox::new(b, false))
+            .collect(),
+        added: rep.added,
+        no_decision: rep.no_decision.clone(),
+        redactions: rep
+            .boxes
+            .iter()
+            .map(|b| LoggedBox::new(b, cfg.log_text))
+            .collect(),
+        // A plain-text input's parts are `.txt` files, its boxes lines rather than rectangles.
+        format: text.then(|| "text".into()),
+    }
+    .to_bytes()
+}
+
+/// Reads a per-input log.
+fn read_log(path: &Path) -> Result<FileLog> {
+    let bytes = std::fs::read(path).map_err(|e| Error::from(e).with_path(path))?;
+    FileLog::from_bytes(&bytes).map_err(|e| Error::log(format!("{}: {e}", path.display())))
 }
 
 /// An earlier run's outputs for this input, if complete and current: its log names the same input
 /// hash, run key and version, and every part it lists exists.
 fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
     let paths = OutputPaths::new(&cfg.out, &input.rel);
-    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&paths.log).ok()?).ok()?;
+    let log = read_log(&paths.log).ok()?;
     let bytes = std::fs::read(&input.path).ok()?;
     let hash = format!("{:016x}", fnv64(&bytes));
     // The decisions applied must be the same file contents (edited decisions are applied again),
@@ -581,69 +550,47 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
         None if cfg.decisions.is_some() => "none".into(),
         None => String::new(),
     };
-    if log["input_hash"] != hash.as_str()
-        || log["run_key"] != cfg.run_key.as_str()
-        || log["tool_version"] != env!("CARGO_PKG_VERSION")
-        || log["decisions_hash"].as_str().unwrap_or("") != decisions_hash
-        || log["reviewer"].as_str().unwrap_or("") != cfg.reviewer
+    if log.input_hash != hash
+        || log.run_key != cfg.run_key
+        || log.tool_version != env!("CARGO_PKG_VERSION")
+        || log.decisions_hash != decisions_hash
+        || log.reviewer != cfg.reviewer
     {
         return None;
     }
+    let relative = |p: &Path| {
+        p.strip_prefix(&cfg.out)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
     let mut outputs = Vec::new();
-    for p in log["parts"].as_array()? {
-        let path = paths.part(p["part"].as_u64()? as u8);
+    for p in &log.parts {
+        let path = paths.part(Part::try_from(p.part).ok()?);
         if !path.exists() {
             return None;
         }
-        outputs.push(
-            path.strip_prefix(&cfg.out)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/"),
-        );
+        outputs.push(relative(path));
     }
-    outputs.push(
-        paths
-            .log
-            .strip_prefix(&cfg.out)
-            .unwrap_or(&paths.log)
-            .to_string_lossy()
-            .replace('\\', "/"),
-    );
-    let boxes = logged_boxes(&log)?;
-    let kept_boxes = logged_kept(&log)?;
-    let count = |k: &str| log[k].as_u64().unwrap_or(0) as usize;
+    outputs.push(relative(&paths.log));
+    let boxes = log.boxes();
+    let kept_boxes = log.kept_boxes();
     Some(FileReport {
-        file: input.rel.to_string_lossy().replace('\\', "/"),
-        status: "done",
-        pages: log["pages"].as_u64()? as usize,
+        pages: log.pages,
         redactions: boxes.len(),
-        proposals: count("proposals"),
+        proposals: log.proposals,
         kept: kept_boxes.len(),
-        added: count("added"),
-        no_decision: log["no_decision"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        exemptions: BTreeMap::new(),
+        added: log.added,
+        no_decision: log.no_decision,
         outputs,
-        reason: None,
-        error: None,
         boxes,
         kept_boxes,
         reviewer: cfg.reviewer.clone(),
-        decided_at: log["decided_at"].as_str().unwrap_or("").to_string(),
+        decided_at: log.decided_at,
         decisions_hash,
-        ocr: vec![],
-        unreadable_pages: vec![],
-        part2_heading_missing: false,
-        repairs: vec![],
         input_hash: hash,
         resumed: true,
+        ..FileReport::new(input)
     })
 }
 
@@ -746,7 +693,10 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     // Files whose outputs could not be written fail now (nothing of them is left on disk).
     for (id, e) in writer.finish() {
         let hit: Vec<&mut FileReport> = if id == usize::MAX {
-            results.iter_mut().filter(|r| r.status == "done").collect()
+            results
+                .iter_mut()
+                .filter(|r| r.status == Status::Done)
+                .collect()
         } else {
             results.get_mut(id).into_iter().collect()
         };
@@ -781,9 +731,15 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         tool: "foiredact",
         version: env!("CARGO_PKG_VERSION"),
         files: results.len(),
-        done: results.iter().filter(|r| r.status == "done").count(),
-        declined: results.iter().filter(|r| r.status == "declined").count(),
-        failed: results.iter().filter(|r| r.status == "failed").count(),
+        done: results.iter().filter(|r| r.status == Status::Done).count(),
+        declined: results
+            .iter()
+            .filter(|r| r.status == Status::Declined)
+            .count(),
+        failed: results
+            .iter()
+            .filter(|r| r.status == Status::Failed)
+            .count(),
         pages: results.iter().map(|r| r.pages).sum(),
         redactions: results.iter().map(|r| r.redactions).sum(),
         proposals: results.iter().map(|r| r.proposals).sum(),
@@ -967,92 +923,29 @@ fn schedule_csv(
     exemptions: &[(String, String)],
 ) -> Result<()> {
     let log_text = cfg.log_text;
-    let mut w = csv::Writer::from_writer(out);
-    let mut header = vec![
-        "file",
-        "part",
-        "page",
-        "x0",
-        "y0",
-        "x1",
-        "y1",
-        "rule",
-        "category",
-        "exemption",
-        "part_page",
-        "id",
-        "exemption_title",
-        "decision",
-        "line",
-        "note",
-        "reviewer",
-        "decided_at",
-    ];
-    if log_text {
-        header.push("text");
-    }
+    // The header is written here (with `text` only under --log-text), not from the row's fields.
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
     let io = |e: csv::Error| Error::new(ErrorKind::Io(e.to_string()));
-    w.write_record(&header).map_err(io)?;
-    for r in results.iter().filter(|r| r.status == "done") {
+    w.write_record(crate::formats::schedule_header(log_text))
+        .map_err(io)?;
+    for r in results.iter().filter(|r| r.status == Status::Done) {
         let log_path = cfg.out.join(
             r.outputs
                 .iter()
-                .find(|o| o.ends_with(".redactions.json"))
+                .find(|o| o.ends_with(crate::formats::LOG_SUFFIX))
                 .ok_or_else(|| Error::log("a done file has no log"))?,
         );
-        let log: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(&log_path).map_err(|e| Error::from(e).with_path(&log_path))?,
-        )
-        .map_err(|e| Error::log(format!("{}: {e}", log_path.display())))?;
-        let boxes = logged_boxes(&log).ok_or_else(|| Error::log(log_path.display().to_string()))?;
-        let kept = logged_kept(&log).ok_or_else(|| Error::log(log_path.display().to_string()))?;
-        let who = log["reviewer"].as_str().unwrap_or("");
-        let when = log["decided_at"].as_str().unwrap_or("");
+        let log = read_log(&log_path)?;
         // Every box, then every proposal the officer kept (no box, no text).
-        for b in boxes.iter().chain(&kept) {
-            // A plain-text input has no coordinates (its log gives the line).
-            let f = |v: fn(&crate::geom::Rect) -> f64| {
-                b.rect
-                    .as_ref()
-                    .map_or(String::new(), |r| format!("{:.2}", v(r)))
-            };
-            let mut row = vec![
-                r.file.clone(),
-                b.part.to_string(),
-                b.page.to_string(),
-                f(|r| r.x0),
-                f(|r| r.y0),
-                f(|r| r.x1),
-                f(|r| r.y1),
-                b.rule.clone(),
-                b.category.clone(),
-                b.exemption.clone(),
-                b.part_page.to_string(),
-                b.id.clone(),
-                exemptions
-                    .iter()
-                    .find(|(c, _)| *c == b.exemption)
-                    .map_or_else(String::new, |(_, l)| l.clone()),
-                if !b.decision.is_empty() {
-                    b.decision.clone()
-                } else if b.rule.starts_with("decision.") {
-                    "added".into()
-                } else {
-                    "redact".into()
-                },
-                b.line.map_or(String::new(), |l| l.to_string()),
-                b.note.clone(),
-                who.to_string(),
-                when.to_string(),
-            ];
-            if log_text {
-                row.push(if b.decision == "keep" {
-                    String::new()
-                } else {
-                    b.text.expose().clone()
-                });
-            }
-            w.write_record(&row).map_err(io)?;
+        for b in log.boxes().iter().chain(&log.kept_boxes()) {
+            let title = exemptions
+                .iter()
+                .find(|(c, _)| *c == b.exemption)
+                .map_or_else(String::new, |(_, l)| l.clone());
+            w.serialize(ScheduleRow::of_box(&r.file, b, title, &log, log_text))
+                .map_err(io)?;
         }
     }
     w.flush()

@@ -148,23 +148,8 @@ pub fn review(a: ReviewArgs) -> u8 {
     let targets: Vec<(PathBuf, PathBuf)> = inputs
         .iter()
         .map(|i| {
-            let stem = i
-                .rel
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let dir = a
-                .out
-                .join(i.rel.parent().unwrap_or(std::path::Path::new("")));
-            let ext = if batch::is_text(&i.path) {
-                "txt"
-            } else {
-                "pdf"
-            };
-            (
-                dir.join(format!("{stem}.review.{ext}")),
-                dir.join(format!("{stem}.decisions.csv")),
-            )
+            let p = crate::formats::ReviewPaths::new(&a.out, &i.rel);
+            (p.copy, p.decisions)
         })
         .collect();
     // An earlier review (perhaps with the officer's edits in its decisions files) is never half
@@ -205,7 +190,7 @@ pub fn review(a: ReviewArgs) -> u8 {
                     }
                 })
                 .and_then(|(copy, rows)| {
-                    let csvb = crate::decisions::to_csv(&rows)?;
+                    let csvb = crate::formats::decisions_csv(&rows)?;
                     crate::output::write_atomic(copy_path, &copy, a.overwrite)?;
                     crate::output::write_atomic(csv_path, &csvb, a.overwrite)?;
                     Ok(rows.len())

@@ -23,6 +23,7 @@ use crate::rules::MetaField;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// The columns `review` writes ([`crate::formats::DecisionRow`]'s fields).
 pub const COLUMNS: &[&str] = &[
     "id",
     "fingerprint",
@@ -198,33 +199,9 @@ fn as_number(s: &str) -> Option<&str> {
     .then_some(s)
 }
 
-/// A decisions file: the [`COLUMNS`] header, then `rows` (each in [`COLUMNS`] order).
-pub fn to_csv(rows: &[Vec<String>]) -> Result<Vec<u8>> {
-    let io = |e: csv::Error| Error::new(crate::error::ErrorKind::Io(e.to_string()));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(COLUMNS).map_err(io)?;
-    for r in rows {
-        w.write_record(r).map_err(io)?;
-    }
-    w.into_inner()
-        .map_err(|e| Error::new(crate::error::ErrorKind::Io(e.to_string())))
-}
-
-/// A row of the decisions file for a proposal, in [`COLUMNS`] order: `decision = redact`, no note.
-pub fn review_row(p: &Proposal, part: u8, text: String, input_hash: &str) -> Vec<String> {
-    vec![
-        p.id.clone(),
-        p.fingerprint.clone(),
-        p.page.to_string(),
-        part.to_string(),
-        p.category.clone(),
-        p.rule.clone(),
-        p.exemption.clone(),
-        text,
-        "redact".into(),
-        String::new(),
-        hash_cell(input_hash),
-    ]
+/// The name of the decisions file of an input with this file stem.
+pub fn file_name(stem: &str) -> String {
+    format!("{stem}.decisions.csv")
 }
 
 /// Reads a decisions CSV.
@@ -435,7 +412,7 @@ pub fn decisions_file(decisions: Option<&Path>, rel: &Path) -> Option<PathBuf> {
                 .unwrap_or_default();
             let f = p
                 .join(rel.parent().unwrap_or(Path::new("")))
-                .join(format!("{stem}.decisions.csv"));
+                .join(file_name(&stem));
             f.exists().then_some(f)
         }
         other => other.map(Path::to_path_buf),

@@ -45,6 +45,7 @@ pub mod detect;
 pub mod driver;
 pub mod error;
 pub mod exemption;
+pub mod formats;
 pub mod geom;
 pub mod hash;
 pub mod layout;

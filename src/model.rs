@@ -261,3 +261,64 @@ impl serde::Serialize for Problem {
         s.serialize_str(&self.detail)
     }
 }
+
+/// One redaction box as logged.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct BoxLog {
+    pub part: u8,
+    /// 1-based page of the input.
+    pub page: usize,
+    /// 1-based page of the part output.
+    pub part_page: usize,
+    /// The box on the page, in PDF points (`None` for a plain-text input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<Rect>,
+    /// 1-based line of a plain-text input (`None` for a PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    pub rule: String,
+    pub category: String,
+    pub exemption: String,
+    #[serde(skip)]
+    pub text: crate::error::Sensitive<String>,
+    /// The proposed redaction's id (`p<page>-r<n>`; the officer's added rows: `row<N>`, N the row of
+    /// the decisions file; an area OCR of the output read again: `p<page>-a<n>`).
+    #[serde(default)]
+    pub id: String,
+    /// What was decided: `redact` (a rule's proposal, accepted), `keep` (the officer kept it: no box),
+    /// `added` (the officer's own row), `no decision` (a proposal the decisions file has no row for:
+    /// redacted). Set by the batch, which knows the decisions.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub decision: String,
+    /// The officer's note on its row.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// A part of a decision document: Part 1 (published) or Part 2 (released on request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    One,
+    Two,
+}
+
+impl TryFrom<u8> for Part {
+    /// The number that is not a part.
+    type Error = u8;
+    fn try_from(n: u8) -> Result<Part, u8> {
+        match n {
+            1 => Ok(Part::One),
+            2 => Ok(Part::Two),
+            n => Err(n),
+        }
+    }
+}
+
+impl Part {
+    pub fn number(self) -> u8 {
+        match self {
+            Part::One => 1,
+            Part::Two => 2,
+        }
+    }
+}

@@ -82,45 +82,6 @@ fn write_file_with(
     Ok(())
 }
 
-/// The output paths of one input: `<dir>/<stem>.part1.pdf`, `.part2.pdf`, `.redactions.json` (for a
-/// plain-text input, `.part1.txt` and `.part2.txt`).
-#[derive(Debug, Clone)]
-pub struct OutputPaths {
-    pub part1: PathBuf,
-    pub part2: PathBuf,
-    pub log: PathBuf,
-}
-
-impl OutputPaths {
-    pub fn new(out_dir: &Path, rel: &Path) -> Self {
-        let dir = out_dir.join(rel.parent().unwrap_or(Path::new("")));
-        let stem = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| "output".into());
-        let ext = if crate::model::InputKind::Text == crate::model::InputKind::of(rel) {
-            "txt"
-        } else {
-            "pdf"
-        };
-        OutputPaths {
-            part1: dir.join(format!("{stem}.part1.{ext}")),
-            part2: dir.join(format!("{stem}.part2.{ext}")),
-            log: dir.join(format!("{stem}.redactions.json")),
-        }
-    }
-    pub fn all(&self) -> [&PathBuf; 3] {
-        [&self.part1, &self.part2, &self.log]
-    }
-    pub fn part(&self, n: u8) -> &PathBuf {
-        if n == 1 {
-            &self.part1
-        } else {
-            &self.part2
-        }
-    }
-}
-
 /// Removes outputs of an earlier run that this run does not produce (so a stale Part 2 is never left
 /// beside a fresh Part 1).
 pub fn remove_stale(paths: &[&PathBuf]) {

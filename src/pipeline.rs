@@ -4,7 +4,6 @@
 
 use crate::detect::{self, Finding, SectionMark};
 use crate::error::{Error, ErrorKind, Result, Sensitive};
-use crate::geom::Rect;
 use crate::layout;
 use crate::model::{PageText, Problem, ProblemKind};
 use crate::pdf::{extract, load, rewrite, sanitize};
@@ -62,38 +61,7 @@ fn memory_check() -> Result<()> {
     crate::memory::over_limit().map_or(Ok(()), |m| Err(Error::limit(m)))
 }
 
-/// One redaction box as logged.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct BoxLog {
-    pub part: u8,
-    /// 1-based page of the input.
-    pub page: usize,
-    /// 1-based page of the part output.
-    pub part_page: usize,
-    /// The box on the page, in PDF points (`None` for a plain-text input).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rect: Option<Rect>,
-    /// 1-based line of a plain-text input (`None` for a PDF).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-    pub rule: String,
-    pub category: String,
-    pub exemption: String,
-    #[serde(skip)]
-    pub text: Sensitive<String>,
-    /// The proposed redaction's id (`p<page>-r<n>`; the officer's added rows: `row<N>`, N the row of
-    /// the decisions file; an area OCR of the output read again: `p<page>-a<n>`).
-    #[serde(default)]
-    pub id: String,
-    /// What was decided: `redact` (a rule's proposal, accepted), `keep` (the officer kept it: no box),
-    /// `added` (the officer's own row), `no decision` (a proposal the decisions file has no row for:
-    /// redacted). Set by the batch, which knows the decisions.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub decision: String,
-    /// The officer's note on its row.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub note: String,
-}
+pub use crate::model::BoxLog;
 
 /// A verified part output.
 #[derive(Debug, Clone)]
@@ -634,7 +602,11 @@ pub fn read_pages(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, crate::mod
 
 /// The decisions file's rows for a document's proposals (one per proposal, in id order; its part from
 /// its first box), `decision = redact`, the text masked unless `log_text`.
-pub fn review_rows(out: &DocOutput, hash: &str, log_text: bool) -> Vec<Vec<String>> {
+pub fn review_rows(
+    out: &DocOutput,
+    hash: &str,
+    log_text: bool,
+) -> Vec<crate::formats::DecisionRow> {
     out.proposals
         .iter()
         .map(|p| {
@@ -656,7 +628,7 @@ pub fn review_rows(out: &DocOutput, hash: &str, log_text: bool) -> Vec<Vec<Strin
             } else {
                 crate::error::mask(&text)
             };
-            crate::decisions::review_row(p, part, text, hash)
+            crate::formats::DecisionRow::proposed(p, part, text, hash)
         })
         .collect()
 }
@@ -950,7 +922,7 @@ pub fn review(
     rules: &RuleSet,
     s: &Settings,
     log_text: bool,
-) -> Result<(Vec<u8>, Vec<Vec<String>>, usize)> {
+) -> Result<(Vec<u8>, Vec<crate::formats::DecisionRow>, usize)> {
     // Boxes where the text is (the safe layout would move them to where the re-set line puts them).
     let dry = Settings {
         dry_run: true,

@@ -290,7 +290,7 @@ pub fn review(
     bytes: &[u8],
     rules: &RuleSet,
     log_text: bool,
-) -> Result<(Vec<u8>, Vec<Vec<String>>)> {
+) -> Result<(Vec<u8>, Vec<crate::formats::DecisionRow>)> {
     let text = decode(bytes)?;
     let pages: Vec<&str> = text.split('\u{c}').collect();
     let sources = sources(&pages);
@@ -324,7 +324,7 @@ pub fn review(
                 crate::error::mask(f.text.expose())
             };
             if let Some(p) = proposals.next() {
-                rows.push(crate::decisions::review_row(p, part, shown, &hash));
+                rows.push(crate::formats::DecisionRow::proposed(p, part, shown, &hash));
             }
         }
         copy.push_str(&page[pos..]);

@@ -299,31 +299,21 @@ fn find_sources(out: &Path) -> Result<Vec<Source>> {
     for e in walkdir::WalkDir::new(out).sort_by_file_name() {
         let e = e.map_err(|e| Error::usage(format!("cannot read {}: {e}", out.display())))?;
         let name = e.file_name().to_string_lossy().to_string();
-        let Some(stem) = name.strip_suffix(".redactions.json") else {
+        let Some(stem) = name.strip_suffix(crate::formats::LOG_SUFFIX) else {
             continue;
         };
         if !e.file_type().is_file() {
             continue;
         }
-        let bad = |m: &str| Error::log(m).with_path(e.path());
-        let log: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(e.path())?).map_err(|x| bad(&x.to_string()))?;
-        let parts: Vec<u8> = log["parts"]
-            .as_array()
-            .ok_or_else(|| bad("no parts"))?
-            .iter()
-            .filter_map(|p| p["part"].as_u64())
-            .filter_map(|p| u8::try_from(p).ok())
-            .collect();
-        let boxes: Vec<BoxLog> =
-            serde_json::from_value(log["redactions"].clone()).map_err(|x| bad(&x.to_string()))?;
+        let log = crate::formats::FileLog::from_bytes(&std::fs::read(e.path())?)
+            .map_err(|m| Error::log(m).with_path(e.path()))?;
         v.push(Source {
             rel: e.path().strip_prefix(out).unwrap_or(e.path()).to_path_buf(),
             dir: e.path().parent().unwrap_or(out).to_path_buf(),
             stem: stem.to_string(),
-            parts,
-            boxes,
-            text: log["format"] == "text",
+            parts: log.parts.iter().map(|p| p.part).collect(),
+            boxes: log.boxes(),
+            text: log.is_text(),
         });
     }
     Ok(v)
