@@ -3,7 +3,6 @@
 use crate::batch;
 use crate::cli::{PublishArgs, PublishOpts, RedactArgs, ReviewArgs, RuleArgs, ScanArgs, TextArgs};
 use crate::error::{exit, Result};
-use crate::pipeline::Settings;
 use crate::rules::RuleSet;
 use std::io::Write;
 use std::path::PathBuf;
@@ -185,7 +184,7 @@ pub fn review(a: ReviewArgs) -> u8 {
                     if batch::is_text(&i.path) {
                         crate::text::review(&b, &rules, a.log_text)
                     } else {
-                        crate::pipeline::review(&b, &rules, &settings, a.log_text)
+                        crate::review::review(&b, &rules, &settings, a.log_text)
                             .map(|(pdf, rows, _)| (pdf, rows))
                     }
                 })
@@ -222,10 +221,7 @@ pub fn scan(a: ScanArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let settings = Settings {
-        dry_run: true,
-        ..crate::config::settings(a.password, &a.limits)
-    };
+    let settings = crate::config::settings(a.password, &a.limits);
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
     if !a.json && writeln!(out, "file\tpage\tpart\trule\tcategory\texemption\ttext").is_err() {
@@ -244,7 +240,7 @@ pub fn scan(a: ScanArgs) -> u8 {
                     if batch::is_text(&i.path) {
                         crate::text::process(&b, &rules, settings.label, None)
                     } else {
-                        crate::pipeline::process(&b, &rules, &settings)
+                        crate::pipeline::plan_only(&b, &rules, &settings)
                     }
                 })
                 .map(|doc| doc.boxes)

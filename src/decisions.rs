@@ -23,7 +23,7 @@ use crate::rules::MetaField;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// The columns `review` writes ([`crate::formats::DecisionRow`]'s fields).
+/// The columns `review` writes (the fields of `formats::DecisionRow`, which writes them).
 pub const COLUMNS: &[&str] = &[
     "id",
     "fingerprint",

@@ -87,7 +87,7 @@ pub struct FileLog {
     pub pages: usize,
     /// The input's hash (hex), for `--resume`.
     pub input_hash: String,
-    /// The run's configuration hash ([`crate::config::resume_key`]).
+    /// The run's configuration hash (`config::resume_key`).
     pub run_key: String,
     pub tool_version: String,
     pub parts: Vec<PartLog>,

@@ -73,12 +73,12 @@ fn review_cycle(
     // It shows each box: one stroked rectangle per box of the (exact-layout) plan, page by page.
     let rules = foiredact::rules::RuleSet::defaults().expect("rules");
     let settings = foiredact::pipeline::Settings {
-        dry_run: true,
         layout: foiredact::plan::Layout::Exact,
         ..Default::default()
     };
-    let plan = foiredact::pipeline::process(&std::fs::read(pdf).expect("read"), &rules, &settings)
-        .expect("plans");
+    let plan =
+        foiredact::pipeline::plan_only(&std::fs::read(pdf).expect("read"), &rules, &settings)
+            .expect("plans");
     let before = stroked_rects(pdf);
     let after = stroked_rects(&review_pdf);
     for (n, (b, a)) in before.iter().zip(&after).enumerate() {

@@ -1,0 +1,121 @@
+//! The review copy of a PDF: the original pages with every proposed redaction outlined in its
+//! category's colour with its id and exemption (nothing removed), and the decisions file's rows for
+//! the proposals. Plans as `redact` does (with the exact layout: boxes where the text is) and stops
+//! there.
+
+use crate::error::{Error, Result};
+use crate::pdf::{load, rewrite};
+use crate::pipeline::{self, DocOutput};
+use crate::plan;
+use crate::rules::RuleSet;
+use crate::settings::Settings;
+
+/// The decisions file's rows for a document's proposals (one per proposal, in id order; its part from
+/// its first box), `decision = redact`, the text masked unless `log_text`.
+pub fn review_rows(
+    out: &DocOutput,
+    hash: &str,
+    log_text: bool,
+) -> Vec<crate::formats::DecisionRow> {
+    out.proposals
+        .iter()
+        .map(|p| {
+            let first = out.boxes.iter().find(|b| b.id == p.id);
+            let part = first.map_or_else(
+                || {
+                    out.page_parts
+                        .get(p.page - 1)
+                        .and_then(|v| v.first())
+                        .copied()
+                        .unwrap_or(1)
+                },
+                |b| b.part,
+            );
+            // (Every box of a finding over two lines carries its whole text.)
+            let text = first.map_or(String::new(), |b| b.text.expose().clone());
+            let text = if log_text {
+                text
+            } else {
+                crate::error::mask(&text)
+            };
+            crate::formats::DecisionRow::proposed(p, part, text, hash)
+        })
+        .collect()
+}
+
+/// A review copy: the original pages with every proposed redaction marked (nothing removed), and the
+/// decisions file rows for them.
+pub fn review(
+    bytes: &[u8],
+    rules: &RuleSet,
+    s: &Settings,
+    log_text: bool,
+) -> Result<(Vec<u8>, Vec<crate::formats::DecisionRow>, usize)> {
+    // Boxes where the text is (the safe layout would move them to where the re-set line puts them).
+    let exact = Settings {
+        layout: plan::Layout::Exact,
+        ..s.clone()
+    };
+    let out = pipeline::plan_only(bytes, rules, &exact)?;
+    let (mut doc, _) = load::load_repaired(bytes, s.password.as_deref(), &s.load)?;
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    // A colour per category of the document (distinct for up to eight), in the order of their names.
+    let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.category.as_str()).collect();
+    cats.sort_unstable();
+    cats.dedup();
+    let colour = |cat: &str| {
+        let palette = [
+            (0.1, 0.4, 0.9),
+            (0.0, 0.6, 0.3),
+            (0.8, 0.45, 0.0),
+            (0.6, 0.2, 0.7),
+            (0.0, 0.55, 0.65),
+            (0.75, 0.1, 0.4),
+            (0.45, 0.45, 0.1),
+            (0.4, 0.3, 0.2),
+        ];
+        palette[cats.iter().position(|c| *c == cat).unwrap_or(0) % palette.len()]
+    };
+    let hash = format!("{:016x}", crate::hash::fnv64(bytes));
+    for (n, &pid) in pages.iter().enumerate() {
+        let marks: Vec<rewrite::ReviewMark> = out
+            .boxes
+            .iter()
+            .filter(|b| b.page == n + 1)
+            .filter_map(|b| {
+                Some(rewrite::ReviewMark {
+                    rect: b.rect?,
+                    rgb: colour(&b.category),
+                    label: format!("{} {}", b.id, b.exemption),
+                })
+            })
+            .collect();
+        let parts = &out.page_parts[n];
+        let band = format!(
+            "REVIEW COPY - NOT FOR RELEASE - page {} - {}",
+            n + 1,
+            match parts.as_slice() {
+                [1] => "Part 1",
+                [2] => "Part 2",
+                _ => "Part 1 and Part 2",
+            }
+        );
+        let lines: Vec<(f64, u8)> = out
+            .boundaries
+            .iter()
+            .filter(|b| b.0 == n + 1)
+            .map(|b| (b.1, b.2))
+            .collect();
+        let legend: Vec<(String, (f64, f64, f64))> = if n == 0 {
+            cats.iter().map(|c| (c.to_string(), colour(c))).collect()
+        } else {
+            Vec::new()
+        };
+        rewrite::draw_review(&mut doc, pid, &marks, &band, &lines, &legend)?;
+    }
+    let rows = review_rows(&out, &hash, log_text);
+    let mut buf = Vec::new();
+    doc.save_to(&mut buf)
+        .map_err(|e| Error::write(format!("the review copy cannot be written: {e}")))?;
+    Ok((buf, rows, out.boxes.len()))
+}
