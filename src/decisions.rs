@@ -317,7 +317,7 @@ pub fn parse(name: &str, data: &[u8]) -> Result<Decisions> {
             continue;
         }
         let exemption = if exemption.is_empty() {
-            "s40(2)".to_string()
+            crate::model::DEFAULT_EXEMPTION.to_string()
         } else {
             exemption
         };

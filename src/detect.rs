@@ -862,7 +862,13 @@ pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
                 .origin
                 .get(rep.phrases.pattern(k))
                 .cloned()
-                .unwrap_or_else(|| ("repeat".into(), "repeat".into(), "s40(2)".into()));
+                .unwrap_or_else(|| {
+                    (
+                        "repeat".into(),
+                        "repeat".into(),
+                        crate::model::DEFAULT_EXEMPTION.into(),
+                    )
+                });
             Finding {
                 id: String::new(),
                 rule,

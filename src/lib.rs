@@ -1,44 +1,60 @@
 //! foiredact: truly redact personal data from UK FOI decision PDFs and split them into Part 1 and Part 2.
 //!
-//! The pipeline, one module per stage, plain data between them:
+//! The pipeline of one document, one module per stage, plain data between them:
 //!
 //! ```text
-//!  bytes ─ pdf::load ─> Document ─ pdf::sanitize::flatten_form_fields (form fields drawn into pages)
-//!        ─ pdf::extract ─> glyphs (+ pdf::ocr for pages without text) ─ layout ─> PageText
-//!                                                                        │  (text + byte→glyph map)
-//!        rules (TOML, compiled once) ─ detect ─> Findings (+ ids; decisions applied), Part headings
+//!  bytes ─ read: pdf::load ─> Document ─ pdf::sanitize::flatten_form_fields (form fields drawn into pages)
+//!        ─ pdf::extract ─> glyphs + typed problems (triaged: a limit declines, unreadable declines
+//!          unless --allow-unreadable) ─ pdf::ocr for scans ─ layout ─> PageText (text + byte→glyph map)
 //!                                                                        │
-//!                                                            plan ─> DocPlan (per part: glyphs to drop
-//!                                                                        │  or move, boxes, images to
-//!                                                                        │  blank or remove, other part)
-//!          per part: clone ─ pdf::rewrite (glyphs, paths, images, boxes) ─ pdf::sanitize::build_part
+//!        rules (TOML, compiled once) ─ decide: detect ─> Findings, repeats, ids + fingerprints, the
+//!                                       officer's decisions checked and applied; Part headings
+//!                                                                        │
+//!        pipeline: plan ─> DocPlan (per part: glyphs to drop or move, boxes, images to blank, the other
+//!                                   part's region)            (scan and review stop here: plan_only)
+//!          build_part: clone ─ pdf::rewrite (glyphs, paths, images, boxes) ─ pdf::sanitize::build_part
 //!                    (pages, hidden channels; pdf::structure tags; pdf::subset unused glyphs) ─ save
 //!                    ─ verify (reload, re-extract/OCR, prove clean; what OCR of the output reads anew
-//!                                                                        │  goes back to plan)
-//!      output (atomic writes, on a writer thread) <─ batch (one file per job over --jobs workers, logs, exit code)
+//!                      goes back to plan)
+//!        output (atomic writes, on a writer thread) <─ batch (per file: logs in formats, exit code)
 //!
-//!  .txt ─ text (pages at form feeds) ─ detect ─> Findings ─ Part split, [REDACTED s40(2)] ─ verify ─> output
-//!
-//!  redact output folder ─ publish: per document log, Part 1 (and Part 2) PDF ─ pipeline::read_pages
-//!        ─ metadata (rules/publish.toml, decisions title=/number=/date=) ─> title, number, date
-//!        ─ pdf::sanitize::label_for_publication (/Title, /Lang, DisplayDocTitle) ─ proven unchanged
-//!        ─ publish::index ─> index.html, index.csv, index.json ─ output (atomic, public) ─> site folder
+//!  .txt ─ text (pages at form feeds) ─ decide ─ Part split, [REDACTED s40(2)] ─ verify ─> output
+//!  redact output folder ─ publish: per document log (formats::FileLog), Part 1 (and 2) PDF ─ read_pages
+//!        ─ metadata ─ pdf::sanitize::label_for_publication ─ publish::index ─ output ─> site folder
 //! ```
 //!
-//! `pipeline` chains the stages for one document in memory (and makes review copies); `batch` runs it
-//! over many files (a `.txt` input through `text` instead); `publish` turns a finished output folder into
-//! a release; `commands` turns each subcommand into calls of those. Only `output` writes files.
-//! Only `pdf::rewrite` and `pdf::sanitize` (with its helpers `pdf::structure` and `pdf::subset`) change a
-//! document; `detect`, `plan`, `decisions`, `text`, `text_fold` and
-//! `metadata` know no PDF types. `text_fold` is the one definition of "the same text" (Unicode forms,
+//! The layers, each importing only the ones below it (`python3 ../shared/tools/import_cycles.py src`
+//! finds no loop):
+//!
+//! ```text
+//!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once)
+//!  ─ batch (redact over many files), publish, review (review copies), driver (--jobs, progress, a
+//!    panic caught per file)
+//!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
+//!  ─ read (a document into pages once), decide (detection + decisions), verify (proof of an output),
+//!    settings
+//!  ─ stages: pdf::{load, extract, ocr, images, fonts, content, page, rewrite, sanitize, structure,
+//!    subset}, layout, detect, plan, rules (rules::phrases, context, person, re), metadata,
+//!    decisions (the decisions file read), formats (every file written: FileLog, Status,
+//!    DecisionRow, ScheduleRow, output paths), output (atomic writes)
+//!  ─ model (plain data: PageText, Problem, BoxLog, Part, InputKind, LabelMode, DEFAULT_EXEMPTION),
+//!    geom, error (typed ErrorKind; Sensitive), hash, text_fold, exemption, memory, profile
+//! ```
+//!
+//! Only `pdf::rewrite` and `pdf::sanitize` (with their helpers `pdf::structure` and `pdf::subset`)
+//! change a document; only `output` writes files. `detect`, `plan`, `decide`, `decisions`, `text`,
+//! `text_fold` and `metadata` know no PDF types. Why a page cannot be read is a typed
+//! `model::Problem` made where it is found, and why a file fails a typed `error::ErrorKind`: no
+//! message is ever matched. `text_fold` is the one definition of "the same text" (Unicode forms,
 //! look-alike letters, invisible characters, words hyphenated at a line end): rules, terms, Part
-//! headings, verification and `verify` all match through it. Personal data travels in `error::Sensitive` and reaches no log or error
-//! message unless the user passes `--log-text`. `memory` is the counting allocator behind
-//! `--max-memory-mb`; `profile` times the stages for developers (`FOIREDACT_PROFILE=1`).
+//! headings, verification and `verify` all match through it. Personal data travels in
+//! `error::Sensitive` and reaches no log or error message unless the user passes `--log-text`.
+//! `memory` is the counting allocator behind `--max-memory-mb`; `profile` times the stages for
+//! developers (`FOIREDACT_PROFILE=1`).
 
+pub mod app;
 pub mod batch;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod decide;
 pub mod decisions;

@@ -11,12 +11,12 @@ static ALLOC: foiredact::memory::Counting = foiredact::memory::Counting;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Redact(a) => foiredact::commands::redact(a),
-        Command::Publish(a) => foiredact::commands::publish(a),
-        Command::Text(a) => foiredact::commands::text(a),
-        Command::Scan(a) => foiredact::commands::scan(a),
-        Command::Review(a) => foiredact::commands::review(a),
-        Command::MergeLogs { dirs, out } => foiredact::commands::merge_logs(&dirs, &out),
+        Command::Redact(a) => foiredact::app::redact(a),
+        Command::Publish(a) => foiredact::app::publish(a),
+        Command::Text(a) => foiredact::app::text(a),
+        Command::Scan(a) => foiredact::app::scan(a),
+        Command::Review(a) => foiredact::app::review(a),
+        Command::MergeLogs { dirs, out } => foiredact::app::merge_logs(&dirs, &out),
         Command::Verify {
             pdfs,
             terms,
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
             password,
             jobs,
             quiet,
-        } => foiredact::commands::verify(
+        } => foiredact::app::verify(
             &pdfs,
             &terms,
             log_text,
@@ -34,8 +34,8 @@ fn main() -> ExitCode {
                 progress: foiredact::config::progress(quiet),
             },
         ),
-        Command::Rules(RulesCmd::Check { paths }) => foiredact::commands::rules_check(&paths),
-        Command::Rules(RulesCmd::List { rules }) => foiredact::commands::rules_list(&rules),
+        Command::Rules(RulesCmd::Check { paths }) => foiredact::app::rules_check(&paths),
+        Command::Rules(RulesCmd::List { rules }) => foiredact::app::rules_list(&rules),
     };
     ExitCode::from(code)
 }

@@ -3,6 +3,10 @@
 use crate::geom::Rect;
 use serde::Serialize;
 
+/// The exemption of a redaction when its rule or row names none: FOIA s40(2), personal data of
+/// third parties. The one place it is written.
+pub const DEFAULT_EXEMPTION: &str = "s40(2)";
+
 /// Where a glyph's bytes are: which stream (an indirect object), which operation, which string operand
 /// of that operation (the index inside a TJ array; 0 for Tj, ' and "), and which bytes of that string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

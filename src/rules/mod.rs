@@ -704,7 +704,7 @@ impl RuleSet {
         self.rules.push(Rule {
             id: "terms".into(),
             category: "term".into(),
-            exemption: "s40(2)".into(),
+            exemption: crate::model::DEFAULT_EXEMPTION.into(),
             why: "listed by the user with --terms".into(),
             matcher: Matcher::Terms {
                 phrases,
@@ -747,7 +747,10 @@ impl RuleSet {
                 return Err(Error::rules(name, line, "rule without an id"));
             }
             let category = spec.category.clone().unwrap_or_default();
-            let exemption = spec.exemption.clone().unwrap_or_else(|| "s40(2)".into());
+            let exemption = spec
+                .exemption
+                .clone()
+                .unwrap_or_else(|| crate::model::DEFAULT_EXEMPTION.into());
             let origin = format!("{name}:{line}");
             self.rule_lines
                 .push((name.to_string(), line, exemption.clone()));

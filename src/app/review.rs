@@ -1,0 +1,87 @@
+//! `foiredact review`: a review copy and a decisions file per input.
+
+use crate::batch;
+use crate::cli::ReviewArgs;
+use crate::error::exit;
+use std::path::PathBuf;
+
+pub fn review(a: ReviewArgs) -> u8 {
+    let (rules, inputs) = match super::rules_and_inputs(&a.rules, &a.inputs, true)
+        .and_then(|x| batch::check_out(&a.out, &a.inputs).map(|_| x))
+    {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            return exit::USAGE;
+        }
+    };
+    let settings = crate::config::settings(a.password.clone(), &a.limits);
+    // Where each input's review copy and decisions file go.
+    let targets: Vec<(PathBuf, PathBuf)> = inputs
+        .iter()
+        .map(|i| {
+            let p = crate::formats::ReviewPaths::new(&a.out, &i.rel);
+            (p.copy, p.decisions)
+        })
+        .collect();
+    // An earlier review (perhaps with the officer's edits in its decisions files) is never half
+    // replaced: without --overwrite, nothing is written when any of its files is there.
+    if !a.overwrite {
+        if let Some(p) = targets
+            .iter()
+            .flat_map(|(c, d)| [c, d])
+            .find(|p| p.exists())
+        {
+            eprintln!(
+                "foiredact: output exists: {} (nothing was written: --overwrite replaces the earlier review, and any edits in its decisions files)",
+                p.display()
+            );
+            return exit::USAGE;
+        }
+    }
+    let driver = crate::driver::Driver {
+        jobs: crate::config::jobs(a.jobs),
+        progress: crate::config::progress(a.quiet),
+    };
+    let work: Vec<(&batch::Input, &PathBuf, &PathBuf)> = inputs
+        .iter()
+        .zip(&targets)
+        .map(|(i, (c, d))| (i, c, d))
+        .collect();
+    let made = driver.run(
+        &work,
+        |_, &(i, copy_path, csv_path)| {
+            std::fs::read(&i.path)
+                .map_err(crate::error::Error::from)
+                .and_then(|b| {
+                    if batch::is_text(&i.path) {
+                        crate::text::review(&b, &rules, a.log_text)
+                    } else {
+                        crate::review::review(&b, &rules, &settings, a.log_text)
+                            .map(|(pdf, rows, _)| (pdf, rows))
+                    }
+                })
+                .and_then(|(copy, rows)| {
+                    let csvb = crate::formats::decisions_csv(&rows)?;
+                    crate::output::write_atomic(copy_path, &copy, a.overwrite)?;
+                    crate::output::write_atomic(csv_path, &csvb, a.overwrite)?;
+                    Ok(rows.len())
+                })
+        },
+        |&(i, _, _), r, bar| match r {
+            Ok(n) => bar.say(&format!(
+                "foiredact: {}: {n} proposed redactions marked",
+                i.rel.display()
+            )),
+            Err(e) => bar.say(&format!("foiredact: {}", e.clone().with_path(&i.path))),
+        },
+    );
+    match made {
+        Ok(r) if r.iter().all(|r| r.is_ok()) => exit::OK,
+        Ok(_) => exit::SOME_FAILED,
+        Err(e) => {
+            eprintln!("foiredact: {e}");
+            exit::USAGE
+        }
+    }
+}
