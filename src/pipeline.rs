@@ -1,6 +1,6 @@
 //! One document through every stage, in memory: read (`read`: load, extract, OCR, layout) ->
 //! detect and decide (`decide`) -> plan -> per part: rewrite + sanitise -> save -> verify
-//! ([`build_part`]). Returns the verified part outputs as bytes; writing them is `output`'s job.
+//! (`build_part`). Returns the verified part outputs as bytes; writing them is `output`'s job.
 //! `scan` and `review` stop after planning ([`plan_only`]).
 
 use crate::detect::{self, Finding, SectionMark};
@@ -114,7 +114,7 @@ pub fn process_with(
 }
 
 /// One document: read ([`read::read`]), detect and decide ([`detect_document`]), plan; then, unless
-/// `stop` says planned, build and prove each part ([`build_part`]), planning again with what OCR of an
+/// `stop` says planned, build and prove each part (`build_part`), planning again with what OCR of an
 /// output reads anew.
 fn run(
     bytes: &[u8],

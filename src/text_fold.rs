@@ -321,7 +321,7 @@ fn split_keep(text: &str) -> Vec<(usize, &str)> {
     v
 }
 
-/// Text folded for fuzzy matching: folded ([`text_fold::fold`]), lower case, white space removed; with, for each
+/// Text folded for fuzzy matching: folded ([`fold`]), lower case, white space removed; with, for each
 /// char, the byte offset of the original character.
 pub fn fold_for_fuzzy(text: &str) -> (Vec<char>, Vec<usize>) {
     let fd = fold(text);
