@@ -107,16 +107,37 @@ pub fn ocr_pages(
         .collect()
 }
 
+/// Pages as read and laid out, with their object ids.
+pub type Pages = Vec<(lopdf::ObjectId, PageText)>;
+
 /// Every page's text as `redact` reads it (filled-in form fields drawn into their pages first), laid
-/// out: what `foiredact text` prints and what `publish` reads titles from. No OCR: a page without a text
-/// layer has no text here.
-pub fn read_pages(doc: &mut lopdf::Document) -> Vec<(lopdf::ObjectId, crate::model::PageText)> {
-    let _ = sanitize::flatten_form_fields(doc);
+/// out: what `publish` reads titles from. No OCR: a page without a text layer has no text here.
+///
+/// # Errors
+/// A form field cannot be drawn into its page (as `redact` declines such a file).
+pub fn read_pages(doc: &mut lopdf::Document) -> Result<Pages> {
+    read_pages_with(doc, None, None).map(|(p, _)| p)
+}
+
+/// [`read_pages`] of one page (`page`) or all, with scans read by OCR as `redact` reads them when
+/// `ocr` is given (what `foiredact text` prints): each OCR'd page's log, or why it could not be read.
+/// A page's problems are in its `problems`, not an error: the caller shows them.
+pub fn read_pages_with(
+    doc: &mut lopdf::Document,
+    page: Option<usize>,
+    ocr: Option<OcrMode>,
+) -> Result<(Pages, Vec<(usize, Result<OcrLog>)>)> {
+    sanitize::flatten_form_fields(doc)?;
     let mut pages = extract::extract_all(doc, &Default::default());
+    pages.retain(|(_, p)| page.is_none_or(|n| n == p.page));
+    let read = match ocr {
+        Some(mode) => ocr_pages(doc, &mut pages, mode, MIN_OCR_CONFIDENCE),
+        None => Vec::new(),
+    };
     for (_, p) in pages.iter_mut() {
         layout::layout(p);
     }
-    pages
+    Ok((pages, read))
 }
 
 /// A document read into pages.

@@ -25,15 +25,17 @@ pub fn text(a: TextArgs) -> u8 {
             }
         };
     let mut code = exit::OK;
-    // As `redact` sees it: filled-in form fields drawn into their pages.
-    let _ = crate::pdf::sanitize::flatten_form_fields(&mut doc);
-    let mut pages = crate::pdf::extract::extract_all(&doc, &Default::default());
-    pages.retain(|(_, p)| a.page.is_none_or(|n| n == p.page));
-    // Scanned pages as `redact` reads them (pages with problems are not read: they are declined).
+    // As `redact` reads it: filled-in form fields drawn into their pages, scans read by OCR (pages
+    // with problems are not read: they are declined).
     let mode = crate::config::ocr_mode(a.ocr);
-    for (page, r) in
-        crate::pipeline::ocr_pages(&doc, &mut pages, mode, crate::pipeline::MIN_OCR_CONFIDENCE)
-    {
+    let (mut pages, read) = match crate::read::read_pages_with(&mut doc, a.page, Some(mode)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("foiredact: {}", e.with_path(&a.pdf));
+            return exit::SOME_FAILED;
+        }
+    };
+    for (page, r) in read {
         if let Err(e) = r {
             eprintln!("foiredact: {}: page {page}: {e}", a.pdf.display());
             code = exit::SOME_FAILED;
@@ -41,7 +43,6 @@ pub fn text(a: TextArgs) -> u8 {
     }
     let mut json = Vec::new();
     for (_, p) in pages.iter_mut() {
-        crate::layout::layout(p);
         for problem in &p.problems {
             eprintln!("foiredact: {}: page {}: {problem}", a.pdf.display(), p.page);
             code = exit::SOME_FAILED;

@@ -372,7 +372,7 @@ fn read_part(s: &Source, part: u8) -> Result<ReadPart> {
     let path = s.dir.join(format!("{}.part{part}.pdf", s.stem));
     let bytes = std::fs::read(&path).map_err(|e| Error::from(e).with_path(&path))?;
     let mut doc = load::load(&bytes, None, &Default::default()).map_err(|e| e.with_path(&path))?;
-    let pages: Vec<PageText> = crate::read::read_pages(&mut doc)
+    let pages: Vec<PageText> = crate::read::read_pages(&mut doc)?
         .into_iter()
         .map(|(_, p)| p)
         .collect();
@@ -527,7 +527,7 @@ fn label(bytes: &[u8], title: &str, lang: &str) -> Result<Vec<u8>> {
         .map_err(|e| Error::write(format!("the published file cannot be written: {e}")))?;
     let texts = |b: &[u8]| -> Result<Vec<String>> {
         let mut d = load::load(b, None, &Default::default())?;
-        Ok(crate::read::read_pages(&mut d)
+        Ok(crate::read::read_pages(&mut d)?
             .into_iter()
             .map(|(_, p)| p.text)
             .collect())
