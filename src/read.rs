@@ -74,7 +74,7 @@ pub fn ocr_pages(
     pages: &mut [(lopdf::ObjectId, PageText)],
     mode: OcrMode,
     min_confidence: f64,
-) -> Vec<(usize, Result<OcrLog>)> {
+) -> OcrRead {
     pages
         .par_iter_mut()
         .filter(|(_, p)| p.problems.is_empty() && wants_ocr(p, mode))
@@ -110,6 +110,9 @@ pub fn ocr_pages(
 /// Pages as read and laid out, with their object ids.
 pub type Pages = Vec<(lopdf::ObjectId, PageText)>;
 
+/// Per page read by OCR: its log, or why it could not be read.
+pub type OcrRead = Vec<(usize, Result<OcrLog>)>;
+
 /// Every page's text as `redact` reads it (filled-in form fields drawn into their pages first), laid
 /// out: what `publish` reads titles from. No OCR: a page without a text layer has no text here.
 ///
@@ -126,7 +129,7 @@ pub fn read_pages_with(
     doc: &mut lopdf::Document,
     page: Option<usize>,
     ocr: Option<OcrMode>,
-) -> Result<(Pages, Vec<(usize, Result<OcrLog>)>)> {
+) -> Result<(Pages, OcrRead)> {
     sanitize::flatten_form_fields(doc)?;
     let mut pages = extract::extract_all(doc, &Default::default());
     pages.retain(|(_, p)| page.is_none_or(|n| n == p.page));
