@@ -5,6 +5,7 @@
 
 For a refactoring that must not change behaviour: `redact` with the default rules on `samples/`,
 `../shared/corpus` and `../shared/realworld/pdfs` (and on the corpus with `--terms benches/terms.txt`),
+and `review` on the samples and the corpus,
 each into its own folder per binary; then every file of the two trees is compared. The run key (a hash
 of the configuration, in the per-file logs and the manifest) is masked before comparing, as it is not an
 output of the document; `summary.json` is compared as written. Prints one line per set,
@@ -21,14 +22,16 @@ ap = argparse.ArgumentParser()
 ap.add_argument("old")
 ap.add_argument("new")
 ap.add_argument("--work", default="target/compare")
-ap.add_argument("--only", default="samples,corpus,corpus-terms,realworld")
+ap.add_argument("--only", default="samples,corpus,corpus-terms,realworld,review-samples,review-corpus")
 a = ap.parse_args()
 
 sets = {
-    "samples": (["samples"], []),
-    "corpus": (["../shared/corpus"], []),
-    "corpus-terms": (["../shared/corpus"], ["--terms", "benches/terms.txt"]),
-    "realworld": (["../shared/realworld/pdfs"], []),
+    "samples": ("redact", ["samples"], []),
+    "corpus": ("redact", ["../shared/corpus"], []),
+    "corpus-terms": ("redact", ["../shared/corpus"], ["--terms", "benches/terms.txt"]),
+    "realworld": ("redact", ["../shared/realworld/pdfs"], []),
+    "review-samples": ("review", ["samples"], []),
+    "review-corpus": ("review", ["../shared/corpus"], []),
 }
 RUN_KEY = re.compile(rb'"run_key": ?"[0-9a-f]+"')
 
@@ -46,7 +49,7 @@ def tree(d):
 
 bad = 0
 for name in a.only.split(","):
-    inputs, extra = sets[name]
+    cmd, inputs, extra = sets[name]
     if not all(os.path.exists(i) for i in inputs):
         print(f"set={name} SKIPPED: {inputs} not found")
         continue
@@ -55,7 +58,7 @@ for name in a.only.split(","):
         out = os.path.join(a.work, name, tag)
         subprocess.run(["rm", "-rf", out], check=True)
         subprocess.run(
-            [binary, "redact", *inputs, "--out", out, "--quiet", "--jobs", "2", *extra],
+            [binary, cmd, *inputs, "--out", out, *(["--quiet", "--jobs", "2"] if cmd == "redact" else []), *extra],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
