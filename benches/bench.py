@@ -82,7 +82,8 @@ def sources() -> list[Path]:
         log(f"warning: expected 15 text corpus files, found {len(corpus)}")
     if not corpus:
         raise BenchError(f"no text corpus PDFs in {CORPUS}")
-    samples = sorted(SAMPLES.glob("*.pdf"))  # top level only: samples/broken is not included
+    # Top level only (samples/broken is not included), and, as for the corpus, not the scan (OCR).
+    samples = sorted(p for p in SAMPLES.glob("*.pdf") if "-scanned" not in p.name)
     return corpus + samples
 
 

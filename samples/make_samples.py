@@ -10,6 +10,7 @@ fixed creation date, so re-running produces byte-identical files.
 
     python3 samples/make_samples.py           # (re)generate
     python3 samples/make_samples.py --check   # regenerate, then verify against pdftotext
+                                              # (the scan: against tesseract)
 """
 import datetime
 import json
@@ -510,11 +511,106 @@ def make_midpage(path):
     }
 
 
+# --------------------------------------------------------------------------
+# 5. decision-scanned.pdf  (a scan: one 1-bit page image, no text layer)
+# --------------------------------------------------------------------------
+SCAN_DPI = 200
+
+
+def make_scanned(path):
+    """A page that is only a picture of text, as a scanner makes it: the words are drawn with
+    Pillow (DejaVu Sans) into a 1-bit A4 image at 200 dpi, which is the whole page (Flate, no text
+    layer), so only OCR reads it. The PDF is written by hand: a fixed layout, so the bytes are
+    reproducible."""
+    import zlib
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    w_px, h_px = round(PAGE_W / 72 * SCAN_DPI), round(PAGE_H / 72 * SCAN_DPI)
+    im = Image.new("L", (w_px, h_px), 255)
+    d = ImageDraw.Draw(im)
+    px = lambda pt: round(pt / 72 * SCAN_DPI)  # noqa: E731
+    font = ImageFont.truetype(DEJAVU, px(11))
+    bold = ImageFont.truetype(DEJAVU_BOLD, px(12))
+    y = px(MARGIN)
+    lines = [
+        ("Police and Crime Commissioner for Westshire", bold),
+        ("DECISION RECORD", bold),
+        ("", font),
+        ("Decision number: 2025/027", font),
+        ("Title: Rural Crime Partnership Grant", font),
+        ("", font),
+        ("The Commissioner approves a grant of £18,000 to the rural crime", font),
+        ("partnership for the year to 31 March 2026.", font),
+        ("", font),
+        ("The scheme was proposed by a local resident, Mrs Rowena Tregarthen,", font),
+        ("of 12 Heronsgate Lane, Westbury WB5 3RT. She can be reached", font),
+        ("on 01632 960884 about the pilot events.", font),
+        ("", font),
+        ("Date: 9 April 2025", font),
+    ]
+    for text, f in lines:
+        if text:
+            d.text((px(MARGIN), y), text, font=f, fill=0)
+        y += px(17)
+    bits = im.point(lambda v: 255 if v >= 128 else 0).convert("1")
+    data = zlib.compress(bits.tobytes(), 9)
+    content = b"q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n" % (PAGE_W, PAGE_H)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject "
+        b"<< /Im0 5 0 R >> >> /Contents 4 0 R >>" % (PAGE_W, PAGE_H),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 1 /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (w_px, h_px, len(data)) + data + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for k, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % k + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    with open(path, "wb") as f:
+        f.write(out)
+
+    return {
+        "producer": "scanned",
+        "variants": ["no-parts", "no-text-layer", "prose-pii"],
+        "pages": 1,
+        "part1": {
+            "pages": [1],
+            "redact": [
+                {"text": "Rowena Tregarthen", "category": "name", "page": 1},
+                {"text": "12 Heronsgate Lane", "category": "address", "page": 1},
+                {"text": "WB5 3RT", "category": "postcode", "page": 1},
+                {"text": "01632 960884", "category": "phone", "page": 1},
+            ],
+            "keep": [
+                {"text": "Police and Crime Commissioner for Westshire", "page": 1},
+                {"text": "Decision number: 2025/027", "page": 1},
+                {"text": "Rural Crime Partnership Grant", "page": 1},
+                {"text": "grant of £18,000", "page": 1},
+                {"text": "proposed by a local resident", "page": 1},
+                {"text": "Date: 9 April 2025", "page": 1},
+            ],
+        },
+        "part2": {"pages": [], "redact": [], "keep": []},
+        "hidden": [],
+    }
+
+
 SAMPLES = [
     ("decision-part1-part2.pdf", make_part1_part2),
     ("decision-part2-only.pdf", make_part2_only),
     ("letter-contact.pdf", make_letter),
     ("decision-midpage.pdf", make_midpage),
+    ("decision-scanned.pdf", make_scanned),
 ]
 
 
@@ -525,9 +621,17 @@ def norm(s):
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
-def page_lines(path, page):
+def page_lines(path, page, scanned=False):
     out = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), path, "-"],
                          check=True, capture_output=True, text=True).stdout
+    if scanned:
+        # No text layer: the page is read as OCR reads it (pdftoppm, then tesseract).
+        if out.strip():
+            raise SystemExit("%s: the scan has a text layer" % path)
+        png = subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", str(page), "-l", str(page),
+                              "-png", path], check=True, capture_output=True).stdout
+        out = subprocess.run(["tesseract", "-", "-"], input=png, check=True,
+                             capture_output=True).stdout.decode("utf-8")
     return [norm(l) for l in out.splitlines()]
 
 
@@ -557,7 +661,7 @@ def check(expected):
         region = {}
         for part in ("part1", "part2"):
             for pg in truth[part]["pages"]:
-                lines = page_lines(path, pg)
+                lines = page_lines(path, pg, truth["producer"] == "scanned")
                 if pg in truth["part1"]["pages"] and pg in truth["part2"]["pages"]:
                     cut = next(i for i, l in enumerate(lines) if l.startswith("part ii"))
                     lines = lines[:cut] if part == "part1" else lines[cut:]

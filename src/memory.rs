@@ -44,7 +44,8 @@ fn count(delta: isize) {
 /// mimalloc (fast, and it scales across threads), counting.
 pub struct Counting;
 
-// SAFETY: every call is passed to mimalloc unchanged; only a counter is kept beside it.
+#[allow(unsafe_code)] // (Cargo.toml denies unsafe code elsewhere: an allocator needs it.)
+                      // SAFETY: every call is passed to mimalloc unchanged; only a counter is kept beside it.
 unsafe impl GlobalAlloc for Counting {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

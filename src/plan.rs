@@ -592,3 +592,228 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
     }
     Ok(DocPlan { parts, boundaries })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Glyph, GlyphRef};
+
+    /// A Letter page whose lines are `(text, baseline y)`: each character a glyph 6 pt wide, size 10,
+    /// from x = 100; the reading-order text built by `crate::layout`.
+    fn page(lines: &[(&str, f64)]) -> PageText {
+        let mut p = PageText {
+            page: 1,
+            media_box: Some(Rect {
+                x0: 0.0,
+                y0: 0.0,
+                x1: 612.0,
+                y1: 792.0,
+            }),
+            ..Default::default()
+        };
+        for (op, (text, y)) in lines.iter().enumerate() {
+            for (k, c) in text.chars().enumerate() {
+                let x = 100.0 + 6.0 * k as f64;
+                p.glyphs.push(Glyph {
+                    text: c.to_string().into(),
+                    bbox: Rect {
+                        x0: x,
+                        y0: y - 2.0,
+                        x1: x + 6.0,
+                        y1: y + 7.0,
+                    },
+                    origin: (x, *y),
+                    dir: (1.0, 0.0),
+                    size: 10.0,
+                    advance: 6.0,
+                    natural: 6.0,
+                    at: GlyphRef {
+                        stream: (1, 0),
+                        op: op as u32,
+                        item: 0,
+                        byte: k as u32,
+                        len: 1,
+                    },
+                    tj_units: 600.0,
+                    font: "F1".into(),
+                    invisible: false,
+                    ours: false,
+                });
+            }
+        }
+        crate::layout::layout(&mut p);
+        p
+    }
+
+    /// A finding over the first occurrence of `what` in the page's text.
+    fn finding(p: &PageText, what: &str) -> Finding {
+        let at = p.text.find(what).expect("in the text");
+        Finding {
+            id: "p1-r1".into(),
+            rule: "test".into(),
+            category: "name".into(),
+            exemption: "s40(2)".into(),
+            span: at..at + what.len(),
+            text: Sensitive::new(what.to_string()),
+        }
+    }
+
+    /// Indices of the glyphs of the first occurrence of `what`.
+    fn glyphs_of(p: &PageText, what: &str) -> Vec<usize> {
+        let at = p.text.find(what).expect("in the text");
+        p.glyphs_in(at..at + what.len())
+    }
+
+    fn plan_one(
+        p: &PageText,
+        findings: &[Finding],
+        sections: &[SectionMark],
+        l: Layout,
+    ) -> DocPlan {
+        let input = PageInput {
+            text: p,
+            findings,
+            sections,
+            signature_areas: &[],
+            manual: &[],
+        };
+        plan(&[input], l).expect("plans")
+    }
+
+    #[test]
+    fn a_findings_glyphs_are_dropped_and_its_box_covers_them() {
+        let p = page(&[("Call Ann Bee today", 700.0), ("Second line", 680.0)]);
+        let f = finding(&p, "Ann Bee");
+        let doc = plan_one(&p, &[f], &[], Layout::Exact);
+        assert_eq!(doc.parts.len(), 1);
+        assert_eq!(doc.parts[0].part, 1);
+        assert!(doc.boundaries.is_empty());
+        let pp = &doc.parts[0].pages[0];
+        let want = glyphs_of(&p, "Ann Bee");
+        assert_eq!(want.len(), 7);
+        assert_eq!(pp.drop, want, "exactly the finding's glyphs go");
+        assert_eq!(pp.boxes.len(), 1);
+        let b = &pp.boxes[0];
+        for &g in &want {
+            assert!(
+                b.rect.contains_rect(&p.glyphs[g].bbox),
+                "the box covers glyph {g}"
+            );
+        }
+        // Every glyph outside the finding is kept, and none of them is under the box.
+        for (g, gl) in p
+            .glyphs
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| !want.contains(g))
+        {
+            assert!(
+                !b.rect.contains(gl.bbox.center()),
+                "glyph {g} is not under the box"
+            );
+        }
+        assert_eq!((b.origin, b.size), (p.glyphs[want[0]].origin, 10.0));
+        assert_eq!((b.category.as_str(), b.id.as_str()), ("name", "p1-r1"));
+        assert!(pp.moves.is_empty() && pp.cut.is_none());
+    }
+
+    #[test]
+    fn the_safe_layout_moves_the_rest_of_the_line_but_never_under_the_box() {
+        let p = page(&[("Call Ann Bee today", 700.0)]);
+        let doc = plan_one(
+            &p,
+            &[finding(&p, "Ann Bee")],
+            &[],
+            Layout::Safe { bucket_em: 3.0 },
+        );
+        let pp = &doc.parts[0].pages[0];
+        let gone = glyphs_of(&p, "Ann Bee");
+        assert!(gone.iter().all(|g| pp.drop.contains(g)));
+        // The box is a whole number of 3-em buckets (30 pt) wide, whatever the name's width.
+        let w = pp.boxes[0].rect.x1 - pp.boxes[0].rect.x0;
+        assert!(
+            ((w / 30.0).round() * 30.0 - w).abs() < 1e-6 && w >= 30.0,
+            "{w}"
+        );
+        // "today" moves by the same amount for every glyph and ends clear of the box.
+        let today = glyphs_of(&p, "today");
+        let moves: Vec<f64> = today
+            .iter()
+            .map(|g| pp.moves.iter().find(|m| m.0 == *g).expect("moved").1)
+            .collect();
+        assert!(
+            moves.windows(2).all(|m| (m[0] - m[1]).abs() < 1e-9),
+            "{moves:?}"
+        );
+        let x = p.glyphs[today[0]].origin.0 + moves[0];
+        assert!(x >= pp.boxes[0].rect.x1, "{x} after the box");
+        // "Call" stays where it was.
+        for g in glyphs_of(&p, "Call") {
+            assert!(!pp.drop.contains(&g) && !pp.moves.iter().any(|m| m.0 == g));
+        }
+    }
+
+    #[test]
+    fn parts_split_at_the_heading_on_a_shared_page() {
+        let p = page(&[
+            ("Summary of the decision", 700.0),
+            ("PART II", 600.0),
+            ("Exempt detail", 580.0),
+        ]);
+        let at = p.text.find("PART II").expect("heading");
+        let heading = SectionMark {
+            part: 2,
+            rule: "test".into(),
+            span: at..at + "PART II".len(),
+        };
+        let secret = finding(&p, "Exempt");
+        let doc = plan_one(&p, &[secret], &[heading], Layout::Exact);
+        let parts: Vec<u8> = doc.parts.iter().map(|x| x.part).collect();
+        assert_eq!(parts, [1, 2], "the page goes to both parts");
+        // The boundary is at the top of the heading line.
+        assert_eq!(doc.boundaries.len(), 1);
+        let (pg, y, below) = doc.boundaries[0];
+        assert_eq!((pg, below), (1, 2));
+        assert!((y - (607.0 + PAD)).abs() < 1e-9, "{y}");
+        let (one, two) = (&doc.parts[0].pages[0], &doc.parts[1].pages[0]);
+        let top = glyphs_of(&p, "Summary of the decision");
+        let bottom: Vec<usize> = (0..p.glyphs.len()).filter(|g| !top.contains(g)).collect();
+        // Part 1 keeps the summary and loses the heading and all below it, without a box; Part 2
+        // the other way round, with the box of the finding in its region.
+        assert_eq!(one.drop, bottom);
+        assert!(one.boxes.is_empty());
+        assert!(one.cut.is_some_and(|c| c.y1 <= y + 1e-9));
+        assert!(two
+            .drop
+            .iter()
+            .all(|g| top.contains(g) || glyphs_of(&p, "Exempt").contains(g)));
+        assert!(top.iter().all(|g| two.drop.contains(g)));
+        assert!(!glyphs_of(&p, "PART II")
+            .iter()
+            .any(|g| two.drop.contains(g)));
+        assert_eq!(two.boxes.len(), 1);
+        assert!(two.cut.is_some_and(|c| c.y0 >= y - 1e-9));
+    }
+
+    #[test]
+    fn a_running_header_alone_above_the_heading_does_not_share_the_page() {
+        // Above the "PART II" heading only a running header in the top margin: the whole page is
+        // Part 2 (header included), nothing cut.
+        let p = page(&[
+            ("Westshire PCC", 775.0),
+            ("PART II", 740.0),
+            ("Exempt detail", 700.0),
+        ]);
+        let at = p.text.find("PART II").expect("heading");
+        let heading = SectionMark {
+            part: 2,
+            rule: "test".into(),
+            span: at..at + 7,
+        };
+        let doc = plan_one(&p, &[], &[heading], Layout::Exact);
+        assert_eq!(doc.parts.len(), 1);
+        assert_eq!(doc.parts[0].part, 2);
+        assert!(doc.parts[0].pages[0].drop.is_empty() && doc.parts[0].pages[0].cut.is_none());
+        assert!(doc.boundaries.is_empty());
+    }
+}

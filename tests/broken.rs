@@ -240,8 +240,7 @@ fn every_limit_flag_declines_with_the_limit_named() {
 /// password, are redacted, and are written unencrypted. Made with qpdf (skips without it).
 #[test]
 fn empty_password_encryption_of_every_kind_opens() {
-    if !have("qpdf") {
-        eprintln!("skipped: qpdf not installed");
+    if !require_tool("qpdf") {
         return;
     }
     let d = tempdir();

@@ -368,9 +368,12 @@ fn images_in_other_codings_are_blanked() {
         .arg(dir.path())
         .output();
     if !made.as_ref().is_ok_and(|o| o.status.success()) {
-        eprintln!(
-            "SKIPPED images_in_other_codings_are_blanked: python3 with Pillow (libtiff, OpenJPEG) and pikepdf is needed: {:?}",
-            made.map(|o| String::from_utf8_lossy(&o.stderr).to_string())
+        skip(
+            REQUIRE_TOOLS,
+            &format!(
+                "python3 with Pillow (libtiff, OpenJPEG) and pikepdf is needed: {:?}",
+                made.map(|o| String::from_utf8_lossy(&o.stderr).to_string())
+            ),
         );
         return;
     }

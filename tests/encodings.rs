@@ -551,7 +551,7 @@ fn type1_builtin_encoding_from_the_program() {
         std::fs::read(dir.join("NimbusSans-Regular.t1")),
         std::fs::read_to_string(dir.join("NimbusSans-Regular.afm")).unwrap_or_default(),
     ) else {
-        eprintln!("skipped: fonts-urw-base35 is not installed");
+        skip(REQUIRE_TOOLS, "fonts-urw-base35 is not installed");
         return;
     };
     // The program's three parts: clear text (to just after `eexec` and its line end), the encrypted

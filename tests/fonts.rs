@@ -78,7 +78,6 @@ fn fonts_of(path: &Path) -> Vec<(BTreeSet<char>, BTreeSet<char>, usize)> {
 #[test]
 fn glyphs_only_redacted_text_used_leave_the_fonts() {
     let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/corpus is absent");
         return;
     };
     let d = tempdir();
@@ -112,7 +111,7 @@ fn glyphs_only_redacted_text_used_leave_the_fonts() {
             if !pa.exists() {
                 continue;
             }
-            assert!(qpdf_ok(&pa));
+            assert_qpdf(&pa, "output");
             // Letters that only the redacted texts of this part had.
             let text = pdf_text(&pa);
             let kept: BTreeSet<char> = text.chars().collect();
@@ -141,7 +140,7 @@ fn glyphs_only_redacted_text_used_leave_the_fonts() {
             assert!(outlines(&fa) <= outlines(&fb));
             pruned_somewhere |= outlines(&fa) < outlines(&fb);
             // The kept text draws exactly as with the fonts left whole.
-            if have("pdftoppm") {
+            if require_tool("pdftoppm") {
                 let render = |p: &Path, tag: &str| {
                     let prefix = d.path().join(format!("{stem}-{part}-{tag}"));
                     let o = std::process::Command::new("pdftoppm")

@@ -1,6 +1,9 @@
 //! A stable-Rust fuzzer per stage that parses file data (cargo-fuzz needs a nightly toolchain, which
 //! this workplace cannot install). Each stage's parser is called in process on mutants of real inputs
-//! taken from `samples/`, `../shared/corpus` and `../shared/realworld` (when present): content streams
+//! taken from `samples/` (its scan gives a page image), `tests/coverage/seeds/` (images of every
+//! coding), `tests/encodings/` (TrueType and CFF programs) and `tests/fuzz/seeds/` (Type 1 programs,
+//! made by `tests/fuzz/make_type1.py`), and from `../shared/corpus` and `../shared/realworld` when
+//! present. Every fuzzer has seeds in the repo (a test checks it) and fails when it has none: content streams
 //! (tokenizer and interpreter input, and the rewriter), ToUnicode CMaps, Type 1 font programs,
 //! TrueType programs (reading, glyph lookups and pruning), CFF programs (charset, encoding, widths), and
 //! images (decoding, blanking), and the joining of a page's /Contents streams cut mid-token. Every call
@@ -28,24 +31,37 @@ struct Streams {
     images: Vec<lopdf::Stream>,
 }
 
+/// The seeds of the repo and, when present, of `../shared`.
 fn collect() -> Streams {
+    collect_from(true)
+}
+
+/// The seeds: the repo's files (first, so that the caps below keep them), then `../shared`'s if
+/// `shared`.
+fn collect_from(shared: bool) -> Streams {
     let mut paths = pdfs_in(&repo().join("samples"));
-    paths.extend(pdfs_in(&repo().join("../shared/corpus")));
-    paths.extend(pdfs_in(&repo().join("../shared/realworld/pdfs")));
+    paths.extend(pdfs_in(&repo().join("tests/coverage/seeds")));
+    if shared {
+        paths.extend(pdfs_in(&repo().join("../shared/corpus")));
+        paths.extend(pdfs_in(&repo().join("../shared/realworld/pdfs")));
+    }
     let mut s = Streams::default();
-    // The tiny fonts tests/encodings.rs draws with.
-    for f in std::fs::read_dir(repo().join("tests/encodings"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let Ok(data) = std::fs::read(f.path()) else {
-            continue;
-        };
-        match f.path().extension().and_then(|e| e.to_str()) {
-            Some("ttf") | Some("otf") => s.truetype.push(data),
-            Some("cff") => s.cff.push(data),
-            _ => {}
+    // The tiny fonts tests/encodings.rs draws with, and the Type 1 programs of tests/fuzz/seeds.
+    for dir in ["tests/encodings", "tests/fuzz/seeds"] {
+        for f in std::fs::read_dir(repo().join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let Ok(data) = std::fs::read(f.path()) else {
+                continue;
+            };
+            match f.path().extension().and_then(|e| e.to_str()) {
+                Some("ttf") | Some("otf") => s.truetype.push(data),
+                Some("cff") => s.cff.push(data),
+                Some("t1") | Some("pfa") => s.type1.push(data),
+                _ => {}
+            }
         }
     }
     for p in paths {
@@ -128,16 +144,17 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 }
 
 /// Runs `f` on `iters` mutants of the seeds; returns how many panicked (with the first message).
+/// Fails when there are no seeds: a fuzzer that runs nothing must not pass.
 fn fuzz(
     name: &str,
     seeds: &[Vec<u8>],
     salt: u64,
     mut f: impl FnMut(&[u8]),
 ) -> (usize, Option<String>) {
-    if seeds.is_empty() {
-        eprintln!("fuzz {name}: no seeds");
-        return (0, None);
-    }
+    assert!(
+        !seeds.is_empty(),
+        "fuzz {name}: no seeds, so nothing would be fuzzed"
+    );
     let iters = env_num("FOIREDACT_FUZZ_ITERS", 300) as usize;
     let mut rng = Rng::new(env_num("FOIREDACT_FUZZ_SEED", 0xf022) ^ salt);
     let (mut panics, mut first) = (0, None);
@@ -160,6 +177,53 @@ fn fuzz(
         seeds.len()
     );
     (panics, first)
+}
+
+/// Every fuzzer has seeds in the repo itself, so that each runs in a clone without `../shared`.
+#[test]
+fn every_fuzzer_has_seeds_in_the_repo() {
+    let s = collect_from(false);
+    for (kind, n, at_least) in [
+        ("content streams", s.contents.len(), 5),
+        ("ToUnicode CMaps", s.cmaps.len(), 1),
+        ("Type 1 programs (tests/fuzz/seeds)", s.type1.len(), 3),
+        ("TrueType programs", s.truetype.len(), 1),
+        ("CFF programs", s.cff.len(), 1),
+        ("images", s.images.len(), 10),
+    ] {
+        assert!(
+            n >= at_least,
+            "{kind}: {n} seeds in the repo, want {at_least}"
+        );
+    }
+    // The Type 1 seeds are what they claim: the reader finds their built-in encoding (a code the
+    // standard encoding leaves empty maps to Q) and StandardEncoding.
+    let read: Vec<Option<Vec<Option<String>>>> = s
+        .type1
+        .iter()
+        .map(|p| foiredact::pdf::fonts::type1_builtin_encoding(p))
+        .collect();
+    assert!(read
+        .iter()
+        .any(|e| e.as_ref().is_some_and(|e| e[200].as_deref() == Some("m"))));
+    assert!(read
+        .iter()
+        .any(|e| e.as_ref().is_some_and(|e| e[65].as_deref() == Some("A"))));
+    // The scan of samples/ is among the image seeds.
+    assert!(s.images.iter().any(|i| i
+        .dict
+        .get(b"BitsPerComponent")
+        .and_then(Object::as_i64)
+        .ok()
+        == Some(1)
+        && i.dict.get(b"Width").and_then(Object::as_i64).ok() == Some(1654)));
+}
+
+/// The fuzz helper fails, rather than passing, when it is given no seeds.
+#[test]
+fn a_fuzzer_without_seeds_fails() {
+    let r = std::panic::catch_unwind(|| fuzz("none", &[], 0, |_| {}));
+    assert!(r.is_err(), "fuzz ran nothing and passed");
 }
 
 #[test]

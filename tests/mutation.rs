@@ -475,6 +475,7 @@ fn make_mutant(index: usize, base: u64, seeds: &mut [Seed]) -> Mutant {
 const MEMORY_LIMIT_MB: u64 = 1024;
 
 /// The largest peak resident set of the child processes that have ended, in MB.
+#[allow(unsafe_code)] // (getrusage is a C call.)
 fn children_peak_rss_mb() -> u64 {
     // SAFETY: getrusage only writes the struct it is given.
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };

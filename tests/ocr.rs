@@ -1,5 +1,7 @@
-//! Pages with no text layer are read with OCR: the corpus scans with their OCR layer stripped.
-//! Skips when the corpus or the tesseract program is absent.
+//! Pages with no text layer are read with OCR: the synthetic scan of `samples/` (in every clone), and
+//! the corpus scans with their OCR layer stripped. Without tesseract (or pdftoppm, pdftotext) or the
+//! corpus, a test skips loudly; under FOIREDACT_REQUIRE_TOOLS=1 or FOIREDACT_REQUIRE_CORPUS=1 that
+//! is a failure.
 
 mod common;
 use common::*;
@@ -26,34 +28,6 @@ fn strip_text_layer(src: &std::path::Path) -> Vec<u8> {
     out
 }
 
-fn ocr_text(pdf: &std::path::Path, dir: &std::path::Path) -> String {
-    let prefix = dir.join("page");
-    let o = std::process::Command::new("pdftoppm")
-        .args(["-r", "150", "-gray"])
-        .arg(pdf)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm");
-    assert!(o.status.success());
-    let mut text = String::new();
-    let mut pages: Vec<_> = std::fs::read_dir(dir)
-        .expect("dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "pgm"))
-        .collect();
-    pages.sort();
-    for p in pages {
-        let o = std::process::Command::new("tesseract")
-            .arg(&p)
-            .arg("-")
-            .output()
-            .expect("tesseract");
-        text.push_str(&String::from_utf8_lossy(&o.stdout));
-        let _ = std::fs::remove_file(p);
-    }
-    text
-}
-
 /// Every corpus scan with its text layer stripped, redacted with the default rules and `--ocr auto`:
 /// every signature-block value, postcode, phone number and e-mail address is gone from the output's
 /// pixels (tesseract on the output reads none of them), and at least 90% of the keep phrases are still
@@ -61,11 +35,9 @@ fn ocr_text(pdf: &std::path::Path, dir: &std::path::Path) -> String {
 #[test]
 fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
     let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/corpus not present");
         return;
     };
-    if !have("tesseract") || !have("pdftoppm") {
-        eprintln!("skipped: tesseract or pdftoppm not installed");
+    if !(require_tool("tesseract") & require_tool("pdftoppm")) {
         return;
     }
     let mut scans: Vec<std::path::PathBuf> = std::fs::read_dir(&corpus)
@@ -113,9 +85,7 @@ fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
                 assert!(pages_of(&truth, part).is_empty(), "{stem}: {part} missing");
                 continue;
             }
-            let pages = d.path().join(format!("ocr-{stem}-{part}"));
-            std::fs::create_dir_all(&pages).expect("mkdir");
-            let seen = norm(&ocr_text(&pdf, &pages));
+            let seen = norm(&ocr_text(&pdf).expect("pdftoppm and tesseract are installed"));
             for (t, cat) in items(&truth, part, "redact") {
                 if ["postcode", "phone", "email", "signature"].contains(&cat.as_str()) {
                     assert!(
@@ -152,11 +122,9 @@ fn scans_without_a_text_layer_are_read_and_their_pixels_blanked() {
 #[test]
 fn ocr_layer_makes_the_scan_searchable_without_the_redacted_words() {
     let Some(corpus) = corpus() else {
-        eprintln!("skipped: ../shared/corpus not present");
         return;
     };
-    if !have("tesseract") || !have("pdftotext") {
-        eprintln!("skipped: tesseract or pdftotext not installed");
+    if !(require_tool("tesseract") & require_tool("pdftotext")) {
         return;
     }
     let d = tempdir();
@@ -171,7 +139,7 @@ fn ocr_layer_makes_the_scan_searchable_without_the_redacted_words() {
         "--ocr-layer",
     ]);
     let pdf = out.join("scan.part1.pdf");
-    assert!(qpdf_ok(&pdf));
+    assert_qpdf(&pdf, "output");
     let text = norm(&pdf_text(&pdf));
     let truth: serde_json::Value = serde_json::from_slice(
         &std::fs::read(corpus.join("dev-005-scanned.truth.json")).expect("truth"),
@@ -215,4 +183,144 @@ fn ocr_layer_makes_the_scan_searchable_without_the_redacted_words() {
         .replace("s40(2)", "")
         .trim()
         .is_empty());
+}
+
+/// The image XObjects of a PDF's first page, with the matrix each is drawn with (the samples' scan
+/// draws its one image over the whole page).
+fn page_images(doc: &Document) -> Vec<lopdf::Stream> {
+    let pid = *doc.get_pages().values().next().expect("a page");
+    let (res, _) = doc.get_page_resources(pid).expect("resources");
+    let xobjects = res
+        .expect("resources")
+        .get(b"XObject")
+        .and_then(Object::as_dict)
+        .expect("XObjects");
+    xobjects
+        .iter()
+        .map(|(_, o)| {
+            doc.get_object(o.as_reference().expect("ref"))
+                .and_then(Object::as_stream)
+                .expect("image")
+                .clone()
+        })
+        .collect()
+}
+
+/// `samples/decision-scanned.pdf`, a page that is only a 1-bit image of text, in every clone: with
+/// `--ocr never` it is declined; with OCR (default rules) the name, address, postcode and phone are
+/// proposed and boxed, tesseract reads none of them in the output's pixels but reads every keep
+/// phrase, and the pixels under each box are 0 in the output's image (and were not in the input's).
+#[test]
+fn the_sample_scan_is_read_and_its_personal_data_blanked() {
+    let scan = repo().join("samples/decision-scanned.pdf");
+    let truth = read_json(&repo().join("samples/expected.json"))["decision-scanned.pdf"].clone();
+    assert!(is_scan(&truth), "expected.json marks it as a scan");
+    // No text layer: nothing to read without OCR, so it is declined rather than published unread.
+    let o = run(&[
+        "text",
+        "--json",
+        "--ocr",
+        "never",
+        scan.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "text says it cannot read the page"
+    );
+    let pages: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(pages.as_array().expect("pages").len(), 1);
+    assert!(
+        pages[0]["glyphs"].as_array().expect("glyphs").is_empty(),
+        "the scan has no text layer"
+    );
+    let d = tempdir();
+    let never = d.path().join("never");
+    let o = run(&[
+        "redact",
+        scan.to_str().expect("utf8"),
+        "--out",
+        never.to_str().expect("utf8"),
+        "--ocr",
+        "never",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(summary(&never)["results"][0]["status"], "declined");
+    assert!(!never.join("decision-scanned.part1.pdf").exists());
+    if !require_tool("tesseract") {
+        return;
+    }
+    let out = d.path().join("out");
+    redact_ok(&[&scan], &out, &[]);
+    let s = summary(&out);
+    assert!(
+        s["results"][0]["ocr"][0]["mean_confidence"]
+            .as_f64()
+            .expect("OCR logged")
+            > 60.0,
+        "{}",
+        s["results"][0]
+    );
+    let log = read_json(&out.join("decision-scanned.redactions.json"));
+    let boxes = log["redactions"].as_array().expect("redactions");
+    let mut categories: Vec<&str> = boxes
+        .iter()
+        .map(|r| r["category"].as_str().expect("category"))
+        .collect();
+    categories.sort();
+    let mut want: Vec<String> = items(&truth, "part1", "redact")
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    want.sort();
+    assert_eq!(categories, want, "one box per personal item of the truth");
+    let pdf = out.join("decision-scanned.part1.pdf");
+    assert_qpdf(&pdf, "the scan's Part 1");
+    // Our pixel check: under each box the output's image is blank, and the input's was not.
+    let rects: Vec<foiredact::geom::Rect> = boxes
+        .iter()
+        .map(|r| {
+            let n = |k: &str| r["rect"][k].as_f64().expect("rect");
+            foiredact::geom::Rect {
+                x0: n("x0"),
+                y0: n("y0"),
+                x1: n("x1"),
+                y1: n("y1"),
+            }
+        })
+        .collect();
+    let whole_page = foiredact::geom::Matrix([595.28, 0.0, 0.0, 841.89, 0.0, 0.0]);
+    for (file, blank) in [(&scan, false), (&pdf, true)] {
+        let doc = Document::load(file).expect("loads");
+        let images = page_images(&doc);
+        assert_eq!(images.len(), 1, "{}: one page image", file.display());
+        for r in &rects {
+            assert_eq!(
+                foiredact::pdf::images::is_blank_under(&doc, &images[0], &whole_page, &[*r]),
+                Ok(blank),
+                "{}: blank under {r:?}",
+                file.display()
+            );
+        }
+    }
+    // An outside reader of the pixels: tesseract on the rendered output page.
+    let Some(seen) = ocr_text(&pdf) else { return };
+    let seen = norm(&seen);
+    for (t, cat) in items(&truth, "part1", "redact") {
+        assert!(
+            !seen.contains(&norm(&t)),
+            "a {cat} is readable in the output"
+        );
+    }
+    for (t, _) in items(&truth, "part1", "keep") {
+        assert!(seen.contains(&norm(&t)), "kept: {t}");
+    }
+    // And in the input they were readable (the check above can fail).
+    let before = norm(&ocr_text(&scan).expect("OCR of the input"));
+    for (t, cat) in items(&truth, "part1", "redact") {
+        assert!(
+            before.contains(&norm(&t)),
+            "a {cat} is readable in the input"
+        );
+    }
 }

@@ -122,7 +122,8 @@ fn planted_names_leave_no_trace_in_glyph_positions_across_producers() {
                 eprintln!("pairs: {producer} {pair}: not compared (same line breaks {same_breaks}, same bucket {same_bucket})");
                 continue;
             }
-            assert!(qpdf_ok(&pa) && qpdf_ok(&pb));
+            assert_qpdf(&pa, "a");
+            assert_qpdf(&pb, "b");
             assert_eq!(
                 text_of(&pa),
                 text_of(&pb),

@@ -48,8 +48,7 @@ fn outside_raw(p: &Path) -> Vec<(&'static str, String)> {
         ("pdftotext", vec!["-enc", "UTF-8"]),
         ("mutool", vec!["draw", "-F", "txt"]),
     ] {
-        if !have(tool) {
-            eprintln!("SKIPPED CHECK: {tool} is not installed; outputs are read by foiredact only");
+        if !require_tool(tool) {
             continue;
         }
         let mut c = std::process::Command::new(tool);
@@ -100,7 +99,7 @@ fn part(out: &Path, input: &Path, n: u8) -> PathBuf {
 
 /// Asserts that no reader of `pdf` reads any of `gone` and every reader reads each of `kept`.
 fn assert_reads(what: &str, pdf: &Path, gone: &[&str], kept: &[&str]) {
-    assert!(qpdf_ok(pdf), "{what}: qpdf --check");
+    assert_qpdf(pdf, what);
     for (who, t) in readers(pdf) {
         for g in gone {
             assert!(
@@ -433,7 +432,7 @@ fn a_lying_to_unicode_cannot_hide_a_term() {
         "verify: {}",
         String::from_utf8_lossy(&v.stdout)
     );
-    assert!(qpdf_ok(&p1));
+    assert_qpdf(&p1, "output");
 }
 
 #[test]

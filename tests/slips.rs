@@ -36,12 +36,9 @@ fn letter() -> PathBuf {
     repo().join("samples/letter-contact.pdf")
 }
 
-/// The corpus file and the texts its truth says are personal, or `None` (with a loud skip).
-fn corpus_doc(test: &str) -> Option<(PathBuf, Vec<String>)> {
-    let Some(c) = corpus() else {
-        eprintln!("SKIPPED ({test}): ../shared/corpus is absent");
-        return None;
-    };
+/// The corpus file and the texts its truth says are personal, or `None` (after a loud skip).
+fn corpus_doc() -> Option<(PathBuf, Vec<String>)> {
+    let c = corpus()?;
     let truth: serde_json::Value = serde_json::from_slice(
         &std::fs::read(c.join("dev-001-reportlab.truth.json")).expect("truth"),
     )
@@ -159,7 +156,10 @@ with open(dst, 'w', newline='', encoding='utf-8') as f:
         Ok(o) if o.status.success() => Some(()),
         Ok(o) => panic!("python3 failed: {}", err(&o)),
         Err(_) => {
-            eprintln!("SKIPPED: python3 is not installed (the spreadsheet round trip needs it)");
+            skip(
+                REQUIRE_TOOLS,
+                "python3 is not installed (the spreadsheet round trip needs it)",
+            );
             None
         }
     }
@@ -296,7 +296,7 @@ fn p1_spreadsheet_cycle_sample() {
 
 #[test]
 fn p1_spreadsheet_cycle_corpus() {
-    let Some((pdf, secrets)) = corpus_doc("p1_spreadsheet_cycle_corpus") else {
+    let Some((pdf, secrets)) = corpus_doc() else {
         return;
     };
     full_cycle(&pdf, "phone", &secrets);
@@ -380,7 +380,7 @@ fn p2_manual_rows_that_match_nothing() {
 
 #[test]
 fn p2_manual_rows_that_match_nothing_corpus() {
-    let Some((pdf, secrets)) = corpus_doc("p2_manual_rows_that_match_nothing_corpus") else {
+    let Some((pdf, secrets)) = corpus_doc() else {
         return;
     };
     let (o, r) = added_rows_reason(&pdf, &[["", "", "text=Nightjar Project"]]);
@@ -447,7 +447,7 @@ fn p3_unknown_exemption_codes() {
 
 #[test]
 fn p3_unknown_exemption_codes_corpus() {
-    let Some((pdf, secrets)) = corpus_doc("p3_unknown_exemption_codes_corpus") else {
+    let Some((pdf, secrets)) = corpus_doc() else {
         return;
     };
     let (o, r) = added_rows_reason(&pdf, &[["", "s99", "text=firearms licensing"]]);
@@ -565,7 +565,7 @@ fn p4_audit_trail_sample() {
 
 #[test]
 fn p4_audit_trail_corpus() {
-    let Some((pdf, secrets)) = corpus_doc("p4_audit_trail_corpus") else {
+    let Some((pdf, secrets)) = corpus_doc() else {
         return;
     };
     audit_trail(&pdf, "email", "firearms licensing", &secrets);
@@ -646,7 +646,7 @@ fn p5_rerun_into_the_same_out() {
 
 #[test]
 fn p5_rerun_into_the_same_out_corpus() {
-    let Some((pdf, _)) = corpus_doc("p5_rerun_into_the_same_out_corpus") else {
+    let Some((pdf, _)) = corpus_doc() else {
         return;
     };
     rerun(&pdf);
@@ -659,7 +659,7 @@ fn p6_out_inside_an_input_folder() {
     let inp = d.path().join("in");
     std::fs::create_dir_all(&inp).expect("mkdir");
     std::fs::copy(letter(), inp.join("letter.pdf")).expect("copy");
-    if let Some((pdf, _)) = corpus_doc("p6 (corpus file)") {
+    if let Some((pdf, _)) = corpus_doc() {
         std::fs::copy(pdf, inp.join("corpus.pdf")).expect("copy");
     }
     for out in [inp.join("out"), inp.clone(), inp.join("a/../out")] {
@@ -794,7 +794,7 @@ fn p8_rules_replaced_or_added() {
         assert!(!out.exists());
     }
     // The corpus file too: --add-rules keeps what the defaults redact.
-    if let Some((pdf, secrets)) = corpus_doc("p8 (corpus file)") {
+    if let Some((pdf, secrets)) = corpus_doc() {
         std::fs::write(
             &rules,
             "[[rule]]\nid = \"my.word\"\nkind = \"dictionary\"\ncategory = \"project\"\nwords = [\"Nottinghamshire\"]\nexamples = [\"with [[Nottinghamshire]]\"]\n",

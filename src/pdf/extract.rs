@@ -778,3 +778,146 @@ pub fn extract_all(doc: &Document, lim: &ExtractLimits) -> Vec<(ObjectId, PageTe
         .map(|(no, id)| (id, extract_page(doc, id, no as usize, &mut fonts, lim)))
         .collect()
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use lopdf::{dictionary, Stream};
+
+    /// A one-page document (612 x 792) whose content stream is `content`, with Helvetica (standard 14,
+    /// WinAnsi, no /Widths: the built-in metrics) as `/F1`. Returns it with its page's id.
+    pub(crate) fn one_page_doc(content: &str) -> (Document, ObjectId) {
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => "WinAnsiEncoding",
+        });
+        let content_id = doc.add_object(Stream::new(dictionary! {}, content.as_bytes().to_vec()));
+        let page_id = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+            "Contents" => content_id,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(
+                dictionary! { "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1 },
+            ),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        (doc, page_id)
+    }
+
+    pub(crate) fn extract(doc: &Document, page_id: ObjectId) -> PageText {
+        extract_page(
+            doc,
+            page_id,
+            1,
+            &mut FontCache::default(),
+            &ExtractLimits::default(),
+        )
+    }
+
+    /// Each glyph's text and origin x, y (to a thousandth of a point).
+    fn placed(page: &PageText) -> Vec<(String, f64, f64)> {
+        let r = |v: f64| (v * 1000.0).round() / 1000.0;
+        page.glyphs
+            .iter()
+            .map(|g| (g.text.to_string(), r(g.origin.0), r(g.origin.1)))
+            .collect()
+    }
+
+    // Helvetica's widths (thousandths of the size): H 722, i 222, space 278.
+
+    #[test]
+    fn a_string_gives_its_glyphs_with_text_positions_and_sources() {
+        let (doc, pid) = one_page_doc("BT /F1 10 Tf 100 700 Td (Hi H) Tj ET");
+        let page = extract(&doc, pid);
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+        assert_eq!(
+            placed(&page),
+            [
+                ("H".into(), 100.0, 700.0),
+                ("i".into(), 107.22, 700.0),
+                (" ".into(), 109.44, 700.0),
+                ("H".into(), 112.22, 700.0),
+            ]
+        );
+        for (k, g) in page.glyphs.iter().enumerate() {
+            assert_eq!((g.size, g.dir), (10.0, (1.0, 0.0)));
+            assert_eq!(&*g.font, "F1");
+            assert!(!g.invisible && !g.ours);
+            // The Tj is the fourth operation; each glyph is its own byte of the one string.
+            assert_eq!(
+                (g.at.op, g.at.item, g.at.byte, g.at.len),
+                (3, 0, k as u32, 1)
+            );
+            assert!(g.bbox.x0 <= g.origin.0 && g.bbox.y0 < 700.0 && g.bbox.y1 > 700.0);
+        }
+        assert!((page.glyphs[0].advance - 7.22).abs() < 1e-9);
+        assert!((page.glyphs[0].tj_units - 722.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn character_word_and_horizontal_scaling_move_the_glyphs() {
+        // Tc adds 1 after every glyph, Tw 3 after the space; Tz 50 halves all of it.
+        let (doc, pid) = one_page_doc("BT /F1 10 Tf 1 Tc 3 Tw 50 Tz 100 700 Td (Hi H) Tj ET");
+        let page = extract(&doc, pid);
+        let xs: Vec<f64> = placed(&page).into_iter().map(|p| p.1).collect();
+        assert_eq!(xs, [100.0, 104.11, 105.72, 109.11]);
+        // A glyph's own width leaves the spacing out; its advance and TJ equivalent hold it.
+        assert!((page.glyphs[0].natural - 3.61).abs() < 1e-9);
+        assert!((page.glyphs[0].advance - 4.11).abs() < 1e-9);
+        assert!((page.glyphs[0].tj_units - 822.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn tj_numbers_move_the_next_glyph_and_items_are_counted() {
+        // -1000 moves the next glyph one em (10 pt) right; the strings are items 0 and 2.
+        let (doc, pid) = one_page_doc("BT /F1 10 Tf 100 700 Td [(H) -1000 (iH)] TJ ET");
+        let page = extract(&doc, pid);
+        assert_eq!(
+            placed(&page),
+            [
+                ("H".into(), 100.0, 700.0),
+                ("i".into(), 117.22, 700.0),
+                ("H".into(), 119.44, 700.0),
+            ]
+        );
+        let at: Vec<(u32, u32)> = page.glyphs.iter().map(|g| (g.at.item, g.at.byte)).collect();
+        assert_eq!(at, [(0, 0), (2, 0), (2, 1)]);
+    }
+
+    #[test]
+    fn the_text_matrix_ctm_and_line_operators_place_the_lines() {
+        // cm doubles everything; T* goes down by the leading; ' does too before it shows.
+        let (doc, pid) = one_page_doc(
+            "2 0 0 2 0 0 cm BT /F1 10 Tf 12 TL 1 0 0 1 50 300 Tm (H) Tj T* (i) Tj (H) ' 3 Tr (i) Tj ET",
+        );
+        let page = extract(&doc, pid);
+        assert_eq!(
+            placed(&page),
+            [
+                ("H".into(), 100.0, 600.0),
+                ("i".into(), 100.0, 576.0),
+                ("H".into(), 100.0, 552.0),
+                ("i".into(), 114.44, 552.0),
+            ]
+        );
+        assert_eq!(page.glyphs[0].size, 20.0);
+        assert!(page.glyphs[3].invisible, "render mode 3 is invisible text");
+        assert!(!page.glyphs[2].invisible);
+    }
+
+    #[test]
+    fn text_without_a_font_is_a_problem_not_a_guess() {
+        let (doc, pid) = one_page_doc("BT 100 700 Td (Hi) Tj ET");
+        let page = extract(&doc, pid);
+        assert!(page.glyphs.is_empty());
+        assert_eq!(page.problems.len(), 1, "{:?}", page.problems);
+    }
+}

@@ -1015,3 +1015,126 @@ pub fn draw_review(
     resources.set("ExtGState", Object::Dictionary(gstates));
     super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::extract::tests::{extract, one_page_doc};
+
+    /// Applies a plan that drops glyphs `drop` (no boxes) to a one-page document drawn by `content`;
+    /// returns the glyphs before, the page text after, and the page's content stream after.
+    fn drop_glyphs(content: &str, drop: &[usize]) -> (PageText, PageText, Vec<u8>) {
+        let (mut doc, pid) = one_page_doc(content);
+        let before = extract(&doc, pid);
+        let plan = PagePlan {
+            page: 1,
+            drop: drop.to_vec(),
+            ..Default::default()
+        };
+        apply(
+            &mut doc,
+            pid,
+            &before,
+            &plan,
+            &mut HashSet::new(),
+            LabelMode::Code,
+            false,
+        )
+        .expect("applies");
+        let after = extract(&doc, pid);
+        let stream = doc.get_page_content(pid);
+        (before, after, stream)
+    }
+
+    /// Every string shown by the stream's text operations, joined.
+    fn shown(stream: &[u8]) -> Vec<u8> {
+        let ops = content::parse(stream, &ParseLimits::default()).expect("parses");
+        let mut out = Vec::new();
+        for op in ops.iter().filter(|o| o.is("Tj") || o.is("TJ") || o.is("'")) {
+            for o in &op.operands {
+                match o {
+                    Operand::Str(s) => out.extend_from_slice(s),
+                    Operand::Array(a) => a.iter().for_each(|x| {
+                        if let Operand::Str(s) = x {
+                            out.extend_from_slice(s)
+                        }
+                    }),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Each kept glyph's text and origin, to a thousandth of a point.
+    fn kept(page: &PageText, skip: &[usize]) -> Vec<(String, i64, i64)> {
+        page.glyphs
+            .iter()
+            .enumerate()
+            .filter(|(k, g)| !skip.contains(k) && !g.ours)
+            .map(|(_, g)| {
+                let r = |v: f64| (v * 1000.0).round() as i64;
+                (g.text.to_string(), r(g.origin.0), r(g.origin.1))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dropping_a_glyph_of_a_tj_removes_its_byte_and_nothing_moves() {
+        let (before, after, stream) = drop_glyphs("BT /F1 10 Tf 100 700 Td (Hello) Tj ET", &[1]);
+        assert_eq!(
+            shown(&stream),
+            b"Hllo",
+            "{}",
+            String::from_utf8_lossy(&stream)
+        );
+        assert_eq!(kept(&after, &[]), kept(&before, &[1]));
+        assert!(after.problems.is_empty(), "{:?}", after.problems);
+    }
+
+    #[test]
+    fn dropping_glyphs_across_tj_items_keeps_the_others_in_place() {
+        // The kerning numbers and the second line stay as they were around the cut.
+        let content = "BT /F1 10 Tf 100 700 Td [(He) -250 (llo) 120 (W)] TJ 0 -14 Td (ab) Tj ET";
+        for drop in [vec![0], vec![2], vec![1, 2, 3], vec![5], vec![6]] {
+            let (before, after, stream) = drop_glyphs(content, &drop);
+            let want: Vec<u8> = b"HelloWab"
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !drop.contains(k))
+                .map(|(_, c)| *c)
+                .collect();
+            assert_eq!(shown(&stream), want, "drop {drop:?}");
+            assert_eq!(kept(&after, &[]), kept(&before, &drop), "drop {drop:?}");
+        }
+    }
+
+    #[test]
+    fn dropping_nothing_leaves_the_text_alone() {
+        let content = "BT /F1 10 Tf 100 700 Td [(He) -250 (llo)] TJ ET";
+        let (before, after, stream) = drop_glyphs(content, &[]);
+        assert_eq!(shown(&stream), b"Hello");
+        assert_eq!(kept(&after, &[]), kept(&before, &[]));
+    }
+
+    #[test]
+    fn a_plan_naming_a_glyph_that_does_not_exist_is_refused() {
+        let (mut doc, pid) = one_page_doc("BT /F1 10 Tf 100 700 Td (Hi) Tj ET");
+        let page = extract(&doc, pid);
+        let plan = PagePlan {
+            page: 1,
+            drop: vec![7],
+            ..Default::default()
+        };
+        let r = apply(
+            &mut doc,
+            pid,
+            &page,
+            &plan,
+            &mut HashSet::new(),
+            LabelMode::Code,
+            false,
+        );
+        assert!(r.is_err());
+    }
+}

@@ -21,19 +21,70 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared/corpus`, if present (tests that need it skip cleanly otherwise).
-pub fn corpus() -> Option<PathBuf> {
-    let p = repo().join("../shared/corpus");
-    p.join("README.md").exists().then_some(p)
+/// Set to 1 (as `.ci/run` does once it has installed them): a missing outside checker fails the test.
+pub const REQUIRE_TOOLS: &str = "FOIREDACT_REQUIRE_TOOLS";
+/// Set to 1 (as `.ci/run` does when `../shared/corpus` exists): a missing corpus fails the test.
+pub const REQUIRE_CORPUS: &str = "FOIREDACT_REQUIRE_CORPUS";
+
+/// The running test's name (the test harness names each test's thread after it).
+fn test_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("(unnamed test)")
+        .to_string()
 }
 
+/// Says loudly, on stderr (even when the test passes), that (part of) the running test does not run
+/// because `missing` is missing: `SKIP: <test>: <missing>`, once per test and reason. Under
+/// `require=1` it fails instead.
+pub fn skip(require: &str, missing: &str) {
+    let test = test_name();
+    assert!(
+        std::env::var(require).as_deref() != Ok("1"),
+        "{test}: {missing}, and {require}=1 makes that a failure"
+    );
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let line = format!("SKIP: {test}: {missing}");
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.contains(&line) {
+        // Straight to stderr, not through `eprintln!`, which the test harness captures and shows only
+        // when the test fails.
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{line}");
+        said.push(line);
+    }
+}
+
+/// `../shared/corpus`, if present; else `None` after a loud skip (a failure under
+/// `FOIREDACT_REQUIRE_CORPUS=1`).
+pub fn corpus() -> Option<PathBuf> {
+    let p = repo().join("../shared/corpus");
+    if p.join("README.md").exists() {
+        return Some(p);
+    }
+    skip(REQUIRE_CORPUS, "../shared/corpus is absent");
+    None
+}
+
+/// Whether a program can be started (no message: see [`require_tool`]).
 pub fn have(tool: &str) -> bool {
     Command::new(tool).arg("-v").output().is_ok()
 }
 
-/// Text of a PDF as a requester would extract it: pdftotext when installed, else our own extractor.
+/// Whether an outside checker is installed; when it is not, a loud skip (a failure under
+/// `FOIREDACT_REQUIRE_TOOLS=1`), and the caller leaves its check out.
+pub fn require_tool(tool: &str) -> bool {
+    if have(tool) {
+        return true;
+    }
+    skip(REQUIRE_TOOLS, &format!("{tool} not installed"));
+    false
+}
+
+/// Text of a PDF as a requester would extract it: pdftotext when installed, else our own extractor
+/// (after a loud skip; a failure under `FOIREDACT_REQUIRE_TOOLS=1`).
 pub fn pdf_text(path: &Path) -> String {
-    if have("pdftotext") {
+    if require_tool("pdftotext") {
         let o = Command::new("pdftotext")
             .args(["-layout"])
             .arg(path)
@@ -72,16 +123,62 @@ pub fn page_count(path: &Path) -> usize {
         .len()
 }
 
-pub fn qpdf_ok(path: &Path) -> bool {
-    if !have("qpdf") {
-        return true;
+/// `qpdf --check` of a file: whether it passes, or `None` without qpdf (after a loud skip; a failure
+/// under `FOIREDACT_REQUIRE_TOOLS=1`).
+pub fn qpdf_check(path: &Path) -> Option<bool> {
+    if !require_tool("qpdf") {
+        return None;
     }
     let o = Command::new("qpdf")
         .arg("--check")
         .arg(path)
         .output()
         .expect("qpdf runs");
-    o.status.code() == Some(0)
+    Some(o.status.code() == Some(0))
+}
+
+/// Asserts that a file passes `qpdf --check` (skips loudly without qpdf).
+pub fn assert_qpdf(path: &Path, what: &str) {
+    assert_ne!(
+        qpdf_check(path),
+        Some(false),
+        "{what}: {} fails qpdf --check",
+        path.display()
+    );
+}
+
+/// What OCR reads in a PDF's pages (pdftoppm at 150 dpi, then tesseract), or `None` without those
+/// programs (after a loud skip; a failure under `FOIREDACT_REQUIRE_TOOLS=1`).
+pub fn ocr_text(pdf: &Path) -> Option<String> {
+    if !(require_tool("pdftoppm") & require_tool("tesseract")) {
+        return None;
+    }
+    let dir = tempdir();
+    let o = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray"])
+        .arg(pdf)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm");
+    assert!(o.status.success(), "pdftoppm failed on {}", pdf.display());
+    let mut text = String::new();
+    for p in files_in(dir.path(), "pgm") {
+        let o = Command::new("tesseract")
+            .arg(&p)
+            .arg("-")
+            .output()
+            .expect("tesseract");
+        assert!(o.status.success(), "tesseract failed on {}", p.display());
+        text.push_str(&String::from_utf8_lossy(&o.stdout));
+    }
+    Some(text)
+}
+
+/// Whether a truth describes a scan with no text layer (its outputs are read by OCR).
+pub fn is_scan(truth: &serde_json::Value) -> bool {
+    truth["variants"]
+        .as_array()
+        .is_some_and(|v| v.iter().any(|x| x == "no-text-layer"))
 }
 
 /// Texts of a truth part.
@@ -158,11 +255,19 @@ pub fn check_truth(out: &Path, stem: &str, truth: &serde_json::Value, only: &[&s
                 want.len()
             ));
         }
-        if !qpdf_ok(&path) {
+        if qpdf_check(&path) == Some(false) {
             c.problems
                 .push(format!("{stem}: {part} fails qpdf --check"));
         }
-        let text = norm(&pdf_text(&path));
+        // A scan's output has no text layer (only the boxes' labels): it is read as its pixels.
+        let text = if is_scan(truth) {
+            match ocr_text(&path) {
+                Some(t) => norm(&t),
+                None => continue,
+            }
+        } else {
+            norm(&pdf_text(&path))
+        };
         for (t, cat) in items(truth, part, "redact") {
             if (only.is_empty() || only.contains(&cat.as_str())) && text.contains(&norm(&t)) {
                 c.leaks.push(format!("{stem} {part} {cat}: {t}"));
@@ -376,12 +481,17 @@ pub fn env_num(name: &str, default: u64) -> u64 {
 }
 
 pub fn pdfs_in(dir: &Path) -> Vec<PathBuf> {
+    files_in(dir, "pdf")
+}
+
+/// The files of a folder (not below it) whose extension is `ext` (any case), sorted.
+pub fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case(ext)))
         .collect();
     v.sort();
     v
@@ -440,10 +550,10 @@ pub fn check(case: &str, pdf: Vec<u8>, keep: &[&str]) {
 /// Outside readers: their name and their text of a PDF, when installed.
 pub fn outside(p: &std::path::Path) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
-    if have("pdftotext") {
+    if require_tool("pdftotext") {
         v.push(("pdftotext", norm(&pdf_text(p))));
     }
-    if have("mutool") {
+    if require_tool("mutool") {
         let o = std::process::Command::new("mutool")
             .args(["draw", "-F", "txt"])
             .arg(p)
@@ -465,7 +575,7 @@ pub fn check_with(case: &str, pdf: Vec<u8>, keep: &[&str], blind: &[&str]) {
     let (d2, o) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
     assert_ok(&o);
     let out = d2.path().join("out/in.part1.pdf");
-    assert!(qpdf_ok(&out), "{case}: qpdf");
+    assert_qpdf(&out, case);
     let ours = norm(&String::from_utf8_lossy(
         &run_ok(&["text", out.to_str().expect("utf8")]).stdout,
     ));
