@@ -332,6 +332,9 @@ pub fn process_with(
                 p.repaired.len()
             ));
         }
+        for r in &p.readings {
+            repairs.push(format!("page {}: {r}", p.page));
+        }
     }
     let decoded: usize = pages.iter().map(|(_, p)| p.decoded_bytes).sum();
     if decoded > s.extract.max_file_decoded {
