@@ -982,3 +982,25 @@ fn text_in_a_missing_font() {
         );
     }
 }
+
+/// A standard font without /Encoding reads through StandardEncoding: its `space` and `hyphen` are
+/// U+0020 and U+002D, as every reader reads them (the encoding table in use gave U+00A0 and U+00AD,
+/// so "PDF-world" was one word and a term after the hyphen was not found; the raw scan of the output
+/// declined openpreserve's page-tree-wrong-count file).
+#[test]
+fn standard_encoding_space_and_hyphen() {
+    let times =
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Italic" };
+    let pdf = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Report by Hyde-Quimby today) Tj ET",
+        vec![("F1", times)],
+        |_| {},
+    );
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    std::fs::write(&p, &pdf).expect("write");
+    let t =
+        String::from_utf8_lossy(&run_ok(&["text", p.to_str().expect("utf8")]).stdout).to_string();
+    assert!(t.contains("Report by Hyde-Quimby today"), "{t:?}");
+    check("StandardEncoding", pdf, &["Report by Hyde-", "today"]);
+}

@@ -502,9 +502,9 @@ fn load_simple(
     });
     let uses_builtin = builtin_unicode.is_some();
     let mut simple: Vec<Option<String>> = builtin_unicode.unwrap_or_else(|| vec![None; 256]);
-    if let Some(map) = enc.and_then(|e| e.forward_map()) {
+    if let Some(e) = enc {
         for (code, slot) in simple.iter_mut().enumerate() {
-            *slot = map.get(code as u8).map(|c| c.to_string());
+            *slot = encoded(e, code as u8);
         }
     }
     // The glyph names /Differences gives, by code.
@@ -775,7 +775,22 @@ fn symbol_code_unicode(name: &str, code: u8) -> Option<String> {
         Some("ZapfDingbats") => Encoding::AdobeZdingbat,
         _ => return None,
     };
-    enc.forward_map()?.get(code).map(String::from)
+    encoded(enc, code)
+}
+
+/// The Unicode of a code in a named encoding, as its glyph name's first Adobe Glyph List value
+/// (pdf_encoding's tables give some names another one: `space` U+00A0, `hyphen` U+00AD, `fraction`
+/// U+2215, `periodcentered` U+2219, which split words where every reader reads one).
+fn encoded(enc: Encoding, code: u8) -> Option<String> {
+    let c = enc.forward_map()?.get(code)?;
+    let c = match (code, c) {
+        (0x20, '\u{00A0}') => ' ',
+        (0x2D, '\u{00AD}') => '-',
+        (_, '\u{2215}') => '\u{2044}',
+        (_, '\u{2219}') if enc == Encoding::AdobeStandard => '\u{00B7}',
+        (_, c) => c,
+    };
+    Some(c.to_string())
 }
 
 /// Unicode by code from a symbolic TrueType program: the glyph its (3,0) or (1,0) map gives the code,
@@ -929,10 +944,9 @@ pub fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<Option<String>>> {
     let at = clear.find("/Encoding")?;
     let rest = &clear[at..];
     if rest.starts_with("/Encoding StandardEncoding") {
-        let map = Encoding::AdobeStandard.forward_map()?;
         return Some(
             (0..256)
-                .map(|c| map.get(c as u8).map(|ch| ch.to_string()))
+                .map(|c| encoded(Encoding::AdobeStandard, c as u8))
                 .collect(),
         );
     }
