@@ -750,8 +750,10 @@ impl Interp<'_> {
     }
 
     /// Tiling patterns (PatternType 1) carry content streams of their own, painted as a fill. Text in
-    /// one is not read yet (nor images or Form XObjects drawn by one), so such a pattern in the resources makes
-    /// the page unreadable: declined, never published with text nobody looked at.
+    /// one is not read yet (nor images or Form XObjects drawn by one), so such a pattern in the resources
+    /// makes the page unreadable: declined, never published with text nobody looked at. An inline
+    /// image of at most 16 by 16 samples is let through (a hatch or dot texture, as PDFBox's survey
+    /// file fills its boxes with: too few samples to spell a word).
     fn check_patterns(&mut self, res: &Dictionary) {
         let Some(pats) = get_dict(self.doc, res, b"Pattern") else {
             return;
@@ -771,12 +773,19 @@ impl Interp<'_> {
             let ops = super::decode_stream(s, self.lim.max_stream_bytes)
                 .ok()
                 .and_then(|d| content::parse(&d, &self.lim.parse).ok());
+            let texture = |o: &Op| {
+                let side = |k: &[&[u8]]| {
+                    k.iter()
+                        .find_map(|k| o.operands.first()?.dict_get(k)?.num())
+                        .is_some_and(|v| (1.0..=16.0).contains(&v))
+                };
+                side(&[b"W", b"Width"]) && side(&[b"H", b"Height"])
+            };
             let draws_text = ops.is_none_or(|ops| {
-                ops.iter().any(|o| {
-                    matches!(
-                        o.operator.as_slice(),
-                        b"Tj" | b"TJ" | b"'" | b"\"" | b"Do" | b"BI"
-                    )
+                ops.iter().any(|o| match o.operator.as_slice() {
+                    b"Tj" | b"TJ" | b"'" | b"\"" | b"Do" => true,
+                    b"BI" => !texture(o),
+                    _ => false,
                 })
             });
             if draws_text {
