@@ -734,8 +734,11 @@ fn scan_state(data: &[u8], mut state: JoinState) -> JoinState {
 /// Writes the stream back: bytes outside replaced operations are copied unchanged, but for comments,
 /// which are left out (a comment can hold any text, redacted text too: pdf.js's knockout test file
 /// names its cases in comments). `replace` maps an op index to the bytes that take its place (empty =
-/// delete it).
+/// delete it); with nothing to replace, the stream comes back as it was.
 pub fn rewrite(data: &[u8], ops: &[Op], replace: &BTreeMap<usize, Vec<u8>>) -> Vec<u8> {
+    if replace.is_empty() {
+        return data.to_vec();
+    }
     let mut out = Vec::with_capacity(data.len() + 64);
     // Copies from `pos` to `end`, the ops from `next` up to `until` among them.
     let copy = |out: &mut Vec<u8>, pos: &mut usize, next: &mut usize, until: usize, end: usize| {

@@ -332,7 +332,7 @@ fn load_type0(
     let cid_unicode = ordering.as_deref().and_then(cmap::cid_unicode);
     let program = embedded(doc, fd);
     let by_cid = match (&program, cid_unicode) {
-        (Some(p), None) => program_cid_unicode(doc, desc, &name, p)?,
+        (Some(p), None) => program_cid_unicode(doc, desc, &name, p),
         _ => HashMap::default(),
     };
     // A font with no program, no /ToUnicode and no collection to read through: every reader takes the
@@ -373,18 +373,20 @@ fn program_cid_unicode(
     desc: &Dictionary,
     name: &str,
     p: &Embedded,
-) -> Result<HashMap<u32, String>, String> {
+) -> HashMap<u32, String> {
     let mut out = HashMap::default();
     match p {
         Embedded::TrueType(d) => {
             let Some(tt) = sfnt::TrueType::parse(d) else {
-                return Ok(out);
+                return out;
             };
+            // (A map that does not decompress gives no reading: the codes are then judged as
+            // having none.)
             let map: Option<Vec<u8>> = match get(doc, desc, b"CIDToGIDMap") {
-                Some(Object::Stream(s)) => Some(
-                    super::decode_stream(s, 1 << 20)
-                        .map_err(|_| format!("font {name}: /CIDToGIDMap cannot be decompressed"))?,
-                ),
+                Some(Object::Stream(s)) => match super::decode_stream(s, 1 << 20) {
+                    Ok(m) => Some(m),
+                    Err(_) => return out,
+                },
                 _ => None,
             };
             let mut put = |cid: u32, g: u16| {
@@ -429,7 +431,7 @@ fn program_cid_unicode(
         }
         Embedded::Type1(_) => {}
     }
-    Ok(out)
+    out
 }
 
 fn load_simple(
