@@ -125,6 +125,14 @@ impl Simple {
     }
 }
 
+/// Our extractor's text of a PDF.
+fn text_of(pdf: &[u8]) -> String {
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    std::fs::write(&p, pdf).expect("write");
+    String::from_utf8_lossy(&run_ok(&["text", p.to_str().expect("utf8")]).stdout).to_string()
+}
+
 /// The glyph origins (x, y in hundredths of a point) our extractor gives page 1.
 fn origins(pdf: &[u8]) -> Vec<(String, i64, i64)> {
     let d = tempdir();
@@ -630,13 +638,12 @@ fn tex_and_symbol_fonts() {
         ("F3", simple("Wingdings-Regular", 4, None)),
         ("F4", simple("Symbol", 4, None)),
     ];
-    let content = "BT /F2 12 Tf 72 700 Td (hi p q ) Tj /F1 12 Tf (Report by Quimby today ) Tj                    /F3 12 Tf (lnx) Tj /F4 12 Tf ( abg) Tj ET";
+    let content = concat!(
+        "BT /F2 12 Tf 72 700 Td (hi p q ) Tj /F1 12 Tf (Report by Quimby today ) Tj ",
+        "/F3 12 Tf (lnx) Tj /F4 12 Tf ( abg) Tj ET"
+    );
     let pdf = make_pdf(content, fonts, |_| {});
-    let d = tempdir();
-    let p = d.path().join("in.pdf");
-    std::fs::write(&p, &pdf).expect("write");
-    let t =
-        String::from_utf8_lossy(&run_ok(&["text", p.to_str().expect("utf8")]).stdout).to_string();
+    let t = text_of(&pdf);
     assert!(t.contains("⟨⟩␣(␣∑␣"), "{t}");
     assert!(t.contains("Report by Quimby today"), "{t}");
     assert!(t.contains("\u{F06C}\u{F06E}\u{F078}"), "{t}");
@@ -996,11 +1003,7 @@ fn standard_encoding_space_and_hyphen() {
         vec![("F1", times)],
         |_| {},
     );
-    let d = tempdir();
-    let p = d.path().join("in.pdf");
-    std::fs::write(&p, &pdf).expect("write");
-    let t =
-        String::from_utf8_lossy(&run_ok(&["text", p.to_str().expect("utf8")]).stdout).to_string();
+    let t = text_of(&pdf);
     assert!(t.contains("Report by Hyde-Quimby today"), "{t:?}");
     check("StandardEncoding", pdf, &["Report by Hyde-", "today"]);
 }
