@@ -111,6 +111,10 @@ pub struct PageText {
     pub problems: Vec<Problem>,
     /// Content streams whose damaged Flate data was cut to what inflates: written back re-encoded.
     pub repaired: Vec<(u32, u16)>,
+    /// How text the file does not define was read (a font missing from the resources): named in
+    /// the file's repairs.
+    #[serde(skip)]
+    pub readings: Vec<String>,
     /// Bytes of content decompressed to read the page (its streams and the Form XObjects it draws).
     #[serde(skip)]
     pub decoded_bytes: usize,

@@ -216,6 +216,9 @@ pub fn read(bytes: &[u8], s: &Settings, deadline: Option<std::time::Instant>) ->
                 p.repaired.len()
             ));
         }
+        for r in &p.readings {
+            repairs.push(format!("page {}: {r}", p.page));
+        }
     }
     let decoded: usize = pages.iter().map(|(_, p)| p.decoded_bytes).sum();
     if decoded > s.extract.max_file_decoded {

@@ -125,6 +125,14 @@ impl Simple {
     }
 }
 
+/// Our extractor's text of a PDF.
+fn text_of(pdf: &[u8]) -> String {
+    let d = tempdir();
+    let p = d.path().join("in.pdf");
+    std::fs::write(&p, pdf).expect("write");
+    String::from_utf8_lossy(&run_ok(&["text", p.to_str().expect("utf8")]).stdout).to_string()
+}
+
 /// The glyph origins (x, y in hundredths of a point) our extractor gives page 1.
 fn origins(pdf: &[u8]) -> Vec<(String, i64, i64)> {
     let d = tempdir();
@@ -269,12 +277,28 @@ fn cff_builtin_encodings() {
 /// (The character collection and a usual font of the CMap's script, so that other readers find the
 /// CMap's file.)
 fn type0_pdf(cmap: &str, content: &str, w: Option<Vec<Object>>) -> Vec<u8> {
-    let (ordering, base) = match cmap.split('-').next() {
-        Some("UniJIS") => ("Japan1", "KozMinPro-Regular"),
-        Some("UniKS") => ("Korea1", "HYSMyeongJo-Medium"),
-        Some("UniCNS") => ("CNS1", "MSung-Light"),
-        _ => ("GB1", "STSong-Light"),
-    };
+    type0_pdf_with(cmap, content, w, dictionary! {})
+}
+
+/// The character collection of a predefined CMap and a usual font of its script.
+fn collection(cmap: &str) -> (&'static str, &'static str) {
+    let japan = ["RKSJ", "EUC-H", "EUC-V", "UniJIS"];
+    let korea = ["KSC", "UniKS"];
+    let cns = ["B5", "CNS"];
+    if japan.iter().any(|k| cmap.contains(k)) && !cmap.starts_with("GB") {
+        ("Japan1", "KozMinPro-Regular")
+    } else if korea.iter().any(|k| cmap.contains(k)) {
+        ("Korea1", "HYSMyeongJo-Medium")
+    } else if cns.iter().any(|k| cmap.contains(k)) {
+        ("CNS1", "MSung-Light")
+    } else {
+        ("GB1", "STSong-Light")
+    }
+}
+
+/// [`type0_pdf`] with `extra` entries in the descendant (/W2, /DW2 ...).
+fn type0_pdf_with(cmap: &str, content: &str, w: Option<Vec<Object>>, extra: Dictionary) -> Vec<u8> {
+    let (ordering, base) = collection(cmap);
     let cmap = cmap.to_string();
     make_pdf(content, vec![], move |doc| {
         let mut cid: Dictionary = dictionary! {
@@ -289,6 +313,9 @@ fn type0_pdf(cmap: &str, content: &str, w: Option<Vec<Object>>) -> Vec<u8> {
         };
         if let Some(w) = w {
             cid.set("W", w);
+        }
+        for (k, v) in extra.iter() {
+            cid.set(k.clone(), v.clone());
         }
         let cid = doc.add_object(cid);
         let f = doc.add_object(dictionary! {
@@ -351,20 +378,26 @@ fn type0_unicode_cmaps() {
 }
 
 #[test]
-fn type0_unicode_cmap_with_per_glyph_widths_is_declined() {
-    assert_declined(
+fn type0_unicode_cmap_with_per_glyph_widths() {
+    // /W speaks of CIDs: the Unicode CMap's codes reach them through Adobe's CMap (in GB1 the ASCII
+    // letters are CIDs 1 to 95: 'A' is 34, 'B' 35).
+    let o = origins(&type0_pdf(
+        "UniGB-UCS2-H",
+        &format!("BT /F1 10 Tf 72 700 Td <{}> Tj ET", utf16_hex("ABAC")),
+        Some(vec![34.into(), vec![500.into(), 600.into()].into()]),
+    ));
+    let xs: Vec<i64> = o.iter().map(|g| g.1).collect();
+    assert_eq!(xs, [7200, 7700, 8300, 8800], "{o:?}");
+    check(
         "UniGB-UCS2-H with /W",
         type0_pdf(
             "UniGB-UCS2-H",
             &format!("BT /F1 12 Tf 72 700 Td <{}> Tj ET", utf16_hex(TEXT)),
             Some(vec![1.into(), vec![500.into(), 600.into()].into()]),
         ),
-        &[
-            "page 1",
-            "CMap UniGB-UCS2-H with per-glyph widths is not supported",
-        ],
+        &["Report by", "today"],
     );
-    // Other predefined CMaps stay declined.
+    // CMaps outside ISO 32000-1's list are still declined.
     assert_declined(
         "UniGB-UTF8-H",
         type0_pdf(
@@ -374,6 +407,248 @@ fn type0_unicode_cmap_with_per_glyph_widths_is_declined() {
         ),
         &["CMap UniGB-UTF8-H is not supported"],
     );
+}
+
+/// Issue #20, class 4: the predefined CMaps of ISO 32000-1 (character codes to CIDs) and Adobe's
+/// tables of what each CID of a collection is (CIDs to Unicode), for fonts without /ToUnicode: one
+/// multi-byte CMap per collection (ASCII is one byte in each), a vertical one, and a UTF-16 vertical
+/// one with /W2.
+#[test]
+fn predefined_cjk_cmaps() {
+    for cmap in [
+        "90ms-RKSJ-H",
+        "90ms-RKSJ-V",
+        "EUC-H",
+        "GBK-EUC-H",
+        "ETen-B5-H",
+        "KSCms-UHC-H",
+    ] {
+        // (poppler reads GBK's one-byte Roman CIDs as full-width letters, Adobe's table as ASCII.)
+        let blind: &[&str] = if cmap == "GBK-EUC-H" {
+            &["pdftotext"]
+        } else {
+            &[]
+        };
+        check_with(
+            cmap,
+            type0_pdf(
+                cmap,
+                "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+                None,
+            ),
+            &["Report by", "today"],
+            blind,
+        );
+    }
+    // Shift-JIS with two-byte codes around the name: "日本 Quimby 東京".
+    check(
+        "90ms-RKSJ-H, kanji",
+        type0_pdf(
+            "90ms-RKSJ-H",
+            "BT /F1 12 Tf 72 700 Td <93FA967B> Tj ( Report by Quimby today ) Tj <938C8B9E> Tj ET",
+            None,
+        ),
+        &["日本", "Report by", "today", "東京"],
+    );
+    // UTF-16, vertical, with /W2 by CID (as PDFium's vertical_text test file).
+    let w2 = dictionary! {
+        "W2" => vec![50.into(), vec![(-900).into(), 300.into(), 800.into()].into()],
+        "DW2" => vec![880.into(), (-1000).into()],
+    };
+    check(
+        "UniGB-UTF16-V",
+        type0_pdf_with(
+            "UniGB-UTF16-V",
+            &format!("BT /F1 12 Tf 300 700 Td <{}> Tj ET", utf16_hex(TEXT)),
+            None,
+            w2,
+        ),
+        &["Report by", "today"],
+    );
+}
+
+/// A Type0 font whose descendant names an Adobe collection (`Adobe-Japan1`) and whose codes are its
+/// CIDs (Identity-V, as Ryumin-Light in pdfminer's jo.pdf), no /ToUnicode: read through the
+/// collection's table. (In Japan1 the proportional ASCII letters are CIDs 1 to 95.)
+#[test]
+fn identity_cmap_with_an_adobe_collection() {
+    let cids: String = TEXT
+        .chars()
+        .map(|c| format!("{:04X}", c as u32 - 31))
+        .collect();
+    for enc in ["Identity-H", "Identity-V"] {
+        let content = format!("BT /F1 12 Tf 300 700 Td <{cids}> Tj ET");
+        let pdf = make_pdf(&content, vec![], |doc| {
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "Ryumin-Light",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Japan1"), "Supplement" => 2 },
+                "FontDescriptor" => dictionary! {
+                    "Type" => "FontDescriptor", "FontName" => "Ryumin-Light", "Flags" => 6,
+                    "FontBBox" => vec![(-170).into(), (-331).into(), 1024.into(), 903.into()],
+                    "ItalicAngle" => 0, "Ascent" => 723, "Descent" => -241, "CapHeight" => 709, "StemV" => 69,
+                },
+                "DW" => 1000,
+            });
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => format!("Ryumin-Light-{enc}"),
+                "Encoding" => enc, "DescendantFonts" => vec![cid.into()],
+            });
+            set_font(doc, "F1", f);
+        });
+        check(enc, pdf, &["Report by", "today"]);
+    }
+}
+
+/// An embedded CMap (a stream as /Encoding, as veraPDF's 6-3-8 t01 files): its code space ranges and
+/// CID ranges, and a `usecmap` of a predefined CMap, into Adobe-Korea1 CIDs.
+#[test]
+fn embedded_cmap_streams() {
+    // Two-byte codes 0x0100 + the ASCII code select the CID of the letter (CID = ASCII - 31).
+    let codes: String = TEXT
+        .chars()
+        .map(|c| format!("{:04X}", 0x100 + c as u32))
+        .collect();
+    for (case, body) in [
+        (
+            "cidrange",
+            "1 begincodespacerange <0000> <47FF> endcodespacerange
+             2 begincidrange <0000> <00FF> 0 <0120> <017E> 1 endcidrange",
+        ),
+        (
+            "usecmap and cidchar",
+            "/Identity-H usecmap
+             1 begincidrange <0120> <017E> 1 endcidrange
+             1 begincidchar <0151> 50 endcidchar",
+        ),
+    ] {
+        let cmap = format!(
+            "%!PS-Adobe-3.0 Resource-CMap
+/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+             /CIDSystemInfo 3 dict dup begin /Registry (Adobe) def /Ordering (Korea1) def /Supplement 2 def end def
+             /CMapName /Test-Korea1 def /CMapType 1 def /WMode 0 def
+{body}
+             endcmap CMapName currentdict /CMap defineresource pop end end
+"
+        );
+        let content = format!("BT /F1 12 Tf 72 700 Td <{codes}> Tj ET");
+        let pdf = make_pdf(&content, vec![], |doc| {
+            let si = dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Korea1"), "Supplement" => 2 };
+            let enc = doc.add_object(Stream::new(
+                dictionary! { "Type" => "CMap", "CMapName" => "Test-Korea1", "CIDSystemInfo" => si.clone() },
+                cmap.into_bytes(),
+            ));
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "HYSMyeongJo-Medium",
+                "CIDSystemInfo" => si,
+                "FontDescriptor" => dictionary! {
+                    "Type" => "FontDescriptor", "FontName" => "HYSMyeongJo-Medium", "Flags" => 6,
+                    "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                    "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700, "StemV" => 80,
+                },
+                "DW" => 1000,
+            });
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "HYSMyeongJo-Medium",
+                "Encoding" => enc, "DescendantFonts" => vec![cid.into()],
+            });
+            set_font(doc, "F1", f);
+        });
+        check(case, pdf, &["Report by", "today"]);
+    }
+}
+
+/// A Type0 Identity font without an embedded program and without /ToUnicode (PDFium's bug_921,
+/// "FooFont"): every reader that reads it at all takes the codes for Unicode, and so do we. (MuPDF reads
+/// nothing there: it is only held to not reading the name.) And a /ToUnicode made of CID mappings
+/// (Word writes the Identity-H CMap there; PDFBox's PDFBOX-4322): the CID numbers are the Unicode,
+/// as poppler and pdf.js read them (MuPDF reads neither).
+#[test]
+fn identity_fonts_without_unicode_maps() {
+    let type0 = |to_unicode: Option<&str>| {
+        let content = format!(
+            "BT /F1 12 Tf 72 700 Td <{}> Tj ET",
+            utf16_hex("Отчёт by Quimby today")
+        );
+        let tu = to_unicode.map(str::to_string);
+        make_pdf(&content, vec![], move |doc| {
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "FooFont",
+                "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+                "DW" => 500,
+            });
+            let mut f = dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "FooFont",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![cid.into()],
+            };
+            if let Some(tu) = tu {
+                let tu = doc.add_object(Stream::new(dictionary! {}, tu.into_bytes()));
+                f.set("ToUnicode", tu);
+            }
+            let f = doc.add_object(f);
+            set_font(doc, "F1", f);
+        })
+    };
+    check_with(
+        "no program, no /ToUnicode",
+        type0(None),
+        &["Отчёт by", "today"],
+        &["mutool"],
+    );
+    let identity = "%!PS-Adobe-3.0 Resource-CMap
+/CIDInit /ProcSet findresource begin 12 dict begin begincmap
+        /CMapName /Identity-H def /CMapType 1 def
+1 begincodespacerange <0000> <FFFF> endcodespacerange
+        2 begincidrange <0000> <00FF> 0 <0400> <04FF> 1024 endcidrange
+        endcmap CMapName currentdict /CMap defineresource pop end end";
+    check_with(
+        "a /ToUnicode of CID ranges",
+        type0(Some(identity)),
+        &["Отчёт by", "today"],
+        &["mutool"],
+    );
+}
+
+/// Glyph names of the TeX fonts (CMSY's angle brackets, CMTT's visible space, CMEX's big delimiters)
+/// and of the symbol fonts: Wingdings and its kin are pictographs, read as their codes' places in
+/// the Private Use Area (no letter among them); Symbol and ZapfDingbats through their encodings.
+#[test]
+fn tex_and_symbol_fonts() {
+    let simple = |base: &str, flags: i64, enc: Option<Object>| {
+        let mut d = dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => base.to_string(), "FirstChar" => 0, "LastChar" => 255,
+            "Widths" => vec![Object::Integer(500); 256],
+            "FontDescriptor" => dictionary! {
+                "Type" => "FontDescriptor", "FontName" => base.to_string(), "Flags" => flags,
+                "FontBBox" => vec![0.into(), (-200).into(), 1000.into(), 800.into()],
+                "ItalicAngle" => 0, "Ascent" => 800, "Descent" => -200, "CapHeight" => 700, "StemV" => 80,
+            },
+        };
+        if let Some(e) = enc {
+            d.set("Encoding", e);
+        }
+        d
+    };
+    let tex = dictionary! { "Type" => "Encoding", "Differences" => vec![
+        0x20.into(), "visiblespace".into(), 0x68.into(), "angbracketleft".into(), "angbracketright".into(),
+        0x70.into(), "parenleftBig".into(), "summationdisplay".into(),
+    ] };
+    let fonts = vec![
+        ("F1", helvetica()),
+        ("F2", simple("CMSY10", 4, Some(tex.into()))),
+        ("F3", simple("Wingdings-Regular", 4, None)),
+        ("F4", simple("Symbol", 4, None)),
+    ];
+    let content = concat!(
+        "BT /F2 12 Tf 72 700 Td (hi p q ) Tj /F1 12 Tf (Report by Quimby today ) Tj ",
+        "/F3 12 Tf (lnx) Tj /F4 12 Tf ( abg) Tj ET"
+    );
+    let pdf = make_pdf(content, fonts, |_| {});
+    let t = text_of(&pdf);
+    assert!(t.contains("⟨⟩␣(␣∑␣"), "{t}");
+    assert!(t.contains("Report by Quimby today"), "{t}");
+    assert!(t.contains("\u{F06C}\u{F06E}\u{F078}"), "{t}");
+    assert!(t.contains("αβγ"), "{t}");
+    check("TeX and symbol fonts", pdf, &["Report by", "today"]);
 }
 
 /// A Type0 font with Identity-V (codes are CIDs, here the ASCII codes; a /ToUnicode maps them back),
@@ -630,4 +905,105 @@ fn type1_builtin_encoding_from_the_program() {
         set_font(doc, "F1", f);
     });
     check("Type 1 built-in encoding", pdf, &["Report by", "today"]);
+}
+
+/// A Type3 font whose glyph names mean nothing (as in GovDocs1 303226's `emlowln`): glyphs without
+/// Unicode that may be letters. A run of one such glyph repeated, touching no letter (a rule drawn
+/// as glyphs, a box), cannot spell a name and is let through; a run of different ones, or one that
+/// touches a word, could be a name no reader can read as text, and the page is declined. Codes that
+/// draw .notdef (no glyph name in a font without a program) are no letters either.
+#[test]
+fn glyphs_without_unicode() {
+    let make = |content: &str| {
+        let procs = [
+            ("rule", b"500 0 0 -10 500 0 d1 0 -5 m 500 -5 l S".to_vec()),
+            ("blob", b"500 0 0 0 500 500 d1 0 0 500 500 re f".to_vec()),
+        ];
+        make_pdf(content, vec![], move |doc| {
+            let mut cp = Dictionary::new();
+            for (n, p) in procs {
+                let id = doc.add_object(Stream::new(dictionary! {}, p));
+                cp.set(n, id);
+            }
+            let f = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "Type3", "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
+                "FontBBox" => vec![0.into(), (-10).into(), 500.into(), 500.into()],
+                "CharProcs" => cp, "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![0x6C.into(), "rule".into(), "blob".into()] },
+                "FirstChar" => 0x6C, "LastChar" => 0x6D, "Widths" => vec![500.into(), 500.into()], "Resources" => dictionary! {},
+            });
+            let h = doc.add_object(helvetica());
+            set_fonts(doc, dictionary! { "F1" => h, "T3" => f });
+        })
+    };
+    check(
+        "a rule of one glyph, and .notdef codes",
+        make("BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj 0 -20 Td (Signed: ) Tj /T3 12 Tf (llll) Tj \
+              /F1 12 Tf 0 -20 Td (a\\012b) Tj ET"),
+        &["Report by", "today", "Signed:"],
+    );
+    for (case, content) in [
+        (
+            "two different glyphs",
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby today ) Tj /T3 12 Tf (lm) Tj ET",
+        ),
+        (
+            "a glyph touching a word",
+            "BT /F1 12 Tf 72 700 Td (Report by Quimby today) Tj /T3 12 Tf (l) Tj ET",
+        ),
+    ] {
+        assert_declined(
+            case,
+            make(content),
+            &["page 1", "no Unicode mapping", "only the page's image"],
+        );
+    }
+}
+
+/// A font that the resources lack (GovDocs1 189478's `/73`, pdf.js bug 1669099's empty name): its
+/// text is read as Helvetica, as MuPDF draws it, and redacted like any other; the reading is named in
+/// the file's repairs.
+#[test]
+fn text_in_a_missing_font() {
+    for (case, content) in [
+        (
+            "a missing font",
+            "BT /F9 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+        ),
+        (
+            "an empty font name",
+            "BT / 12 Tf 72 700 Td (Report by Quimby today) Tj ET",
+        ),
+    ] {
+        let pdf = make_pdf(content, vec![("F1", helvetica())], |_| {});
+        // (poppler draws no text in a missing font: it is only held to not reading the name.)
+        check_with(case, pdf.clone(), &["Report by", "today"], &["pdftotext"]);
+        let (d, o) = redact_pdf(pdf, &format!("{NAME}\n"), &[]);
+        assert_ok(&o);
+        let s = summary(&d.path().join("out"));
+        let r = result(&s, "in.pdf").expect("result");
+        assert!(
+            r["repairs"].as_array().is_some_and(|a| a
+                .iter()
+                .any(|t| t.as_str().is_some_and(|t| t.contains("read as Helvetica")))),
+            "{case}: {r}"
+        );
+    }
+}
+
+/// A standard font without /Encoding reads through StandardEncoding: its `space` and `hyphen` are
+/// U+0020 and U+002D, as every reader reads them (the encoding table in use gave U+00A0 and U+00AD,
+/// so "PDF-world" was one word and a term after the hyphen was not found; the raw scan of the output
+/// declined openpreserve's page-tree-wrong-count file).
+#[test]
+fn standard_encoding_space_and_hyphen() {
+    let times =
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Times-Italic" };
+    let pdf = make_pdf(
+        "BT /F1 12 Tf 72 700 Td (Report by Hyde-Quimby today) Tj ET",
+        vec![("F1", times)],
+        |_| {},
+    );
+    let t = text_of(&pdf);
+    assert!(t.contains("Report by Hyde-Quimby today"), "{t:?}");
+    check("StandardEncoding", pdf, &["Report by Hyde-", "today"]);
 }

@@ -132,6 +132,39 @@ fn damaged_flate_content_is_read_to_the_damage_and_rewritten() {
     );
 }
 
+/// A Flate content stream damaged early (GovDocs1 435321, "invalid distance too far back" 3 KB in):
+/// it was read in 8 KB steps and a step that met the damage dropped all it had inflated, so the page
+/// read as empty and its text left the output. Now what inflates before the damage is kept.
+#[test]
+fn damaged_flate_content_keeps_what_inflates_before_the_damage() {
+    let text = b"BT /F1 10 Tf 72 700 Td (Report by Quokka today) Tj ET\n";
+    // A zlib stream: one stored block (not the last), then a block of the invalid type 3.
+    let mut damaged = vec![0x78, 0x01, 0x00];
+    let n = text.len() as u16;
+    damaged.extend_from_slice(&n.to_le_bytes());
+    damaged.extend_from_slice(&(!n).to_le_bytes());
+    damaged.extend_from_slice(text);
+    damaged.extend_from_slice(&[0x07, 0xFF, 0xFF, 0xFF]);
+    let pdf = make_pdf("", vec![("F1", helvetica())], |doc| {
+        let page_id = *doc.get_pages().values().next().expect("a page");
+        let bad = doc.add_object(
+            Stream::new(dictionary! { "Filter" => "FlateDecode" }, damaged).with_compression(false),
+        );
+        doc.get_dictionary_mut(page_id)
+            .expect("page")
+            .set("Contents", Object::Reference(bad));
+    });
+    let (d, o) = redact_terms(pdf, "Quokka\n");
+    assert_ok(&o);
+    let out = d.path().join("out/in.part1.pdf");
+    assert_qpdf(&out, "the output");
+    let t = pdf_text(&out);
+    assert!(
+        t.contains("Report by") && t.contains("today") && !t.contains("Quokka"),
+        "{t}"
+    );
+}
+
 /// A Form XObject drawn by several pages (a letterhead): editing it for one page once declined the
 /// file ("shared ... would need copying", qpdf's boxes test file). Each page now gets its own copy.
 #[test]

@@ -284,8 +284,8 @@ fn actual_text_is_read_and_redacted_with_what_is_drawn() {
 }
 
 /// A tiling pattern (PatternType 1) has a content stream of its own. Text in one is not read yet, so a
-/// page whose resources hold such a pattern is declined with that reason; a pattern of shapes only
-/// changes nothing.
+/// page whose resources hold such a pattern is declined with that reason; a pattern of shapes only, or
+/// of a texture (an inline image of at most 16 by 16 samples), changes nothing.
 #[test]
 fn text_inside_a_tiling_pattern_declines_the_page() {
     let pattern = |cell: &str| {
@@ -337,5 +337,22 @@ fn text_inside_a_tiling_pattern_declines_the_page() {
         "a tiling pattern of shapes",
         pattern("0 0 50 10 re f"),
         &["Report by", "today"],
+    );
+    // A texture: an inline image of 8 by 8 samples (as PDFBox's survey file). One larger than 16 by
+    // 16 could show a word: declined.
+    check(
+        "a tiling pattern of a small inline image",
+        pattern("q 8 0 0 8 0 0 cm BI /IM true /W 8 /H 8 /BPC 1 ID UUUUUUUU EI Q"),
+        &["Report by", "today"],
+    );
+    let (_d, o) = redact_pdf(
+        pattern("q 40 0 0 20 0 0 cm BI /W 40 /H 20 /BPC 8 /CS /G /F /AHx ID 00> EI Q"),
+        &format!("{NAME}\n"),
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a larger image in a pattern is declined"
     );
 }

@@ -2,8 +2,9 @@
 //!
 //! Owns: turning a decoded content stream (or CMap) into operations that remember the exact byte range
 //! they came from, and writing a stream back with only the changed operations replaced. Everything not
-//! changed is copied byte for byte (numbers, comments, inline-image data, unknown operators), which is why
-//! we do not use `lopdf::content::Content` (see `../shared/PDF-NOTES.md`).
+//! changed is copied byte for byte (numbers, inline-image data, unknown operators) but for comments,
+//! which are left out (they could hold redacted text); which is why we do not use
+//! `lopdf::content::Content` (see `../shared/PDF-NOTES.md`).
 //!
 //! # Errors
 //! Anything it cannot parse (an unterminated string, a stray `)`, an array left open, an inline image
@@ -746,19 +747,89 @@ fn scan_state(data: &[u8], mut state: JoinState) -> JoinState {
     state
 }
 
-/// Writes the stream back: bytes outside replaced operations are copied unchanged.
-/// `replace` maps an op index to the bytes that take its place (empty = delete it).
+/// Writes the stream back: bytes outside replaced operations are copied unchanged, but for comments,
+/// which are left out (a comment can hold any text, redacted text too: pdf.js's knockout test file
+/// names its cases in comments). `replace` maps an op index to the bytes that take its place (empty =
+/// delete it); with nothing to replace, the stream comes back as it was.
 pub fn rewrite(data: &[u8], ops: &[Op], replace: &BTreeMap<usize, Vec<u8>>) -> Vec<u8> {
+    if replace.is_empty() {
+        return data.to_vec();
+    }
     let mut out = Vec::with_capacity(data.len() + 64);
-    let mut pos = 0;
+    // Copies from `pos` to `end`, the ops from `next` up to `until` among them.
+    let copy = |out: &mut Vec<u8>, pos: &mut usize, next: &mut usize, until: usize, end: usize| {
+        for op in ops.get(*next..until).into_iter().flatten() {
+            push_without_comments(out, &data[*pos..op.start]);
+            if op.is("BI") {
+                // (Inline image data is binary: copied as it is.)
+                out.extend_from_slice(&data[op.start..op.end]);
+            } else {
+                push_without_comments(out, &data[op.start..op.end]);
+            }
+            *pos = op.end;
+        }
+        push_without_comments(out, &data[*pos..end.max(*pos)]);
+        *pos = end.max(*pos);
+        *next = until.max(*next);
+    };
+    let (mut pos, mut next) = (0, 0);
     for (&i, bytes) in replace {
         let Some(op) = ops.get(i) else { continue };
-        out.extend_from_slice(&data[pos..op.start]);
+        copy(&mut out, &mut pos, &mut next, i, op.start);
         out.extend_from_slice(bytes);
         pos = op.end;
+        next = i + 1;
     }
-    out.extend_from_slice(&data[pos..]);
+    copy(&mut out, &mut pos, &mut next, ops.len(), data.len());
     out
+}
+
+/// Copies content bytes without their comments (each `%` outside a string to the end of its line;
+/// the line end stays). Literal and hex strings are copied as they are.
+fn push_without_comments(out: &mut Vec<u8>, bytes: &[u8]) {
+    if !bytes.contains(&b'%') {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    let (mut i, mut depth, mut hex) = (0, 0usize, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if depth > 0 {
+            out.push(b);
+            match b {
+                b'\\' => {
+                    if let Some(&n) = bytes.get(i + 1) {
+                        out.push(n);
+                        i += 1;
+                    }
+                }
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                _ => {}
+            }
+        } else if hex {
+            out.push(b);
+            hex = b != b'>';
+        } else {
+            match b {
+                b'%' => {
+                    while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'(' => depth = 1,
+                b'<' if bytes.get(i + 1) == Some(&b'<') => {
+                    out.push(b);
+                    i += 1;
+                }
+                b'<' => hex = true,
+                _ => {}
+            }
+            out.push(bytes[i]);
+        }
+        i += 1;
+    }
 }
 
 /// Writes a byte string as a PDF hex string.
@@ -859,8 +930,28 @@ mod tests {
         let out = rewrite(src, &o, &rep);
         assert_eq!(
             out,
-            b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ % comment\nET".to_vec()
+            b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ \nET".to_vec()
         );
+    }
+
+    #[test]
+    fn rewrite_leaves_comments_out() {
+        // Comments between and inside operations go; a % in a string, a hex string, a dictionary
+        // or an inline image's data stays.
+        let src: &[u8] =
+            b"%head Quimby\nq 1 0 0 % mid Quimby\r1 0 0 cm (50% (a%b) \\) %) Tj <41> Tj\n\
+            BI /W 1 /H 1 /BPC 8 /CS /G ID %\nEI /P <</MCID 0>> BDC EMC Q % tail";
+        let o = parse(src, &ParseLimits::default()).expect("parses");
+        let mut rep = BTreeMap::new();
+        rep.insert(o.len() - 1, b"Q".to_vec());
+        let out = rewrite(src, &o, &rep);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "\nq 1 0 0 \r1 0 0 cm (50% (a%b) \\) %) Tj <41> Tj\n\
+             BI /W 1 /H 1 /BPC 8 /CS /G ID %\nEI /P <</MCID 0>> BDC EMC Q "
+        );
+        let again = parse(&out, &ParseLimits::default()).expect("parses");
+        assert_eq!(again.len(), o.len());
     }
 
     #[test]

@@ -17,6 +17,9 @@ use std::sync::Arc;
 /// Font resource name our own box labels use; glyphs in it are marked `ours`.
 pub const LABEL_FONT: &str = "FoiRedactLabel";
 
+/// The text of a glyph whose font gives it no Unicode (U+FFFD).
+pub const UNMAPPED: &str = "\u{FFFD}";
+
 /// Limits for one page.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractLimits {
@@ -47,6 +50,8 @@ impl Default for ExtractLimits {
 #[derive(Default)]
 pub struct FontCache {
     fonts: HashMap<ObjectId, Result<Arc<Font>, String>>,
+    /// The font text in a missing font is read with.
+    fallback: Option<Arc<Font>>,
 }
 
 /// The decoded content of a page's streams, concatenated in order, with the object each came from.
@@ -127,6 +132,8 @@ struct Interp<'a> {
     marked: Vec<Option<Marked>>,
     /// Tiling patterns already looked at.
     patterns: Vec<ObjectId>,
+    /// Glyphs with no Unicode that may be letters: (glyph index, code, font name).
+    unmapped: Vec<(usize, u32, String)>,
 }
 
 /// An open marked-content sequence with an /ActualText: the text, the glyph count when it began, its
@@ -175,6 +182,7 @@ pub fn extract_page(
         path: PathBuild::default(),
         marked: Vec::new(),
         patterns: Vec::new(),
+        unmapped: Vec::new(),
     };
     it.out.media_box = page_media_box(doc, page_id);
     let empty = Dictionary::new();
@@ -205,29 +213,59 @@ pub fn extract_page(
             }
         }
     }
+    it.judge_unmapped();
     it.out
 }
 
 impl Interp<'_> {
     fn font(&mut self, res: &Dictionary, name: &[u8]) -> Result<Arc<Font>, String> {
         let label = String::from_utf8_lossy(name).to_string();
-        let fonts = get_dict(self.doc, res, b"Font")
-            .ok_or_else(|| format!("font {label} is not in the resources"))?;
-        match fonts.get(name) {
-            Ok(Object::Reference(id)) => {
-                if let Some(f) = self.fonts.fonts.get(id) {
+        let found = get_dict(self.doc, res, b"Font").and_then(|fonts| match fonts.get(name) {
+            Ok(Object::Reference(id)) => Some(Ok(*id)),
+            Ok(Object::Dictionary(d)) => Some(Err(d)),
+            _ => None,
+        });
+        match found {
+            Some(Ok(id)) => {
+                if let Some(f) = self.fonts.fonts.get(&id) {
                     return f.clone();
                 }
-                let r = match self.doc.get_object(*id).map(|o| deref(self.doc, o)) {
+                let r = match self.doc.get_object(id).map(|o| deref(self.doc, o)) {
                     Ok(Object::Dictionary(d)) => load_font(self.doc, d).map(Arc::new),
-                    _ => Err(format!("font {label} is not a dictionary")),
+                    _ => return Ok(self.missing_font(&label)),
                 };
-                self.fonts.fonts.insert(*id, r.clone());
+                self.fonts.fonts.insert(id, r.clone());
                 r
             }
-            Ok(Object::Dictionary(d)) => load_font(self.doc, d).map(Arc::new),
-            _ => Err(format!("font {label} is not in the resources")),
+            Some(Err(d)) => load_font(self.doc, d).map(Arc::new),
+            None => Ok(self.missing_font(&label)),
         }
+    }
+
+    /// A font the resources do not hold (or that is no dictionary): its text is read as Helvetica
+    /// with WinAnsiEncoding, every byte a letter where it can be one, as MuPDF draws such text (poppler
+    /// draws none): what it may show is looked at and redacted like any text. Named in the file's
+    /// repairs.
+    fn missing_font(&mut self, label: &str) -> Arc<Font> {
+        let note = format!("text in font {label:?}, which the resources lack, read as Helvetica");
+        if !self.out.readings.contains(&note) && self.out.readings.len() < 20 {
+            self.out.readings.push(note);
+        }
+        self.fonts
+            .fallback
+            .get_or_insert_with(|| {
+                let mut d = Dictionary::new();
+                for (k, v) in [
+                    ("Type", "Font"),
+                    ("Subtype", "Type1"),
+                    ("BaseFont", "Helvetica"),
+                    ("Encoding", "WinAnsiEncoding"),
+                ] {
+                    d.set(k, Object::Name(v.as_bytes().to_vec()));
+                }
+                Arc::new(load_font(self.doc, &d).expect("Helvetica with WinAnsiEncoding loads"))
+            })
+            .clone()
     }
 
     /// Records an image drawn now: it fills the unit square of the current CTM (ISO 32000-1 8.9.4).
@@ -556,11 +594,12 @@ impl Interp<'_> {
             }) {
                 Some(s) => compact_str::CompactString::from(s),
                 None => {
-                    self.unreadable(format!(
-                        "font {} has no Unicode mapping for some of its codes",
-                        font.name
-                    ));
-                    compact_str::CompactString::const_new("\u{FFFD}")
+                    // (Judged with what is around it once the page is read: `judge_unmapped`.)
+                    if !font.no_letter(code) {
+                        self.unmapped
+                            .push((self.out.glyphs.len(), code, font.name.clone()));
+                    }
+                    compact_str::CompactString::const_new(UNMAPPED)
                 }
             };
             let w0 = font.advance(code);
@@ -648,9 +687,69 @@ impl Interp<'_> {
         }
     }
 
+    /// Glyphs with no Unicode that may be letters are let through only where they cannot spell a word:
+    /// a run of them (glyphs drawn one after the other, touching on one baseline) that repeats one
+    /// code (a rule drawn as a row of one glyph, a box, a bullet) and touches no letter or digit.
+    /// Anything else could be a name that no reader can read as text (a subset font without
+    /// /ToUnicode or character maps): a problem, and the page is declined. (Reading such glyphs from
+    /// the page's image is the rendering channel's job, not done here.)
+    fn judge_unmapped(&mut self) {
+        let glyphs = &self.out.glyphs;
+        // Whether glyph `b` follows glyph `a` on its line with no more than a small gap.
+        let touching = |a: &Glyph, b: &Glyph| {
+            let size = a.size.max(b.size).max(0.01);
+            let (dx, dy) = (b.origin.0 - a.origin.0, b.origin.1 - a.origin.1);
+            let along = dx * a.dir.0 + dy * a.dir.1;
+            let across = -dx * a.dir.1 + dy * a.dir.0;
+            across.abs() < 0.3 * size
+                && along > -0.1 * size
+                && along - a.advance.max(a.natural) < 0.3 * size
+        };
+        let wordy = |g: &Glyph| g.text.chars().any(char::is_alphanumeric);
+        let mut bad: Vec<String> = Vec::new();
+        let mut k = 0;
+        while k < self.unmapped.len() {
+            // The run: consecutive glyphs, each unmapped and touching the one before.
+            let mut end = k;
+            while end + 1 < self.unmapped.len()
+                && self.unmapped[end + 1].0 == self.unmapped[end].0 + 1
+                && touching(
+                    &glyphs[self.unmapped[end].0],
+                    &glyphs[self.unmapped[end + 1].0],
+                )
+            {
+                end += 1;
+            }
+            let run = &self.unmapped[k..=end];
+            let (first, last) = (run[0].0, run[run.len() - 1].0);
+            let one_code = run.iter().all(|u| u.1 == run[0].1);
+            let before = first
+                .checked_sub(1)
+                .map(|i| &glyphs[i])
+                .is_some_and(|b| wordy(b) && touching(b, &glyphs[first]));
+            let after = glyphs
+                .get(last + 1)
+                .is_some_and(|a| wordy(a) && touching(&glyphs[last], a));
+            if !one_code || before || after {
+                let name = &run[0].2;
+                if !bad.contains(name) {
+                    bad.push(name.clone());
+                }
+            }
+            k = end + 1;
+        }
+        for name in bad {
+            self.unreadable(format!(
+                "font {name} has no Unicode mapping for some of its codes (glyphs that may spell words: only the page's image could tell)"
+            ));
+        }
+    }
+
     /// Tiling patterns (PatternType 1) carry content streams of their own, painted as a fill. Text in
-    /// one is not read yet (nor images or Form XObjects drawn by one), so such a pattern in the resources makes
-    /// the page unreadable: declined, never published with text nobody looked at.
+    /// one is not read yet (nor images or Form XObjects drawn by one), so such a pattern in the resources
+    /// makes the page unreadable: declined, never published with text nobody looked at. An inline
+    /// image of at most 16 by 16 samples is let through (a hatch or dot texture, as PDFBox's survey
+    /// file fills its boxes with: too few samples to spell a word).
     fn check_patterns(&mut self, res: &Dictionary) {
         let Some(pats) = get_dict(self.doc, res, b"Pattern") else {
             return;
@@ -670,12 +769,19 @@ impl Interp<'_> {
             let ops = super::decode_stream(s, self.lim.max_stream_bytes)
                 .ok()
                 .and_then(|d| content::parse(&d, &self.lim.parse).ok());
+            let texture = |o: &Op| {
+                let side = |k: &[&[u8]]| {
+                    k.iter()
+                        .find_map(|k| o.operands.first()?.dict_get(k)?.num())
+                        .is_some_and(|v| (1.0..=16.0).contains(&v))
+                };
+                side(&[b"W", b"Width"]) && side(&[b"H", b"Height"])
+            };
             let draws_text = ops.is_none_or(|ops| {
-                ops.iter().any(|o| {
-                    matches!(
-                        o.operator.as_slice(),
-                        b"Tj" | b"TJ" | b"'" | b"\"" | b"Do" | b"BI"
-                    )
+                ops.iter().any(|o| match o.operator.as_slice() {
+                    b"Tj" | b"TJ" | b"'" | b"\"" | b"Do" => true,
+                    b"BI" => !texture(o),
+                    _ => false,
                 })
             });
             if draws_text {

@@ -2,33 +2,43 @@
 //! how wide is each". Read-only over the document.
 //!
 //! Covered: simple fonts (Type1, TrueType, MMType1, Type3) with /Widths, standard encodings and
-//! /Differences (glyph names through the Adobe Glyph List), the standard-14 metrics for fonts without
-//! /Widths, ToUnicode CMaps (bfchar, bfrange with strings and arrays, multi-character mappings), and Type0
-//! fonts with Identity-H and /W widths, or Identity-V (vertical writing) with /W2 and /DW2.
+//! /Differences (glyph names through the Adobe Glyph List and the TeX fonts' names), the standard-14
+//! metrics for fonts without /Widths, the symbol fonts' own encodings (Symbol, ZapfDingbats; the
+//! pictograph fonts Wingdings, Webdings, Marlett read as their codes' places in the Private Use Area),
+//! ToUnicode CMaps (bfchar, bfrange with strings and arrays, multi-character mappings, and CID
+//! mappings taken as code points, as poppler and pdf.js read them), and Type0 fonts with /W widths
+//! and /W2, /DW2 vertical metrics by CID, through Identity-H/V, the predefined CMaps of ISO 32000-1
+//! (Adobe's, shipped in `fonts/data`, see `cmap`), or a CMap embedded as a stream.
+//!
+//! What a CID means, for a Type0 font without /ToUnicode (or a code it does not map): the code itself
+//! for the predefined Unicode CMaps (`Uni{GB,JIS,KS,CNS}-{UCS2,UTF16}-H/V`); Adobe's table for the
+//! descendant's character collection (`Adobe-Japan1/GB1/CNS1/Korea1/KR`); else the embedded program's
+//! glyph names or character maps (a CID subset program often has neither); and for an Identity font
+//! with no program and no /ToUnicode at all, the code itself, as every reader takes it.
 //!
 //! From embedded programs (`sfnt`, `cff`): the built-in encoding of a Type 1 program, of a CFF program
 //! (FontFile3 /Type1C, or /OpenType with a `CFF ` table) and of a symbolic TrueType program (its (3,0)
 //! or (1,0) character map, then each glyph's `post` name or (3,1) code point); advance widths from
-//! `hmtx` or CFF charstrings when a font has no /Widths. Type0 fonts with the predefined Unicode CMaps
-//! `Uni{GB,JIS,KS,CNS}-{UCS2,UTF16}-H` read the Unicode from the codes themselves, when the advances do
-//! not depend on the CID (which only Adobe's CMap files would give).
+//! `hmtx` or CFF charstrings when a font has no /Widths.
 //!
 //! # Errors
-//! A font we cannot model (an embedded CMap, a predefined CMap other than Identity-H/V and the Unicode
-//! ones above, a Unicode CMap with per-glyph widths) is an `Err(reason)`; a code with no Unicode is
-//! reported per glyph by `unicode()` returning `None`: the caller declines the page, it never guesses.
+//! A font we cannot model (a predefined CMap outside ISO 32000-1's list, an embedded CMap that cannot
+//! be used) is an `Err(reason)`; a code with no Unicode is reported per glyph by `unicode()` returning
+//! `None`, and `no_letter()` says whether it certainly draws no letter (.notdef, a pictograph): the
+//! caller judges the others by what is around them (`extract`), it never guesses their text.
 
 pub mod cff;
+pub mod cmap;
 pub mod sfnt;
 mod tables;
 
-use super::content::{Lexer, Operand, Token};
+use super::content::{Operand, Token};
 use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
 use lopdf::{Dictionary, Document, Object};
 use pdf_encoding::Encoding;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// A font ready for decoding strings.
 #[derive(Debug, Clone)]
@@ -47,7 +57,19 @@ pub struct Font {
     to_unicode: HashMap<u32, String>,
     /// Unicode from the encoding, for simple fonts (index = code).
     simple: Vec<Option<String>>,
-    /// Advance widths in glyph units (1/1000 of text space, or FontMatrix units for Type3).
+    /// Type0: the code -> CID map (`None`: Identity, the two-byte code is the CID).
+    cids: Option<Arc<cmap::CMap>>,
+    /// Type0: Adobe's CID -> Unicode table of the descendant's character collection.
+    cid_unicode: Option<&'static cmap::CidUnicode>,
+    /// Type0: the Unicode of CIDs from the embedded program (when there is no such table).
+    by_cid: HashMap<u32, String>,
+    /// A pictograph font (Wingdings, Webdings, Marlett): no glyph of it is a letter.
+    pictograph: bool,
+    /// Simple fonts: codes that draw .notdef in every reader (a font without a program whose
+    /// encoding names no glyph for the code).
+    notdef: Vec<bool>,
+    /// Advance widths in glyph units (1/1000 of text space, or FontMatrix units for Type3), by code
+    /// (by CID for Type0).
     widths: HashMap<u32, f64>,
     default_width: f64,
     /// Vertical writing: (w1y, vx, vy) by code from /W2, and /DW2 as (vy, w1y); glyph units.
@@ -63,6 +85,9 @@ pub struct Font {
 impl Font {
     /// Splits a string operand into (code, byte offset, byte length).
     pub fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize, usize)> {
+        if let Some(c) = &self.cids {
+            return c.split(bytes);
+        }
         if self.utf16 {
             return utf16_codes(bytes);
         }
@@ -93,11 +118,8 @@ impl Font {
         if let Some(s) = self.to_unicode.get(&code) {
             return Some(Cow::Borrowed(s.as_str()));
         }
-        if self.unicode_codes {
-            return code_unicode(code).map(|c| Cow::Owned(c.to_string()));
-        }
         if self.two_byte {
-            return None;
+            return self.own_unicode(code);
         }
         self.simple
             .get(code as usize)
@@ -105,17 +127,63 @@ impl Font {
             .map(Cow::Borrowed)
     }
 
-    /// A simple font's second reading of a code: the text its encoding and glyph names give, when its
-    /// /ToUnicode maps the code to other letters (a /ToUnicode can lie: readers that trust it and the
-    /// glyphs drawn then disagree).
-    pub fn alt_unicode(&self, code: u32) -> Option<&str> {
+    /// The CID a Type0 font's code selects.
+    fn cid(&self, code: u32) -> Option<u32> {
+        match &self.cids {
+            Some(c) => c.cid(code),
+            None => (code <= 0xFFFF).then_some(code),
+        }
+    }
+
+    /// A Type0 font's reading of a code without its /ToUnicode: the code itself for the Unicode
+    /// CMaps (and fonts that give nothing else), else its CID through the collection's table or the
+    /// embedded program.
+    fn own_unicode(&self, code: u32) -> Option<Cow<'_, str>> {
+        if self.unicode_codes {
+            return code_unicode(code).map(|c| Cow::Owned(c.to_string()));
+        }
+        let cid = self.cid(code)?;
+        if let Some(t) = self.cid_unicode {
+            return t.get(cid).map(Cow::Borrowed);
+        }
+        self.by_cid.get(&cid).map(|s| Cow::Borrowed(s.as_str()))
+    }
+
+    /// A second reading of a code, when readers disagree on it: for a simple font, the text its
+    /// encoding and glyph names give when its /ToUnicode maps the code to other letters (a /ToUnicode
+    /// can lie: readers that trust it and the glyphs drawn then disagree); for a Type0 font, what its
+    /// CID means when the /ToUnicode says otherwise, or, for an Identity font read through its program,
+    /// the code taken for the Unicode (as readers without the program's maps take it).
+    pub fn alt_unicode(&self, code: u32) -> Option<Cow<'_, str>> {
+        let differs = |own: &str, mapped: &str| {
+            !own.is_empty() && crate::text_fold::key(own) != crate::text_fold::key(mapped)
+        };
         if self.two_byte {
+            if let Some(mapped) = self.to_unicode.get(&code) {
+                let own = self.own_unicode(code)?;
+                return differs(&own, mapped).then_some(own);
+            }
+            if self.cids.is_none() && self.cid_unicode.is_none() && !self.unicode_codes {
+                let own = self.own_unicode(code)?;
+                let raw = code_unicode(code).filter(|c| !c.is_control())?.to_string();
+                return differs(&raw, &own).then_some(Cow::Owned(raw));
+            }
             return None;
         }
         let mapped = self.to_unicode.get(&code)?;
         let own = self.simple.get(code as usize)?.as_deref()?;
-        (!own.is_empty() && crate::text_fold::key(own) != crate::text_fold::key(mapped))
-            .then_some(own)
+        differs(own, mapped).then_some(Cow::Borrowed(own))
+    }
+
+    /// Whether a code that has no Unicode certainly draws no letter: a glyph of a pictograph font, or
+    /// .notdef. (Other glyphs without Unicode may be letters: the caller decides by what is around
+    /// them.)
+    pub fn no_letter(&self, code: u32) -> bool {
+        if self.two_byte {
+            // (A code its CMap maps to no CID, or to CID 0, draws .notdef.)
+            return self.pictograph || self.cid(code).is_none_or(|c| c == 0);
+        }
+        self.pictograph || self.notdef.get(code as usize).copied().unwrap_or(false)
     }
 
     /// Whether some code's Unicode comes from the embedded font program rather than the PDF (a copy of
@@ -126,23 +194,21 @@ impl Font {
 
     /// The horizontal advance of a code in text space (ISO 32000-1 9.4.4, w0 before size and scaling).
     pub fn advance(&self, code: u32) -> f64 {
-        self.widths
-            .get(&code)
-            .copied()
-            .unwrap_or(self.default_width)
-            * self.scale
+        let key = if self.two_byte {
+            self.cid(code).unwrap_or(0)
+        } else {
+            code
+        };
+        self.widths.get(&key).copied().unwrap_or(self.default_width) * self.scale
     }
 
     /// In vertical writing, a code's vertical displacement w1y (negative: downwards) and the position
     /// vector (vx, vy) from its horizontal origin to its vertical one, in text space (ISO 32000-1
     /// 9.7.4.3; vx defaults to half the horizontal advance).
     pub fn vertical_metrics(&self, code: u32) -> (f64, f64, f64) {
-        let (w1, vx, vy) = self.vmetrics.get(&code).copied().unwrap_or_else(|| {
-            let w0 = self
-                .widths
-                .get(&code)
-                .copied()
-                .unwrap_or(self.default_width);
+        let cid = self.cid(code).unwrap_or(0);
+        let (w1, vx, vy) = self.vmetrics.get(&cid).copied().unwrap_or_else(|| {
+            let w0 = self.widths.get(&cid).copied().unwrap_or(self.default_width);
             (self.dw2.1, w0 / 2.0, self.dw2.0)
         });
         (w1 * self.scale, vx * self.scale, vy * self.scale)
@@ -191,25 +257,35 @@ fn load_type0(
 ) -> Result<Font, String> {
     // (the CMap's name when it is a predefined Unicode one, and whether its codes are UTF-16)
     let mut unicode_cmap: Option<(String, bool)> = None;
+    // The code -> CID map; `None` for Identity-H/V (the code is the CID, two bytes).
+    let mut cids: Option<Arc<cmap::CMap>> = None;
     let vertical = match get(doc, dict, b"Encoding") {
         Some(Object::Name(n)) if n == b"Identity-H" => false,
         Some(Object::Name(n)) if n == b"Identity-V" => true,
-        Some(Object::Name(n)) if unicode_cmap_kind(n).is_some() => {
-            let utf16 = unicode_cmap_kind(n) == Some(true);
-            unicode_cmap = Some((String::from_utf8_lossy(n).into_owned(), utf16));
-            false
-        }
         Some(Object::Name(n)) => {
-            return Err(format!(
-                "font {name}: CMap {} is not supported yet",
-                String::from_utf8_lossy(n)
-            ))
+            let cm = String::from_utf8_lossy(n).into_owned();
+            let c = cmap::predefined(&cm)
+                .ok_or_else(|| format!("font {name}: CMap {cm} is not supported yet"))?;
+            if let Some(utf16) = unicode_cmap_kind(n) {
+                unicode_cmap = Some((cm, utf16));
+            }
+            let v = c.vertical;
+            cids = Some(c);
+            v
         }
-        _ => {
-            return Err(format!(
-                "font {name}: embedded CMap encodings are not supported yet"
-            ))
+        Some(Object::Stream(s)) => {
+            let data = super::decode_stream(s, 16 << 20)
+                .map_err(|_| format!("font {name}: its CMap cannot be decompressed"))?;
+            let wmode = get_num(doc, &s.dict, b"WMode").map(|w| w as i64);
+            let use_cmap =
+                get_name(doc, &s.dict, b"UseCMap").map(|n| String::from_utf8_lossy(n).into_owned());
+            let c = cmap::parse_embedded(&data, wmode, use_cmap.as_deref())
+                .map_err(|e| format!("font {name}: embedded CMap: {e}"))?;
+            let v = c.vertical;
+            cids = Some(c);
+            v
         }
+        _ => return Err(format!("font {name}: no usable /Encoding")),
     };
     let desc = get_array(doc, dict, b"DescendantFonts")
         .and_then(|a| a.first())
@@ -217,7 +293,7 @@ fn load_type0(
         .and_then(|o| o.as_dict().ok())
         .ok_or_else(|| format!("font {name}: no descendant font"))?;
     let default_width = get_num(doc, desc, b"DW").unwrap_or(1000.0);
-    let mut widths: HashMap<u32, f64> = match get_array(doc, desc, b"W") {
+    let widths: HashMap<u32, f64> = match get_array(doc, desc, b"W") {
         Some(w) => cid_metrics(doc, w, 1, &name, "W")?
             .into_iter()
             .map(|(c, v)| (c, v[0]))
@@ -241,27 +317,43 @@ fn load_type0(
             }
         }
     }
-    // With a Unicode CMap the code is not the CID that /W speaks of: only one advance for every
-    // glyph can be trusted.
-    if let Some((cmap, _)) = &unicode_cmap {
-        if widths.values().any(|&w| w != default_width) {
-            return Err(format!(
-                "font {name}: CMap {cmap} with per-glyph widths is not supported"
-            ));
-        }
-        widths.clear();
-    }
     let fd = get_dict(doc, desc, b"FontDescriptor");
     let (ascent, descent) = descriptor_metrics(doc, fd).unwrap_or((0.8, -0.2));
+    // What a CID means: Adobe's table for the character collection the descendant names, else the
+    // glyphs of the embedded program (their names, or the character maps that reach them).
+    let ordering = get_dict(doc, desc, b"CIDSystemInfo").and_then(|si| {
+        let text = |k: &[u8]| match get(doc, si, k) {
+            Some(Object::String(b, _)) => Some(String::from_utf8_lossy(b).into_owned()),
+            Some(Object::Name(b)) => Some(String::from_utf8_lossy(b).into_owned()),
+            _ => None,
+        };
+        (text(b"Registry")? == "Adobe").then(|| text(b"Ordering"))?
+    });
+    let cid_unicode = ordering.as_deref().and_then(cmap::cid_unicode);
+    let program = embedded(doc, fd);
+    let by_cid = match (&program, cid_unicode) {
+        (Some(p), None) => program_cid_unicode(doc, desc, &name, p),
+        _ => HashMap::default(),
+    };
+    // A font with no program, no /ToUnicode and no collection to read through: every reader takes the
+    // code for the Unicode (poppler, pdf.js, PDFium), and so do we.
+    let codes_are_unicode =
+        program.is_none() && cid_unicode.is_none() && to_unicode.is_empty() && cids.is_none();
+    let pictograph = pictograph_font(&name);
     Ok(Font {
         name,
         two_byte: true,
         vertical,
         utf16: unicode_cmap.as_ref().is_some_and(|(_, u)| *u),
-        unicode_codes: unicode_cmap.is_some(),
-        program_unicode: false,
+        unicode_codes: unicode_cmap.is_some() || codes_are_unicode,
+        program_unicode: !by_cid.is_empty(),
         to_unicode,
         simple: Vec::new(),
+        pictograph,
+        cids,
+        cid_unicode,
+        by_cid,
+        notdef: Vec::new(),
         widths,
         default_width,
         vmetrics,
@@ -270,6 +362,76 @@ fn load_type0(
         ascent,
         descent,
     })
+}
+
+/// The Unicode of each CID from the descendant's embedded program: for TrueType (through
+/// /CIDToGIDMap) each glyph's `post` name, else the code point a Unicode character map gives it, else
+/// the symbol-font code its (3,0) map gives it read through that font's encoding (Symbol,
+/// ZapfDingbats, Wingdings); for a CFF program with glyph names (its glyphs are the CIDs), the names.
+fn program_cid_unicode(
+    doc: &Document,
+    desc: &Dictionary,
+    name: &str,
+    p: &Embedded,
+) -> HashMap<u32, String> {
+    let mut out = HashMap::default();
+    match p {
+        Embedded::TrueType(d) => {
+            let Some(tt) = sfnt::TrueType::parse(d) else {
+                return out;
+            };
+            // (A map that does not decompress gives no reading: the codes are then judged as
+            // having none.)
+            let map: Option<Vec<u8>> = match get(doc, desc, b"CIDToGIDMap") {
+                Some(Object::Stream(s)) => match super::decode_stream(s, 1 << 20) {
+                    Ok(m) => Some(m),
+                    Err(_) => return out,
+                },
+                _ => None,
+            };
+            let mut put = |cid: u32, g: u16| {
+                let u = tt
+                    .glyph_unicode(g)
+                    .or_else(|| symbol_code_unicode(name, tt.glyph_symbol_code(g)?));
+                if let Some(u) = u.filter(|u| !u.is_empty()) {
+                    out.insert(cid, u);
+                }
+            };
+            match map {
+                Some(m) => {
+                    for (cid, c) in m.chunks_exact(2).enumerate() {
+                        let g = u16::from_be_bytes([c[0], c[1]]);
+                        if g != 0 {
+                            put(cid as u32, g);
+                        }
+                    }
+                }
+                None => {
+                    for g in 1..tt.glyph_count().min(65_536) as u32 {
+                        put(g, g as u16);
+                    }
+                }
+            }
+        }
+        Embedded::Cff(d) | Embedded::OpenTypeCff(d) => {
+            let data = match p {
+                Embedded::OpenTypeCff(_) => opentype_cff(d),
+                _ => Some(d.as_slice()),
+            };
+            if let Some(cff) = data.and_then(cff::Cff::parse) {
+                for g in 1..cff.glyph_count().min(65_536) {
+                    if let Some(u) = cff
+                        .glyph_name(g as u16)
+                        .and_then(|n| glyph_name_to_unicode(&n))
+                    {
+                        out.insert(g as u32, u);
+                    }
+                }
+            }
+        }
+        Embedded::Type1(_) => {}
+    }
+    out
 }
 
 fn load_simple(
@@ -342,9 +504,9 @@ fn load_simple(
     });
     let uses_builtin = builtin_unicode.is_some();
     let mut simple: Vec<Option<String>> = builtin_unicode.unwrap_or_else(|| vec![None; 256]);
-    if let Some(map) = enc.and_then(|e| e.forward_map()) {
+    if let Some(e) = enc {
         for (code, slot) in simple.iter_mut().enumerate() {
-            *slot = map.get(code as u8).map(|c| c.to_string());
+            *slot = encoded(e, code as u8);
         }
     }
     // The glyph names /Differences gives, by code.
@@ -364,6 +526,26 @@ fn load_simple(
                     code += 1;
                 }
                 _ => {}
+            }
+        }
+    }
+    // Without a program, a code whose encoding names no glyph draws .notdef (a reader looks glyphs
+    // up by name in the font it substitutes).
+    let no_program = !type3
+        && !fd
+            .is_some_and(|fd| fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3"));
+    let notdef: Vec<bool> = if no_program && enc.is_some() {
+        (0..256)
+            .map(|c| simple[c].is_none() && diff_names[c].as_deref().is_none_or(|n| n == ".notdef"))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // A pictograph font read through no encoding: its codes' places in the Private Use Area.
+    if base_enc.is_none() && builtin.is_none() && pictograph_font(base) {
+        for (code, slot) in simple.iter_mut().enumerate() {
+            if slot.is_none() {
+                *slot = symbol_code_unicode(base, code as u8);
             }
         }
     }
@@ -441,6 +623,11 @@ fn load_simple(
         program_unicode,
         to_unicode,
         simple,
+        cids: None,
+        cid_unicode: None,
+        by_cid: HashMap::default(),
+        pictograph: pictograph_font(base),
+        notdef,
         widths,
         default_width,
         vmetrics: HashMap::default(),
@@ -563,6 +750,49 @@ fn cff_builtin_unicode(d: &[u8]) -> Option<Vec<Option<String>>> {
             })
             .collect(),
     )
+}
+
+/// Whether a font is one of pictographs (Wingdings, Webdings, Marlett): none of its glyphs is a letter.
+fn pictograph_font(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase().replace([' ', '-', ','], "");
+    ["wingdings", "webdings", "marlett"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
+/// The Unicode of a code of a symbol font's own encoding: Symbol's and ZapfDingbats' (their Adobe
+/// encodings), and for the pictograph fonts the code's place in the Private Use Area (U+F020 to
+/// U+F0FF, as the fonts' own (3,0) character maps name their glyphs: no letter, so nothing a name
+/// can be spelt with). `None` for other fonts.
+fn symbol_code_unicode(name: &str, code: u8) -> Option<String> {
+    if pictograph_font(name) {
+        return match code {
+            0x20 => Some(" ".into()),
+            0x21.. => char::from_u32(0xF000 + code as u32).map(String::from),
+            _ => None,
+        };
+    }
+    let enc = match standard14(name).map(|m| m.name) {
+        Some("Symbol") => Encoding::AdobeSymbol,
+        Some("ZapfDingbats") => Encoding::AdobeZdingbat,
+        _ => return None,
+    };
+    encoded(enc, code)
+}
+
+/// The Unicode of a code in a named encoding, as its glyph name's first Adobe Glyph List value
+/// (pdf_encoding's tables give some names another one: `space` U+00A0, `hyphen` U+00AD, `fraction`
+/// U+2215, `periodcentered` U+2219, which split words where every reader reads one).
+fn encoded(enc: Encoding, code: u8) -> Option<String> {
+    let c = enc.forward_map()?.get(code)?;
+    let c = match (code, c) {
+        (0x20, '\u{00A0}') => ' ',
+        (0x2D, '\u{00AD}') => '-',
+        (_, '\u{2215}') => '\u{2044}',
+        (_, '\u{2219}') if enc == Encoding::AdobeStandard => '\u{00B7}',
+        (_, c) => c,
+    };
+    Some(c.to_string())
 }
 
 /// Unicode by code from a symbolic TrueType program: the glyph its (3,0) or (1,0) map gives the code,
@@ -716,10 +946,9 @@ pub fn type1_builtin_encoding(program: &[u8]) -> Option<Vec<Option<String>>> {
     let at = clear.find("/Encoding")?;
     let rest = &clear[at..];
     if rest.starts_with("/Encoding StandardEncoding") {
-        let map = Encoding::AdobeStandard.forward_map()?;
         return Some(
             (0..256)
-                .map(|c| map.get(c as u8).map(|ch| ch.to_string()))
+                .map(|c| encoded(Encoding::AdobeStandard, c as u8))
                 .collect(),
         );
     }
@@ -765,6 +994,23 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
     if let Some(s) = pdf_encoding::glyphname_to_unicode(name) {
         return Some(s.to_string());
     }
+    if let Ok(i) = tables::TEX_GLYPHS.binary_search_by(|(n, _)| (*n).cmp(name)) {
+        return Some(tables::TEX_GLYPHS[i].1.to_string());
+    }
+    // TeX's big delimiters and operators (cmex): `parenleftBig`, `summationdisplay`, `hatwide` ...
+    for suffix in [
+        "bigg", "Bigg", "big", "Big", "text", "display", "widest", "wider", "wide",
+    ] {
+        if let Some(base) = name.strip_suffix(suffix).filter(|b| b.len() > 1) {
+            let base = if base == "hat" { "circumflex" } else { base };
+            if let Some(u) = pdf_encoding::glyphname_to_unicode(base) {
+                return Some(u.to_string());
+            }
+            if let Ok(i) = tables::TEX_GLYPHS.binary_search_by(|(n, _)| (*n).cmp(base)) {
+                return Some(tables::TEX_GLYPHS[i].1.to_string());
+            }
+        }
+    }
     let base = name.split('.').next().unwrap_or(name);
     if base.is_empty() {
         return None;
@@ -797,33 +1043,26 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
 
 /// Parses a ToUnicode CMap: code -> Unicode string.
 pub fn parse_to_unicode(data: &[u8]) -> Result<HashMap<u32, String>, String> {
-    let mut lx = Lexer::new(data);
+    let mut toks = cmap::Tokens::new(data);
     let mut map = HashMap::default();
     let mut pending: Vec<Operand> = Vec::new();
     let lim = super::content::ParseLimits::default();
     let mut mode = 0u8; // 1 = bfchar, 2 = bfrange
-    loop {
-        let tok = match lx.next_token() {
-            Ok(Some(t)) => t,
-            Ok(None) => break,
-            // CMaps carry PostScript procedures ({ }) in their headers: skip over bytes we cannot lex.
-            Err(_) => {
-                lx.pos += 1;
-                continue;
-            }
-        };
+    while let Some(tok) = toks.token() {
         match tok {
             Token::Keyword(k) => {
                 match k.as_slice() {
-                    b"beginbfchar" => mode = 1,
-                    b"beginbfrange" => mode = 2,
-                    b"endbfchar" | b"endbfrange" => mode = 0,
+                    // (A CID mapping in a /ToUnicode is taken as mapping to the code point of the CID
+                    // number, as poppler and pdf.js read it: Word writes Identity-H as a /ToUnicode.)
+                    b"beginbfchar" | b"begincidchar" => mode = 1,
+                    b"beginbfrange" | b"begincidrange" => mode = 2,
+                    b"endbfchar" | b"endbfrange" | b"endcidchar" | b"endcidrange" => mode = 0,
                     _ => {}
                 }
                 pending.clear();
             }
             t => {
-                let o = match lx.complete(t, 0, &lim) {
+                let o = match toks.lx.complete(t, 0, &lim) {
                     Ok(o) => o,
                     Err(_) => continue,
                 };
@@ -879,6 +1118,13 @@ pub fn parse_to_unicode(data: &[u8]) -> Result<HashMap<u32, String>, String> {
                                     }
                                 }
                             }
+                            Operand::Num(cid) if *cid >= 0.0 => {
+                                for (k, code) in (lo..=hi).enumerate() {
+                                    if let Some(c) = char::from_u32(*cid as u32 + k as u32) {
+                                        map.insert(code, c.to_string());
+                                    }
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -900,6 +1146,7 @@ fn code_of(b: &[u8]) -> Result<u32, String> {
 fn dst_string(o: &Operand) -> Option<String> {
     match o {
         Operand::Str(d) => utf16(d),
+        Operand::Num(n) if *n >= 0.0 => char::from_u32(*n as u32).map(String::from),
         Operand::Name(n) => glyph_name_to_unicode(&String::from_utf8_lossy(n)),
         _ => None,
     }

@@ -279,6 +279,9 @@ pub enum Repair {
     /// A page's content stream has lines no tokenizer reads (a stray `)`, an array never closed):
     /// they were dropped, and the page is written back as the rest (see `content::salvage`).
     DroppedDamagedLines { page: usize, lines: usize },
+    /// The page tree's /Count says another number of pages than its kids hold (as mutool reads it,
+    /// the pages that are there are the document; poppler counts blank pages up to /Count).
+    PageCount { said: i64, found: usize },
 }
 
 impl std::fmt::Display for Repair {
@@ -300,6 +303,10 @@ impl std::fmt::Display for Repair {
                 f,
                 "page {page}: its content streams were cut inside a token and were joined into one"
             ),
+            Repair::PageCount { said, found } => write!(
+                f,
+                "the page tree says {said} page(s) but holds {found}: the output has the {found}"
+            ),
         }
     }
 }
@@ -317,6 +324,18 @@ pub fn load_repaired(
     }
     if listed_twice {
         repairs.push(Repair::PageListedTwice);
+    }
+    let found = doc.get_pages().len();
+    let said = doc
+        .catalog()
+        .ok()
+        .and_then(|c| c.get(b"Pages").ok())
+        .and_then(|o| o.as_reference().ok())
+        .and_then(|id| doc.get_dictionary(id).ok())
+        .and_then(|d| d.get(b"Count").ok())
+        .and_then(|c| c.as_i64().ok());
+    if let Some(said) = said.filter(|&n| n != found as i64) {
+        repairs.push(Repair::PageCount { said, found });
     }
     join_split_contents(&mut doc, lim, &mut repairs);
     salvage_damaged_contents(&mut doc, lim, &mut repairs);

@@ -135,7 +135,6 @@ impl From<DecodeError> for String {
 /// with `true` to say the stream must be written back re-encoded so that the output is valid. Other
 /// filters decode strictly.
 pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool), DecodeError> {
-    use std::io::Read;
     match decode_stream(s, limit) {
         Ok(d) => Ok((d, false)),
         Err(e) => {
@@ -144,25 +143,26 @@ pub fn decode_content(s: &lopdf::Stream, limit: usize) -> Result<(Vec<u8>, bool)
             if !flate_only {
                 return Err(e);
             }
-            let read_prefix = |r: &mut dyn Read| {
-                let mut out = Vec::new();
-                let mut buf = [0u8; 8192];
+            // Inflated in small steps, so that what came out before the damage is kept (a reader's
+            // error drops the whole buffer it was filling).
+            let inflate = |data: &[u8], zlib: bool| {
+                let mut z = flate2::Decompress::new(zlib);
+                let mut out: Vec<u8> = Vec::new();
                 loop {
-                    match r.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            out.extend_from_slice(&buf[..n]);
-                            if out.len() > limit {
-                                break;
-                            }
-                        }
+                    let at = (z.total_in() as usize).min(data.len());
+                    out.reserve(4096);
+                    let before = (z.total_in(), z.total_out());
+                    let r = z.decompress_vec(&data[at..], &mut out, flate2::FlushDecompress::None);
+                    let stuck = (z.total_in(), z.total_out()) == before;
+                    if !matches!(r, Ok(flate2::Status::Ok)) || stuck || out.len() > limit {
+                        break;
                     }
                 }
                 out
             };
-            let mut out = read_prefix(&mut flate2::read::ZlibDecoder::new(s.content.as_slice()));
+            let mut out = inflate(s.content.as_slice(), true);
             if out.is_empty() && s.content.len() > 2 {
-                out = read_prefix(&mut flate2::read::DeflateDecoder::new(&s.content[2..]));
+                out = inflate(&s.content[2..], false);
             }
             if out.len() > limit {
                 return Err(DecodeError::over(limit));

@@ -320,13 +320,18 @@ pub fn make_pdf(
 
 /// Makes a font (by reference) the only font of the first page's resources, as `name`.
 pub fn set_font(doc: &mut lopdf::Document, name: &str, f: lopdf::ObjectId) {
+    set_fonts(doc, dictionary! { name => f });
+}
+
+/// Makes `fonts` the /Font dictionary of the first page's resources.
+pub fn set_fonts(doc: &mut lopdf::Document, fonts: lopdf::Dictionary) {
     let pid = *doc.get_pages().values().next().expect("page");
     doc.get_dictionary_mut(pid)
         .expect("page")
         .get_mut(b"Resources")
         .and_then(Object::as_dict_mut)
         .expect("resources")
-        .set("Font", dictionary! { name => f });
+        .set("Font", fonts);
 }
 
 pub fn helvetica() -> lopdf::Dictionary {

@@ -234,6 +234,9 @@ pub struct TrueType {
     advances: Option<Vec<f64>>,
     /// Glyph -> the lowest code point the (3,1) map gives it.
     reverse: HashMap<u16, u32>,
+    /// Glyph -> the lowest code the (3,0) map gives it (0xF0xx, 0xF1xx, 0xF2xx as xx).
+    reverse_symbol: HashMap<u16, u8>,
+    glyphs: usize,
 }
 
 impl TrueType {
@@ -245,8 +248,17 @@ impl TrueType {
         for (&code, &g) in unicode.iter().flatten() {
             reverse.entry(g).or_insert(code);
         }
+        let symbol = cmap(d, &t, 3, 0);
+        let mut reverse_symbol: HashMap<u16, u8> = HashMap::new();
+        for (&code, &g) in symbol.iter().flatten() {
+            if code < 0x100 || (0xF000..0xF300).contains(&code) {
+                reverse_symbol.entry(g).or_insert(code as u8);
+            }
+        }
         Some(TrueType {
-            symbol: cmap(d, &t, 3, 0),
+            glyphs: glyph_count(d, &t).unwrap_or(0),
+            reverse_symbol,
+            symbol,
             mac: cmap(d, &t, 1, 0),
             unicode,
             names: glyph_names(d, &t),
@@ -308,6 +320,16 @@ impl TrueType {
                 .and_then(|&c| char::from_u32(c))
                 .map(String::from)
         })
+    }
+
+    /// The single-byte code the (3,0) symbol map gives a glyph (its symbol-font encoding's code).
+    pub fn glyph_symbol_code(&self, g: u16) -> Option<u8> {
+        self.reverse_symbol.get(&g).copied()
+    }
+
+    /// The number of glyphs (`maxp`; 0 if unknown).
+    pub fn glyph_count(&self) -> usize {
+        self.glyphs
     }
 
     /// The advance width of a glyph in thousandths of an em, if the file has widths.
