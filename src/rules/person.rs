@@ -12,16 +12,25 @@
 //! each start, as the regex's alternation would. `tests::the_same_as_the_regex` compares them.
 
 use super::re::Re;
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::OverlappingState;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use std::ops::Range;
 
 const APOS: &str = "'\u{2019}";
 
 #[derive(Debug)]
 pub struct Person {
-    /// The names as listed, and in capitals (pattern ids in list order).
+    /// The names as listed, and in capitals (pattern ids in list order), searched only anchored at
+    /// a word's start: walking the trie of names from a capitalised word's first letter is all the
+    /// search there is (an unanchored search over the whole text, or a DFA, took several times the
+    /// time and, for thousands of names, tens of megabytes).
     mixed: AhoCorasick,
     upper: AhoCorasick,
+    /// Where a search of each list may start: the first two bytes of its names.
+    starts_mixed: Starts,
+    starts_upper: Starts,
+    /// The first bytes of the names of both lists (a quick first test).
+    first: [bool; 256],
     /// What follows a name in each branch, anchored at the name's end, with the closing `\b`.
     tail_mixed: Re,
     tail_upper: Re,
@@ -32,18 +41,30 @@ pub struct Person {
 impl Person {
     /// `names`: sorted, without duplicates.
     pub fn new(names: &[String]) -> Result<Person, String> {
-        let ac = |list: Vec<String>| {
+        let ac = |list: &[String]| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                // A DFA: thousands of names make the default NFA several times slower to scan with.
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .start_kind(StartKind::Anchored)
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(list)
                 .map_err(|e| format!("names cannot be compiled: {e}"))
         };
         let tail = |p: String| Re::new(&p).map_err(|e| format!("names cannot be compiled: {e}"));
+        let upper: Vec<String> = names.iter().map(|w| w.to_uppercase()).collect();
         Ok(Person {
-            mixed: ac(names.to_vec())?,
-            upper: ac(names.iter().map(|w| w.to_uppercase()).collect())?,
+            mixed: ac(names)?,
+            upper: ac(&upper)?,
+            starts_mixed: Starts::new(names),
+            starts_upper: Starts::new(&upper),
+            first: {
+                let mut f = [false; 256];
+                for w in names.iter().chain(&upper) {
+                    if let Some(&c) = w.as_bytes().first() {
+                        f[usize::from(c)] = true;
+                    }
+                }
+                f
+            },
             tail_mixed: tail(format!(
                 r"^(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{APOS}]|D[{APOS}])?[A-Z][a-z{APOS}]+(?:-[A-Z][a-z{APOS}]+)?\b"
             ))?,
@@ -57,44 +78,59 @@ impl Person {
 
     /// The matches in `text`, in order, not overlapping; `ascii_words` as for [`Re::get`].
     pub fn find_iter(&self, text: &str, ascii_words: bool) -> Vec<Range<usize>> {
-        // Every name at every place where a word starts (the regex's leading `\b`): (start, branch,
-        // name number, name end).
-        let mut at: Vec<(usize, u8, u32, usize)> = Vec::new();
-        for (branch, ac) in [(0u8, &self.mixed), (1, &self.upper)] {
-            at.extend(
-                ac.find_overlapping_iter(text)
-                    .filter(|m| word_boundary(text, m.start()))
-                    .map(|m| (m.start(), branch, m.pattern().as_u32(), m.end())),
-            );
-        }
-        at.sort_unstable();
+        let b = text.as_bytes();
         let mut out = Vec::new();
-        let mut from = 0;
-        let mut i = 0;
-        while i < at.len() {
-            let start = at[i].0;
-            let mut j = i;
-            while j < at.len() && at[j].0 == start {
-                j += 1;
+        // The names that start at one place: (name number, name end).
+        let mut at: Vec<(u32, usize)> = Vec::new();
+        let mut start = 0;
+        while start < b.len() {
+            // Every place where a word starts (the regex's leading `\b`) and a name may start, left to
+            // right; a match resumes the search at its end.
+            if !self.first[usize::from(b[start])] {
+                start += 1;
+                continue;
             }
-            if start >= from {
-                // Branches, then names, in the regex's order of preference.
-                let found = at[i..j].iter().find_map(|&(_, branch, _, end)| {
-                    let tail = if branch == 0 {
-                        &self.tail_mixed
-                    } else {
-                        &self.tail_upper
-                    };
+            let (m, u) = (
+                self.starts_mixed.may_start(b, start),
+                self.starts_upper.may_start(b, start),
+            );
+            if !(m || u) || !text.is_char_boundary(start) || !word_boundary(text, start) {
+                start += 1;
+                continue;
+            }
+            let input = Input::new(text)
+                .span(start..text.len())
+                .anchored(Anchored::Yes);
+            // Branches, then names, in the regex's order of preference.
+            let found = [
+                (m, &self.mixed, &self.tail_mixed),
+                (u, &self.upper, &self.tail_upper),
+            ]
+            .into_iter()
+            .filter(|&(may, _, _)| may)
+            .find_map(|(_, ac, tail)| {
+                at.clear();
+                let mut state = OverlappingState::start();
+                loop {
+                    ac.try_find_overlapping(input.clone(), &mut state)
+                        .expect("an anchored search of a Standard automaton built anchored");
+                    let Some(m) = state.get_match() else { break };
+                    at.push((m.pattern().as_u32(), m.end()));
+                }
+                at.sort_unstable();
+                at.iter().find_map(|&(_, end)| {
                     tail.get(ascii_words)
                         .find(&text[end..])
                         .map(|m| end + m.end())
-                });
-                if let Some(end) = found {
+                })
+            });
+            match found {
+                Some(end) => {
                     out.push(start..end);
-                    from = end;
+                    start = end;
                 }
+                None => start += 1,
             }
-            i = j;
         }
         out
     }
@@ -121,6 +157,45 @@ impl Person {
         .dfa_size_limit(64 << 20)
         .build()
         .expect("the regex compiles")
+    }
+}
+
+/// The first two bytes of a list's names (and the first byte of its one-byte names), as bit sets: a
+/// name can only start where the text's bytes begin with one of them.
+#[derive(Debug)]
+struct Starts {
+    pairs: Vec<u64>,
+    single: [bool; 256],
+}
+
+impl Starts {
+    fn new(names: &[String]) -> Starts {
+        let mut s = Starts {
+            pairs: vec![0; (1 << 16) / 64],
+            single: [false; 256],
+        };
+        for w in names {
+            match *w.as_bytes() {
+                [a] => s.single[usize::from(a)] = true,
+                [a, b, ..] => {
+                    let k = usize::from(a) << 8 | usize::from(b);
+                    s.pairs[k / 64] |= 1 << (k % 64);
+                }
+                [] => {}
+            }
+        }
+        s
+    }
+
+    /// Whether a name may start at byte `at` of `b`.
+    #[inline]
+    fn may_start(&self, b: &[u8], at: usize) -> bool {
+        let a = b[at];
+        self.single[usize::from(a)]
+            || b.get(at + 1).is_some_and(|&n| {
+                let k = usize::from(a) << 8 | usize::from(n);
+                self.pairs[k / 64] & (1 << (k % 64)) != 0
+            })
     }
 }
 
