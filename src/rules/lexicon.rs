@@ -18,7 +18,7 @@ use std::hash::Hasher;
 
 /// Lists (bits of a [`Lexicon`]) that a rule reads as one: a word is in it when any of them holds it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct WordList(u64);
+pub struct WordList(u32);
 
 impl WordList {
     /// Whether no list is named (the rule named no file, or only empty ones: see [`Lexicon::is_empty`]).
@@ -40,7 +40,7 @@ pub struct Lexicon {
     /// Where each word ends in `arena` (it starts where the one before ends).
     ends: Vec<u32>,
     /// The lists that hold each word.
-    lists: Vec<u64>,
+    lists: Vec<u32>,
     /// Open addressing, linear probing: `0` empty, else the word's index + 1 in the low 32 bits and
     /// the high 32 bits of its hash above them (most probes of another word end there, without reading
     /// the word). A power of two long.
@@ -57,7 +57,7 @@ fn hash(w: &[u8]) -> u64 {
 
 impl Lexicon {
     /// The most lists one rule set can hold.
-    pub const MAX_LISTS: u32 = 64;
+    pub const MAX_LISTS: u32 = 32;
 
     /// A new, empty list.
     ///
@@ -94,8 +94,22 @@ impl Lexicon {
         }
     }
 
-    fn grow(&mut self) {
-        let n = (self.slots.len() * 2).max(1024);
+    /// Room for `bytes` more bytes of words and `words` more words, reserved at once (the lists are
+    /// large: growing them step by step held the old and the new copy at once, and left up to twice
+    /// the room needed).
+    pub fn reserve(&mut self, bytes: usize, words: usize) {
+        self.arena.reserve(bytes);
+        self.ends.reserve(words);
+        self.lists.reserve(words);
+        let need = self.ends.len() + words;
+        if need * 8 > self.slots.len() * 5 {
+            self.grow(need);
+        }
+    }
+
+    /// Makes the table long enough for `n` words.
+    fn grow(&mut self, n: usize) {
+        let n = (n * 8 / 5 + 1).next_power_of_two().max(1024);
         self.slots = vec![0; n];
         for i in 0..self.ends.len() {
             let w = self.word(i);
@@ -115,7 +129,7 @@ impl Lexicon {
         }
         // At most five words in eight slots: probes stay short.
         if (self.ends.len() + 1) * 8 > self.slots.len() * 5 {
-            self.grow();
+            self.grow(self.slots.len());
         }
         let h = hash(word.as_bytes());
         let s = self.slot(word, h);
@@ -136,7 +150,7 @@ impl Lexicon {
 
     /// The lists that hold `word` (as stored: folded, lower case), as a mask to test with [`Lexicon::in_`].
     #[inline]
-    pub fn get(&self, word: &str) -> u64 {
+    pub fn get(&self, word: &str) -> u32 {
         if self.slots.is_empty() {
             return 0;
         }
@@ -148,7 +162,7 @@ impl Lexicon {
 
     /// Whether a mask from [`Lexicon::get`] holds any of the lists `l`.
     #[inline]
-    pub fn in_(mask: u64, l: WordList) -> bool {
+    pub fn in_(mask: u32, l: WordList) -> bool {
         mask & l.0 != 0
     }
 

@@ -584,6 +584,8 @@ fn word_list(
         }
         let l = lex.new_list()?;
         let text = read_data(dir, f)?;
+        // (At most a word a line for most lists: more words grow the table as they come.)
+        lex.reserve(text.len(), text.bytes().filter(|&b| b == b'\n').count() + 1);
         data_words(&text, |w| lex.insert(fold_lower(w, &mut buf), l))?;
         cache.insert(key, l);
         list = list.union(l);

@@ -8,27 +8,22 @@
 //!
 //! with NAMES the sorted list and UPPER the same in capitals. Compiled as one regex, the 5,000-name
 //! alternation took most of a run's start-up (and the memory of two copies, see `re`); here the names
-//! are two aho-corasick automata and the rest two small regexes, tried name by name in list order at
-//! each start, as the regex's alternation would. `tests::the_same_as_the_regex` compares them.
+//! are two tables of names, looked up at each word's start, and the rest two small regexes, tried name
+//! by name in list order at each start, as the regex's alternation would. `tests::the_same_as_the_regex` compares them.
 
 use super::re::Re;
-use aho_corasick::automaton::OverlappingState;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use std::ops::Range;
 
 const APOS: &str = "'\u{2019}";
 
 #[derive(Debug)]
 pub struct Person {
-    /// The names as listed, and in capitals (pattern ids in list order), searched only anchored at
-    /// a word's start: walking the trie of names from a capitalised word's first letter is all the
-    /// search there is (an unanchored search over the whole text, or a DFA, took several times the
-    /// time and, for thousands of names, tens of megabytes).
-    mixed: AhoCorasick,
-    upper: AhoCorasick,
-    /// Where a search of each list may start: the first two bytes of its names.
-    starts_mixed: Starts,
-    starts_upper: Starts,
+    /// The names as listed, and in capitals, looked up only at a word's start: each prefix of the
+    /// text there is looked up in a table of the names (an automaton over thousands of names took
+    /// several megabytes and most of the rules' start-up; searching the whole text with it, several
+    /// times the time).
+    mixed: List,
+    upper: List,
     /// The first bytes of the names of both lists (a quick first test).
     first: [bool; 256],
     /// What follows a name in each branch, anchored at the name's end, with the closing `\b`.
@@ -41,30 +36,20 @@ pub struct Person {
 impl Person {
     /// `names`: sorted, without duplicates.
     pub fn new(names: &[String]) -> Result<Person, String> {
-        let ac = |list: &[String]| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .start_kind(StartKind::Anchored)
-                .kind(Some(AhoCorasickKind::ContiguousNFA))
-                .build(list)
-                .map_err(|e| format!("names cannot be compiled: {e}"))
-        };
         let tail = |p: String| Re::new(&p).map_err(|e| format!("names cannot be compiled: {e}"));
         let upper: Vec<String> = names.iter().map(|w| w.to_uppercase()).collect();
+        let mut first = [false; 256];
+        for w in names.iter().chain(&upper) {
+            match w.as_bytes().first() {
+                Some(&c) => first[usize::from(c)] = true,
+                // (An empty name starts everywhere.)
+                None => first = [true; 256],
+            }
+        }
         Ok(Person {
-            mixed: ac(names)?,
-            upper: ac(&upper)?,
-            starts_mixed: Starts::new(names),
-            starts_upper: Starts::new(&upper),
-            first: {
-                let mut f = [false; 256];
-                for w in names.iter().chain(&upper) {
-                    if let Some(&c) = w.as_bytes().first() {
-                        f[usize::from(c)] = true;
-                    }
-                }
-                f
-            },
+            mixed: List::new(names),
+            upper: List::new(&upper),
+            first,
             tail_mixed: tail(format!(
                 r"^(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{APOS}]|D[{APOS}])?[A-Z][a-z{APOS}]+(?:-[A-Z][a-z{APOS}]+)?\b"
             ))?,
@@ -91,16 +76,13 @@ impl Person {
                 continue;
             }
             let (m, u) = (
-                self.starts_mixed.may_start(b, start),
-                self.starts_upper.may_start(b, start),
+                self.mixed.starts.may_start(b, start),
+                self.upper.starts.may_start(b, start),
             );
             if !(m || u) || !text.is_char_boundary(start) || !word_boundary(text, start) {
                 start += 1;
                 continue;
             }
-            let input = Input::new(text)
-                .span(start..text.len())
-                .anchored(Anchored::Yes);
             // Branches, then names, in the regex's order of preference.
             let found = [
                 (m, &self.mixed, &self.tail_mixed),
@@ -108,15 +90,9 @@ impl Person {
             ]
             .into_iter()
             .filter(|&(may, _, _)| may)
-            .find_map(|(_, ac, tail)| {
+            .find_map(|(_, list, tail)| {
                 at.clear();
-                let mut state = OverlappingState::start();
-                loop {
-                    ac.try_find_overlapping(input.clone(), &mut state)
-                        .expect("an anchored search of a Standard automaton built anchored");
-                    let Some(m) = state.get_match() else { break };
-                    at.push((m.pattern().as_u32(), m.end()));
-                }
+                list.starting(text, start, &mut at);
                 at.sort_unstable();
                 at.iter().find_map(|&(_, end)| {
                     tail.get(ascii_words)
@@ -160,12 +136,64 @@ impl Person {
     }
 }
 
+/// One list of names: each name's number in the list (the first, for a name listed twice), by its
+/// text.
+#[derive(Debug)]
+struct List {
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// The longest name, in bytes.
+    longest: usize,
+    /// Whether every name is made of letters, hyphens and apostrophes (then no name goes on past
+    /// another character).
+    letters_only: bool,
+    starts: Starts,
+}
+
+fn name_char(c: char) -> bool {
+    c.is_alphabetic() || c == '-' || c == '\''
+}
+
+impl List {
+    fn new(names: &[String]) -> List {
+        let mut ids: rustc_hash::FxHashMap<Box<str>, u32> = Default::default();
+        ids.reserve(names.len());
+        for (k, w) in names.iter().enumerate() {
+            ids.entry(w.as_str().into()).or_insert(k as u32);
+        }
+        List {
+            ids,
+            longest: names.iter().map(String::len).max().unwrap_or(0),
+            letters_only: names.iter().all(|w| w.chars().all(name_char)),
+            starts: Starts::new(names),
+        }
+    }
+
+    /// Adds (name number, end) for every name that `text` holds at `at`.
+    fn starting(&self, text: &str, at: usize, out: &mut Vec<(u32, usize)>) {
+        let rest = &text[at..];
+        if let Some(&id) = self.ids.get("") {
+            out.push((id, at));
+        }
+        for (i, c) in rest.char_indices() {
+            let end = i + c.len_utf8();
+            if end > self.longest || (self.letters_only && !name_char(c)) {
+                break;
+            }
+            if let Some(&id) = self.ids.get(&rest[..end]) {
+                out.push((id, at + end));
+            }
+        }
+    }
+}
+
 /// The first two bytes of a list's names (and the first byte of its one-byte names), as bit sets: a
 /// name can only start where the text's bytes begin with one of them.
 #[derive(Debug)]
 struct Starts {
     pairs: Vec<u64>,
     single: [bool; 256],
+    /// Whether a name is empty (it starts everywhere).
+    empty: bool,
 }
 
 impl Starts {
@@ -173,6 +201,7 @@ impl Starts {
         let mut s = Starts {
             pairs: vec![0; (1 << 16) / 64],
             single: [false; 256],
+            empty: false,
         };
         for w in names {
             match *w.as_bytes() {
@@ -181,7 +210,7 @@ impl Starts {
                     let k = usize::from(a) << 8 | usize::from(b);
                     s.pairs[k / 64] |= 1 << (k % 64);
                 }
-                [] => {}
+                [] => s.empty = true,
             }
         }
         s
@@ -191,7 +220,8 @@ impl Starts {
     #[inline]
     fn may_start(&self, b: &[u8], at: usize) -> bool {
         let a = b[at];
-        self.single[usize::from(a)]
+        self.empty
+            || self.single[usize::from(a)]
             || b.get(at + 1).is_some_and(|&n| {
                 let k = usize::from(a) << 8 | usize::from(n);
                 self.pairs[k / 64] & (1 << (k % 64)) != 0
