@@ -85,6 +85,29 @@ fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c == '\'' || c == '’' || c == '-'
 }
 
+/// Classes of ASCII bytes in a word: [`GOES_ON`] (a letter, a digit, `'` or `-`), [`DIGIT`], [`LOWER`].
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' {
+            t[b] |= GOES_ON;
+        }
+        if c.is_ascii_digit() {
+            t[b] |= DIGIT;
+        }
+        if c.is_ascii_lowercase() {
+            t[b] |= LOWER;
+        }
+        b += 1;
+    }
+    t
+};
+const GOES_ON: u8 = 1;
+const DIGIT: u8 = 2;
+const LOWER: u8 = 4;
+
 fn words(text: &str) -> Vec<Word> {
     let b = text.as_bytes();
     let ch = |i: usize| text[i..].chars().next().unwrap_or(' ');
@@ -106,16 +129,21 @@ fn words(text: &str) -> Vec<Word> {
         }
         let start = i;
         let mut j = i;
+        // Whether the word holds a digit, a lower-case letter (read as it goes).
+        let (mut digit, mut lower) = (false, false);
         while j < b.len() {
             if b[j] < 128 {
-                if b[j].is_ascii_alphanumeric() || b[j] == b'\'' || b[j] == b'-' {
-                    j += 1;
-                } else {
+                let k = ASCII[usize::from(b[j])];
+                if k & GOES_ON == 0 {
                     break;
                 }
+                digit |= k & DIGIT != 0;
+                lower |= k & LOWER != 0;
+                j += 1;
             } else {
                 let c = ch(j);
                 if is_word_char(c) {
+                    lower |= c.is_lowercase();
                     j += c.len_utf8();
                 } else {
                     break;
@@ -127,11 +155,12 @@ fn words(text: &str) -> Vec<Word> {
         let w = text[start..j].trim_end_matches(['\'', '’', '-']);
         let end = start + w.len();
         let first = ch(start);
-        let shape = if w.bytes().any(|c| c.is_ascii_digit()) {
+        // (The trailing characters trimmed off are neither digits nor letters.)
+        let shape = if digit {
             Shape::Other
         } else if w.len() == first.len_utf8() && first.is_uppercase() {
             Shape::Initial
-        } else if first.is_uppercase() && w.chars().any(char::is_lowercase) {
+        } else if first.is_uppercase() && lower {
             Shape::Title
         } else if first.is_uppercase() {
             Shape::Caps
@@ -576,4 +605,77 @@ fn matches_after(rest: &str, pat: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words and shapes the one-pass reading gives are those of reading each word again for its
+    /// digits and lower-case letters: on random texts of letters of every case (ASCII, accented,
+    /// Greek, German ß), digits, apostrophes, hyphens, white space and punctuation.
+    #[test]
+    fn words_read_in_one_pass() {
+        let slow = |text: &str| -> Vec<(usize, usize, Shape)> {
+            let ch = |i: usize| text[i..].chars().next().unwrap_or(' ');
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < text.len() {
+                let c = ch(i);
+                if !c.is_alphabetic() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                let start = i;
+                let mut j = i;
+                while j < text.len() {
+                    let c = ch(j);
+                    if (c.is_ascii() && c.is_ascii_alphanumeric()) || is_word_char(c) {
+                        j += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                i = j;
+                let w = text[start..j].trim_end_matches(['\'', '’', '-']);
+                let first = ch(start);
+                let shape = if w.bytes().any(|c| c.is_ascii_digit()) {
+                    Shape::Other
+                } else if w.len() == first.len_utf8() && first.is_uppercase() {
+                    Shape::Initial
+                } else if first.is_uppercase() && w.chars().any(char::is_lowercase) {
+                    Shape::Title
+                } else if first.is_uppercase() {
+                    Shape::Caps
+                } else if first.is_lowercase() {
+                    Shape::Lower
+                } else {
+                    Shape::Other
+                };
+                out.push((start, start + w.len(), shape));
+            }
+            out
+        };
+        let pool: Vec<char> = "aZbYmM09'’-- \n\t.,:é\u{c9}ßΣσ\u{2588}\u{a0}ǅ1"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x2a2a_1234;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut words_seen = 0;
+        for _ in 0..5000 {
+            let t: String = (0..rnd(40)).map(|_| pool[rnd(pool.len())]).collect();
+            let got: Vec<(usize, usize, Shape)> = words(&t)
+                .into_iter()
+                .map(|w| (w.start, w.end, w.shape))
+                .collect();
+            assert_eq!(got, slow(&t), "{t:?}");
+            words_seen += got.len();
+        }
+        assert!(words_seen > 10_000, "the texts hold words: {words_seen}");
+    }
 }

@@ -611,8 +611,12 @@ fn literal_list(
     Ok(l)
 }
 
-/// `w` folded (accents off) and in lower case, in `buf`.
-fn fold_lower<'b>(w: &str, buf: &'b mut String) -> &'b str {
+/// `w` folded (accents off) and in lower case: `w` itself when it already is (an ASCII word without
+/// capitals), else in `buf`.
+fn fold_lower<'a>(w: &'a str, buf: &'a mut String) -> &'a str {
+    if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        return w;
+    }
     buf.clear();
     if w.is_ascii() {
         buf.push_str(w);

@@ -47,8 +47,8 @@ impl Person {
             }
         }
         Ok(Person {
-            mixed: List::new(names),
-            upper: List::new(&upper),
+            mixed: List::new(names, follows_mixed),
+            upper: List::new(&upper, follows_upper),
             first,
             tail_mixed: tail(format!(
                 r"^(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{APOS}]|D[{APOS}])?[A-Z][a-z{APOS}]+(?:-[A-Z][a-z{APOS}]+)?\b"
@@ -147,6 +147,19 @@ struct List {
     /// another character).
     letters_only: bool,
     starts: Starts,
+    /// The bytes that can follow a name: the first bytes its branch's tail can begin with.
+    follow: fn(u8) -> bool,
+}
+
+/// The first bytes of the mixed branch's tail (`[ \n]`, `[A-Z]`, `Mc`, `Mac`, `O'`, `D'`) and of
+/// the capitals branch's (`[ \n]`): a name followed by any other byte has no tail, so it is not looked
+/// up.
+fn follows_mixed(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'A'..=b'Z')
+}
+
+fn follows_upper(b: u8) -> bool {
+    matches!(b, b' ' | b'\n')
 }
 
 fn name_char(c: char) -> bool {
@@ -154,7 +167,7 @@ fn name_char(c: char) -> bool {
 }
 
 impl List {
-    fn new(names: &[String]) -> List {
+    fn new(names: &[String], follow: fn(u8) -> bool) -> List {
         let mut ids: rustc_hash::FxHashMap<Box<str>, u32> = Default::default();
         ids.reserve(names.len());
         for (k, w) in names.iter().enumerate() {
@@ -165,6 +178,7 @@ impl List {
             longest: names.iter().map(String::len).max().unwrap_or(0),
             letters_only: names.iter().all(|w| w.chars().all(name_char)),
             starts: Starts::new(names),
+            follow,
         }
     }
 
@@ -178,6 +192,9 @@ impl List {
             let end = i + c.len_utf8();
             if end > self.longest || (self.letters_only && !name_char(c)) {
                 break;
+            }
+            if !rest.as_bytes().get(end).is_some_and(|&b| (self.follow)(b)) {
+                continue;
             }
             if let Some(&id) = self.ids.get(&rest[..end]) {
                 out.push((id, at + end));
