@@ -659,13 +659,7 @@ mod tests {
         let pool: Vec<char> = "aZbYmM09'’-- \n\t.,:é\u{c9}ßΣσ\u{2588}\u{a0}ǅ1"
             .chars()
             .collect();
-        let mut seed: u64 = 0x2a2a_1234;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rnd = super::super::tests::xorshift(0x2a2a_1234);
         let mut words_seen = 0;
         for _ in 0..5000 {
             let t: String = (0..rnd(40)).map(|_| pool[rnd(pool.len())]).collect();

@@ -327,7 +327,7 @@ pub enum Matcher {
     },
     /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
     Person {
-        names: person::Person,
+        names: Box<person::Person>,
         exclude: std::collections::HashSet<String>,
         /// A first name that is also a common word counts only before a listed surname: (common words,
         /// surnames) in [`RuleSet::lexicon`].
@@ -984,7 +984,7 @@ impl RuleSet {
                     }
                     first.sort();
                     first.dedup();
-                    let names = person::Person::new(&first).map_err(err)?;
+                    let names = Box::new(person::Person::new(&first).map_err(err)?);
                     let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
                     let ambiguous = if spec.vocabulary.is_empty() {
                         None
@@ -1160,6 +1160,16 @@ impl RuleSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A repeatable random number below `n` (xorshift), for the rules' randomised tests.
+    pub(crate) fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
 
     /// The byte-wise reading of a data file gives the words the iterators give: on every built-in
     /// data file and on lines of every shape (comments, tabs before and after the entry, white space

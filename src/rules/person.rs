@@ -292,13 +292,7 @@ mod tests {
         let names = names();
         let p = Person::new(&names).expect("builds");
         let re = p.regex();
-        let mut seed: u64 = 0x5eed_1234_abcd;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rnd = super::super::tests::xorshift(0x5eed_1234_abcd);
         let pieces = [
             "Smith",
             "SMITH",
