@@ -21,11 +21,6 @@ use std::hash::Hasher;
 pub struct WordList(u32);
 
 impl WordList {
-    /// Whether no list is named (the rule named no file, or only empty ones: see [`Lexicon::is_empty`]).
-    pub fn is_none(self) -> bool {
-        self.0 == 0
-    }
-
     /// The lists of both.
     pub fn union(self, other: WordList) -> WordList {
         WordList(self.0 | other.0)
