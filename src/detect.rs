@@ -6,8 +6,9 @@
 //! at least one alphanumeric character, and findings are sorted and non-overlapping (overlaps merged).
 
 use crate::error::Sensitive;
+use crate::rules::lexicon::Lexicon;
 pub use crate::rules::phrases::{letter_bounded, Phrases};
-use crate::rules::{AllowMatcher, AllowRule, Matcher, RuleSet};
+use crate::rules::{AllowMatcher, AllowRule, FieldKeep, Matcher, RuleSet};
 use crate::text_fold::{self, fold_for_fuzzy};
 use regex::Regex;
 use std::ops::Range;
@@ -60,15 +61,20 @@ fn with_folded(text: &str, f: impl FnOnce(&str) -> Vec<Finding>) -> Vec<Finding>
 
 fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
     let norm = Normalized::new(text);
-    let mut found = Vec::new();
+    // Each finding with whether allow rules apply to it: when any allowable rule has its rule's id.
+    let mut found: Vec<(bool, Finding)> = Vec::new();
     for i in 0..rs.rules.len() {
-        found.extend(run_rule(rs, i, text, &norm));
+        let of_rule = run_rule(rs, i, text, &norm);
+        if of_rule.is_empty() {
+            continue;
+        }
+        let id = &rs.rules[i].id;
+        let allowable =
+            rs.rules[i].allowable || rs.rules.iter().any(|r| r.allowable && r.id == *id);
+        found.extend(of_rule.into_iter().map(|f| (allowable, f)));
     }
-    if found
-        .iter()
-        .all(|f| !rs.rules.iter().any(|r| r.allowable && r.id == f.rule))
-    {
-        return merge(found, text);
+    if found.iter().all(|(allowable, _)| !allowable) {
+        return merge(found.into_iter().map(|(_, f)| f).collect(), text);
     }
     // Dictionaries of allowed words over the whole text (they match across lines); allow patterns only
     // around the findings (the finding's line and the lines on either side), which is all a pattern
@@ -82,16 +88,10 @@ fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
     if rs.keep_signatory {
         allowed.extend(signatory_lines(text));
     }
-    let allowable: std::collections::HashSet<&str> = rs
-        .rules
-        .iter()
-        .filter(|r| r.allowable)
-        .map(|r| r.id.as_str())
-        .collect();
     let mut windows: Vec<Range<usize>> = Vec::new();
     let mut kept = Vec::with_capacity(found.len());
-    for f in found {
-        if !allowable.contains(f.rule.as_str()) {
+    for (allowable, f) in found {
+        if !allowable {
             kept.push(f);
             continue;
         }
@@ -595,17 +595,17 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                 let last = words.last().map(|w| w.to_lowercase()).unwrap_or_default();
                 let first = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
                 // A first name that is also a common word (Will, May, Rose) needs a listed surname.
-                let vague = ambiguous.as_ref().is_some_and(|(vocab, surnames)| {
+                let vague = ambiguous.is_some_and(|(vocab, surnames)| {
                     words.len() >= 2
-                        && vocab.contains(first.as_str())
-                        && !surnames.contains(last.as_str())
+                        && rs.lexicon.contains(vocab, &first)
+                        && !rs.lexicon.contains(surnames, &last)
                 });
                 if !exclude.contains(&last) && !exclude.contains(&first) && !vague {
                     spans.push(m);
                 }
             }
         }
-        Matcher::Names(ctx) => spans.extend(ctx.find_iter(text)),
+        Matcher::Names(ctx) => spans.extend(ctx.find_iter(&rs.lexicon, text)),
         Matcher::Dictionary(ac) => spans.extend(norm.find_words(ac)),
         Matcher::Field {
             label,
@@ -622,10 +622,14 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                         end,
                         *next_line,
                         *multiline,
-                        keep.as_ref(),
+                        keep.as_ref().map(|k| (k, &rs.lexicon)),
                     )
                     .into_iter()
-                    .filter(|v| !keep.as_ref().is_some_and(|k| k.keeps(&text[v.clone()]))),
+                    .filter(|v| {
+                        !keep
+                            .as_ref()
+                            .is_some_and(|k| k.keeps(&rs.lexicon, &text[v.clone()]))
+                    }),
                 );
             }
         }
@@ -716,12 +720,12 @@ fn label_like(line: &str) -> bool {
 /// Whether the line taken as a label's value on the next line is not one: a sentence (it ends with a
 /// full stop and has five words or more, or has ten or more), or a heading (every word a common word,
 /// and one of them `of`, `for`, `and` or `the`, or a role word of the rule).
-fn not_a_value(line: &str, keep: Option<&crate::rules::FieldKeep>) -> bool {
+fn not_a_value(line: &str, keep: Option<(&FieldKeep, &Lexicon)>) -> bool {
     let ws: Vec<&str> = line.split_whitespace().collect();
     if (line.trim_end().ends_with('.') && ws.len() >= 5) || ws.len() >= 10 {
         return true;
     }
-    keep.is_some_and(|k| k.keeps(line) || k.heading(line))
+    keep.is_some_and(|(k, lex)| k.keeps(lex, line) || k.heading(lex, line))
 }
 
 /// The value of a field whose label ends at `at`: the rest of the cell; else the next cell on the line;
@@ -732,7 +736,7 @@ fn field_value(
     at: usize,
     next_line: bool,
     multiline: bool,
-    keep: Option<&crate::rules::FieldKeep>,
+    keep: Option<(&FieldKeep, &Lexicon)>,
 ) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let end = cell_end(text, at);
@@ -897,8 +901,33 @@ impl Normalized {
         let mut text = String::with_capacity(src.len());
         let mut back = Vec::with_capacity(src.len());
         let mut in_space = false;
-        for (i, c) in src.char_indices() {
-            if c.is_whitespace() {
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // ASCII (most of any text) a run of bytes at a time; char::is_whitespace in ASCII is
+            // tab, line feed, vertical tab, form feed, carriage return and space.
+            let plain =
+                |b: u8| b < 0x80 && !matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+            if plain(bytes[i]) {
+                let mut j = i + 1;
+                while j < bytes.len() && plain(bytes[j]) {
+                    j += 1;
+                }
+                text.push_str(&src[i..j]);
+                back.extend(i..j);
+                in_space = false;
+                i = j;
+                continue;
+            }
+            let (space, n) = match bytes[i] {
+                b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => (true, 1),
+                b if b < 0x80 => (false, 1),
+                _ => {
+                    let c = src[i..].chars().next().unwrap_or(' ');
+                    (c.is_whitespace(), c.len_utf8())
+                }
+            };
+            if space {
                 if !in_space {
                     text.push(' ');
                     back.push(i);
@@ -906,9 +935,10 @@ impl Normalized {
                 in_space = true;
             } else {
                 in_space = false;
-                text.push(c);
-                back.extend((0..c.len_utf8()).map(|k| i + k));
+                text.push_str(&src[i..i + n]);
+                back.extend(i..i + n);
             }
+            i += n;
         }
         Normalized {
             text,
@@ -998,6 +1028,40 @@ mod tests {
         let (t, s) = parse_marked("Tel [[01632 960000]] or [[x]].");
         assert_eq!(t, "Tel 01632 960000 or x.");
         assert_eq!(s, vec![4..16, 20..21]);
+    }
+
+    /// The byte-wise folding of white space gives the text and map of the char-wise one.
+    #[test]
+    fn normalized_is_the_char_wise_fold() {
+        let char_wise = |src: &str| {
+            let (mut text, mut back, mut in_space) = (String::new(), Vec::new(), false);
+            for (i, c) in src.char_indices() {
+                if c.is_whitespace() {
+                    if !in_space {
+                        text.push(' ');
+                        back.push(i);
+                    }
+                    in_space = true;
+                } else {
+                    in_space = false;
+                    text.push(c);
+                    back.extend((0..c.len_utf8()).map(|k| i + k));
+                }
+            }
+            (text, back)
+        };
+        let mut all: String = (0u32..0x300).filter_map(char::from_u32).collect();
+        all.push_str("\u{1680}\u{2000}\u{200a}\u{200b}\u{2028}\u{202f}\u{205f}\u{3000}\u{feff} a  b\r\n\tc\u{a0}\u{85}d ");
+        for src in [
+            all.as_str(),
+            "",
+            " ",
+            "Mrs Agnieszka\nNowak said",
+            "\u{a0}\u{a0}x\u{2588} \u{2013}\n",
+        ] {
+            let n = Normalized::new(src);
+            assert_eq!((n.text, n.back), char_wise(src), "{src:?}");
+        }
     }
 
     #[test]

@@ -19,25 +19,50 @@
 //! before a common word, even a listed surname (a heading or a sentence on the next line). A cell of the shape `Surname,
 //! Firstname` is a name when both words are name words.
 
-use rustc_hash::FxHashSet;
+use super::lexicon::{Lexicon, WordList};
 use std::ops::Range;
-use std::sync::Arc;
 
-/// A set of words, folded (accents off) and in lower case.
-pub type WordSet = FxHashSet<Box<str>>;
-
+/// The rule's word lists are lists of the rule set's [`Lexicon`] (one look-up classes a word).
 #[derive(Debug)]
 pub struct Context {
-    pub first: Arc<WordSet>,
-    pub last: Arc<WordSet>,
-    pub vocab: Arc<WordSet>,
-    pub places: Arc<WordSet>,
-    pub heads: WordSet,
+    pub first: WordList,
+    pub last: WordList,
+    pub vocab: WordList,
+    pub places: WordList,
+    pub heads: WordList,
     /// Phrases (lower case, single spaces) whose last words end just before a run.
-    pub strong_before: Vec<Vec<Box<str>>>,
-    pub weak_before: Vec<Vec<Box<str>>>,
+    pub strong_before: Cues,
+    pub weak_before: Cues,
     /// Text that may follow a run (lower case; `#` stands for a digit).
     pub after: Vec<Box<str>>,
+}
+
+/// Phrases (lower case, single spaces) whose last words end just before a run, found by their last
+/// word.
+#[derive(Debug, Default)]
+pub struct Cues {
+    phrases: Vec<Vec<Box<str>>>,
+    /// The phrases by their last word (numbers into `phrases`).
+    by_last: rustc_hash::FxHashMap<Box<str>, Vec<usize>>,
+    /// Whether one phrase is empty (it ends before any run).
+    empty: bool,
+}
+
+impl Cues {
+    /// `phrases`: each a phrase's words, in lower case.
+    pub fn new(phrases: Vec<Vec<Box<str>>>) -> Cues {
+        let mut by_last: rustc_hash::FxHashMap<Box<str>, Vec<usize>> = Default::default();
+        for (k, p) in phrases.iter().enumerate() {
+            if let Some(w) = p.last() {
+                by_last.entry(w.clone()).or_default().push(k);
+            }
+        }
+        Cues {
+            empty: phrases.iter().any(Vec::is_empty),
+            phrases,
+            by_last,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,10 +85,33 @@ fn is_word_char(c: char) -> bool {
     c.is_alphabetic() || c == '\'' || c == '’' || c == '-'
 }
 
+/// Classes of ASCII bytes in a word: [`GOES_ON`] (a letter, a digit, `'` or `-`), [`DIGIT`], [`LOWER`].
+const ASCII: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'\'' || c == b'-' {
+            t[b] |= GOES_ON;
+        }
+        if c.is_ascii_digit() {
+            t[b] |= DIGIT;
+        }
+        if c.is_ascii_lowercase() {
+            t[b] |= LOWER;
+        }
+        b += 1;
+    }
+    t
+};
+const GOES_ON: u8 = 1;
+const DIGIT: u8 = 2;
+const LOWER: u8 = 4;
+
 fn words(text: &str) -> Vec<Word> {
     let b = text.as_bytes();
     let ch = |i: usize| text[i..].chars().next().unwrap_or(' ');
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5);
     let mut i = 0;
     while i < b.len() {
         // A word starts at a letter (ASCII bytes are read as bytes: most text is ASCII).
@@ -81,16 +129,21 @@ fn words(text: &str) -> Vec<Word> {
         }
         let start = i;
         let mut j = i;
+        // Whether the word holds a digit, a lower-case letter (read as it goes).
+        let (mut digit, mut lower) = (false, false);
         while j < b.len() {
             if b[j] < 128 {
-                if b[j].is_ascii_alphanumeric() || b[j] == b'\'' || b[j] == b'-' {
-                    j += 1;
-                } else {
+                let k = ASCII[usize::from(b[j])];
+                if k & GOES_ON == 0 {
                     break;
                 }
+                digit |= k & DIGIT != 0;
+                lower |= k & LOWER != 0;
+                j += 1;
             } else {
                 let c = ch(j);
                 if is_word_char(c) {
+                    lower |= c.is_lowercase();
                     j += c.len_utf8();
                 } else {
                     break;
@@ -102,11 +155,12 @@ fn words(text: &str) -> Vec<Word> {
         let w = text[start..j].trim_end_matches(['\'', '’', '-']);
         let end = start + w.len();
         let first = ch(start);
-        let shape = if w.bytes().any(|c| c.is_ascii_digit()) {
+        // (The trailing characters trimmed off are neither digits nor letters.)
+        let shape = if digit {
             Shape::Other
         } else if w.len() == first.len_utf8() && first.is_uppercase() {
             Shape::Initial
-        } else if first.is_uppercase() && w.chars().any(char::is_lowercase) {
+        } else if first.is_uppercase() && lower {
             Shape::Title
         } else if first.is_uppercase() {
             Shape::Caps
@@ -162,6 +216,11 @@ impl Class {
 
 fn lower_key(w: &str, buf: &mut String) {
     buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+        return;
+    }
     for c in w.chars() {
         if c == '’' {
             buf.push('\'');
@@ -171,29 +230,60 @@ fn lower_key(w: &str, buf: &mut String) {
     }
 }
 
+/// The classes of a text's words, each looked up once, when first asked for.
+struct Classes<'a> {
+    ctx: &'a Context,
+    lex: &'a Lexicon,
+    text: &'a str,
+    ws: &'a [Word],
+    memo: Vec<Option<Class>>,
+    buf: String,
+}
+
+impl Classes<'_> {
+    fn get(&mut self, k: usize) -> Class {
+        if let Some(c) = self.memo[k] {
+            return c;
+        }
+        let w = &self.ws[k];
+        let c = self
+            .ctx
+            .class(self.lex, &self.text[w.start..w.end], &mut self.buf);
+        self.memo[k] = Some(c);
+        c
+    }
+}
+
 impl Context {
-    fn class(&self, w: &str, buf: &mut String) -> Class {
+    fn class(&self, lex: &Lexicon, w: &str, buf: &mut String) -> Class {
         lower_key(w, buf);
         let k = buf.as_str();
-        // Hyphenated: a name word if any part is one ("Smith-Jones", "Al-Hashimi").
-        let parts = |set: &WordSet| {
-            set.contains(k) || (k.contains('-') && k.split('-').any(|p| set.contains(p)))
+        let m = lex.get(k);
+        let mut c = Class {
+            first: Lexicon::in_(m, self.first),
+            last: Lexicon::in_(m, self.last),
+            vocab: Lexicon::in_(m, self.vocab),
+            place: Lexicon::in_(m, self.places),
+            head: Lexicon::in_(m, self.heads),
         };
-        let head = self.heads.contains(k);
-        let vocab = self.vocab.contains(k)
-            || (k.contains('-') && k.split('-').all(|p| self.vocab.contains(p)));
-        // Mc/Mac/O' surnames and possessives stay name words.
-        Class {
-            first: parts(&self.first),
-            last: parts(&self.last),
-            vocab,
-            place: self.places.contains(k),
-            head,
+        // Hyphenated: a name word if any part is one ("Smith-Jones", "Al-Hashimi"); a common word
+        // if every part is one.
+        if k.contains('-') {
+            let mut all_vocab = true;
+            for p in k.split('-') {
+                let pm = lex.get(p);
+                c.first |= Lexicon::in_(pm, self.first);
+                c.last |= Lexicon::in_(pm, self.last);
+                all_vocab &= Lexicon::in_(pm, self.vocab);
+            }
+            c.vocab |= all_vocab;
         }
+        // Mc/Mac/O' surnames and possessives stay name words.
+        c
     }
 
     /// Whether the words before `at` end with one of `phrases`.
-    fn ends_with(&self, text: &str, at: usize, phrases: &[Vec<Box<str>>]) -> bool {
+    fn ends_with(&self, text: &str, at: usize, cues: &Cues) -> bool {
         // The last four words before the run, punctuation off, last first.
         let before = &text[floor(text, at.saturating_sub(60))..at];
         let mut last: [&str; 4] = [""; 4];
@@ -209,7 +299,33 @@ impl Context {
                 break;
             }
         }
-        phrases.iter().any(|p| {
+        if cues.empty {
+            return true;
+        }
+        if n == 0 {
+            return false;
+        }
+        // (The phrases are in lower case: a word equals one but for ASCII case when its ASCII
+        // lower case is the same.)
+        let mut key = [0u8; 32];
+        let long;
+        let l = last[0].as_bytes();
+        let k: &[u8] = if l.len() <= key.len() {
+            key[..l.len()].copy_from_slice(l);
+            key[..l.len()].make_ascii_lowercase();
+            &key[..l.len()]
+        } else {
+            long = last[0].to_ascii_lowercase();
+            long.as_bytes()
+        };
+        let Some(ps) = std::str::from_utf8(k)
+            .ok()
+            .and_then(|k| cues.by_last.get(k))
+        else {
+            return false;
+        };
+        ps.iter().any(|&k| {
+            let p = &cues.phrases[k];
             p.len() <= n
                 && p.iter()
                     .rev()
@@ -233,11 +349,18 @@ impl Context {
         false
     }
 
-    /// Name spans in `text` (folded: accents off), in order.
-    pub fn find_iter(&self, text: &str) -> Vec<Range<usize>> {
+    /// Name spans in `text` (folded: accents off), in order; `lex` is the rule set's lexicon.
+    pub fn find_iter(&self, lex: &Lexicon, text: &str) -> Vec<Range<usize>> {
         let ws = words(text);
+        let mut cls = Classes {
+            ctx: self,
+            lex,
+            text,
+            ws: &ws,
+            memo: vec![None; ws.len()],
+            buf: String::new(),
+        };
         let mut out = Vec::new();
-        let mut buf = String::new();
         let mut i = 0;
         while i < ws.len() {
             let sh = ws[i].shape;
@@ -248,56 +371,57 @@ impl Context {
             // The run: words of the same shape (initials allowed inside a Title run).
             let mut j = i + 1;
             while j < ws.len() {
-                let g = gap(&text[ws[j - 1].end..ws[j].start]);
+                let s = ws[j].shape;
+                let ok = s == sh || (sh == Shape::Title && s == Shape::Initial && j + 1 < ws.len());
+                if !ok {
+                    break;
+                }
                 let g = if ws[j - 1].shape == Shape::Initial
                     && text[ws[j - 1].end..].starts_with('.')
                 {
                     gap(&text[ws[j - 1].end + 1..ws[j].start])
                 } else {
-                    g
+                    gap(&text[ws[j - 1].end..ws[j].start])
                 };
                 if g == Gap::Other {
                     break;
                 }
                 // Over a line break only to a name word: not to a heading or a sentence below.
                 if g == Gap::Break {
-                    let c = self.class(&text[ws[j].start..ws[j].end], &mut buf);
-                    let p = self.class(&text[ws[j - 1].start..ws[j - 1].end], &mut buf);
+                    let c = cls.get(j);
+                    let p = cls.get(j - 1);
                     // (A common word on the next line, even a listed surname such as "Deed" or
                     // "Rose", starts a heading or a sentence more often than it ends a name.)
                     if c.vocab || c.place || c.head || p.plain() || p.head {
                         break;
                     }
                 }
-                let s = ws[j].shape;
-                let ok = s == sh || (sh == Shape::Title && s == Shape::Initial && j + 1 < ws.len());
-                if !ok {
-                    break;
-                }
                 j += 1;
             }
             if j - i >= 2 {
-                self.run(text, &ws[i..j], &mut buf, &mut out);
+                self.run(&mut cls, i..j, &mut out);
             }
             i = j;
         }
-        self.inverted(text, &ws, &mut buf, &mut out);
+        self.inverted(&mut cls, &mut out);
         out.sort_by_key(|r| r.start);
         out.dedup_by(|b, a| b.start < a.end);
         out
     }
 
-    fn run(&self, text: &str, run: &[Word], buf: &mut String, out: &mut Vec<Range<usize>>) {
-        let cls: Vec<Class> = run
-            .iter()
-            .map(|w| {
-                if w.shape == Shape::Initial {
-                    Class::default()
-                } else {
-                    self.class(&text[w.start..w.end], buf)
-                }
-            })
-            .collect();
+    /// The run of words `r` (indexes into the text's words).
+    fn run(&self, cls: &mut Classes, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+        let (text, ws) = (cls.text, cls.ws);
+        let run = &ws[r.clone()];
+        let mut c: smallvec::SmallVec<[Class; 8]> = smallvec::SmallVec::with_capacity(run.len());
+        for (k, w) in r.zip(run) {
+            c.push(if w.shape == Shape::Initial {
+                Class::default()
+            } else {
+                cls.get(k)
+            });
+        }
+        let cls = c;
         // Split at institution words and at words too short to be names in capitals (acronyms).
         let mut s = 0;
         for k in 0..=run.len() {
@@ -388,7 +512,8 @@ impl Context {
     }
 
     /// `Surname, Firstname` filling a table cell or a line.
-    fn inverted(&self, text: &str, ws: &[Word], buf: &mut String, out: &mut Vec<Range<usize>>) {
+    fn inverted(&self, cls: &mut Classes, out: &mut Vec<Range<usize>>) {
+        let (text, ws) = (cls.text, cls.ws);
         for k in 1..ws.len() {
             let (a, b) = (&ws[k - 1], &ws[k]);
             if a.shape != Shape::Title || b.shape != Shape::Title || &text[a.end..b.start] != ", " {
@@ -403,10 +528,7 @@ impl Context {
             if !(tail.is_empty() || tail.starts_with(['\t', '\n'])) {
                 continue;
             }
-            let (ca, cb) = (
-                self.class(&text[a.start..a.end], buf),
-                self.class(&text[b.start..b.end], buf),
-            );
+            let (ca, cb) = (cls.get(k - 1), cls.get(k));
             let only_name = |c: &Class| !c.vocab && !c.place && !c.head;
             let fits = |c: &Class| (c.last || c.first || !c.place) && !c.head;
             if fits(&ca) && fits(&cb) && (only_name(&ca) || only_name(&cb) || (ca.last && cb.first))
@@ -483,4 +605,71 @@ fn matches_after(rest: &str, pat: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words and shapes the one-pass reading gives are those of reading each word again for its
+    /// digits and lower-case letters: on random texts of letters of every case (ASCII, accented,
+    /// Greek, German ß), digits, apostrophes, hyphens, white space and punctuation.
+    #[test]
+    fn words_read_in_one_pass() {
+        let slow = |text: &str| -> Vec<(usize, usize, Shape)> {
+            let ch = |i: usize| text[i..].chars().next().unwrap_or(' ');
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < text.len() {
+                let c = ch(i);
+                if !c.is_alphabetic() {
+                    i += c.len_utf8();
+                    continue;
+                }
+                let start = i;
+                let mut j = i;
+                while j < text.len() {
+                    let c = ch(j);
+                    if (c.is_ascii() && c.is_ascii_alphanumeric()) || is_word_char(c) {
+                        j += c.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                i = j;
+                let w = text[start..j].trim_end_matches(['\'', '’', '-']);
+                let first = ch(start);
+                let shape = if w.bytes().any(|c| c.is_ascii_digit()) {
+                    Shape::Other
+                } else if w.len() == first.len_utf8() && first.is_uppercase() {
+                    Shape::Initial
+                } else if first.is_uppercase() && w.chars().any(char::is_lowercase) {
+                    Shape::Title
+                } else if first.is_uppercase() {
+                    Shape::Caps
+                } else if first.is_lowercase() {
+                    Shape::Lower
+                } else {
+                    Shape::Other
+                };
+                out.push((start, start + w.len(), shape));
+            }
+            out
+        };
+        let pool: Vec<char> = "aZbYmM09'’-- \n\t.,:é\u{c9}ßΣσ\u{2588}\u{a0}ǅ1"
+            .chars()
+            .collect();
+        let mut rnd = super::super::tests::xorshift(0x2a2a_1234);
+        let mut words_seen = 0;
+        for _ in 0..5000 {
+            let t: String = (0..rnd(40)).map(|_| pool[rnd(pool.len())]).collect();
+            let got: Vec<(usize, usize, Shape)> = words(&t)
+                .into_iter()
+                .map(|w| (w.start, w.end, w.shape))
+                .collect();
+            assert_eq!(got, slow(&t), "{t:?}");
+            words_seen += got.len();
+        }
+        assert!(words_seen > 10_000, "the texts hold words: {words_seen}");
+    }
 }

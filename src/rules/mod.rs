@@ -30,13 +30,14 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 pub mod context;
+pub mod lexicon;
 pub mod person;
 pub mod phrases;
 pub mod re;
+use lexicon::{Lexicon, WordList};
 pub use re::Re;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use toml::Spanned;
 
 /// Data files the default rules name (`file = ...`, `first_names = [...]`), compiled in as well.
@@ -124,6 +125,9 @@ pub struct Organisation {
 impl Organisation {
     /// Whether a finding's text is one of the body's own contact details.
     pub fn owns(&self, category: &str, text: &str) -> bool {
+        if self.emails.is_empty() && self.domains.is_empty() && self.phones.is_empty() {
+            return false;
+        }
         let t = text.trim().to_lowercase();
         if t.contains('@') {
             if self.emails.iter().any(|e| e.to_lowercase() == t) {
@@ -323,26 +327,28 @@ pub enum Matcher {
     },
     /// A first name from a gazetteer, an optional initial, and a capitalised surname not in `exclude`.
     Person {
-        names: person::Person,
+        names: Box<person::Person>,
         exclude: std::collections::HashSet<String>,
-        /// A first name that is also a common word counts only before a listed surname.
-        ambiguous: Option<(Arc<context::WordSet>, Arc<context::WordSet>)>,
+        /// A first name that is also a common word counts only before a listed surname: (common words,
+        /// surnames) in [`RuleSet::lexicon`].
+        ambiguous: Option<(WordList, WordList)>,
     },
     /// Names by shape and context ([`context`]).
     Names(Box<context::Context>),
 }
 
-/// Role and team words of a field rule, and the common words they may stand with.
+/// Role and team words of a field rule, and the common words they may stand with (lists of
+/// [`RuleSet::lexicon`]).
 #[derive(Debug)]
 pub struct FieldKeep {
-    pub words: context::WordSet,
-    pub vocab: Arc<context::WordSet>,
+    pub words: WordList,
+    pub vocab: WordList,
 }
 
 impl FieldKeep {
     /// Whether `value` is a role, a team or an institution's place: every word a role word, a common word
     /// or a place, at least one a role word, and no digit.
-    pub fn keeps(&self, value: &str) -> bool {
+    pub fn keeps(&self, lex: &Lexicon, value: &str) -> bool {
         if value.chars().any(|c| c.is_ascii_digit()) {
             return false;
         }
@@ -352,13 +358,14 @@ impl FieldKeep {
             .filter(|w| !w.is_empty())
         {
             let l = w.to_lowercase();
-            if self.words.contains(l.as_str()) {
+            let m = lex.get(&l);
+            if Lexicon::in_(m, self.words) {
                 role = true;
             } else if matches!(l.as_str(), "of" | "for" | "and" | "the" | "to") {
                 joined = true;
             } else if w.chars().count() == 1 {
                 initial = true;
-            } else if !self.vocab.contains(l.as_str()) {
+            } else if !Lexicon::in_(m, self.vocab) {
                 other = true;
             }
         }
@@ -368,7 +375,7 @@ impl FieldKeep {
 
     /// Whether a line is a heading: common words joined by `of`, `for`, `and` or `the`, no digit
     /// ("Record of Meeting", "Summary of Decision").
-    pub fn heading(&self, line: &str) -> bool {
+    pub fn heading(&self, lex: &Lexicon, line: &str) -> bool {
         let ws: Vec<String> = line
             .split(|c: char| !c.is_alphabetic() && c != '\'' && c != '-')
             .filter(|w| !w.is_empty())
@@ -381,7 +388,7 @@ impl FieldKeep {
                 .any(|w| matches!(w.as_str(), "of" | "for" | "and" | "the"))
             && ws
                 .iter()
-                .all(|w| self.vocab.contains(w.as_str()) || self.words.contains(w.as_str()))
+                .all(|w| lex.contains(self.vocab.union(self.words), w))
     }
 }
 
@@ -468,64 +475,156 @@ pub struct RuleSet {
     pub organisation: Organisation,
     /// Keep the signatory of a letter (the name lines after its closing): `--keep-signatory`.
     pub keep_signatory: bool,
-    /// Word lists loaded so far, by folder and file names (the names rules share them).
-    word_sets: std::collections::HashMap<(Option<PathBuf>, Vec<String>), Arc<context::WordSet>>,
+    /// The words of every word list the rules read (data files, institution and role words).
+    pub lexicon: Lexicon,
+    /// The list of each data file loaded so far, by folder and file name, and of each word list
+    /// written in a rule, by its words (rules that name the same file or words share its list).
+    word_files: std::collections::HashMap<(Option<PathBuf>, String), WordList>,
+    word_lists: std::collections::HashMap<Vec<String>, WordList>,
 }
 
 /// Reads a word-list data file: relative to the rule file's folder, or from the compiled-in defaults.
 fn read_list(dir: Option<&Path>, f: &str) -> std::result::Result<Vec<String>, String> {
-    let text = match dir {
+    Ok(data_lines(&read_data(dir, f)?).map(String::from).collect())
+}
+
+/// A data file's text: relative to the rule file's folder, or compiled in.
+fn read_data(
+    dir: Option<&Path>,
+    f: &str,
+) -> std::result::Result<std::borrow::Cow<'static, str>, String> {
+    match dir {
         Some(d) => std::fs::read_to_string(d.join(f))
-            .map_err(|e| format!("cannot read {}: {e}", d.join(f).display()))?,
+            .map(std::borrow::Cow::Owned)
+            .map_err(|e| format!("cannot read {}: {e}", d.join(f).display())),
         None => DEFAULT_DATA
             .iter()
             .find(|(n, _)| *n == f)
-            .map(|(_, t)| t.to_string())
-            .ok_or_else(|| format!("no built-in data file {f}"))?,
-    };
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').next().unwrap_or(l).trim().to_string())
-        .collect())
+            .map(|(_, t)| std::borrow::Cow::Borrowed(*t))
+            .ok_or_else(|| format!("no built-in data file {f}")),
+    }
 }
 
-/// Folded, lower-case words of the files `files` and of `words`.
-fn word_set(
-    cache: &mut std::collections::HashMap<(Option<PathBuf>, Vec<String>), Arc<context::WordSet>>,
-    dir: Option<&Path>,
-    files: &[String],
-) -> std::result::Result<Arc<context::WordSet>, String> {
-    let key = (dir.map(Path::to_path_buf), files.to_vec());
-    if let Some(s) = cache.get(&key) {
-        return Ok(s.clone());
-    }
-    let mut set = context::WordSet::default();
-    for f in files {
-        for line in read_list(dir, f)? {
-            for w in line.split_whitespace() {
-                set.insert(fold_lower(w).into_boxed_str());
+/// The entries of a data file: its lines without `#` comments and empty lines, each up to a tab (what
+/// follows a tab is a note, such as a name's origins), trimmed.
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').next().unwrap_or(l).trim())
+}
+
+/// Calls `f` with each word of the entries of a data file ([`data_lines`], split at white space), in
+/// order. The same words as `data_lines(text).flat_map(str::split_whitespace)`; ASCII lines (nearly
+/// all) are read byte by byte, which makes the start-up several times quicker than the iterators.
+fn data_words<'t>(
+    text: &'t str,
+    mut f: impl FnMut(&'t str) -> std::result::Result<(), String>,
+) -> std::result::Result<(), String> {
+    // char::is_whitespace in ASCII: tab, line feed, vertical tab, form feed, carriage return, space.
+    let ws = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| at + p);
+        let line = &text[at..end];
+        at = end + 1;
+        if !line.is_ascii() {
+            for entry in data_lines(line) {
+                for w in entry.split_whitespace() {
+                    f(w)?;
+                }
+            }
+            continue;
+        }
+        let b = line.as_bytes();
+        let mut i = 0;
+        while i < b.len() && ws(b[i]) {
+            i += 1;
+        }
+        if i == b.len() || b[i] == b'#' {
+            continue;
+        }
+        // Words up to the first tab after the entry's start.
+        loop {
+            let start = i;
+            while i < b.len() && !ws(b[i]) {
+                i += 1;
+            }
+            f(&line[start..i])?;
+            while i < b.len() && ws(b[i]) && b[i] != b'\t' {
+                i += 1;
+            }
+            if i == b.len() || b[i] == b'\t' {
+                break;
             }
         }
     }
-    let set = Arc::new(set);
-    cache.insert(key, set.clone());
-    Ok(set)
+    Ok(())
 }
 
-fn fold_lower(w: &str) -> String {
-    if w.is_ascii() {
-        return w.to_ascii_lowercase();
+/// The list of the words of the data files `files` ([`read_data`]; each file is read once), folded and in
+/// lower case, in `lex`.
+fn word_list(
+    lex: &mut Lexicon,
+    cache: &mut std::collections::HashMap<(Option<PathBuf>, String), WordList>,
+    dir: Option<&Path>,
+    files: &[String],
+) -> std::result::Result<WordList, String> {
+    let mut list = WordList::default();
+    let mut buf = String::new();
+    for f in files {
+        let key = (dir.map(Path::to_path_buf), f.clone());
+        if let Some(&l) = cache.get(&key) {
+            list = list.union(l);
+            continue;
+        }
+        let l = lex.new_list()?;
+        let text = read_data(dir, f)?;
+        // (At most a word a line for most lists: more words grow the table as they come.)
+        lex.reserve(text.len(), text.bytes().filter(|&b| b == b'\n').count() + 1);
+        data_words(&text, |w| lex.insert(fold_lower(w, &mut buf), l))?;
+        cache.insert(key, l);
+        list = list.union(l);
     }
-    crate::text_fold::fold(w).text.to_lowercase()
+    Ok(list)
 }
 
-fn words_set(words: &[String]) -> context::WordSet {
-    words
-        .iter()
-        .map(|w| fold_lower(w).into_boxed_str())
-        .collect()
+/// The list of `words` (each folded and in lower case, as a whole), in `lex`.
+fn literal_list(
+    lex: &mut Lexicon,
+    cache: &mut std::collections::HashMap<Vec<String>, WordList>,
+    words: &[String],
+) -> std::result::Result<WordList, String> {
+    if let Some(&l) = cache.get(words) {
+        return Ok(l);
+    }
+    let l = lex.new_list()?;
+    let mut buf = String::new();
+    for w in words {
+        lex.insert(fold_lower(w, &mut buf), l)?;
+    }
+    cache.insert(words.to_vec(), l);
+    Ok(l)
+}
+
+/// `w` folded (accents off) and in lower case: `w` itself when it already is (an ASCII word without
+/// capitals), else in `buf`.
+fn fold_lower<'a>(w: &'a str, buf: &'a mut String) -> &'a str {
+    if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        return w;
+    }
+    buf.clear();
+    if w.is_ascii() {
+        buf.push_str(w);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&crate::text_fold::fold(w).text.to_lowercase());
+    }
+    buf
 }
 
 fn phrases(words: &[String]) -> Vec<Vec<Box<str>>> {
@@ -833,8 +932,10 @@ impl RuleSet {
                         None
                     } else {
                         Some(FieldKeep {
-                            words: words_set(&spec.keep_values),
-                            vocab: word_set(&mut self.word_sets, dir, &spec.vocabulary).map_err(err)?,
+                            words: literal_list(&mut self.lexicon, &mut self.word_lists, &spec.keep_values)
+                                .map_err(err)?,
+                            vocab: word_list(&mut self.lexicon, &mut self.word_files, dir, &spec.vocabulary)
+                                .map_err(err)?,
                         })
                     };
                     let matcher = Matcher::Field {
@@ -886,15 +987,15 @@ impl RuleSet {
                     }
                     first.sort();
                     first.dedup();
-                    let names = person::Person::new(&first).map_err(err)?;
+                    let names = Box::new(person::Person::new(&first).map_err(err)?);
                     let exclude = spec.exclude.iter().map(|w| w.to_lowercase()).collect();
                     let ambiguous = if spec.vocabulary.is_empty() {
                         None
                     } else {
-                        Some((
-                            word_set(&mut self.word_sets, dir, &spec.vocabulary).map_err(err)?,
-                            word_set(&mut self.word_sets, dir, &spec.surnames).map_err(err)?,
-                        ))
+                        let mut ws = |files: &[String]| {
+                            word_list(&mut self.lexicon, &mut self.word_files, dir, files).map_err(err)
+                        };
+                        Some((ws(&spec.vocabulary)?, ws(&spec.surnames)?))
                     };
                     self.push_rule(
                         &spec,
@@ -910,18 +1011,21 @@ impl RuleSet {
                 }
                 "names" => {
                     need_category()?;
-                    let mut ws = |files: &[String]| word_set(&mut self.word_sets, dir, files).map_err(err);
+                    let mut ws = |files: &[String]| {
+                        word_list(&mut self.lexicon, &mut self.word_files, dir, files).map_err(err)
+                    };
                     let ctx = context::Context {
                         first: ws(&spec.first_names)?,
                         last: ws(&spec.surnames)?,
                         vocab: ws(&spec.vocabulary)?,
                         places: ws(&spec.places)?,
-                        heads: words_set(&spec.heads),
-                        strong_before: phrases(&spec.strong_before),
-                        weak_before: phrases(&spec.weak_before),
+                        heads: literal_list(&mut self.lexicon, &mut self.word_lists, &spec.heads)
+                            .map_err(err)?,
+                        strong_before: context::Cues::new(phrases(&spec.strong_before)),
+                        weak_before: context::Cues::new(phrases(&spec.weak_before)),
                         after: spec.after.iter().map(|a| a.to_lowercase().into_boxed_str()).collect(),
                     };
-                    if ctx.first.is_empty() || ctx.last.is_empty() {
+                    if self.lexicon.is_empty(ctx.first) || self.lexicon.is_empty(ctx.last) {
                         return Err(err("names rule needs first_names and surnames".into()));
                     }
                     self.push_rule(&spec, category, exemption, Matcher::Names(Box::new(ctx)), origin);
@@ -1053,5 +1157,44 @@ impl RuleSet {
             );
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A repeatable random number below `n` (xorshift), for the rules' randomised tests.
+    pub(crate) fn xorshift(mut seed: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        }
+    }
+
+    /// The byte-wise reading of a data file gives the words the iterators give: on every built-in
+    /// data file and on lines of every shape (comments, tabs before and after the entry, white space
+    /// of every ASCII kind, accented and non-ASCII white space, carriage returns, no final line break).
+    #[test]
+    fn data_words_are_the_words_of_the_entries() {
+        let mut texts: Vec<String> = DEFAULT_DATA.iter().map(|(_, t)| t.to_string()).collect();
+        texts.push(
+            "# a comment\n  # an indented comment\n\tAaron\tgb,us\nAnne Marie \t note\r\n\x0bBo\x0cCy\r\n\
+             Zo\u{eb}\tx\n\u{a0}Jos\u{e9}\u{2003}Ana\u{a0}\tpt\n\n \n\t\nde la Cruz\nLast"
+                .to_string(),
+        );
+        for t in &texts {
+            let want: Vec<&str> = data_lines(t).flat_map(str::split_whitespace).collect();
+            let mut got: Vec<&str> = Vec::new();
+            data_words(t, |w| {
+                got.push(w);
+                Ok(())
+            })
+            .expect("no error");
+            assert_eq!(got, want);
+            assert!(!want.is_empty());
+        }
     }
 }

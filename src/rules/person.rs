@@ -8,20 +8,24 @@
 //!
 //! with NAMES the sorted list and UPPER the same in capitals. Compiled as one regex, the 5,000-name
 //! alternation took most of a run's start-up (and the memory of two copies, see `re`); here the names
-//! are two aho-corasick automata and the rest two small regexes, tried name by name in list order at
-//! each start, as the regex's alternation would. `tests::the_same_as_the_regex` compares them.
+//! are two tables of names, looked up at each word's start, and the rest two small regexes, tried name
+//! by name in list order at each start, as the regex's alternation would. `tests::the_same_as_the_regex` compares them.
 
 use super::re::Re;
-use aho_corasick::{AhoCorasick, MatchKind};
 use std::ops::Range;
 
 const APOS: &str = "'\u{2019}";
 
 #[derive(Debug)]
 pub struct Person {
-    /// The names as listed, and in capitals (pattern ids in list order).
-    mixed: AhoCorasick,
-    upper: AhoCorasick,
+    /// The names as listed, and in capitals, looked up only at a word's start: each prefix of the
+    /// text there is looked up in a table of the names (an automaton over thousands of names took
+    /// several megabytes and most of the rules' start-up; searching the whole text with it, several
+    /// times the time).
+    mixed: List,
+    upper: List,
+    /// The first bytes of the names of both lists (a quick first test).
+    first: [bool; 256],
     /// What follows a name in each branch, anchored at the name's end, with the closing `\b`.
     tail_mixed: Re,
     tail_upper: Re,
@@ -32,18 +36,20 @@ pub struct Person {
 impl Person {
     /// `names`: sorted, without duplicates.
     pub fn new(names: &[String]) -> Result<Person, String> {
-        let ac = |list: Vec<String>| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                // A DFA: thousands of names make the default NFA several times slower to scan with.
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(list)
-                .map_err(|e| format!("names cannot be compiled: {e}"))
-        };
         let tail = |p: String| Re::new(&p).map_err(|e| format!("names cannot be compiled: {e}"));
+        let upper: Vec<String> = names.iter().map(|w| w.to_uppercase()).collect();
+        let mut first = [false; 256];
+        for w in names.iter().chain(&upper) {
+            match w.as_bytes().first() {
+                Some(&c) => first[usize::from(c)] = true,
+                // (An empty name starts everywhere.)
+                None => first = [true; 256],
+            }
+        }
         Ok(Person {
-            mixed: ac(names.to_vec())?,
-            upper: ac(names.iter().map(|w| w.to_uppercase()).collect())?,
+            mixed: List::new(names, follows_mixed),
+            upper: List::new(&upper, follows_upper),
+            first,
             tail_mixed: tail(format!(
                 r"^(?:[ \n]+[A-Z]\.?)?[ \n]*(?:Mc|Mac|O[{APOS}]|D[{APOS}])?[A-Z][a-z{APOS}]+(?:-[A-Z][a-z{APOS}]+)?\b"
             ))?,
@@ -57,44 +63,50 @@ impl Person {
 
     /// The matches in `text`, in order, not overlapping; `ascii_words` as for [`Re::get`].
     pub fn find_iter(&self, text: &str, ascii_words: bool) -> Vec<Range<usize>> {
-        // Every name at every place where a word starts (the regex's leading `\b`): (start, branch,
-        // name number, name end).
-        let mut at: Vec<(usize, u8, u32, usize)> = Vec::new();
-        for (branch, ac) in [(0u8, &self.mixed), (1, &self.upper)] {
-            at.extend(
-                ac.find_overlapping_iter(text)
-                    .filter(|m| word_boundary(text, m.start()))
-                    .map(|m| (m.start(), branch, m.pattern().as_u32(), m.end())),
-            );
-        }
-        at.sort_unstable();
+        let b = text.as_bytes();
         let mut out = Vec::new();
-        let mut from = 0;
-        let mut i = 0;
-        while i < at.len() {
-            let start = at[i].0;
-            let mut j = i;
-            while j < at.len() && at[j].0 == start {
-                j += 1;
+        // The names that start at one place: (name number, name end).
+        let mut at: Vec<(u32, usize)> = Vec::new();
+        let mut start = 0;
+        while start < b.len() {
+            // Every place where a word starts (the regex's leading `\b`) and a name may start, left to
+            // right; a match resumes the search at its end.
+            if !self.first[usize::from(b[start])] {
+                start += 1;
+                continue;
             }
-            if start >= from {
-                // Branches, then names, in the regex's order of preference.
-                let found = at[i..j].iter().find_map(|&(_, branch, _, end)| {
-                    let tail = if branch == 0 {
-                        &self.tail_mixed
-                    } else {
-                        &self.tail_upper
-                    };
+            let (m, u) = (
+                self.mixed.starts.may_start(b, start),
+                self.upper.starts.may_start(b, start),
+            );
+            if !(m || u) || !text.is_char_boundary(start) || !word_boundary(text, start) {
+                start += 1;
+                continue;
+            }
+            // Branches, then names, in the regex's order of preference.
+            let found = [
+                (m, &self.mixed, &self.tail_mixed),
+                (u, &self.upper, &self.tail_upper),
+            ]
+            .into_iter()
+            .filter(|&(may, _, _)| may)
+            .find_map(|(_, list, tail)| {
+                at.clear();
+                list.starting(text, start, &mut at);
+                at.sort_unstable();
+                at.iter().find_map(|&(_, end)| {
                     tail.get(ascii_words)
                         .find(&text[end..])
                         .map(|m| end + m.end())
-                });
-                if let Some(end) = found {
+                })
+            });
+            match found {
+                Some(end) => {
                     out.push(start..end);
-                    from = end;
+                    start = end;
                 }
+                None => start += 1,
             }
-            i = j;
         }
         out
     }
@@ -121,6 +133,116 @@ impl Person {
         .dfa_size_limit(64 << 20)
         .build()
         .expect("the regex compiles")
+    }
+}
+
+/// One list of names: each name's number in the list (the first, for a name listed twice), by its
+/// text.
+#[derive(Debug)]
+struct List {
+    ids: rustc_hash::FxHashMap<Box<str>, u32>,
+    /// The longest name, in bytes.
+    longest: usize,
+    /// Whether every name is made of letters, hyphens and apostrophes (then no name goes on past
+    /// another character).
+    letters_only: bool,
+    starts: Starts,
+    /// The bytes that can follow a name: the first bytes its branch's tail can begin with.
+    follow: fn(u8) -> bool,
+}
+
+/// The first bytes of the mixed branch's tail (`[ \n]`, `[A-Z]`, `Mc`, `Mac`, `O'`, `D'`) and of
+/// the capitals branch's (`[ \n]`): a name followed by any other byte has no tail, so it is not looked
+/// up.
+fn follows_mixed(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'A'..=b'Z')
+}
+
+fn follows_upper(b: u8) -> bool {
+    matches!(b, b' ' | b'\n')
+}
+
+fn name_char(c: char) -> bool {
+    c.is_alphabetic() || c == '-' || c == '\''
+}
+
+impl List {
+    fn new(names: &[String], follow: fn(u8) -> bool) -> List {
+        let mut ids: rustc_hash::FxHashMap<Box<str>, u32> = Default::default();
+        ids.reserve(names.len());
+        for (k, w) in names.iter().enumerate() {
+            ids.entry(w.as_str().into()).or_insert(k as u32);
+        }
+        List {
+            ids,
+            longest: names.iter().map(String::len).max().unwrap_or(0),
+            letters_only: names.iter().all(|w| w.chars().all(name_char)),
+            starts: Starts::new(names),
+            follow,
+        }
+    }
+
+    /// Adds (name number, end) for every name that `text` holds at `at`.
+    fn starting(&self, text: &str, at: usize, out: &mut Vec<(u32, usize)>) {
+        let rest = &text[at..];
+        if let Some(&id) = self.ids.get("") {
+            out.push((id, at));
+        }
+        for (i, c) in rest.char_indices() {
+            let end = i + c.len_utf8();
+            if end > self.longest || (self.letters_only && !name_char(c)) {
+                break;
+            }
+            if !rest.as_bytes().get(end).is_some_and(|&b| (self.follow)(b)) {
+                continue;
+            }
+            if let Some(&id) = self.ids.get(&rest[..end]) {
+                out.push((id, at + end));
+            }
+        }
+    }
+}
+
+/// The first two bytes of a list's names (and the first byte of its one-byte names), as bit sets: a
+/// name can only start where the text's bytes begin with one of them.
+#[derive(Debug)]
+struct Starts {
+    pairs: Vec<u64>,
+    single: [bool; 256],
+    /// Whether a name is empty (it starts everywhere).
+    empty: bool,
+}
+
+impl Starts {
+    fn new(names: &[String]) -> Starts {
+        let mut s = Starts {
+            pairs: vec![0; (1 << 16) / 64],
+            single: [false; 256],
+            empty: false,
+        };
+        for w in names {
+            match *w.as_bytes() {
+                [a] => s.single[usize::from(a)] = true,
+                [a, b, ..] => {
+                    let k = usize::from(a) << 8 | usize::from(b);
+                    s.pairs[k / 64] |= 1 << (k % 64);
+                }
+                [] => s.empty = true,
+            }
+        }
+        s
+    }
+
+    /// Whether a name may start at byte `at` of `b`.
+    #[inline]
+    fn may_start(&self, b: &[u8], at: usize) -> bool {
+        let a = b[at];
+        self.empty
+            || self.single[usize::from(a)]
+            || b.get(at + 1).is_some_and(|&n| {
+                let k = usize::from(a) << 8 | usize::from(n);
+                self.pairs[k / 64] & (1 << (k % 64)) != 0
+            })
     }
 }
 
@@ -170,13 +292,7 @@ mod tests {
         let names = names();
         let p = Person::new(&names).expect("builds");
         let re = p.regex();
-        let mut seed: u64 = 0x5eed_1234_abcd;
-        let mut rnd = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rnd = super::super::tests::xorshift(0x5eed_1234_abcd);
         let pieces = [
             "Smith",
             "SMITH",
