@@ -255,6 +255,15 @@ fn cmaps_and_font_programs_parse_without_panics() {
     let s = collect();
     let (p, first) = fuzz("cmap", &s.cmaps, 2, |data| {
         let _ = foiredact::pdf::fonts::parse_to_unicode(data);
+        // The same bytes as an embedded (encoding) CMap, alone and over a predefined parent; a code
+        // split by what parses.
+        for (wmode, parent) in [(None, None), (Some(1), Some("UniJIS-UCS2-H"))] {
+            if let Ok(c) = foiredact::pdf::fonts::cmap::parse_embedded(data, wmode, parent) {
+                for (code, _, _) in c.split(&data[..data.len().min(64)]) {
+                    let _ = c.cid(code);
+                }
+            }
+        }
     });
     assert_eq!(p, 0, "CMap parser panicked: {first:?}");
     let (p, first) = fuzz("type1", &s.type1, 3, |data| {
