@@ -667,7 +667,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
             // Memory stays flat over a long batch: a done file's boxes are read back from its own
             // log when the schedule is written.
             for b in &r.boxes {
-                *r.exemptions.entry(b.exemption.clone()).or_default() += 1;
+                *r.exemptions.entry(b.why.exemption.clone()).or_default() += 1;
             }
             r.boxes = Vec::new();
             r.kept_boxes = Vec::new();
@@ -942,7 +942,7 @@ fn schedule_csv(
         for b in log.boxes().iter().chain(&log.kept_boxes()) {
             let title = exemptions
                 .iter()
-                .find(|(c, _)| *c == b.exemption)
+                .find(|(c, _)| *c == b.why.exemption)
                 .map_or_else(String::new, |(_, l)| l.clone());
             w.serialize(ScheduleRow::of_box(&r.file, b, title, &log, log_text))
                 .map_err(io)?;

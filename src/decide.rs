@@ -99,13 +99,15 @@ pub fn detect_document(
                 fingerprint: crate::decisions::fingerprint(
                     key,
                     p.page,
-                    &f.rule,
+                    &f.why.rule,
                     &f.span,
                     f.text.expose(),
                 ),
-                rule: f.rule.clone(),
-                category: f.category.clone(),
-                exemption: f.exemption.clone(),
+                why: crate::model::Why {
+                    rule: f.why.rule.clone(),
+                    category: f.why.category.clone(),
+                    exemption: f.why.exemption.clone(),
+                },
             });
         }
     }
@@ -183,7 +185,7 @@ pub fn detect_document(
         for (p, fs) in pages.iter().zip(findings.iter_mut()) {
             for f in fs.iter_mut() {
                 if let Some(r) = d.row(&f.id).filter(|r| !r.exemption.is_empty()) {
-                    f.exemption = r.exemption.clone();
+                    f.why.exemption = r.exemption.clone();
                 }
             }
             let keep = |f: &Finding| d.row(&f.id).is_some_and(|r| r.keep);
@@ -247,9 +249,11 @@ pub fn detect_document(
             if let Some(slot) = manual.get_mut(page - 1) {
                 slot.push(plan::Area {
                     rect: *r,
-                    exemption: a.exemption.clone(),
-                    rule: "decision.rect".into(),
-                    category: "manual".into(),
+                    why: crate::model::Why {
+                        rule: "decision.rect".into(),
+                        category: "manual".into(),
+                        exemption: a.exemption.clone(),
+                    },
                     id: crate::decisions::added_id(a.row),
                 });
             }

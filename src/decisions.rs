@@ -395,10 +395,8 @@ pub struct Proposal {
     pub id: String,
     /// See [`fingerprint`].
     pub fingerprint: String,
-    pub rule: String,
-    pub category: String,
-    /// The rule's exemption (before any decision).
-    pub exemption: String,
+    /// The rule, category and exemption (before any decision).
+    pub why: crate::model::Why,
 }
 
 /// The decisions file for an input (its path relative to the folder given): `--decisions` itself when

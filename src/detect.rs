@@ -17,10 +17,8 @@ use std::ops::Range;
 pub struct Finding {
     /// Stable id within a document, `p<page>-r<n>` (set by the pipeline; empty until then).
     pub id: String,
-    /// Rule id (`a+b` when overlapping findings of several rules were merged).
-    pub rule: String,
-    pub category: String,
-    pub exemption: String,
+    /// The rule (`a+b` when overlapping findings of several rules were merged), category, exemption.
+    pub why: crate::model::Why,
     pub span: Range<usize>,
     pub text: Sensitive<String>,
 }
@@ -95,7 +93,7 @@ fn detect_exact(rs: &RuleSet, text: &str) -> Vec<Finding> {
             kept.push(f);
             continue;
         }
-        if rs.organisation.owns(&f.category, &text[f.span.clone()]) {
+        if rs.organisation.owns(&f.why.category, &text[f.span.clone()]) {
             continue;
         }
         let inside = |a: &Range<usize>| a.start <= f.span.start && f.span.end <= a.end;
@@ -529,9 +527,11 @@ fn finding(rs: &RuleSet, i: usize, text: &str, span: Range<usize>) -> Finding {
     let r = &rs.rules[i];
     Finding {
         id: String::new(),
-        rule: r.id.clone(),
-        category: r.category.clone(),
-        exemption: r.exemption.clone(),
+        why: crate::model::Why {
+            rule: r.id.clone(),
+            category: r.category.clone(),
+            exemption: r.exemption.clone(),
+        },
         text: Sensitive::new(text[span.clone()].to_string()),
         span,
     }
@@ -794,9 +794,9 @@ pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
                     cur.span.end = f.span.end;
                     cur.text = Sensitive::new(text[cur.span.clone()].to_string());
                 }
-                for r in f.rule.split('+') {
-                    if !cur.rule.split('+').any(|c| c == r) {
-                        cur.rule = format!("{}+{r}", cur.rule);
+                for r in f.why.rule.split('+') {
+                    if !cur.why.rule.split('+').any(|c| c == r) {
+                        cur.why.rule = format!("{}+{r}", cur.why.rule);
                     }
                 }
             }
@@ -811,9 +811,13 @@ pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
 pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
     let mut origin = std::collections::HashMap::new();
     for f in found {
-        origin
-            .entry(fold(f.text.expose()))
-            .or_insert_with(|| (f.rule.clone(), f.category.clone(), f.exemption.clone()));
+        origin.entry(fold(f.text.expose())).or_insert_with(|| {
+            (
+                f.why.rule.clone(),
+                f.why.category.clone(),
+                f.why.exemption.clone(),
+            )
+        });
     }
     let texts: Vec<&str> = found
         .iter()
@@ -847,9 +851,11 @@ pub fn find_phrase(
         .into_iter()
         .map(|(r, _)| Finding {
             id: String::new(),
-            rule: rule.into(),
-            category: category.into(),
-            exemption: exemption.into(),
+            why: crate::model::Why {
+                rule: rule.into(),
+                category: category.into(),
+                exemption: exemption.into(),
+            },
             text: Sensitive::new(text[r.clone()].to_string()),
             span: r,
         })
@@ -875,9 +881,11 @@ pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
                 });
             Finding {
                 id: String::new(),
-                rule,
-                category,
-                exemption,
+                why: crate::model::Why {
+                    rule,
+                    category,
+                    exemption,
+                },
                 text: Sensitive::new(text[r.clone()].to_string()),
                 span: r,
             }
@@ -1009,14 +1017,14 @@ mod tests {
             assert!(crate::rules::re::ascii_words(&text));
             let fast: Vec<(String, Range<usize>)> = detect(&rs, &text)
                 .into_iter()
-                .map(|f| (f.rule, f.span))
+                .map(|f| (f.why.rule, f.span))
                 .collect();
             let slow_text = format!("{text}\n\nR\u{00e9}sum\u{00e9}");
             assert!(!crate::rules::re::ascii_words(&slow_text));
             let slow: Vec<(String, Range<usize>)> = detect(&rs, &slow_text)
                 .into_iter()
                 .filter(|f| f.span.end <= text.len())
-                .map(|f| (f.rule, f.span))
+                .map(|f| (f.why.rule, f.span))
                 .collect();
             assert!(fast.len() >= 5, "the decision has findings: {}", fast.len());
             assert_eq!(fast, slow);

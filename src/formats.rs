@@ -174,9 +174,9 @@ impl DecisionRow {
             fingerprint: p.fingerprint.clone(),
             page: p.page,
             part,
-            category: p.category.clone(),
-            rule: p.rule.clone(),
-            exemption: p.exemption.clone(),
+            category: p.why.category.clone(),
+            rule: p.why.rule.clone(),
+            exemption: p.why.exemption.clone(),
             text,
             decision: "redact".into(),
             note: String::new(),
@@ -282,15 +282,15 @@ impl ScheduleRow {
             y0: f(|r| r.y0),
             x1: f(|r| r.x1),
             y1: f(|r| r.y1),
-            rule: b.rule.clone(),
-            category: b.category.clone(),
-            exemption: b.exemption.clone(),
+            rule: b.why.rule.clone(),
+            category: b.why.category.clone(),
+            exemption: b.why.exemption.clone(),
             part_page: b.part_page,
             id: b.id.clone(),
             exemption_title,
             decision: if !b.decision.is_empty() {
                 b.decision.clone()
-            } else if b.rule.starts_with("decision.") {
+            } else if b.why.rule.starts_with("decision.") {
                 "added".into()
             } else {
                 "redact".into()
@@ -405,9 +405,11 @@ mod tests {
                 y1: 712.0,
             }),
             line: (k == 2).then_some(7),
-            rule: "person.name".into(),
-            category: "name".into(),
-            exemption: "s40(2)".into(),
+            why: crate::model::Why {
+                rule: "person.name".into(),
+                category: "name".into(),
+                exemption: "s40(2)".into(),
+            },
             text: Sensitive::new(text.into()),
             id: format!("p{}-r1", k + 1),
             decision: if k == 1 { "keep".into() } else { String::new() },
@@ -510,9 +512,11 @@ mod tests {
             page: 2,
             id: "p2-r10".into(),
             fingerprint: "abcdefgh".into(),
-            rule: "contact.phone".into(),
-            category: "phone".into(),
-            exemption: "s40(2)".into(),
+            why: crate::model::Why {
+                rule: "contact.phone".into(),
+                category: "phone".into(),
+                exemption: "s40(2)".into(),
+            },
         };
         let rows = vec![
             DecisionRow::proposed(&p, 2, "0****".into(), "00ff00ff00ff00ff"),

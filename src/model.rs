@@ -3,6 +3,32 @@
 use crate::geom::Rect;
 use serde::Serialize;
 
+/// Why a text or an area is redacted: the rule that found it (or the officer's row), its category
+/// and the exemption applied. One value in every finding, box, area, proposal and log.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct Why {
+    /// Rule id (`a+b` when overlapping findings of several rules were merged; `decision.text` or
+    /// `decision.rect` for the officer's own rows).
+    pub rule: String,
+    pub category: String,
+    /// An exemption code (`FOIA s40(2)` ...), see `rules/exemptions.toml`.
+    pub exemption: String,
+}
+
+impl Why {
+    pub fn new(
+        rule: impl Into<String>,
+        category: impl Into<String>,
+        exemption: impl Into<String>,
+    ) -> Why {
+        Why {
+            rule: rule.into(),
+            category: category.into(),
+            exemption: exemption.into(),
+        }
+    }
+}
+
 /// The exemption of a redaction when its rule or row names none: FOIA s40(2), personal data of
 /// third parties. The one place it is written.
 pub const DEFAULT_EXEMPTION: &str = "s40(2)";
@@ -284,9 +310,8 @@ pub struct BoxLog {
     /// 1-based line of a plain-text input (`None` for a PDF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    pub rule: String,
-    pub category: String,
-    pub exemption: String,
+    #[serde(flatten)]
+    pub why: Why,
     #[serde(skip)]
     pub text: crate::error::Sensitive<String>,
     /// The proposed redaction's id (`p<page>-r<n>`; the officer's added rows: `row<N>`, N the row of

@@ -278,9 +278,11 @@ fn run(
                         part_page: k + 1,
                         rect: Some(b.rect),
                         line: None,
-                        rule: b.rule.clone(),
-                        category: b.category.clone(),
-                        exemption: b.exemption.clone(),
+                        why: crate::model::Why {
+                            rule: b.why.rule.clone(),
+                            category: b.why.category.clone(),
+                            exemption: b.why.exemption.clone(),
+                        },
                         text: b.text.clone(),
                         id: b.id.clone(),
                         decision: String::new(),
@@ -342,7 +344,7 @@ fn run(
                     if attempt == MAX_REREADS {
                         return Err(Error::verify(format!(
                             "part {}: OCR of the output still reads what rule {} finds, after {MAX_REREADS} more passes",
-                            part.part, reread[0].rule
+                            part.part, reread[0].why.rule
                         ))
                         .with_page(reread[0].page));
                     }
@@ -364,9 +366,11 @@ fn run(
             if let Some(slot) = manual.get_mut(r.page - 1) {
                 slot.push(plan::Area {
                     rect: r.rect,
-                    exemption: r.exemption,
-                    rule: r.rule,
-                    category: r.category,
+                    why: crate::model::Why {
+                        rule: r.why.rule,
+                        category: r.why.category,
+                        exemption: r.why.exemption,
+                    },
                     id: String::new(),
                 });
             }
@@ -458,9 +462,11 @@ pub fn kept_log(part: u8, page: usize, part_page: usize, f: &Finding) -> BoxLog 
         part_page,
         rect: None,
         line: None,
-        rule: f.rule.clone(),
-        category: f.category.clone(),
-        exemption: f.exemption.clone(),
+        why: crate::model::Why {
+            rule: f.why.rule.clone(),
+            category: f.why.category.clone(),
+            exemption: f.why.exemption.clone(),
+        },
         text: Sensitive::new(String::new()),
         id: f.id.clone(),
         decision: "keep".into(),

@@ -13,7 +13,7 @@
 use crate::detect::{Finding, SectionMark};
 use crate::error::{Error, Result, Sensitive};
 use crate::geom::Rect;
-use crate::model::PageText;
+use crate::model::{PageText, Why};
 
 /// Padding (points) around the glyphs of a finding.
 const PAD: f64 = 0.6;
@@ -24,9 +24,7 @@ const TOP_MARGIN: f64 = 0.08;
 #[derive(Debug, Clone)]
 pub struct RedactionBox {
     pub rect: Rect,
-    pub rule: String,
-    pub category: String,
-    pub exemption: String,
+    pub why: Why,
     pub text: Sensitive<String>,
     /// Baseline origin and font size of the text it replaces: where verification puts a stand-in, so
     /// that the stand-in sits on the same text line as its neighbours.
@@ -80,9 +78,7 @@ pub struct DocPlan {
 #[derive(Debug, Clone)]
 pub struct Area {
     pub rect: Rect,
-    pub exemption: String,
-    pub rule: String,
-    pub category: String,
+    pub why: Why,
     /// The id its box is logged with (`row<N>` for the officer's row N; empty: `p<page>-a<n>`).
     pub id: String,
 }
@@ -450,9 +446,11 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                     let first = fglyphs.first().map(|&g| &page.glyphs[g]);
                     pp.boxes.push(RedactionBox {
                         rect,
-                        rule: f.rule.clone(),
-                        category: f.category.clone(),
-                        exemption: f.exemption.clone(),
+                        why: Why {
+                            rule: f.why.rule.clone(),
+                            category: f.why.category.clone(),
+                            exemption: f.why.exemption.clone(),
+                        },
                         text: f.text.clone(),
                         origin: first.map_or((rect.x0, rect.y0), |g| g.origin),
                         size: first.map_or(rect.height(), |g| g.size),
@@ -481,9 +479,11 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 }
                 pp.boxes.push(RedactionBox {
                     rect: *rect,
-                    rule: area.rule.clone(),
-                    category: area.category.clone(),
-                    exemption: area.exemption.clone(),
+                    why: Why {
+                        rule: area.why.rule.clone(),
+                        category: area.why.category.clone(),
+                        exemption: area.why.exemption.clone(),
+                    },
                     text: Sensitive::new(String::new()),
                     origin: (rect.x0, rect.y0),
                     size: rect.height().min(12.0),
@@ -650,9 +650,11 @@ mod tests {
         let at = p.text.find(what).expect("in the text");
         Finding {
             id: "p1-r1".into(),
-            rule: "test".into(),
-            category: "name".into(),
-            exemption: "s40(2)".into(),
+            why: Why {
+                rule: "test".into(),
+                category: "name".into(),
+                exemption: "s40(2)".into(),
+            },
             span: at..at + what.len(),
             text: Sensitive::new(what.to_string()),
         }
@@ -713,7 +715,7 @@ mod tests {
             );
         }
         assert_eq!((b.origin, b.size), (p.glyphs[want[0]].origin, 10.0));
-        assert_eq!((b.category.as_str(), b.id.as_str()), ("name", "p1-r1"));
+        assert_eq!((b.why.category.as_str(), b.id.as_str()), ("name", "p1-r1"));
         assert!(pp.moves.is_empty() && pp.cut.is_none());
     }
 

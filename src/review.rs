@@ -60,7 +60,7 @@ pub fn review(
     let (mut doc, _) = load::load_repaired(bytes, s.password.as_deref(), &s.load)?;
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     // A colour per category of the document (distinct for up to eight), in the order of their names.
-    let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.category.as_str()).collect();
+    let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.why.category.as_str()).collect();
     cats.sort_unstable();
     cats.dedup();
     let colour = |cat: &str| {
@@ -85,8 +85,8 @@ pub fn review(
             .filter_map(|b| {
                 Some(rewrite::ReviewMark {
                     rect: b.rect?,
-                    rgb: colour(&b.category),
-                    label: format!("{} {}", b.id, b.exemption),
+                    rgb: colour(&b.why.category),
+                    label: format!("{} {}", b.id, b.why.exemption),
                 })
             })
             .collect();

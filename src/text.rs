@@ -102,7 +102,7 @@ fn prove(p: Proof<'_>, part: u8, pages: &[usize], body: &str, check: &str) -> Re
         if let Some(f) = verify::still_found(p.rules, page_check, p.kept) {
             return Err(Error::verify(format!(
                 "part {part}: rule {} still finds something in the output",
-                f.rule
+                f.why.rule
             ))
             .with_page(pages.get(k).copied().unwrap_or(0)));
         }
@@ -238,7 +238,7 @@ pub fn process(
                     }
                     body.push_str(&page_text[pos..r.start]);
                     check.push_str(&page_text[pos..r.start]);
-                    body.push_str(&marker(label, &f.exemption, &f.category));
+                    body.push_str(&marker(label, &f.why.exemption, &f.why.category));
                     check.push_str(crate::layout::STAND_IN);
                     pos = r.end;
                     out.boxes.push(BoxLog {
@@ -247,9 +247,11 @@ pub fn process(
                         part_page: part_pages.len(),
                         rect: None,
                         line: Some(first_line[s.page] + page_text[..r.start].matches('\n').count()),
-                        rule: f.rule.clone(),
-                        category: f.category.clone(),
-                        exemption: f.exemption.clone(),
+                        why: crate::model::Why {
+                            rule: f.why.rule.clone(),
+                            category: f.why.category.clone(),
+                            exemption: f.why.exemption.clone(),
+                        },
                         text: crate::error::Sensitive::new(page_text[r.clone()].to_string()),
                         id: f.id.clone(),
                         decision: String::new(),
@@ -311,7 +313,7 @@ pub fn review(
                 "[[{}]]{{{} {}}}",
                 &page[f.span.clone()],
                 f.id,
-                f.exemption
+                f.why.exemption
             ));
             pos = f.span.end;
             let part = segs

@@ -143,9 +143,7 @@ pub struct Reread {
     /// 1-based input page.
     pub page: usize,
     pub rect: Rect,
-    pub rule: String,
-    pub category: String,
-    pub exemption: String,
+    pub why: crate::model::Why,
 }
 
 /// Proves one part output clean (pages in `unreadable` were let through with text that cannot be
@@ -285,7 +283,7 @@ pub fn verify_part(
             if let Some(f) = still_found(rules, &alt, &kept) {
                 return Err(page_err(format!(
                     "part {}: rule {} still finds something in the output, read through its fonts' encodings",
-                    plan.part, f.rule
+                    plan.part, f.why.rule
                 )));
             }
         }
@@ -315,9 +313,11 @@ pub fn verify_part(
                         y0: rect.y0 - 1.5,
                         y1: rect.y1 + 1.5,
                     },
-                    rule: f.rule.clone(),
-                    category: f.category.clone(),
-                    exemption: f.exemption.clone(),
+                    why: crate::model::Why {
+                        rule: f.why.rule.clone(),
+                        category: f.why.category.clone(),
+                        exemption: f.why.exemption.clone(),
+                    },
                 });
                 continue;
             }
@@ -328,7 +328,7 @@ pub fn verify_part(
             }
             return Err(page_err(format!(
                 "part {}: rule {} still finds something in the output",
-                plan.part, f.rule
+                plan.part, f.why.rule
             )));
         }
         if !reread.is_empty() {

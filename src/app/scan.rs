@@ -67,16 +67,16 @@ pub fn scan(a: ScanArgs) -> u8 {
                         mask(b.text.expose())
                     };
                     let line = if a.json {
-                        serde_json::json!({"file": i.rel.to_string_lossy(), "page": b.page, "part": b.part, "rule": b.rule, "category": b.category, "exemption": b.exemption, "text": text}).to_string()
+                        serde_json::json!({"file": i.rel.to_string_lossy(), "page": b.page, "part": b.part, "rule": b.why.rule, "category": b.why.category, "exemption": b.why.exemption, "text": text}).to_string()
                     } else {
                         format!(
                             "{}\tpage {}\tpart {}\t{}\t{}\t{}\t{}",
                             i.rel.display(),
                             b.page,
                             b.part,
-                            b.rule,
-                            b.category,
-                            b.exemption,
+                            b.why.rule,
+                            b.why.category,
+                            b.why.exemption,
                             text
                         )
                     };

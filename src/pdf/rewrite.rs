@@ -828,7 +828,7 @@ fn draw_boxes(
     for b in &plan.boxes {
         let r = b.rect;
         let size = (r.height() * 0.62).min(7.0);
-        let shown = mode.shown(&b.exemption, &b.category);
+        let shown = mode.shown(&b.why.exemption, &b.why.category);
         let label: String = shown.chars().filter(|c| c.is_ascii_graphic()).collect();
         let w = label_width(&label, size);
         if size < 3.0 || label.is_empty() || w > r.width() - 2.0 {

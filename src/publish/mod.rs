@@ -442,7 +442,7 @@ fn exemption_counts(s: &Source, part: u8, rules: &RuleSet) -> Vec<ExemptionCount
         } else {
             b.id.clone()
         };
-        by.entry(b.exemption.as_str()).or_default().insert(id);
+        by.entry(b.why.exemption.as_str()).or_default().insert(id);
     }
     by.into_iter()
         .map(|(code, ids)| ExemptionCount {
