@@ -37,7 +37,7 @@
 //!    subset}, layout, detect, plan, rules (rules::phrases, context, person, re), metadata,
 //!    decisions (the decisions file read), formats (every file written: FileLog, Status,
 //!    DecisionRow, ScheduleRow, output paths), output (atomic writes)
-//!  ─ model (plain data: PageText, Problem, BoxLog, Part, InputKind, LabelMode, DEFAULT_EXEMPTION),
+//!  ─ model (plain data: PageText, Problem, Why, BoxLog, Part, InputKind, LabelMode, DEFAULT_EXEMPTION),
 //!    geom, error (typed ErrorKind; Sensitive), hash, text_fold, exemption, memory, profile
 //! ```
 //!
