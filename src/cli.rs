@@ -71,9 +71,10 @@ pub enum Command {
     /// Print the text the rules see on each page (like pdftotext), or every glyph with --json; a .txt
     /// file's pages (split at form feeds) as `redact` reads them.
     Text(TextArgs),
-    /// Report every place in PDFs (and .txt files) where any of the terms survives: page text, any
-    /// decompressed stream or string, metadata, annotations, form fields, bookmarks, attachments (a
-    /// text file: its lines). Exit code 1 if any term is found, 3 if a file cannot be read (not
+    /// Report every place in PDFs (and .txt files) where any of the terms survives: page text, a
+    /// scan's pixels (read by OCR; without tesseract such a file is not checked), any decompressed
+    /// stream or string, metadata, annotations, form fields, bookmarks, attachments (a text file: its
+    /// lines). Exit code 1 if any term is found, 3 if a file cannot be read (not
     /// checked), 2 for bad arguments.
     Verify {
         /// PDFs or .txt files to check (e.g. the outputs of `redact`).

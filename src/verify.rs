@@ -490,15 +490,20 @@ mod tests {
 /// Where a term was found by [`find_terms`].
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Hit {
-    /// "page 3 text", "document information", "annotation (object 12)", "stream (object 40)" ...
+    /// "page 3 text", "page 2 image (OCR)", "document information", "annotation (object 12)", "stream
+    /// (object 40)" ...
     pub place: String,
     /// Index into the terms searched for.
     pub term: usize,
 }
 
 /// Every place in a file where one of `terms` survives: the text of each page (as the rules see it,
-/// form fields flattened) and every string and decompressed stream, whole words, case, accents and
-/// white space aside. The check `foiredact verify` runs on any PDF.
+/// form fields flattened), a scan's pixels (OCR, with the slips `--terms` allow on an OCR layer), and
+/// every string and decompressed stream, whole words, case, accents and white space aside. The check
+/// `foiredact verify` runs on any PDF.
+///
+/// # Errors
+/// The file cannot be loaded, or a scanned page cannot be read by OCR (no tesseract): not checked.
 pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Result<Vec<Hit>> {
     let mut doc = load::load(bytes, password, &load::LoadLimits::default())?;
     let mut hits = Vec::new();
@@ -506,7 +511,23 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
     crate::pdf::sanitize::flatten_form_fields(&mut doc)?;
     let phrases: Vec<&str> = terms.iter().map(String::as_str).collect();
     if let Some(ph) = detect::Phrases::new(&phrases) {
-        for (_, mut p) in extract::extract_all(&doc, &extract::ExtractLimits::default()) {
+        let mut pages = extract::extract_all(&doc, &extract::ExtractLimits::default());
+        // A scan's pixels are read too, by OCR, as a reader of the page would read them: a term in
+        // them is found. A page that needs OCR and cannot have it (no tesseract) leaves the file
+        // unchecked, never "clean".
+        let mode = crate::settings::OcrMode::Always;
+        if let Some((_, Err(e))) = crate::read::ocr_pages(&doc, &mut pages, mode, 0.0)
+            .into_iter()
+            .find(|(_, r)| r.is_err())
+        {
+            return Err(e);
+        }
+        // The terms folded for OCR slips (as `--terms` are matched on an OCR layer).
+        let folded: Vec<Vec<char>> = phrases
+            .iter()
+            .map(|t| crate::text_fold::fold_for_fuzzy(t).0)
+            .collect();
+        for (_, mut p) in pages {
             crate::layout::layout(&mut p);
             // (And the page's second reading, where fonts' encodings and /ToUnicode disagree.)
             let alt = crate::layout::alternative(&p).map(|(t, _)| t);
@@ -514,6 +535,11 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
                 .find(&p.text)
                 .into_iter()
                 .chain(alt.iter().flat_map(|t| ph.find(t)));
+            let place = if p.ocr {
+                format!("page {} image (OCR)", p.page)
+            } else {
+                format!("page {} text", p.page)
+            };
             for (_, k) in found {
                 let term = phrases
                     .iter()
@@ -522,9 +548,25 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
                     })
                     .unwrap_or(0);
                 hits.push(Hit {
-                    place: format!("page {} text", p.page),
+                    place: place.clone(),
                     term,
                 });
+            }
+            if p.ocr {
+                let hay = crate::text_fold::fold_for_fuzzy(&p.text).0;
+                for (term, t) in folded.iter().enumerate() {
+                    let k = match t.len() {
+                        0..=7 => continue,
+                        8..=13 => 1,
+                        _ => 2,
+                    };
+                    if !detect::approx_find(t, &hay, k).is_empty() {
+                        hits.push(Hit {
+                            place: place.clone(),
+                            term,
+                        });
+                    }
+                }
             }
         }
     }
@@ -566,6 +608,9 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
             }
         }
     }
+    // One line per term and place (a term both read exactly and with an OCR slip is one hit).
+    let mut seen = std::collections::HashSet::new();
+    hits.retain(|h| seen.insert((h.place.clone(), h.term)));
     Ok(hits)
 }
 

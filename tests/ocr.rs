@@ -324,3 +324,67 @@ fn the_sample_scan_is_read_and_its_personal_data_blanked() {
         );
     }
 }
+
+/// `verify` reads a scan's pixels: a term in the image of a scanned page is found (it used to report
+/// the unredacted scan clean, having no text to search), the redacted output is clean, and without
+/// tesseract the scan is not checked (exit 3), never called clean.
+#[test]
+fn verify_reads_the_pixels_of_a_scan() {
+    let scan = repo().join("samples/decision-scanned.pdf");
+    let d = tempdir();
+    let terms = d.path().join("terms.txt");
+    std::fs::write(&terms, "Rowena Tregarthen\n01632 960884\nHeronsgate\n").expect("write");
+    let t = terms.to_str().expect("utf8");
+    // Without tesseract (a PATH without it): not checked.
+    let no_ocr = d.path().join("bin");
+    std::fs::create_dir(&no_ocr).expect("mkdir");
+    let o = std::process::Command::new(bin())
+        .args(["verify", scan.to_str().expect("utf8"), "--terms", t])
+        .env("PATH", &no_ocr)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "a scan that cannot be read is not checked: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    if !require_tool("tesseract") {
+        return;
+    }
+    let o = run(&["verify", scan.to_str().expect("utf8"), "--terms", t]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the terms are in the scan's pixels"
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("page 1 image (OCR)"), "{out}");
+    assert!(out.lines().count() >= 2, "{out}");
+    assert!(
+        !out.contains("Tregarthen"),
+        "masked without --log-text: {out}"
+    );
+    // The redacted output: clean.
+    let red = d.path().join("out");
+    let o = run(&[
+        "redact",
+        scan.to_str().expect("utf8"),
+        "--out",
+        red.to_str().expect("utf8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let part1 = red.join("decision-scanned.part1.pdf");
+    let o = run(&["verify", part1.to_str().expect("utf8"), "--terms", t]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the redacted scan holds none of them: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
