@@ -189,6 +189,7 @@ fn decompression_bomb_is_declined_quickly() {
 /// peak resident memory in KiB, as the kernel counted them for that process alone.
 #[cfg(unix)]
 #[allow(unsafe_code)] // wait4: the only way to one child's own rusage
+#[allow(clippy::zombie_processes)] // (wait4 reaps it)
 fn redact_measured(input: &Path, out: &Path) -> (Option<i32>, String, Duration, i64) {
     let err_path = out.with_extension("stderr");
     let child = std::process::Command::new(bin())
