@@ -170,10 +170,8 @@ pub fn detect_ocr(rs: &RuleSet, text: &str) -> Vec<Finding> {
     for (i, r) in rs.rules.iter().enumerate() {
         if let Matcher::Terms { folded, .. } = &r.matcher {
             for t in folded {
-                let k = match t.len() {
-                    0..=7 => continue,
-                    8..=13 => 1,
-                    _ => 2,
+                let Some(k) = ocr_slips(t.len()) else {
+                    continue;
                 };
                 for (s, e) in approx_find(t, &hay, k) {
                     let span = back[s]
@@ -185,6 +183,16 @@ pub fn detect_ocr(rs: &RuleSet, text: &str) -> Vec<Finding> {
         }
     }
     merge(all, text)
+}
+
+/// How many OCR slips (edits) a term of `len` folded characters may have and still match on an OCR
+/// reading: none under 8 characters (`None`: exact matches only), one from 8, two from 14.
+pub fn ocr_slips(len: usize) -> Option<usize> {
+    match len {
+        0..=7 => None,
+        8..=13 => Some(1),
+        _ => Some(2),
+    }
 }
 
 /// Approximate substring search (Sellers): every non-overlapping occurrence of `pat` in `hay` within

@@ -503,7 +503,8 @@ pub struct Hit {
 /// `foiredact verify` runs on any PDF.
 ///
 /// # Errors
-/// The file cannot be loaded, or a scanned page cannot be read by OCR (no tesseract): not checked.
+/// The file cannot be loaded, a page's text cannot be decoded, or a scanned page cannot be read by OCR
+/// (no tesseract): not checked.
 pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Result<Vec<Hit>> {
     let mut doc = load::load(bytes, password, &load::LoadLimits::default())?;
     let mut hits = Vec::new();
@@ -512,6 +513,10 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
     let phrases: Vec<&str> = terms.iter().map(String::as_str).collect();
     if let Some(ph) = detect::Phrases::new(&phrases) {
         let mut pages = extract::extract_all(&doc, &extract::ExtractLimits::default());
+        // Text that cannot be read cannot be searched: the file is not checked, never "clean".
+        if let Some(q) = pages.iter().find_map(|(_, p)| p.problems.first()) {
+            return Err(crate::read::problem_error(q));
+        }
         // A scan's pixels are read too, by OCR, as a reader of the page would read them: a term in
         // them is found. A page that needs OCR and cannot have it (no tesseract) leaves the file
         // unchecked, never "clean".
@@ -522,6 +527,16 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
         {
             return Err(e);
         }
+        // The term each phrase pattern came from (the first that folds to it), worked out once.
+        let keys: Vec<Option<String>> = phrases
+            .iter()
+            .map(|t| detect::Phrases::new(&[t]).map(|x| x.pattern(0).to_string()))
+            .collect();
+        let term_of = |k: usize| {
+            keys.iter()
+                .position(|x| x.as_deref() == Some(ph.pattern(k)))
+                .unwrap_or(0)
+        };
         // The terms folded for OCR slips (as `--terms` are matched on an OCR layer).
         let folded: Vec<Vec<char>> = phrases
             .iter()
@@ -541,12 +556,7 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
                 format!("page {} text", p.page)
             };
             for (_, k) in found {
-                let term = phrases
-                    .iter()
-                    .position(|t| {
-                        detect::Phrases::new(&[t]).is_some_and(|x| x.pattern(0) == ph.pattern(k))
-                    })
-                    .unwrap_or(0);
+                let term = term_of(k);
                 hits.push(Hit {
                     place: place.clone(),
                     term,
@@ -555,10 +565,8 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
             if p.ocr {
                 let hay = crate::text_fold::fold_for_fuzzy(&p.text).0;
                 for (term, t) in folded.iter().enumerate() {
-                    let k = match t.len() {
-                        0..=7 => continue,
-                        8..=13 => 1,
-                        _ => 2,
+                    let Some(k) = detect::ocr_slips(t.len()) else {
+                        continue;
                     };
                     if !detect::approx_find(t, &hay, k).is_empty() {
                         hits.push(Hit {

@@ -185,3 +185,39 @@ fn the_time_limit_is_a_time_problem() {
     let pages = foiredact::pdf::extract::extract_all(&doc, &Default::default());
     assert!(pages[0].1.problems.is_empty());
 }
+
+/// `verify` cannot search text it cannot read: a page drawn in a Type 3 font whose glyphs have no
+/// Unicode (what they spell, only the page's image tells) leaves the file unchecked (exit 3). It was
+/// reported clean (exit 0): no reading of the text, and no raw byte, holds the term.
+#[test]
+fn verify_does_not_call_unreadable_text_clean() {
+    let type3 = dictionary! {
+        "Type" => "Font", "Subtype" => "Type3",
+        "FontBBox" => vec![0.into(), 0.into(), 1000.into(), 1000.into()],
+        "FontMatrix" => vec![0.001.into(), 0.into(), 0.into(), 0.001.into(), 0.into(), 0.into()],
+        "FirstChar" => 128, "LastChar" => 134,
+        "Widths" => vec![500.into(); 7],
+        "Encoding" => dictionary! { "Type" => "Encoding", "Differences" => vec![128.into(), "g17x".into(), "g18x".into(), "g19x".into(), "g20x".into(), "g21x".into(), "g22x".into(), "g23x".into()] },
+        "CharProcs" => dictionary! {},
+        "Resources" => dictionary! {},
+    };
+    let pdf = make_pdf(
+        &format!("BT /T3 12 Tf 72 650 Td <80818283848586> Tj ET\n{TEXT}"),
+        vec![("F1", helvetica()), ("T3", type3)],
+        |_| {},
+    );
+    let d = tempdir();
+    let f = d.path().join("in.pdf");
+    std::fs::write(&f, pdf).expect("write");
+    let terms = d.path().join("terms.txt");
+    std::fs::write(&terms, "Tregarthen\n").expect("write");
+    let o = run(&[
+        "verify",
+        f.to_str().expect("utf8"),
+        "--terms",
+        terms.to_str().expect("utf8"),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "not checked: {err}");
+    assert!(err.contains("not checked"), "{err}");
+}
