@@ -145,6 +145,12 @@ pub struct FileReport {
     /// Pages read by OCR: their mean word confidence and how many words were unsure.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ocr: Vec<pipeline::OcrLog>,
+    /// Pages part of which was read from the rendered page: why, and how many words OCR read there.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub eyes: Vec<crate::read::EyesLog>,
+    /// Output pages rendered and read by OCR to be checked by eye.
+    #[serde(skip_serializing_if = "crate::batch::is_zero")]
+    pub checked_by_eye: usize,
     /// Pages published with text that could not be read, so not checked (`--allow-unreadable`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable_pages: Vec<usize>,
@@ -307,6 +313,8 @@ impl FileReport {
             decided_at: String::new(),
             decisions_hash: String::new(),
             ocr: vec![],
+            eyes: vec![],
+            checked_by_eye: 0,
             unreadable_pages: vec![],
             part2_heading_missing: false,
             repairs: vec![],
@@ -415,6 +423,8 @@ fn run_one(
     rep.part2_heading_missing = doc.part2_heading_missing;
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
+    rep.eyes = doc.eyes.clone();
+    rep.checked_by_eye = doc.checked_by_eye;
     rep.unreadable_pages = doc.unreadable.clone();
     rep.repairs = doc.repairs.clone();
     rep.boxes = doc.boxes;
@@ -972,6 +982,11 @@ pub fn check_out(out: &Path, inputs: &[PathBuf]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// For `skip_serializing_if`: a count of zero is left out of the logs.
+pub(crate) fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[cfg(test)]

@@ -71,6 +71,10 @@ pub enum Command {
     /// Print the text the rules see on each page (like pdftotext), or every glyph with --json; a .txt
     /// file's pages (split at form feeds) as `redact` reads them.
     Text(TextArgs),
+    /// Render pages to PNG images as a reader sees them (the renderer the page-as-pixels checks use):
+    /// `<stem>-<page>.png` in --out. To look at a page, or at an output, without a PDF viewer.
+    #[command(after_help = RENDER_HELP)]
+    Render(RenderArgs),
     /// Report every place in PDFs (and .txt files) where any of the terms survives: page text, a
     /// scan's pixels (read by OCR; without tesseract such a file is not checked), any decompressed
     /// stream or string, metadata, annotations, form fields, bookmarks, attachments (a text file: its
@@ -269,13 +273,21 @@ pub struct RedactArgs {
     /// Who decided, recorded with every decision in the logs (default: your login name).
     #[arg(long, value_name = "NAME")]
     pub reviewer: Option<String>,
-    /// Scanned pages: `auto` reads a page with Tesseract OCR (the `tesseract` program must be installed)
-    /// when it has no usable text layer (no text at all, or a scan with only a few characters of text
-    /// such as a stamped page number), redacts what the rules find in it by blanking the pixels, and
-    /// proves the output by reading it again; `always` also reads scans that have a text layer (an OCR
-    /// layer that may be poor); `never` declines pages that would need it.
+    /// Pages as pixels: `auto` reads with Tesseract OCR (the `tesseract` program must be installed)
+    /// every scanned page (a scan's own text layer is read too, and both readings are redacted by),
+    /// and the parts of text pages only the image shows (text drawn as outlines, a picture of text
+    /// such as a pasted screenshot, glyphs with no Unicode), rendering the page; what the rules find
+    /// there is removed by area (glyphs, drawings, pixels) and the output read again. `always` is
+    /// `auto` (kept for old scripts); `never` reads nothing from pixels and declines pages that would
+    /// need it.
     #[arg(long, value_enum, default_value_t = OcrArg::Auto)]
     pub ocr: OcrArg,
+    /// Check outputs by eye: render output pages and read them with OCR, so that text the text layer
+    /// does not carry (a picture of text, text drawn as outlines, glyphs with no Unicode) is proven
+    /// gone too. `auto` checks the pages that hold such regions, `all` every page (slow), `never`
+    /// none (scans are always read again).
+    #[arg(long, value_enum, default_value_t = VisualArg::Auto)]
+    pub verify_visual: VisualArg,
     /// Give every page read by OCR an invisible text layer of the words it kept (not the redacted
     /// ones), so that the published scan can be searched, as OCRmyPDF would make it.
     #[arg(long)]
@@ -331,6 +343,13 @@ pub enum LabelArg {
     Code,
     Category,
     None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
+pub enum VisualArg {
+    Auto,
+    All,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -417,6 +436,35 @@ pub struct TextArgs {
     /// Password for an encrypted input.
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
+}
+
+const RENDER_HELP: &str = "Examples:
+  foiredact render out/decision-0412.part1.pdf --out pages/
+  foiredact render decision-0412.pdf --page 3 --dpi 300 --out pages/";
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The PDF to render.
+    pub pdf: PathBuf,
+    /// Folder for the images (made if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Only this page (1-based).
+    #[arg(long)]
+    pub page: Option<usize>,
+    /// Resolution in dots per inch (a page larger than 7000 pixels a side is rendered smaller).
+    #[arg(long, default_value_t = 150.0, value_parser = dpi)]
+    pub dpi: f64,
+    /// Password for an encrypted input.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+}
+
+fn dpi(s: &str) -> std::result::Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (10.0..=1200.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not a resolution from 10 to 1200 dpi")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

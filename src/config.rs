@@ -182,6 +182,11 @@ impl TryFrom<RedactArgs> for Redact {
             (a.time_limit > 0).then(|| std::time::Duration::from_secs(a.time_limit));
         settings.ocr = ocr_mode(a.ocr);
         settings.ocr_layer = a.ocr_layer;
+        settings.visual = match a.verify_visual {
+            crate::cli::VisualArg::Auto => crate::verify::VisualMode::Auto,
+            crate::cli::VisualArg::All => crate::verify::VisualMode::All,
+            crate::cli::VisualArg::Never => crate::verify::VisualMode::Never,
+        };
         settings.min_ocr_confidence = Some(a.min_ocr_confidence.clamp(0.0, 100.0));
         settings.allow_unreadable = a.allow_unreadable;
         settings.keep_links = a.keep_links;
@@ -233,6 +238,7 @@ struct ResumeKey<'a> {
     log_text: bool,
     ocr: String,
     ocr_layer: bool,
+    verify_visual: crate::cli::VisualArg,
     min_ocr_confidence: f64,
     allow_unreadable: bool,
     label: String,
@@ -252,6 +258,7 @@ pub fn resume_key(a: &RedactArgs, s: &Settings) -> Result<String> {
         log_text: a.log_text,
         ocr: format!("{:?}", s.ocr),
         ocr_layer: s.ocr_layer,
+        verify_visual: a.verify_visual,
         min_ocr_confidence: s.min_ocr_confidence.unwrap_or_default(),
         allow_unreadable: s.allow_unreadable,
         label: format!("{:?}", s.label),

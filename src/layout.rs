@@ -32,7 +32,11 @@ pub fn alternative(page: &PageText) -> Option<(String, Vec<u32>)> {
 
 /// Fills `page.text` and `page.glyph_of_byte` from `page.glyphs`.
 pub fn layout(page: &mut PageText) {
-    let (text, map) = build(&page.glyphs);
+    let (text, map) = if page.layer_replaced {
+        build_with(&page.glyphs, &|g: &Glyph| g.invisible && !g.is_ocr())
+    } else {
+        build(&page.glyphs)
+    };
     page.text = text;
     page.glyph_of_byte = map;
 }
@@ -50,10 +54,29 @@ fn frame(g: &Glyph, d: (f64, f64)) -> (f64, f64) {
     (x * d.0 + y * d.1, -x * d.1 + y * d.0)
 }
 
+/// The page text of `glyphs` and the glyph of each byte. Words read by OCR (a scan's image, a rendered
+/// region) are a reading of their own, after the text layer's: where both read the same place (a scan
+/// with a text layer) neither is woven into the other, and the rules see each whole.
 pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
-    let mut idx: Vec<usize> = (0..glyphs.len())
-        .filter(|&i| !glyphs[i].ours && glyphs[i].size > 0.0)
-        .collect();
+    build_with(glyphs, &|_| false)
+}
+
+/// [`build`] leaving out the glyphs `skip` says (a scan's text layer that OCR's reading replaces).
+pub fn build_with(glyphs: &[Glyph], skip: &dyn Fn(&Glyph) -> bool) -> (String, Vec<u32>) {
+    let (ocr, layer): (Vec<usize>, Vec<usize>) = (0..glyphs.len())
+        .filter(|&i| !glyphs[i].ours && glyphs[i].size > 0.0 && !skip(&glyphs[i]))
+        .partition(|&i| glyphs[i].is_ocr());
+    let mut text = String::new();
+    let mut map: Vec<u32> = Vec::new();
+    for idx in [layer, ocr] {
+        if !idx.is_empty() {
+            build_into(glyphs, idx, &mut text, &mut map);
+        }
+    }
+    (text, map)
+}
+
+fn build_into(glyphs: &[Glyph], mut idx: Vec<usize>, text: &mut String, map: &mut Vec<u32>) {
     // Groups by direction, largest first (the body text), then by key for determinism.
     let mut groups: Vec<((i32, i32), Vec<usize>)> = Vec::new();
     // (Keys computed once: rounding in the comparator was a fortieth of a whole run.)
@@ -67,9 +90,6 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
         }
     }
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-
-    let mut text = String::new();
-    let mut map: Vec<u32> = Vec::new();
     for (_, members) in groups {
         let d = glyphs[members[0]].dir;
         let mut pos: Vec<(usize, f64, f64)> = members
@@ -99,7 +119,7 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
             for (i, along, new_cell) in order_line(glyphs, line) {
                 let g = &glyphs[i];
                 if new_cell {
-                    push(&mut text, &mut map, "\t", NO_GLYPH);
+                    push(text, map, "\t", NO_GLYPH);
                     prev = None;
                 }
                 if let Some((pi, pend)) = prev {
@@ -121,12 +141,12 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
                     // the next word's box), only a much wider gap is a column.
                     let column = if white { 3.0 * COLUMN_GAP } else { COLUMN_GAP };
                     if gap > column * size {
-                        push(&mut text, &mut map, "\t", NO_GLYPH);
+                        push(text, map, "\t", NO_GLYPH);
                     } else if (gap > WORD_GAP * size || gap < -0.5 * size) && !white {
-                        push(&mut text, &mut map, " ", NO_GLYPH);
+                        push(text, map, " ", NO_GLYPH);
                     }
                 }
-                push(&mut text, &mut map, &g.text, i as u32);
+                push(text, map, &g.text, i as u32);
                 // The ink ends after the glyph's own width: character spacing (Tc) is white space (Ghostscript
                 // makes word gaps with it), and the gap logic must see it.
                 prev = Some((i, along + g.natural.max(0.0)));
@@ -137,10 +157,9 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
                 text.pop();
                 map.pop();
             }
-            push(&mut text, &mut map, "\n", NO_GLYPH);
+            push(text, map, "\n", NO_GLYPH);
         }
     }
-    (text, map)
 }
 
 /// Orders one line's glyphs (`(index, along, across)`) for the text. Runs of glyphs that follow each

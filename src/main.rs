@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Redact(a) => foiredact::app::redact(a),
         Command::Publish(a) => foiredact::app::publish(a),
         Command::Text(a) => foiredact::app::text(a),
+        Command::Render(a) => foiredact::app::render(a),
         Command::Scan(a) => foiredact::app::scan(a),
         Command::Review(a) => foiredact::app::review(a),
         Command::MergeLogs { dirs, out } => foiredact::app::merge_logs(&dirs, &out),

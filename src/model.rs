@@ -71,6 +71,17 @@ pub struct Glyph {
     pub ours: bool,
 }
 
+/// The font name of glyphs read by OCR (in no content stream: see [`Glyph::is_ocr`]).
+pub const OCR_FONT: &str = "OCR";
+
+impl Glyph {
+    /// Read by OCR from the page's pixels (a scan's image or the rendered page), not drawn by any
+    /// content stream (stream 0 is no object).
+    pub fn is_ocr(&self) -> bool {
+        self.at.stream == (0, 0) && &*self.font == OCR_FONT
+    }
+}
+
 /// An image drawn on the page (XObject or inline), with the rectangle it covers.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageUse {
@@ -146,6 +157,12 @@ pub struct PageText {
     pub decoded_bytes: usize,
     /// The text came from OCR of the page image (the glyphs are in no content stream).
     pub ocr: bool,
+    /// Some of its text was read by OCR of the rendered page, where the text layer shows nothing
+    /// (text drawn as outlines, a picture of text, glyphs with no Unicode): `pdf::eyes`.
+    pub eyes: bool,
+    /// A scan whose invisible text layer is not where its ink is (few words OCR reads alike at the
+    /// same place): the layer is left out of the reading, OCR's replaces it, and the output drops it.
+    pub layer_replaced: bool,
     /// Replacement texts of marked content.
     #[serde(skip)]
     pub actual_text: Vec<ActualTextUse>,
@@ -236,8 +253,11 @@ pub enum ProblemKind {
     Limit,
     /// The file's time limit ran out while reading it.
     Time,
-    /// The text cannot be decoded (a font without Unicode, a broken stream, ...).
+    /// The text cannot be decoded (a broken stream, a font that cannot be read, ...).
     Unreadable,
+    /// Glyphs whose font gives no Unicode and that may spell words: unreadable from the text layer,
+    /// but the page's pixels can tell (`pdf::eyes`); unreadable if they cannot be read there.
+    Unmapped,
 }
 
 /// Why a page's text cannot be read, typed where it is found. `detail` names no document text.

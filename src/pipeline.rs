@@ -32,6 +32,10 @@ pub struct PartOutput {
 #[derive(Debug, Clone)]
 pub struct DocOutput {
     pub ocr: Vec<OcrLog>,
+    /// Pages part of which was read from the rendered page (`pdf::eyes`).
+    pub eyes: Vec<read::EyesLog>,
+    /// Output pages rendered and read by OCR to be checked by eye (`--verify-visual`).
+    pub checked_by_eye: usize,
     pub pages: usize,
     pub parts: Vec<PartOutput>,
     pub boxes: Vec<BoxLog>,
@@ -138,6 +142,7 @@ fn run(
         repairs,
         unreadable,
         ocr: ocr_log,
+        eyes: eyes_log,
     } = read::read(bytes, s, deadline)?;
     // An OCR layer (mostly invisible text) gets fuzzy term matching too.
     let texts: Vec<PageSource<'_>> = pages
@@ -152,7 +157,7 @@ fn run(
             PageSource {
                 page: p.page,
                 text: &p.text,
-                ocr: count(true) > count(false),
+                ocr: p.ocr || p.eyes || count(true) > count(false),
                 glyph_of_byte: &p.glyph_of_byte,
                 alt: crate::layout::alternative(p),
             }
@@ -253,6 +258,8 @@ fn run(
         let dplan = profile::time(Stage::Plan, || plan::plan(&inputs, s.layout))?;
         let mut out = DocOutput {
             ocr: ocr_log.clone(),
+            eyes: eyes_log.clone(),
+            checked_by_eye: 0,
             pages: pages.len(),
             parts: Vec::new(),
             boxes: Vec::new(),
@@ -339,7 +346,10 @@ fn run(
                 uri_ok: &uri_ok,
             };
             let buf = match build_part(&doc, &pages, part, s, &proof)? {
-                Ok(buf) => buf,
+                Ok((buf, by_eye)) => {
+                    out.checked_by_eye += by_eye;
+                    buf
+                }
                 Err(reread) => {
                     if attempt == MAX_REREADS {
                         return Err(Error::verify(format!(
@@ -381,6 +391,9 @@ fn run(
     ))
 }
 
+/// A part output made and proven: its bytes, and how many of its pages were checked by eye.
+type Built = (Vec<u8>, usize);
+
 /// What a part output is proven against.
 struct Proof<'a> {
     rules: &'a RuleSet,
@@ -405,7 +418,7 @@ fn build_part(
     part: &plan::PartPlan,
     s: &Settings,
     p: &Proof<'_>,
-) -> Result<std::result::Result<Vec<u8>, Vec<verify::Reread>>> {
+) -> Result<std::result::Result<Built, Vec<verify::Reread>>> {
     let mut d = profile::time(Stage::Clone, || doc.clone());
     let mut edited = HashSet::new();
     let mut keep = Vec::new();
@@ -445,13 +458,21 @@ fn build_part(
             &buf,
         );
     }
-    let reread = profile::time(Stage::Verify, || {
-        verify::verify_part(&buf, part, p.rules, p.needles, p.kept_texts, p.unreadable)
+    let checked = profile::time(Stage::Verify, || {
+        verify::verify_part(
+            &buf,
+            part,
+            p.rules,
+            p.needles,
+            p.kept_texts,
+            p.unreadable,
+            s.visual,
+        )
     })?;
-    if !reread.is_empty() {
-        return Ok(Err(reread));
+    if !checked.reread.is_empty() {
+        return Ok(Err(checked.reread));
     }
-    Ok(Ok(buf))
+    Ok(Ok((buf, checked.by_eye)))
 }
 
 /// The audit entry of a proposal the officer kept: where it is, what it is, and no box or text.

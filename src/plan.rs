@@ -57,6 +57,9 @@ pub struct PagePlan {
     pub moves: Vec<(usize, f64)>,
     /// The page's text came from OCR: verification OCRs the output again.
     pub ocr: bool,
+    /// Part of the page was read from its rendered pixels (`pdf::eyes`): verification renders the
+    /// output and reads it again.
+    pub eyes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -386,9 +389,15 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
             let mut pp = PagePlan {
                 page: page.page,
                 ocr: page.ocr,
+                eyes: page.eyes,
                 ..Default::default()
             };
-            let mut drop = vec![false; page.glyphs.len()];
+            // A scan's text layer far from its ink goes whole: OCR's reading replaced it.
+            let mut drop: Vec<bool> = page
+                .glyphs
+                .iter()
+                .map(|g| page.layer_replaced && g.invisible && !g.ours && !g.is_ocr())
+                .collect();
             // The other part's region: everything above keep_top and below keep_bottom.
             let mut cut: Option<Rect> = None;
             if keep_top.is_finite() {

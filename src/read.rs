@@ -17,7 +17,7 @@ use rayon::prelude::*;
 pub fn problem_error(q: &Problem) -> Error {
     match q.kind {
         ProblemKind::Limit | ProblemKind::Time => Error::limit(q.detail.clone()),
-        ProblemKind::Unreadable => Error::unreadable(q.detail.clone()),
+        ProblemKind::Unreadable | ProblemKind::Unmapped => Error::unreadable(q.detail.clone()),
     }
     .with_page(q.page)
 }
@@ -33,14 +33,38 @@ pub struct OcrLog {
     pub page: usize,
     pub mean_confidence: f64,
     pub unsure_words: usize,
+    /// A scan with a text layer: the share of OCR words the layer reads alike at the same place (0 to
+    /// 1). Both readings are redacted by; a low figure says the layer is not where the ink is, or
+    /// reads other words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer_agreement: Option<f64>,
+    /// The layer agreed too little with the ink ([`LAYER_TRUSTED`]): OCR's reading replaced it, and
+    /// the output drops it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub layer_replaced: bool,
+}
+
+/// A scan's invisible text layer is kept (and read beside OCR's reading) when at least this share of
+/// OCR's words reads alike at the same place; under it, the layer is not where the ink is.
+pub const LAYER_TRUSTED: f64 = 0.5;
+
+/// OCR words needed on a page to judge its text layer.
+const LAYER_JUDGED: usize = 5;
+
+/// A page part of which was read from its rendered pixels (`pdf::eyes`), for the summary.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EyesLog {
+    pub page: usize,
+    /// Why: text drawn as outlines, a picture of text, glyphs with no Unicode.
+    pub causes: Vec<crate::pdf::eyes::Cause>,
+    pub regions: usize,
+    /// Words OCR read there, and those kept (not over text the layer reads already).
+    pub words: usize,
+    pub kept: usize,
 }
 
 /// Time allowed for OCR of one page ([`crate::pdf::ocr::PAGE_TIME`]).
 pub use crate::pdf::ocr::PAGE_TIME as OCR_TIME;
-
-/// A scan with fewer characters of text than this has no usable text layer (a stamped page number or
-/// a reference is not the page's text).
-const FEW_CHARS: usize = 40;
 
 /// Whether a page is to be read with OCR: it has an image covering most of the page (a scan) or only
 /// images, and no usable text layer (`Auto`), or any text layer (`Always`).
@@ -61,8 +85,9 @@ pub fn wants_ocr(p: &PageText, mode: OcrMode) -> bool {
     });
     match mode {
         OcrMode::Never => chars == 0,
-        OcrMode::Auto => chars == 0 || (scan && chars < FEW_CHARS),
-        OcrMode::Always => chars == 0 || scan,
+        // A scan's text layer is a reading of its own (often garbled, shifted or incomplete): the
+        // image is read too, and both are redacted by.
+        OcrMode::Auto | OcrMode::Always => chars == 0 || scan,
     }
 }
 
@@ -93,18 +118,129 @@ pub fn ocr_pages(
                         ))
                         .with_page(p.page));
                     }
+                    // A scan's own text layer: how far it reads what OCR reads, where OCR reads it.
+                    let layer: Vec<&crate::model::Glyph> = p
+                        .glyphs
+                        .iter()
+                        .filter(|g| !g.is_ocr() && !g.ours && !g.text.trim().is_empty())
+                        .collect();
+                    let agree = crate::pdf::ocr::agreeing_words(&r, &layer);
+                    let agreement = (!layer.is_empty() && !r.words.is_empty()).then(|| {
+                        let n = agree.iter().filter(|a| **a).count();
+                        (n as f64 / r.words.len() as f64 * 1000.0).round() / 1000.0
+                    });
+                    let replaced = layer.iter().all(|g| g.invisible)
+                        && r.words.len() >= LAYER_JUDGED
+                        && agreement.is_some_and(|a| a < LAYER_TRUSTED);
+                    // Where the layer is trusted, OCR adds the lines it reads otherwise.
+                    let glyphs = if agreement.is_some() && !replaced {
+                        crate::pdf::ocr::disagreeing_lines(&r, &agree)
+                    } else {
+                        r.glyphs
+                    };
+                    p.layer_replaced = replaced;
                     let log = OcrLog {
                         page: p.page,
                         mean_confidence: (r.mean_confidence * 10.0).round() / 10.0,
                         unsure_words: r.unsure_words,
+                        layer_agreement: agreement,
+                        layer_replaced: replaced,
                     };
-                    p.glyphs.extend(r.glyphs);
+                    p.glyphs.extend(glyphs);
                     p.ocr = true;
                     Ok(log)
                 });
             (p.page, r)
         })
         .collect()
+}
+
+/// Reads from the rendered page what its text layer does not show (`pdf::eyes`): the pages of `pages`
+/// with regions to read (and no problem but glyphs with no Unicode) are rendered from `bytes` and the
+/// regions OCR'd; the words read become glyphs of the page and its `Unmapped` problems are resolved.
+/// Per page looked at: its log, or why it could not be read (the caller declines it).
+pub fn eyes_pages(
+    bytes: &[u8],
+    password: Option<&str>,
+    pages: &mut [(lopdf::ObjectId, PageText)],
+) -> Vec<(usize, Result<EyesLog>)> {
+    let todo: Vec<(usize, Vec<crate::pdf::eyes::Region>)> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, p))| p.problems.iter().all(|q| q.kind == ProblemKind::Unmapped))
+        .map(|(k, (_, p))| (k, crate::pdf::eyes::regions(p)))
+        .filter(|(_, r)| !r.is_empty())
+        .collect();
+    if todo.is_empty() {
+        return Vec::new();
+    }
+    let indices: Vec<usize> = todo.iter().map(|(k, _)| *k).collect();
+    let rasters = crate::pdf::render::render_pages(
+        std::sync::Arc::new(bytes.to_vec()),
+        password,
+        &indices,
+        crate::pdf::render::OCR_DPI,
+        Some(pages.len()),
+        crate::pdf::render::PAGE_TIME,
+    );
+    let jobs: Vec<(
+        usize,
+        Vec<crate::pdf::eyes::Region>,
+        std::result::Result<_, Problem>,
+    )> = todo
+        .into_iter()
+        .zip(rasters)
+        .map(|((k, r), raster)| (k, r, raster))
+        .collect();
+    let read: Vec<(
+        usize,
+        std::result::Result<crate::pdf::eyes::Reading, Problem>,
+    )> =
+        jobs.par_iter()
+            .map(|(k, regions, raster)| {
+                let p = &pages[*k].1;
+                let r = raster.as_ref().map_err(Clone::clone).and_then(|raster| {
+                    crate::pdf::eyes::read_regions(raster, p, regions, OCR_TIME)
+                });
+                (*k, r)
+            })
+            .collect();
+    let mut out = Vec::new();
+    for ((k, r), (_, regions, _)) in read.into_iter().zip(&jobs) {
+        let p = &mut pages[k].1;
+        let mut causes: Vec<crate::pdf::eyes::Cause> =
+            regions.iter().flat_map(|r| r.causes.clone()).collect();
+        causes.sort_unstable();
+        causes.dedup();
+        let r = match r {
+            Ok(reading) => {
+                p.problems.retain(|q| q.kind != ProblemKind::Unmapped);
+                p.eyes = true;
+                let log = EyesLog {
+                    page: p.page,
+                    causes,
+                    regions: regions.len(),
+                    words: reading.words,
+                    kept: reading.kept,
+                };
+                p.glyphs.extend(reading.glyphs);
+                Ok(log)
+            }
+            Err(q) => {
+                let what = if causes.contains(&crate::pdf::eyes::Cause::Unmapped) {
+                    "glyphs with no Unicode"
+                } else {
+                    "text drawn as outlines or in a picture"
+                };
+                Err(Error::unreadable(format!(
+                    "{what} must be read from the page's image, which cannot be done: {q}"
+                ))
+                .with_page(p.page))
+            }
+        };
+        out.push((p.page, r));
+    }
+    out
 }
 
 /// Pages as read and laid out, with their object ids.
@@ -154,6 +290,8 @@ pub struct Read {
     pub unreadable: Vec<usize>,
     /// Pages read by OCR.
     pub ocr: Vec<OcrLog>,
+    /// Pages part of which was read from the rendered page.
+    pub eyes: Vec<EyesLog>,
 }
 
 /// Reads a document into pages (see the module head). `deadline`: when the file's time is up.
@@ -194,11 +332,16 @@ pub fn read(bytes: &[u8], s: &Settings, deadline: Option<std::time::Instant>) ->
         if let Some(q) = p
             .problems
             .iter()
-            .find(|q| q.kind != ProblemKind::Unreadable)
+            .find(|q| !matches!(q.kind, ProblemKind::Unreadable | ProblemKind::Unmapped))
         {
             return Err(problem_error(q));
         }
-        if let Some(problem) = p.problems.first() {
+        // Glyphs with no Unicode wait for the page's image to be read (unless --ocr never).
+        if let Some(problem) = p
+            .problems
+            .iter()
+            .find(|q| q.kind == ProblemKind::Unreadable || s.ocr == OcrMode::Never)
+        {
             if s.allow_unreadable {
                 unreadable.push(p.page);
                 continue;
@@ -239,6 +382,30 @@ pub fn read(bytes: &[u8], s: &Settings, deadline: Option<std::time::Instant>) ->
             Err(e) => return Err(e),
         }
     }
+    // What only the rendered page shows (text as outlines, pictures of text, glyphs with no Unicode)
+    // is read from it (not with --ocr never: the officer chose no OCR).
+    let mut eyes_log: Vec<EyesLog> = Vec::new();
+    if s.ocr != OcrMode::Never {
+        for (page, r) in eyes_pages(bytes, s.password.as_deref(), &mut pages) {
+            match r {
+                Ok(l) => eyes_log.push(l),
+                Err(_) if s.allow_unreadable => unreadable.push(page),
+                Err(e) => return Err(e),
+            }
+        }
+        if over() {
+            return Err(time_err());
+        }
+    }
+    // Glyphs with no Unicode that nothing could read (no region to render, or --ocr never).
+    for (_, p) in &pages {
+        if let Some(q) = p.problems.iter().find(|q| q.kind == ProblemKind::Unmapped) {
+            if !s.allow_unreadable {
+                return Err(problem_error(q));
+            }
+            unreadable.push(p.page);
+        }
+    }
     unreadable.sort_unstable();
     unreadable.dedup();
     profile::time(Stage::Layout, || {
@@ -253,5 +420,6 @@ pub fn read(bytes: &[u8], s: &Settings, deadline: Option<std::time::Instant>) ->
         repairs,
         unreadable,
         ocr: ocr_log,
+        eyes: eyes_log,
     })
 }

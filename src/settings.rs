@@ -16,6 +16,8 @@ pub struct Settings {
     pub layout: plan::Layout,
     /// Which pages are read with OCR.
     pub ocr: OcrMode,
+    /// Which output pages are rendered and read by OCR to be checked by eye (`--verify-visual`).
+    pub visual: crate::verify::VisualMode,
     /// Give OCR'd pages an invisible text layer of the words kept (`--ocr-layer`).
     pub ocr_layer: bool,
     /// Let pages through whose text cannot be read (undecodable fonts, scans OCR cannot read or

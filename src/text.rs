@@ -170,6 +170,8 @@ pub fn process(
         .collect();
     let mut out = DocOutput {
         ocr: vec![],
+        eyes: vec![],
+        checked_by_eye: 0,
         pages: pages.len(),
         parts: vec![],
         boxes: vec![],

@@ -146,6 +146,30 @@ pub struct Reread {
     pub why: crate::model::Why,
 }
 
+/// Which output pages are rendered and read by OCR to be checked by eye (`--verify-visual`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum VisualMode {
+    /// Pages where the text layer does not show everything: a page part of which was read from its
+    /// pixels in the input, and any output page with regions only pixels show (`pdf::eyes`: a
+    /// picture, text as outlines, glyphs with no Unicode). Scans are read again by OCR as always.
+    #[default]
+    Auto,
+    /// Every page, whole.
+    All,
+    /// None (scans are still read again by OCR).
+    Never,
+}
+
+/// A part output proved clean, or what OCR of it read that must go too.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// What OCR of the output reads and the rules find, where the input's reading had not: to be
+    /// redacted as areas, the document made again (empty: clean).
+    pub reread: Vec<Reread>,
+    /// Pages rendered and read by OCR to be checked by eye.
+    pub by_eye: usize,
+}
+
 /// Proves one part output clean (pages in `unreadable` were let through with text that cannot be
 /// decoded: their decoding problems are not failures), or returns what OCR of its scanned pages reads that must go too
 /// (empty: clean). `rules` must include the user's terms.
@@ -156,7 +180,8 @@ pub fn verify_part(
     needles: &[Vec<u8>],
     kept: &[String],
     unreadable: &[usize],
-) -> Result<Vec<Reread>> {
+    visual: VisualMode,
+) -> Result<Checked> {
     // Findings of text the officer decided to keep are not leaks.
     let kept = kept_set(kept);
     let doc = load::load(bytes, None, &load::LoadLimits::default())
@@ -170,16 +195,21 @@ pub fn verify_part(
             plan.pages.len()
         )));
     }
+    // The pages to look at by eye, rendered once (0-based indices of this output).
+    let mut by_eye = 0usize;
+    let mut looks: std::collections::HashMap<usize, Looked> = std::collections::HashMap::new();
     // Page by page (fonts read once): a long part's glyphs are never all in memory at once.
     let mut fonts = extract::FontCache::default();
     let lim = extract::ExtractLimits::default();
     for (&(no, page_id), pp) in page_ids.iter().zip(&plan.pages) {
         let mut pt = extract::extract_page(&doc, page_id, no as usize, &mut fonts, &lim);
         let page_err = |m: String| Error::verify(m).with_page(pp.page);
-        // (A page the user let through unread, --allow-unreadable, keeps the text it could not read.)
+        // (A page the user let through unread, --allow-unreadable, keeps the text it could not read;
+        // glyphs with no Unicode are read by eye below.)
         if let Some(p) = pt
             .problems
-            .first()
+            .iter()
+            .find(|q| q.kind != crate::model::ProblemKind::Unmapped)
             .filter(|_| !unreadable.contains(&pp.page))
         {
             return Err(page_err(format!(
@@ -271,8 +301,91 @@ pub fn verify_part(
                 .map_err(|e| {
                     page_err(format!("part {}: OCR of the output failed: {e}", plan.part))
                 })?;
-            pt.glyphs.extend(r.glyphs);
+            // Lines the output's own text layer reads alike add nothing (as when reading the input).
+            let layer: Vec<&Glyph> = pt
+                .glyphs
+                .iter()
+                .filter(|g| !g.is_ocr() && !g.ours && !g.text.trim().is_empty())
+                .collect();
+            let glyphs = if layer.is_empty() {
+                r.glyphs
+            } else {
+                let agree = crate::pdf::ocr::agreeing_words(&r, &layer);
+                crate::pdf::ocr::disagreeing_lines(&r, &agree)
+            };
+            pt.glyphs.extend(glyphs);
         }
+        // By eye: what the page shows where its text layer does not (or the whole page with
+        // --verify-visual all), read from the rendered output; the box labels are not read.
+        let whole = || {
+            vec![crate::pdf::eyes::Region {
+                rect: pt.media_box.unwrap_or(Rect {
+                    x0: 0.0,
+                    y0: 0.0,
+                    x1: 612.0,
+                    y1: 792.0,
+                }),
+                causes: Vec::new(),
+            }]
+        };
+        let regions = match visual {
+            VisualMode::Never => Vec::new(),
+            VisualMode::All => whole(),
+            VisualMode::Auto => crate::pdf::eyes::regions(&pt),
+        };
+        let unmapped = pt
+            .problems
+            .iter()
+            .find(|q| q.kind == crate::model::ProblemKind::Unmapped)
+            .filter(|_| !unreadable.contains(&pp.page));
+        // Glyphs with no Unicode are proven only by eye (not with --verify-visual never).
+        let regions = if unmapped.is_some() && regions.is_empty() {
+            crate::pdf::eyes::regions(&pt)
+        } else if pp.eyes && regions.is_empty() && visual != VisualMode::Never {
+            // Read by eye in the input, and nothing of the kind left in the output (all of it was
+            // redacted): the page is read whole, to prove what is left around the boxes.
+            whole()
+        } else {
+            regions
+        };
+        let look = !regions.is_empty()
+            && (visual == VisualMode::All || pp.eyes || !pp.ocr || unmapped.is_some());
+        if let (Some(p), false) = (unmapped, look) {
+            return Err(page_err(format!(
+                "part {} output text cannot be decoded: {p}",
+                plan.part
+            )));
+        }
+        if look {
+            let raster = crate::pdf::render::render_pages(
+                std::sync::Arc::new(bytes.to_vec()),
+                None,
+                &[no as usize - 1],
+                crate::pdf::render::OCR_DPI,
+                Some(page_ids.len()),
+                crate::pdf::render::PAGE_TIME,
+            )
+            .pop()
+            .unwrap_or_else(|| Err(crate::model::Problem::unreadable("nothing was rendered")));
+            let reading = raster.and_then(|r| {
+                crate::pdf::eyes::read_regions(&r, &pt, &regions, crate::pdf::ocr::PAGE_TIME)
+            });
+            let reading = reading.map_err(|e| {
+                page_err(format!(
+                    "part {}: the page cannot be checked by eye (rendered and read by OCR): {e}",
+                    plan.part
+                ))
+            })?;
+            by_eye += 1;
+            let from = pt.glyphs.len();
+            pt.glyphs.extend(reading.glyphs.into_iter().filter(|g| {
+                !pp.boxes
+                    .iter()
+                    .any(|b| b.rect.grow(1.0).contains(g.bbox.center()))
+            }));
+            looks.insert(no as usize, Looked { from });
+        }
+        let seen = looks.get(&(no as usize)).map(|l| l.from);
         // (a) the rules find nothing more.
         for b in &pp.boxes {
             pt.glyphs.push(placeholder(b));
@@ -288,7 +401,12 @@ pub fn verify_part(
             }
         }
         let mut reread = Vec::new();
-        for f in detect::detect(rules, &pt.text)
+        let found = if pp.ocr || seen.is_some() {
+            detect::detect_ocr(rules, &pt.text)
+        } else {
+            detect::detect(rules, &pt.text)
+        };
+        for f in found
             .iter()
             .filter(|f| !kept.contains(&normalise(f.text.expose().as_bytes())))
         {
@@ -299,7 +417,13 @@ pub fn verify_part(
                 .iter()
                 .map(|&g| pt.glyphs[g].bbox)
                 .reduce(|a, b| a.union(&b));
-            if let (true, Some(rect)) = (pp.ocr, area) {
+            // Found in what the eye read (words in no content stream) is redacted as an area too.
+            let by_ocr = seen.is_some_and(|from| {
+                pt.glyphs_in(f.span.clone())
+                    .iter()
+                    .any(|&g| g >= from && pt.glyphs[g].is_ocr())
+            });
+            if let (true, Some(rect)) = (pp.ocr || by_ocr, area) {
                 #[cfg(debug_assertions)]
                 if std::env::var_os("FOIREDACT_DEBUG_UNVERIFIED").is_some() {
                     eprintln!("reread: {:?} at {rect:?}", f.text.expose());
@@ -332,7 +456,7 @@ pub fn verify_part(
             )));
         }
         if !reread.is_empty() {
-            return Ok(reread);
+            return Ok(Checked { reread, by_eye });
         }
     }
     // (c) raw scan of every string and decompressed stream.
@@ -370,7 +494,15 @@ pub fn verify_part(
             }
         }
     }
-    Ok(Vec::new())
+    Ok(Checked {
+        reread: Vec::new(),
+        by_eye,
+    })
+}
+
+/// An output page read by eye: where the words OCR read begin among its glyphs.
+struct Looked {
+    from: usize,
 }
 
 /// Embedded font programs: they hold glyph names and the font's own names, never the document's text,

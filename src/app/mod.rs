@@ -4,6 +4,7 @@
 mod logs;
 mod publish;
 mod redact;
+mod render;
 mod review;
 mod rules;
 mod scan;
@@ -14,6 +15,7 @@ pub use crate::config::{replaced_rules_note, rules as load_rules};
 pub use logs::merge_logs;
 pub use publish::publish;
 pub use redact::redact;
+pub use render::render;
 pub use review::review;
 pub use rules::{rules_check, rules_list};
 pub use scan::scan;

@@ -739,9 +739,9 @@ impl Interp<'_> {
             k = end + 1;
         }
         for name in bad {
-            self.unreadable(format!(
+            self.problem(Problem::new(crate::model::ProblemKind::Unmapped, format!(
                 "font {name} has no Unicode mapping for some of its codes (glyphs that may spell words: only the page's image could tell)"
-            ));
+            )));
         }
     }
 

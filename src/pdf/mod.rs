@@ -3,11 +3,13 @@
 
 pub mod content;
 pub mod extract;
+pub mod eyes;
 pub mod fonts;
 pub mod images;
 pub mod load;
 pub mod ocr;
 pub mod page;
+pub mod render;
 pub mod rewrite;
 pub mod sanitize;
 pub mod structure;

@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 
 use super::page::VIRTUAL;
 
+/// A gap between two words of one OCR line wider than this (in text sizes) is between table cells.
+const CELL_GAP: f64 = 3.0;
+
 /// Time allowed for OCR of one page.
 pub const PAGE_TIME: Duration = Duration::from_secs(120);
 
@@ -38,7 +41,7 @@ fn virtual_glyph(text: &str, bbox: Rect, baseline: f64, size: f64) -> Glyph {
             len: 0,
         },
         tj_units: 0.0,
-        font: "OCR".into(),
+        font: crate::model::OCR_FONT.into(),
         invisible: true,
         ours: false,
     }
@@ -57,6 +60,12 @@ pub fn available() -> bool {
 /// Result of OCR on one page.
 pub struct PageOcr {
     pub glyphs: Vec<Glyph>,
+    /// Each word's glyphs (a range of `glyphs`; the spaces between words are in none).
+    pub words: Vec<std::ops::Range<usize>>,
+    /// Each word's confidence (0 to 100), as `words`.
+    pub word_confidence: Vec<f64>,
+    /// Each word's line (numbered from 0 in reading order), as `words`.
+    pub word_line: Vec<u32>,
     /// Mean word confidence (0 to 100), and how many words had a confidence under 50.
     pub mean_confidence: f64,
     pub unsure_words: usize,
@@ -81,19 +90,35 @@ pub fn ocr_page(
     let (w, h, gray) = images::to_gray(doc, &stream).map_err(|e| {
         Problem::unreadable(format!("the page image cannot be decoded for OCR: {e}"))
     })?;
+    let (w, h) = (w as f64, h as f64);
+    let raster = super::render::Raster {
+        width: w as u32,
+        height: h as u32,
+        gray,
+        // Pixel -> the image's unit square (row 0 at the top) -> the page.
+        to_page: Matrix([1.0 / w, 0.0, 0.0, -1.0 / h, 0.0, 1.0]).then(&Matrix(im.ctm)),
+    };
+    ocr_raster(&raster, timeout)
+}
+
+/// OCRs a raster (a page image, a rendered page or a region of one): every word becomes glyphs on the
+/// page, placed through the raster's `to_page`.
+pub fn ocr_raster(raster: &super::render::Raster, timeout: Duration) -> Result<PageOcr, Problem> {
     let mut tmp = tempfile::Builder::new()
         .prefix("foiredact-ocr-")
         .suffix(".pgm")
         .tempfile()
         .map_err(|e| Problem::unreadable(e.to_string()))?;
-    tmp.write_all(format!("P5\n{w} {h}\n255\n").as_bytes())
-        .and_then(|_| tmp.write_all(&gray))
+    tmp.write_all(&raster.pgm())
         .map_err(|e| Problem::unreadable(e.to_string()))?;
     tmp.flush()
         .map_err(|e| Problem::unreadable(e.to_string()))?;
     let tsv = run_tesseract(tmp.path(), timeout)?;
-    let ctm = Matrix(im.ctm);
+    let ctm = raster.to_page;
     let mut glyphs = Vec::new();
+    let mut words = Vec::new();
+    let mut word_line: Vec<u32> = Vec::new();
+    let mut line_no = 0u32;
     let (mut confs, mut unsure) = (Vec::new(), 0usize);
     let rows: Vec<Vec<&str>> = tsv
         .lines()
@@ -124,24 +149,25 @@ pub fn ocr_page(
         if conf < 50.0 {
             unsure += 1;
         }
-        // Pixel box -> the image's unit square (row 0 at the top) -> the page.
-        let unit = Rect {
-            x0: left / w as f64,
-            x1: (left + width) / w as f64,
-            y0: 1.0 - (top + height) / h as f64,
-            y1: 1.0 - top / h as f64,
+        // Pixel box -> the page.
+        let px = Rect {
+            x0: left,
+            x1: left + width,
+            y0: top,
+            y1: top + height,
         };
-        let r = unit.transform(&ctm);
+        let r = px.transform(&ctm);
         let line_h = line_px.get(&(f[2], f[3], f[4])).copied().unwrap_or(height);
         let size = r.height() * (line_h / height).max(1.0);
         let chars: Vec<char> = text.chars().collect();
         let step = r.width() / chars.len() as f64;
         let base = r.y0 + 0.2 * r.height();
-        // Tesseract put the two words on one line: the gap between them is a space, however wide
-        // (a justified line), not a column.
+        // Tesseract put the two words on one line: the gap between them is a space (a justified
+        // line's may be wide), unless it is wider than a justified line's ever is: a table's cells,
+        // which tesseract joins into one line, are left apart (the layout makes the gap a column).
         let key = (f[2], f[3], f[4]);
         if let Some((pkey, px1)) = prev {
-            if pkey == key && r.x0 > px1 {
+            if pkey == key && r.x0 > px1 && r.x0 - px1 < CELL_GAP * size {
                 let gap = Rect {
                     x0: px1,
                     x1: r.x0,
@@ -151,7 +177,12 @@ pub fn ocr_page(
                 glyphs.push(virtual_glyph(" ", gap, base, size));
             }
         }
+        if prev.is_some_and(|(pkey, _)| pkey != key) {
+            line_no += 1;
+        }
         prev = Some((key, r.x1));
+        words.push(glyphs.len()..glyphs.len() + chars.len());
+        word_line.push(line_no);
         for (k, c) in chars.iter().enumerate() {
             let x0 = r.x0 + step * k as f64;
             let bbox = Rect {
@@ -168,11 +199,69 @@ pub fn ocr_page(
     } else {
         confs.iter().sum::<f64>() / confs.len() as f64
     };
+    debug_assert_eq!(words.len(), confs.len());
     Ok(PageOcr {
         glyphs,
+        words,
+        word_confidence: confs,
+        word_line,
         mean_confidence,
         unsure_words: unsure,
     })
+}
+
+/// For each OCR word, whether the text-layer glyphs `layer` read it alike where OCR read it: the
+/// glyphs whose centres lie in the word's box (grown by a fifth of its height) spell it, letters and
+/// digits only, case and accents aside.
+pub fn agreeing_words(r: &PageOcr, layer: &[&Glyph]) -> Vec<bool> {
+    let key = |s: &str| -> String {
+        crate::text_fold::fold_for_fuzzy(s)
+            .0
+            .into_iter()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    r.words
+        .iter()
+        .map(|w| {
+            let letters = &r.glyphs[w.clone()];
+            let Some(bbox) = letters.iter().map(|g| g.bbox).reduce(|a, b| a.union(&b)) else {
+                return false;
+            };
+            let area = bbox.grow(0.2 * bbox.height());
+            let mut under: Vec<&&Glyph> = layer
+                .iter()
+                .filter(|g| area.contains(g.bbox.center()))
+                .collect();
+            under.sort_by(|a, b| a.origin.0.total_cmp(&b.origin.0));
+            let said: String = under.iter().map(|g| g.text.as_str()).collect();
+            let read: String = letters.iter().map(|g| g.text.as_str()).collect();
+            let (a, b) = (key(&said), key(&read));
+            !b.is_empty() && a == b
+        })
+        .collect()
+}
+
+/// The OCR reading less its lines that the text layer reads alike word for word (`agree`, from
+/// [`agreeing_words`]): they add nothing to the layer's reading but a worse order (tesseract joins a
+/// table's cells into one line). A line with one word read otherwise (a misread name, a line the layer
+/// lacks) is kept whole, so that the rules see its context.
+pub fn disagreeing_lines(r: &PageOcr, agree: &[bool]) -> Vec<Glyph> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < r.words.len() {
+        let line = r.word_line[k];
+        let mut end = k;
+        while end + 1 < r.words.len() && r.word_line[end + 1] == line {
+            end += 1;
+        }
+        if (k..=end).any(|i| !agree.get(i).copied().unwrap_or(false)) {
+            // The line's glyphs: its words and the spaces between them.
+            out.extend_from_slice(&r.glyphs[r.words[k].start..r.words[end].end]);
+        }
+        k = end + 1;
+    }
+    out
 }
 
 fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, Problem> {

@@ -150,12 +150,17 @@ pub fn assert_qpdf(path: &Path, what: &str) {
 /// What OCR reads in a PDF's pages (pdftoppm at 150 dpi, then tesseract), or `None` without those
 /// programs (after a loud skip; a failure under `FOIREDACT_REQUIRE_TOOLS=1`).
 pub fn ocr_text(pdf: &Path) -> Option<String> {
+    ocr_text_at(pdf, 150)
+}
+
+/// [`ocr_text`] with the pages rendered at `dpi`.
+pub fn ocr_text_at(pdf: &Path, dpi: u32) -> Option<String> {
     if !(require_tool("pdftoppm") & require_tool("tesseract")) {
         return None;
     }
     let dir = tempdir();
     let o = Command::new("pdftoppm")
-        .args(["-r", "150", "-gray"])
+        .args(["-r", &dpi.to_string(), "-gray"])
         .arg(pdf)
         .arg(dir.path().join("page"))
         .output()
