@@ -28,7 +28,7 @@ pub fn memory_check() -> Result<()> {
 }
 
 /// Pages read by OCR, for the summary.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct OcrLog {
     pub page: usize,
     pub mean_confidence: f64,
@@ -163,6 +163,7 @@ pub fn eyes_pages(
     bytes: &[u8],
     password: Option<&str>,
     pages: &mut [(lopdf::ObjectId, PageText)],
+    page_count: Option<usize>,
 ) -> Vec<(usize, Result<EyesLog>)> {
     let todo: Vec<(usize, Vec<crate::pdf::eyes::Region>)> = pages
         .iter()
@@ -174,13 +175,14 @@ pub fn eyes_pages(
     if todo.is_empty() {
         return Vec::new();
     }
-    let indices: Vec<usize> = todo.iter().map(|(k, _)| *k).collect();
+    // Pages are named by their place in the page tree, as the renderer counts them.
+    let indices: Vec<usize> = todo.iter().map(|(k, _)| pages[*k].1.page - 1).collect();
     let rasters = crate::pdf::render::render_pages(
         std::sync::Arc::new(bytes.to_vec()),
         password,
         &indices,
         crate::pdf::render::OCR_DPI,
-        Some(pages.len()),
+        page_count,
         crate::pdf::render::PAGE_TIME,
     );
     let jobs: Vec<(
@@ -264,13 +266,24 @@ pub fn read_pages(doc: &mut lopdf::Document) -> Result<Pages> {
 pub fn read_pages_with(
     doc: &mut lopdf::Document,
     page: Option<usize>,
-    ocr: Option<OcrMode>,
+    ocr: Option<(OcrMode, &[u8], Option<&str>)>,
 ) -> Result<(Pages, OcrRead)> {
     sanitize::flatten_form_fields(doc)?;
     let mut pages = extract::extract_all(doc, &Default::default());
+    let count = pages.len();
     pages.retain(|(_, p)| page.is_none_or(|n| n == p.page));
     let read = match ocr {
-        Some(mode) => ocr_pages(doc, &mut pages, mode, MIN_OCR_CONFIDENCE),
+        Some((mode, bytes, password)) => {
+            let mut read = ocr_pages(doc, &mut pages, mode, MIN_OCR_CONFIDENCE);
+            if mode != OcrMode::Never {
+                read.extend(
+                    eyes_pages(bytes, password, &mut pages, Some(count))
+                        .into_iter()
+                        .map(|(p, r)| (p, r.map(|_| OcrLog::default()))),
+                );
+            }
+            read
+        }
         None => Vec::new(),
     };
     for (_, p) in pages.iter_mut() {
@@ -386,7 +399,8 @@ pub fn read(bytes: &[u8], s: &Settings, deadline: Option<std::time::Instant>) ->
     // is read from it (not with --ocr never: the officer chose no OCR).
     let mut eyes_log: Vec<EyesLog> = Vec::new();
     if s.ocr != OcrMode::Never {
-        for (page, r) in eyes_pages(bytes, s.password.as_deref(), &mut pages) {
+        let count = Some(pages.len());
+        for (page, r) in eyes_pages(bytes, s.password.as_deref(), &mut pages, count) {
             match r {
                 Ok(l) => eyes_log.push(l),
                 Err(_) if s.allow_unreadable => unreadable.push(page),

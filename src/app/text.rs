@@ -28,7 +28,8 @@ pub fn text(a: TextArgs) -> u8 {
     // As `redact` reads it: filled-in form fields drawn into their pages, scans read by OCR (pages
     // with problems are not read: they are declined).
     let mode = crate::config::ocr_mode(a.ocr);
-    let (mut pages, read) = match crate::read::read_pages_with(&mut doc, a.page, Some(mode)) {
+    let ocr = Some((mode, &bytes[..], a.password.as_deref()));
+    let (mut pages, read) = match crate::read::read_pages_with(&mut doc, a.page, ocr) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("foiredact: {}", e.with_path(&a.pdf));
