@@ -315,6 +315,96 @@ fn relayout(
     pp.drop.dedup();
 }
 
+/// Part of a glyph's width (and height) an area must cover for the glyph to be under it, as text.
+const AREA_COVERS: f64 = 0.25;
+
+/// Areas the officer drew over words (a highlight, a redaction mark over a name in a PDF editor) are
+/// the text under them: each text-only area becomes findings over the glyphs it covers (a quarter of
+/// their width and height at least; rule, category, exemption and id the area's), merged with
+/// `findings`, and is dropped. Its box is then set as any finding's: a fixed box with the line re-set
+/// around it by the safe layout would cover moved glyphs (verification declines the page) and show
+/// the words' width. An area over an image or a drawing, over no text, or over a glyph that is not in
+/// the page's text, stays an area (everything under it goes, as before).
+pub fn text_areas_to_findings(
+    page: &PageText,
+    findings: &mut Vec<Finding>,
+    manual: &mut Vec<Area>,
+) {
+    let covered = |a: &Rect, g: &Rect| {
+        let w = (a.x1.min(g.x1) - a.x0.max(g.x0)).max(0.0);
+        let h = (a.y1.min(g.y1) - a.y0.max(g.y0)).max(0.0);
+        w > 0.0 && h > 0.0 && w >= AREA_COVERS * g.width() && h >= AREA_COVERS * g.height()
+    };
+    let mut bytes_of: Vec<Vec<usize>> = vec![Vec::new(); page.glyphs.len()];
+    for (i, &g) in page.glyph_of_byte.iter().enumerate() {
+        if let Some(b) = bytes_of.get_mut(g as usize) {
+            b.push(i);
+        }
+    }
+    let text = page.text.as_bytes();
+    let mut added: Vec<Finding> = Vec::new();
+    manual.retain(|a| {
+        let r = &a.rect;
+        let graphics = page.images.iter().any(|im| im.bbox.intersects(r))
+            || page.paths.iter().any(|p| {
+                if p.simple {
+                    r.grow(1.0).contains_rect(&p.bbox)
+                } else {
+                    p.bbox.intersects(r)
+                }
+            });
+        let under: Vec<usize> = (0..page.glyphs.len())
+            .filter(|&g| !page.glyphs[g].ours && r.intersects(&page.glyphs[g].bbox))
+            .collect();
+        let text_glyphs: Vec<usize> = under
+            .iter()
+            .copied()
+            .filter(|&g| covered(r, &page.glyphs[g].bbox))
+            .collect();
+        if graphics || text_glyphs.is_empty() || text_glyphs.iter().any(|&g| bytes_of[g].is_empty())
+        {
+            return true;
+        }
+        let mut marked = vec![false; text.len()];
+        for &g in &text_glyphs {
+            for &b in &bytes_of[g] {
+                marked[b] = true;
+            }
+        }
+        // Runs of marked bytes, joined over the spaces between them on the same line.
+        let mut k = 0;
+        while k < text.len() {
+            if !marked[k] {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            let mut end = k;
+            while k < text.len() && (marked[k] || text[k] == b' ') {
+                if marked[k] {
+                    end = k + 1;
+                }
+                k += 1;
+            }
+            added.push(Finding {
+                id: a.id.clone(),
+                why: a.why.clone(),
+                span: start..end,
+                text: Sensitive::new(page.text[start..end].to_string()),
+            });
+        }
+        false
+    });
+    if added.is_empty() {
+        return;
+    }
+    let proposed: Vec<(std::ops::Range<usize>, String)> = findings
+        .iter()
+        .map(|f| (f.span.clone(), f.id.clone()))
+        .collect();
+    crate::detect::merge_added(findings, added, &page.text, &proposed);
+}
+
 /// Builds the plan. `pages` are in input order.
 pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
     let mut p1: Vec<PagePlan> = Vec::new();

@@ -6,6 +6,7 @@ pub mod extract;
 pub mod fonts;
 pub mod images;
 pub mod load;
+pub mod marks;
 pub mod ocr;
 pub mod page;
 pub mod rewrite;
