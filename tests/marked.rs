@@ -221,6 +221,7 @@ fn edits_in_an_editor_are_the_decisions() {
         after.len() > before.len() && after.starts_with(&before),
         "saved incrementally"
     );
+    assert_qpdf(&marked, "the edited marked PDF");
     let out = d.path().join("out");
     let sample = repo().join("samples").join(SAMPLE);
     redact_ok(&[&sample], &out, &["--decisions", s(&marked)]);
