@@ -358,3 +358,125 @@ fn a_rect_row_over_a_word_of_a_re_set_line_is_redacted() {
     let p2 = norm(&pdf_text(&out.join("decision-part1-part2.part2.pdf")));
     assert!(!p2.contains("westbury") && p2.contains("followingdamage"));
 }
+
+/// The words of a text (letters and digits, lower case).
+fn words(t: &str) -> Vec<String> {
+    t.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The text files of the shared corpus (three producers; two inputs with annotations of their own): the marked PDF has one mark per proposal and passes qpdf; read back untouched it gives the
+/// same schedule as the decisions CSV; edited in PyMuPDF (the first mark deleted, a word that no rule
+/// redacts highlighted) the deleted mark's text stays and the word goes.
+#[test]
+fn marked_round_trip_on_the_corpus() {
+    let Some(c) = corpus() else {
+        return;
+    };
+    let pymupdf_ok = have_pymupdf();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&c)
+        .expect("corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            // (Not the scans, nor the 11-13-page dev-004 files, for time: the same producers.)
+            n.ends_with(".pdf") && !n.contains("scanned") && !n.starts_with("dev-004")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9, "{} corpus files", files.len());
+    let schedule = |out: &Path| -> Vec<Vec<String>> {
+        read_rows(&out.join("redactions.csv"))
+            .into_iter()
+            .map(|mut r| {
+                r.truncate(17); // without decided_at (the decisions file's time)
+                r
+            })
+            .collect()
+    };
+    for pdf in &files {
+        let stem = pdf.file_stem().and_then(|s| s.to_str()).expect("stem");
+        let d = tempdir();
+        let rv = d.path().join("review");
+        run_ok(&["review", s(pdf), "--out", s(&rv), "--log-text"]);
+        let marked = rv.join(format!("{stem}.marked.pdf"));
+        let csv = rv.join(format!("{stem}.decisions.csv"));
+        let rows = read_rows(&csv);
+        assert_eq!(redact_annots(&marked).len(), rows.len(), "{stem}");
+        assert_qpdf(&marked, stem);
+        let (a, b) = (d.path().join("a"), d.path().join("b"));
+        redact_ok(&[pdf], &a, &["--decisions", s(&csv)]);
+        redact_ok(&[pdf], &b, &["--decisions", s(&marked)]);
+        assert_eq!(schedule(&a), schedule(&b), "{stem}: marked PDF = CSV");
+        if !pymupdf_ok || rows.is_empty() {
+            continue;
+        }
+        // The first mark deleted; a word of six letters or more, once in the document, under no mark,
+        // highlighted.
+        let said = pymupdf(
+            &marked,
+            r#"
+first = None
+marks = []
+for page in doc:
+    for a in page.annots():
+        if a.info.get("id", "").startswith("foiredact "):
+            marks.append((page.number, a.rect))
+            if first is None:
+                first = (page.number, a.info["id"].split()[1])
+count = {}
+for page in doc:
+    for w in page.get_text("words"):
+        count[w[4].lower()] = count.get(w[4].lower(), 0) + 1
+word = None
+for page in doc:
+    for w in page.get_text("words"):
+        r = fitz.Rect(w[:4])
+        t = w[4]
+        if word is None and len(t) >= 6 and t.isalpha() and count[t.lower()] == 1 \
+                and not any(n == page.number and m.intersects(r) for n, m in marks):
+            word = (page.number, t)
+            page.add_highlight_annot(r)
+p = doc[first[0]]
+for a in p.annots():
+    if a.info.get("id", "").split()[1:2] == [first[1]]:
+        p.delete_annot(a)
+        break
+doc.save(doc.name, incremental=True, encryption=fitz.PDF_ENCRYPT_KEEP)
+print(first[1], word[1])
+"#,
+        );
+        let mut said = said.split_whitespace();
+        let (id, word) = (
+            said.next().expect("id").to_string(),
+            said.next().expect("word").to_lowercase(),
+        );
+        let kept = &rows.iter().find(|r| r[0] == id).expect("row")[7];
+        let out = d.path().join("c");
+        redact_ok(&[pdf], &out, &["--decisions", s(&marked)]);
+        let mut text = String::new();
+        for part in ["part1", "part2"] {
+            let p = out.join(format!("{stem}.{part}.pdf"));
+            if p.exists() {
+                text.push_str(&pdf_text(&p));
+            }
+        }
+        assert!(norm(&text).contains(&norm(kept)), "{stem}: {id} kept");
+        assert!(
+            !words(&text).contains(&word),
+            "{stem}: the highlighted word"
+        );
+        let sched = read_rows(&out.join("redactions.csv"));
+        assert!(
+            sched.iter().any(|r| r[11] == id && r[13] == "keep"),
+            "{stem}"
+        );
+        assert_eq!(
+            sched.iter().filter(|r| r[13] == "added").count(),
+            1,
+            "{stem}"
+        );
+    }
+}
