@@ -846,6 +846,80 @@ mod tests {
     }
 
     #[test]
+    fn an_area_over_words_is_their_text_and_moves_with_the_line() {
+        // "Westbury" under an officer's area (its glyphs' box, a little larger), on a line re-set
+        // around a finding: the area becomes a finding over exactly that word, and no kept glyph ends
+        // under any box.
+        let p = page(&[("Mr Ann Bee of Westbury, today", 700.0)]);
+        let west = glyphs_of(&p, "Westbury");
+        let rect = west
+            .iter()
+            .map(|&g| p.glyphs[g].bbox)
+            .reduce(|a, b| a.union(&b))
+            .expect("glyphs")
+            .grow(0.5);
+        let area = |rect: Rect| Area {
+            rect,
+            why: Why {
+                rule: crate::decisions::RECT_RULE.into(),
+                category: "manual".into(),
+                exemption: "s40(2)".into(),
+            },
+            id: "row3".into(),
+        };
+        let mut findings = vec![finding(&p, "Ann Bee")];
+        let mut manual = vec![area(rect)];
+        text_areas_to_findings(&p, &mut findings, &mut manual);
+        assert!(manual.is_empty());
+        let texts: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| (f.text.expose().as_str(), f.id.as_str()))
+            .collect();
+        assert_eq!(texts, [("Ann Bee", "p1-r1"), ("Westbury", "row3")]);
+        let doc = plan_one(&p, &findings, &[], Layout::Safe { bucket_em: 3.0 });
+        let pp = &doc.parts[0].pages[0];
+        for (g, gl) in p.glyphs.iter().enumerate() {
+            if pp.drop.contains(&g) {
+                continue;
+            }
+            let dx = pp.moves.iter().find(|m| m.0 == g).map_or(0.0, |m| m.1);
+            let (cx, cy) = gl.bbox.center();
+            assert!(
+                !pp.boxes.iter().any(|b| b.rect.contains((cx + dx, cy))),
+                "glyph {g} under a box"
+            );
+        }
+        assert!(west.iter().all(|g| pp.drop.contains(g)));
+        // Over an image, over no text, or barely touching a glyph: it stays an area.
+        let mut with_image = p.clone();
+        with_image.images.push(crate::model::ImageUse {
+            bbox: rect,
+            stream: (1, 0),
+            op: 0,
+            ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            name: None,
+            in_form: false,
+        });
+        let empty = Rect {
+            x0: 10.0,
+            y0: 10.0,
+            x1: 50.0,
+            y1: 50.0,
+        };
+        let comma = glyphs_of(&p, ",")[0];
+        let sliver = Rect {
+            x1: p.glyphs[comma].bbox.x0 + 1.0,
+            ..p.glyphs[comma].bbox
+        };
+        for (page, r) in [(&with_image, rect), (&p, empty), (&p, sliver)] {
+            let mut findings = Vec::new();
+            let mut manual = vec![area(r)];
+            text_areas_to_findings(page, &mut findings, &mut manual);
+            assert_eq!((findings.len(), manual.len()), (0, 1));
+        }
+    }
+
+    #[test]
     fn parts_split_at_the_heading_on_a_shared_page() {
         let p = page(&[
             ("Summary of the decision", 700.0),
