@@ -167,7 +167,7 @@ pub fn from_marked(
     let err = |m: String| Error::usage(format!("{name}: {m}"));
     if pages.len() != index.pages.len() {
         return Err(err(format!(
-            "it has {} pages, but review marked {}: mark the proposals on a fresh review (or use the decisions CSV)",
+            "it has {} page(s), but review marked {}: mark the proposals on a fresh review (or use the decisions CSV)",
             pages.len(),
             index.pages.len()
         )));
@@ -473,7 +473,7 @@ mod tests {
         let m = e(vec![], &["bb".to_string()]);
         assert!(m.contains("page 1 changed") && m.contains("applied"), "{m}");
         let m = e(vec![], &[]);
-        assert!(m.contains("0 pages"), "{m}");
+        assert!(m.contains("0 page(s), but review marked 1"), "{m}");
         let m = e(vec![mark("Ink", "", r(1.0, 1.0), "")], &pages);
         assert!(
             m.contains("annotation 1 (page 1)") && m.contains("/Ink"),
