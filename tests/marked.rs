@@ -89,10 +89,10 @@ fn redact_annots(pdf: &Path) -> Vec<(usize, String, String, String, bool)> {
 
 const SAMPLE: &str = "decision-part1-part2.pdf";
 
-/// `redact SAMPLE --out OUT --decisions DECISIONS`; asserts that it is refused (exit 1, no Part 1
-/// written) and returns its stderr.
-fn refused(out: &Path, decisions: &Path) -> String {
-    let sample = repo().join("samples").join(SAMPLE);
+/// `redact samples/INPUT --out OUT --decisions DECISIONS`; asserts that it is refused (exit 1, no
+/// Part 1 written) and returns its stderr.
+fn refused_for(input: &str, out: &Path, decisions: &Path) -> String {
+    let sample = repo().join("samples").join(input);
     let o = run(&[
         "redact",
         s(&sample),
@@ -104,8 +104,14 @@ fn refused(out: &Path, decisions: &Path) -> String {
     let err = String::from_utf8_lossy(&o.stderr).to_string();
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains("panic"), "{err}");
-    assert!(!out.join("decision-part1-part2.part1.pdf").exists());
+    let stem = input.trim_end_matches(".pdf");
+    assert!(!out.join(format!("{stem}.part1.pdf")).exists());
     err
+}
+
+/// [`refused_for`] the sample.
+fn refused(out: &Path, decisions: &Path) -> String {
+    refused_for(SAMPLE, out, decisions)
 }
 
 #[test]
@@ -309,15 +315,24 @@ fn redactions_applied_in_the_editor_or_unknown_marks_are_refused() {
     if !have_pymupdf() {
         return;
     }
-    for (k, (script, says)) in [
+    for (k, (input, script, says)) in [
         // Applying the redactions in the editor removes every annotation: read naively, every
         // proposal would be kept.
         (
+            SAMPLE,
             "for p in doc:\n    p.apply_redactions()\ndoc.save(doc.name, incremental=True, encryption=fitz.PDF_ENCRYPT_KEEP)",
             "applied",
         ),
+        // Pixels blanked in an image (as an editor's redaction of a photograph does), the page's
+        // content untouched: the image's own mark is gone with it.
+        (
+            "decision-scanned.pdf",
+            "for x in {i[0] for p in doc for i in p.get_images()}:\n    doc.update_stream(x, bytes(len(doc.xref_stream(x))))\ndoc.save(doc.name, incremental=True, encryption=fitz.PDF_ENCRYPT_KEEP)",
+            "changed",
+        ),
         // A freehand mark: foiredact cannot tell what it means.
         (
+            SAMPLE,
             "doc[0].add_ink_annot([[(100, 100), (200, 120)]])\ndoc.save(doc.name, incremental=True, encryption=fitz.PDF_ENCRYPT_KEEP)",
             "Ink",
         ),
@@ -326,9 +341,9 @@ fn redactions_applied_in_the_editor_or_unknown_marks_are_refused() {
     .enumerate()
     {
         let d = tempdir();
-        let (marked, _) = review(d.path(), SAMPLE);
+        let (marked, _) = review(d.path(), input);
         pymupdf(&marked, script);
-        let err = refused(&d.path().join(format!("o{k}")), &marked);
+        let err = refused_for(input, &d.path().join(format!("o{k}")), &marked);
         assert!(err.contains(s(&marked)) && err.contains(says), "{says}: {err}");
     }
 }

@@ -36,8 +36,10 @@ use crate::formats::{
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::HashMap;
 
-/// Per page (in order), a hash (hex) of its decoded content with white space left out (an editor
-/// that saves the page again may space it otherwise; one that applies a redaction changes it).
+/// Per page (in order), a hash (hex) of what it draws: its decoded content with white space left out
+/// (an editor that saves the page again may space it otherwise; one that applies a redaction changes
+/// it), and the stream data of every XObject it uses (images, and forms with theirs: an editor that
+/// blanks an image's pixels changes only the image).
 pub fn page_hashes(doc: &Document, lim: &LoadLimits) -> Result<Vec<String>> {
     doc.get_pages()
         .into_values()
@@ -45,10 +47,50 @@ pub fn page_hashes(doc: &Document, lim: &LoadLimits) -> Result<Vec<String>> {
             let c = doc
                 .get_page_content_with_limit(pid, lim.max_decompressed)
                 .map_err(|e| Error::limit(format!("page content: {e}")))?;
-            let c: Vec<u8> = c.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
-            Ok(format!("{:016x}", crate::hash::fnv64(&c)))
+            let mut data: Vec<u8> = c.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
+            let mut seen = std::collections::HashSet::new();
+            if let Some(res) = super::page::page_resources(doc, pid) {
+                xobject_data(doc, res, 0, &mut seen, &mut data);
+            }
+            Ok(format!("{:016x}", crate::hash::fnv64(&data)))
         })
         .collect()
+}
+
+/// Forms inside forms deeper than this are not followed (extraction declines such pages anyway).
+const MAX_FORM_DEPTH: usize = 12;
+
+/// Appends the stream data (as stored) of every XObject of `res`, in name order, and of the XObjects
+/// of the forms among them; each object once.
+fn xobject_data(
+    doc: &Document,
+    res: &Dictionary,
+    depth: usize,
+    seen: &mut std::collections::HashSet<ObjectId>,
+    out: &mut Vec<u8>,
+) {
+    let Some(xobjects) = super::get_dict(doc, res, b"XObject") else {
+        return;
+    };
+    let mut names: Vec<(&Vec<u8>, &Object)> = xobjects.iter().collect();
+    names.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, o) in names {
+        if let Object::Reference(id) = o {
+            if !seen.insert(*id) {
+                continue;
+            }
+        }
+        let Object::Stream(st) = super::deref(doc, o) else {
+            continue;
+        };
+        out.extend_from_slice(name);
+        out.extend_from_slice(&crate::hash::fnv64(&st.content).to_le_bytes());
+        if depth < MAX_FORM_DEPTH && get_name(doc, &st.dict, b"Subtype") == Some(b"Form") {
+            if let Some(r) = super::get_dict(doc, &st.dict, b"Resources") {
+                xobject_data(doc, r, depth + 1, seen, out);
+            }
+        }
+    }
 }
 
 /// The annotations of a document (links, form fields, pop-ups and notes aside), to be told from
