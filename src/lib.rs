@@ -28,8 +28,8 @@
 //!
 //! ```text
 //!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once)
-//!  ─ batch (redact over many files), publish, review (review copies, marked PDFs), driver (--jobs, progress, a
-//!    panic caught per file)
+//!  ─ batch (redact over many files), publish, review (review copies, marked PDFs), driver (--jobs,
+//!    progress, a panic caught per file)
 //!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
 //!  ─ read (a document into pages once), decide (detection + decisions), verify (proof of an output),
 //!    settings
