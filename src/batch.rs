@@ -401,7 +401,11 @@ fn run_one(
                 .and_then(|m| m.modified())
                 .map(rfc3339)
                 .unwrap_or_default();
-            Some(crate::decisions::parse(&f.display().to_string(), &raw)?)
+            Some(crate::pdf::marks::read_decisions(
+                &f.display().to_string(),
+                &raw,
+                &cfg.settings.load,
+            )?)
         }
         // A folder of decisions without one for this input: no proposal has a decision.
         None if cfg.decisions.is_some() => {

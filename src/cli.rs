@@ -64,6 +64,14 @@ pub enum Command {
     /// decision = redact).
     /// Edit the decisions (keep, another exemption, added text=... or rect=page,x0,y0,x1,y1 rows), then
     /// run `redact --decisions`.
+    ///
+    /// For a PDF also `<stem>.marked.pdf`: the original document with one /Redact annotation per
+    /// proposal (the exemption as its overlay text, the id and category in its comment), shown as
+    /// "marked for redaction" by Acrobat, PDF-XChange, Foxit or Okular; nothing is applied. It holds
+    /// the personal data of the original (as the review copy does): keep it with the review files,
+    /// never publish it. Review in the editor, then `redact INPUT --decisions <stem>.marked.pdf`: a
+    /// deleted mark keeps its text; a changed overlay text is another exemption; a redaction mark,
+    /// rectangle or highlight you add redacts its area; never apply the redactions in the editor.
     Review(ReviewArgs),
     /// Report what would be redacted, without writing any PDF: file, page, part, rule, category,
     /// exemption, and the text masked (first letter and length) unless --log-text.
@@ -265,7 +273,8 @@ pub struct RedactArgs {
     /// With --layout safe: box widths are rounded up to a multiple of this many ems.
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
-    /// The officer's decisions (`review` writes them): a decisions CSV (for one input) or a folder of
+    /// The officer's decisions (`review` writes them): a decisions CSV or a marked PDF
+    /// (`<stem>.marked.pdf`, edited in a PDF editor) for one input, or a folder of
     /// `<stem>.decisions.csv` files mirroring the inputs. Exactly those decisions are applied; a
     /// proposal without a row is redacted and reported as having no decision.
     #[arg(long, value_name = "FILE|DIR")]
@@ -370,7 +379,7 @@ pub struct ReviewArgs {
     /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
-    /// Output folder for the review copies and decisions files.
+    /// Output folder for the review copies, decisions files and marked PDFs.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     #[command(flatten)]

@@ -119,7 +119,7 @@ pub fn detect_document(
         let hash = format!("{:016x}", crate::hash::fnv64(bytes));
         if d.input_hash.as_ref().is_some_and(|h| *h != hash) {
             return Err(Error::usage(format!(
-                "{}: the decisions file was made for other contents of this file (input_hash differs): run review again",
+                "{}: the decisions file was made for other contents of this file (input_hash differs: it comes from another input, or the input changed since review): run review again",
                 d.source
             )));
         }
@@ -215,17 +215,7 @@ pub fn detect_document(
                 for f in &mut more {
                     f.id = crate::decisions::added_id(a.row);
                 }
-                let all: Vec<Finding> = fs.drain(..).chain(more).collect();
-                *fs = detect::merge(all, p.text);
-                // A proposal merged into an added text keeps its own id (its decision is recorded).
-                for f in fs.iter_mut() {
-                    if let Some((_, id)) = proposed
-                        .iter()
-                        .find(|(span, _)| span.start >= f.span.start && span.end <= f.span.end)
-                    {
-                        f.id = id.clone();
-                    }
-                }
+                detect::merge_added(fs, more, p.text, &proposed);
             }
         }
         for ((a, _), m) in added.iter().zip(&matched) {
@@ -250,7 +240,7 @@ pub fn detect_document(
                 slot.push(plan::Area {
                     rect: *r,
                     why: crate::model::Why {
-                        rule: "decision.rect".into(),
+                        rule: crate::decisions::RECT_RULE.into(),
                         category: "manual".into(),
                         exemption: a.exemption.clone(),
                     },
@@ -262,10 +252,14 @@ pub fn detect_document(
         if let Some((row, m)) = problems.first() {
             let more = match problems.len() - 1 {
                 0 => String::new(),
-                1 => " (and 1 more row)".to_string(),
-                n => format!(" (and {n} more rows)"),
+                1 => " (and 1 more)".to_string(),
+                n => format!(" (and {n} more)"),
             };
-            return Err(Error::usage(format!("{}, row {row}: {m}{more}", d.source)));
+            return Err(Error::usage(format!(
+                "{}, {}: {m}{more}",
+                d.source,
+                d.place(*row)
+            )));
         }
     }
     Ok(Detected {

@@ -17,6 +17,9 @@
 //! nothing, a page it does not have, an exemption code not in the table) is checked by
 //! `pipeline::detect_document`, naming the row too. No message quotes a cell the officer wrote.
 
+//!
+//! The same decisions can come from a marked PDF (`<stem>.marked.pdf`): `pdf::marks` reads them.
+
 use crate::error::{Error, Result};
 use crate::geom::Rect;
 use crate::rules::MetaField;
@@ -83,6 +86,8 @@ pub struct Decisions {
     pub added: Vec<Added>,
     /// Publication metadata the officer set (`title=`, `number=`, `date=`), with the row that set it.
     pub meta: Vec<(usize, MetaField, String)>,
+    /// What each row is called in messages, by row number - 1 (empty: `row <N>`, a CSV's rows).
+    pub places: Vec<String>,
     /// Where each id's row is in `rows`.
     index: HashMap<String, usize>,
 }
@@ -116,6 +121,20 @@ impl Decisions {
         }
     }
 
+    /// What row `row` is called in messages: `row <N>` for a CSV, the annotation for a marked PDF.
+    pub fn place(&self, row: usize) -> String {
+        match row.checked_sub(1).and_then(|k| self.places.get(k)) {
+            Some(p) => p.clone(),
+            None => format!("row {row}"),
+        }
+    }
+
+    /// Adds a row about a proposed redaction (its id not yet in `rows`).
+    pub fn push_row(&mut self, r: IdRow) {
+        self.index.insert(r.id.clone(), self.rows.len());
+        self.rows.push(r);
+    }
+
     /// Whether any `rect=` row is present.
     pub fn has_rects(&self) -> bool {
         self.added
@@ -123,6 +142,9 @@ impl Decisions {
             .any(|a| matches!(a.what, AddedKind::Rect(..)))
     }
 }
+
+/// The rule of a `rect=` row's redaction (and of the text under it, `plan::text_areas_to_findings`).
+pub const RECT_RULE: &str = "decision.rect";
 
 /// The id of a proposed redaction: `p<page>-r<n>`, which no spreadsheet reads as a number or a date.
 pub fn proposal_id(page: usize, n: usize) -> String {
@@ -415,14 +437,6 @@ pub fn decisions_file(decisions: Option<&Path>, rel: &Path) -> Option<PathBuf> {
         }
         other => other.map(Path::to_path_buf),
     }
-}
-
-/// Reads a decisions file; an error names it.
-pub fn read_decisions(f: &Path) -> Result<Decisions> {
-    parse(
-        &f.display().to_string(),
-        &std::fs::read(f).map_err(|e| Error::from(e).with_path(f))?,
-    )
 }
 
 #[cfg(test)]

@@ -814,6 +814,27 @@ pub fn merge(mut all: Vec<Finding>, text: &str) -> Vec<Finding> {
     out
 }
 
+/// Merges the officer's additions `more` into a page's findings `fs` (see [`merge`]); a proposal
+/// (`proposed`: its span and id, before any addition) merged into an addition keeps its own id (its
+/// decision is recorded).
+pub fn merge_added(
+    fs: &mut Vec<Finding>,
+    more: Vec<Finding>,
+    text: &str,
+    proposed: &[(Range<usize>, String)],
+) {
+    let all: Vec<Finding> = fs.drain(..).chain(more).collect();
+    *fs = merge(all, text);
+    for f in fs.iter_mut() {
+        if let Some((_, id)) = proposed
+            .iter()
+            .find(|(span, _)| span.start >= f.span.start && span.end <= f.span.end)
+        {
+            f.id = id.clone();
+        }
+    }
+}
+
 /// A matcher for the texts already found (at least 4 letters or digits each), so that a name found
 /// in one place (a field, a signature block) is also redacted wherever else it occurs.
 pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {

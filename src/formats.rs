@@ -8,6 +8,9 @@
 //! - [`DecisionRow`]: a row of the decisions file `review` writes (`decisions::parse` reads it back
 //!   by its header, as an officer's spreadsheet may reorder columns);
 //! - [`ScheduleRow`]: a row of `redactions.csv`, the schedule of every redaction and its exemption;
+//! - [`MarkedIndex`] and [`mark_name`]: what `review` records in a marked PDF (`<stem>.marked.pdf`) so
+//!   that `redact --decisions` can read the officer's edits of it back (`pdf::marks` puts them in and
+//!   takes them out of the PDF);
 //! - [`OutputPaths`] and [`ReviewPaths`]: where an input's outputs go.
 //!
 //! Knows no PDF. Writing the files is `output`'s job.
@@ -372,10 +375,12 @@ impl OutputPaths {
 pub const LOG_SUFFIX: &str = ".redactions.json";
 
 /// Where `review` writes an input's review copy (`<stem>.review.pdf`, `.txt` for a plain-text
-/// input) and decisions file (`<stem>.decisions.csv`).
+/// input), decisions file (`<stem>.decisions.csv`) and, for a PDF, marked copy (`<stem>.marked.pdf`).
 pub struct ReviewPaths {
     pub copy: PathBuf,
     pub decisions: PathBuf,
+    /// `None` for a plain-text input.
+    pub marked: Option<PathBuf>,
 }
 
 impl ReviewPaths {
@@ -384,8 +389,105 @@ impl ReviewPaths {
         ReviewPaths {
             copy: dir.join(format!("{stem}.review.{}", ext(rel))),
             decisions: dir.join(crate::decisions::file_name(&stem)),
+            marked: (InputKind::of(rel) == InputKind::Pdf)
+                .then(|| dir.join(format!("{stem}{MARKED_SUFFIX}"))),
         }
     }
+
+    /// Every file review writes for the input.
+    pub fn all(&self) -> Vec<&PathBuf> {
+        [&self.copy, &self.decisions]
+            .into_iter()
+            .chain(self.marked.as_ref())
+            .collect()
+    }
+}
+
+/// The end of a marked PDF's name.
+pub const MARKED_SUFFIX: &str = ".marked.pdf";
+
+/// The key of the document information dictionary under which a marked PDF holds its [`MarkedIndex`]
+/// (as JSON in a text string).
+pub const MARKED_INDEX_KEY: &str = "FoiRedactMarks";
+
+/// The version of [`MarkedIndex`] written.
+pub const MARKED_INDEX_VERSION: u32 = 1;
+
+/// What `review` records in a marked PDF besides its annotations: the input it was made from, each
+/// page's content as it was (an editor that applied the redactions changed it), the proposals it
+/// marked (so that a deleted annotation is told from one never written), and the annotations the
+/// input already had (so that they are not taken for the officer's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkedIndex {
+    pub version: u32,
+    /// The input's hash (hex, as `FileLog::input_hash`).
+    pub input_hash: String,
+    /// Per page (in order), a hash (hex) of its decoded content.
+    pub pages: Vec<String>,
+    pub proposals: Vec<MarkedProposal>,
+    #[serde(default)]
+    pub originals: Vec<OriginalAnnot>,
+}
+
+/// A proposal as the marked PDF holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarkedProposal {
+    /// `p<page>-r<n>`.
+    pub id: String,
+    pub fingerprint: String,
+    /// 1-based.
+    pub page: usize,
+    /// The /Rect of its annotation (`None`: it has none, as it has no place on the page).
+    pub rect: Option<crate::geom::Rect>,
+}
+
+/// An annotation the input already had (links, form fields and pop-ups aside).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OriginalAnnot {
+    pub page: usize,
+    /// Its /Subtype.
+    pub subtype: String,
+    pub rect: crate::geom::Rect,
+}
+
+impl MarkedIndex {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_json(s: &str) -> Result<MarkedIndex, String> {
+        let m: MarkedIndex = serde_json::from_str(s).map_err(|e| e.to_string())?;
+        if m.version != MARKED_INDEX_VERSION {
+            return Err(format!(
+                "version {} (this foiredact reads {MARKED_INDEX_VERSION})",
+                m.version
+            ));
+        }
+        Ok(m)
+    }
+}
+
+/// The /NM (annotation name) of a proposal's annotation in a marked PDF: `foiredact <id>
+/// <fingerprint> h<input hash>`.
+pub fn mark_name(id: &str, fingerprint: &str, input_hash: &str) -> String {
+    format!(
+        "foiredact {id} {fingerprint} {}",
+        crate::decisions::hash_cell(input_hash)
+    )
+}
+
+/// The id, fingerprint and input hash (hex) of a [`mark_name`]; `None` for any other name (an
+/// annotation an editor made).
+pub fn parse_mark_name(nm: &str) -> Option<(String, String, String)> {
+    let mut w = nm.split_whitespace();
+    if w.next()? != "foiredact" {
+        return None;
+    }
+    let (id, fp, h) = (w.next()?, w.next()?, w.next()?);
+    let h = h.strip_prefix('h')?;
+    w.next()
+        .is_none()
+        .then(|| (id.to_string(), fp.to_string(), h.to_string()))
 }
 
 #[cfg(test)]
@@ -595,5 +697,62 @@ mod tests {
         let r = ReviewPaths::new(Path::new("rev"), Path::new("x/y.pdf"));
         assert_eq!(r.copy, Path::new("rev/x/y.review.pdf"));
         assert_eq!(r.decisions, Path::new("rev/x/y.decisions.csv"));
+        assert_eq!(r.marked.as_deref(), Some(Path::new("rev/x/y.marked.pdf")));
+        assert_eq!(r.all().len(), 3);
+        assert!(ReviewPaths::new(Path::new("rev"), Path::new("n.txt"))
+            .marked
+            .is_none());
+    }
+
+    #[test]
+    fn a_marked_index_reads_back_as_written() {
+        let r = Rect {
+            x0: 72.0,
+            y0: 700.125,
+            x1: 140.5,
+            y1: 712.0,
+        };
+        let m = MarkedIndex {
+            version: MARKED_INDEX_VERSION,
+            input_hash: "00ff00ff00ff00ff".into(),
+            pages: vec!["0123456789abcdef".into()],
+            proposals: vec![
+                MarkedProposal {
+                    id: "p1-r1".into(),
+                    fingerprint: "bcdfghjk".into(),
+                    page: 1,
+                    rect: Some(r),
+                },
+                MarkedProposal {
+                    id: "p1-r2".into(),
+                    fingerprint: "bcdfghjm".into(),
+                    page: 1,
+                    rect: None,
+                },
+            ],
+            originals: vec![OriginalAnnot {
+                page: 1,
+                subtype: "Highlight".into(),
+                rect: r,
+            }],
+        };
+        assert_eq!(MarkedIndex::from_json(&m.to_json()), Ok(m.clone()));
+        let other = MarkedIndex { version: 9, ..m };
+        assert!(MarkedIndex::from_json(&other.to_json())
+            .expect_err("version")
+            .contains("version 9"));
+        assert!(MarkedIndex::from_json("{").is_err());
+        let nm = mark_name("p2-r10", "bcdfghjk", "00ff00ff00ff00ff");
+        assert_eq!(
+            parse_mark_name(&nm),
+            Some((
+                "p2-r10".into(),
+                "bcdfghjk".into(),
+                "00ff00ff00ff00ff".into()
+            ))
+        );
+        for other in ["fitz-A0", "", "foiredact p1-r1", "foiredact p1-r1 bcd 00ff"] {
+            assert_eq!(parse_mark_name(other), None, "{other}");
+        }
     }
 }

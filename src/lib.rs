@@ -28,15 +28,16 @@
 //!
 //! ```text
 //!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once)
-//!  ─ batch (redact over many files), publish, review (review copies), driver (--jobs, progress, a
-//!    panic caught per file)
+//!  ─ batch (redact over many files), publish, review (review copies, marked PDFs), driver (--jobs,
+//!    progress, a panic caught per file)
 //!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
 //!  ─ read (a document into pages once), decide (detection + decisions), verify (proof of an output),
 //!    settings
 //!  ─ stages: pdf::{load, extract, ocr, images, fonts, content, page, rewrite, sanitize, structure,
-//!    subset}, layout, detect, plan, rules (rules::phrases, context, person, re), metadata,
-//!    decisions (the decisions file read), formats (every file written: FileLog, Status,
-//!    DecisionRow, ScheduleRow, output paths), output (atomic writes)
+//!    subset, marks (the marked PDF read back as decisions)}, layout, detect, plan, rules
+//!    (rules::phrases, context, person, re), metadata, decisions (the decisions file read),
+//!    formats (every file written: FileLog, Status, DecisionRow, ScheduleRow, MarkedIndex, output
+//!    paths), output (atomic writes)
 //!  ─ model (plain data: PageText, Problem, Why, BoxLog, Part, InputKind, LabelMode, DEFAULT_EXEMPTION),
 //!    geom, error (typed ErrorKind; Sensitive), hash, text_fold, exemption, memory, profile
 //! ```

@@ -164,7 +164,7 @@ fn run(
         })
         .collect();
     let Detected {
-        findings,
+        mut findings,
         kept_texts,
         mut manual,
         proposals,
@@ -172,6 +172,10 @@ fn run(
     } = profile::time(Stage::Detect, || {
         detect_document(&texts, bytes, rules, decisions)
     })?;
+    // Areas the officer drew over words are those words.
+    for (((_, p), f), m) in pages.iter().zip(&mut findings).zip(&mut manual) {
+        plan::text_areas_to_findings(p, f, m);
+    }
     let sections: Vec<Vec<SectionMark>> = pages
         .iter()
         .map(|(_, p)| detect::sections(rules, &p.text))
@@ -187,9 +191,12 @@ fn run(
         .collect();
     // Every finding's text, and every term as the user wrote it: a term the extractor did not read
     // where a reader does (a font whose /ToUnicode lies) is still looked for in the output's bytes.
+    // (Not the text under an officer's area: it is redacted where the area is, and the same words may
+    // rightly stay elsewhere; nothing is left under its box, which verification proves.)
     let needle_texts: Vec<String> = findings
         .iter()
         .flatten()
+        .filter(|f| f.why.rule != crate::decisions::RECT_RULE)
         .map(|f| f.text.expose().clone())
         .chain(rules.term_texts.iter().cloned())
         .collect();

@@ -318,6 +318,96 @@ fn relayout(
     pp.drop.dedup();
 }
 
+/// Part of a glyph's width (and height) an area must cover for the glyph to be under it, as text.
+const AREA_COVERS: f64 = 0.25;
+
+/// Areas the officer drew over words (a highlight, a redaction mark over a name in a PDF editor) are
+/// the text under them: each text-only area becomes findings over the glyphs it covers (a quarter of
+/// their width and height at least; rule, category, exemption and id the area's), merged with
+/// `findings`, and is dropped. Its box is then set as any finding's: a fixed box with the line re-set
+/// around it by the safe layout would cover moved glyphs (verification declines the page) and show
+/// the words' width. An area over an image or a drawing, over no text, or over a glyph that is not in
+/// the page's text, stays an area (everything under it goes, as before).
+pub fn text_areas_to_findings(
+    page: &PageText,
+    findings: &mut Vec<Finding>,
+    manual: &mut Vec<Area>,
+) {
+    let covered = |a: &Rect, g: &Rect| {
+        let w = (a.x1.min(g.x1) - a.x0.max(g.x0)).max(0.0);
+        let h = (a.y1.min(g.y1) - a.y0.max(g.y0)).max(0.0);
+        w > 0.0 && h > 0.0 && w >= AREA_COVERS * g.width() && h >= AREA_COVERS * g.height()
+    };
+    let mut bytes_of: Vec<Vec<usize>> = vec![Vec::new(); page.glyphs.len()];
+    for (i, &g) in page.glyph_of_byte.iter().enumerate() {
+        if let Some(b) = bytes_of.get_mut(g as usize) {
+            b.push(i);
+        }
+    }
+    let text = page.text.as_bytes();
+    let mut added: Vec<Finding> = Vec::new();
+    manual.retain(|a| {
+        let r = &a.rect;
+        let graphics = page.images.iter().any(|im| im.bbox.intersects(r))
+            || page.paths.iter().any(|p| {
+                if p.simple {
+                    r.grow(1.0).contains_rect(&p.bbox)
+                } else {
+                    p.bbox.intersects(r)
+                }
+            });
+        let under: Vec<usize> = (0..page.glyphs.len())
+            .filter(|&g| !page.glyphs[g].ours && r.intersects(&page.glyphs[g].bbox))
+            .collect();
+        let text_glyphs: Vec<usize> = under
+            .iter()
+            .copied()
+            .filter(|&g| covered(r, &page.glyphs[g].bbox))
+            .collect();
+        if graphics || text_glyphs.is_empty() || text_glyphs.iter().any(|&g| bytes_of[g].is_empty())
+        {
+            return true;
+        }
+        let mut marked = vec![false; text.len()];
+        for &g in &text_glyphs {
+            for &b in &bytes_of[g] {
+                marked[b] = true;
+            }
+        }
+        // Runs of marked bytes, joined over the spaces between them on the same line.
+        let mut k = 0;
+        while k < text.len() {
+            if !marked[k] {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            let mut end = k;
+            while k < text.len() && (marked[k] || text[k] == b' ') {
+                if marked[k] {
+                    end = k + 1;
+                }
+                k += 1;
+            }
+            added.push(Finding {
+                id: a.id.clone(),
+                why: a.why.clone(),
+                span: start..end,
+                text: Sensitive::new(page.text[start..end].to_string()),
+            });
+        }
+        false
+    });
+    if added.is_empty() {
+        return;
+    }
+    let proposed: Vec<(std::ops::Range<usize>, String)> = findings
+        .iter()
+        .map(|f| (f.span.clone(), f.id.clone()))
+        .collect();
+    crate::detect::merge_added(findings, added, &page.text, &proposed);
+}
+
 /// Builds the plan. `pages` are in input order.
 pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
     let mut p1: Vec<PagePlan> = Vec::new();
@@ -761,6 +851,80 @@ mod tests {
         // "Call" stays where it was.
         for g in glyphs_of(&p, "Call") {
             assert!(!pp.drop.contains(&g) && !pp.moves.iter().any(|m| m.0 == g));
+        }
+    }
+
+    #[test]
+    fn an_area_over_words_is_their_text_and_moves_with_the_line() {
+        // "Westbury" under an officer's area (its glyphs' box, a little larger), on a line re-set
+        // around a finding: the area becomes a finding over exactly that word, and no kept glyph ends
+        // under any box.
+        let p = page(&[("Mr Ann Bee of Westbury, today", 700.0)]);
+        let west = glyphs_of(&p, "Westbury");
+        let rect = west
+            .iter()
+            .map(|&g| p.glyphs[g].bbox)
+            .reduce(|a, b| a.union(&b))
+            .expect("glyphs")
+            .grow(0.5);
+        let area = |rect: Rect| Area {
+            rect,
+            why: Why {
+                rule: crate::decisions::RECT_RULE.into(),
+                category: "manual".into(),
+                exemption: "s40(2)".into(),
+            },
+            id: "row3".into(),
+        };
+        let mut findings = vec![finding(&p, "Ann Bee")];
+        let mut manual = vec![area(rect)];
+        text_areas_to_findings(&p, &mut findings, &mut manual);
+        assert!(manual.is_empty());
+        let texts: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| (f.text.expose().as_str(), f.id.as_str()))
+            .collect();
+        assert_eq!(texts, [("Ann Bee", "p1-r1"), ("Westbury", "row3")]);
+        let doc = plan_one(&p, &findings, &[], Layout::Safe { bucket_em: 3.0 });
+        let pp = &doc.parts[0].pages[0];
+        for (g, gl) in p.glyphs.iter().enumerate() {
+            if pp.drop.contains(&g) {
+                continue;
+            }
+            let dx = pp.moves.iter().find(|m| m.0 == g).map_or(0.0, |m| m.1);
+            let (cx, cy) = gl.bbox.center();
+            assert!(
+                !pp.boxes.iter().any(|b| b.rect.contains((cx + dx, cy))),
+                "glyph {g} under a box"
+            );
+        }
+        assert!(west.iter().all(|g| pp.drop.contains(g)));
+        // Over an image, over no text, or barely touching a glyph: it stays an area.
+        let mut with_image = p.clone();
+        with_image.images.push(crate::model::ImageUse {
+            bbox: rect,
+            stream: (1, 0),
+            op: 0,
+            ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            name: None,
+            in_form: false,
+        });
+        let empty = Rect {
+            x0: 10.0,
+            y0: 10.0,
+            x1: 50.0,
+            y1: 50.0,
+        };
+        let comma = glyphs_of(&p, ",")[0];
+        let sliver = Rect {
+            x1: p.glyphs[comma].bbox.x0 + 1.0,
+            ..p.glyphs[comma].bbox
+        };
+        for (page, r) in [(&with_image, rect), (&p, empty), (&p, sliver)] {
+            let mut findings = Vec::new();
+            let mut manual = vec![area(r)];
+            text_areas_to_findings(page, &mut findings, &mut manual);
+            assert_eq!((findings.len(), manual.len()), (0, 1));
         }
     }
 

@@ -1,7 +1,8 @@
 //! The review copy of a PDF: the original pages with every proposed redaction outlined in its
-//! category's colour with its id and exemption (nothing removed), and the decisions file's rows for
-//! the proposals. Plans as `redact` does (with the exact layout: boxes where the text is) and stops
-//! there.
+//! category's colour with its id and exemption (nothing removed), the decisions file's rows for
+//! the proposals, and the marked copy: the original with one /Redact annotation per proposal, for
+//! review in a PDF editor (`pdf::marks` reads it back). Plans as `redact` does (with the exact
+//! layout: boxes where the text is) and stops there.
 
 use crate::error::{Error, Result};
 use crate::pdf::{load, rewrite};
@@ -43,14 +44,20 @@ pub fn review_rows(
         .collect()
 }
 
-/// A review copy: the original pages with every proposed redaction marked (nothing removed), and the
-/// decisions file rows for them.
-pub fn review(
-    bytes: &[u8],
-    rules: &RuleSet,
-    s: &Settings,
-    log_text: bool,
-) -> Result<(Vec<u8>, Vec<crate::formats::DecisionRow>, usize)> {
+/// What `review` makes of a PDF.
+pub struct Reviewed {
+    /// The review copy.
+    pub copy: Vec<u8>,
+    /// The marked copy (the original with /Redact annotations).
+    pub marked: Vec<u8>,
+    pub rows: Vec<crate::formats::DecisionRow>,
+    /// How many boxes were marked.
+    pub boxes: usize,
+}
+
+/// A review copy: the original pages with every proposed redaction marked (nothing removed), the
+/// marked copy, and the decisions file rows for them.
+pub fn review(bytes: &[u8], rules: &RuleSet, s: &Settings, log_text: bool) -> Result<Reviewed> {
     // Boxes where the text is (the safe layout would move them to where the re-set line puts them).
     let exact = Settings {
         layout: plan::Layout::Exact,
@@ -58,6 +65,7 @@ pub fn review(
     };
     let out = pipeline::plan_only(bytes, rules, &exact)?;
     let (mut doc, _) = load::load_repaired(bytes, s.password.as_deref(), &s.load)?;
+    let original = doc.clone();
     let pages: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     // A colour per category of the document (distinct for up to eight), in the order of their names.
     let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.why.category.as_str()).collect();
@@ -114,8 +122,67 @@ pub fn review(
         rewrite::draw_review(&mut doc, pid, &marks, &band, &lines, &legend)?;
     }
     let rows = review_rows(&out, &hash, log_text);
+    let mut copy = Vec::new();
+    doc.save_to(&mut copy)
+        .map_err(|e| Error::write(format!("the review copy cannot be written: {e}")))?;
+    let marked = marked(original, &out, &hash, s, colour)?;
+    Ok(Reviewed {
+        copy,
+        marked,
+        rows,
+        boxes: out.boxes.len(),
+    })
+}
+
+/// The marked copy: `doc` (the original) with one /Redact annotation per proposal over its boxes, its
+/// exemption as /OverlayText, its id and category in /Contents, and what `pdf::marks` needs to read it
+/// back (the formats::MarkedIndex).
+fn marked(
+    mut doc: lopdf::Document,
+    out: &DocOutput,
+    hash: &str,
+    s: &Settings,
+    colour: impl Fn(&str) -> (f64, f64, f64),
+) -> Result<Vec<u8>> {
+    let mut index = crate::formats::MarkedIndex {
+        version: crate::formats::MARKED_INDEX_VERSION,
+        input_hash: hash.to_string(),
+        pages: crate::pdf::marks::page_hashes(&doc, &s.load)?,
+        proposals: Vec::new(),
+        originals: crate::pdf::marks::original_annots(&doc),
+    };
+    let mut marks = Vec::new();
+    for p in &out.proposals {
+        let rects: Vec<crate::geom::Rect> = out
+            .boxes
+            .iter()
+            .filter(|b| b.id == p.id && b.page == p.page)
+            .filter_map(|b| b.rect)
+            .collect();
+        index.proposals.push(crate::formats::MarkedProposal {
+            id: p.id.clone(),
+            fingerprint: p.fingerprint.clone(),
+            page: p.page,
+            rect: rects.iter().copied().reduce(|a, b| a.union(&b)),
+        });
+        if rects.is_empty() {
+            continue;
+        }
+        marks.push(rewrite::RedactMark {
+            page: p.page,
+            rects,
+            name: crate::formats::mark_name(&p.id, &p.fingerprint, hash),
+            contents: format!(
+                "{} {} ({}, {})",
+                p.id, p.why.category, p.why.rule, p.why.exemption
+            ),
+            overlay: p.why.exemption.clone(),
+            rgb: colour(&p.why.category),
+        });
+    }
+    rewrite::add_redact_marks(&mut doc, &marks, &index.to_json())?;
     let mut buf = Vec::new();
     doc.save_to(&mut buf)
-        .map_err(|e| Error::write(format!("the review copy cannot be written: {e}")))?;
-    Ok((buf, rows, out.boxes.len()))
+        .map_err(|e| Error::write(format!("the marked copy cannot be written: {e}")))?;
+    Ok(buf)
 }

@@ -7,14 +7,6 @@ use std::path::Path;
 
 use foiredact::decisions::COLUMNS as HEADER;
 
-fn read_rows(path: &Path) -> Vec<Vec<String>> {
-    csv::Reader::from_path(path)
-        .expect("csv")
-        .records()
-        .map(|r| r.expect("row").iter().map(String::from).collect())
-        .collect()
-}
-
 /// Stroked rectangles (`re S`) per page of a PDF.
 fn stroked_rects(path: &Path) -> Vec<usize> {
     let doc = lopdf::Document::load(path).expect("loads");

@@ -1,9 +1,10 @@
-//! `foiredact review`: a review copy and a decisions file per input.
+//! `foiredact review`: a review copy and a decisions file per input, and for a PDF the marked copy
+//! (`<stem>.marked.pdf`, for review in a PDF editor).
 
 use crate::batch;
 use crate::cli::ReviewArgs;
 use crate::error::exit;
-use std::path::PathBuf;
+use crate::formats::ReviewPaths;
 
 pub fn review(a: ReviewArgs) -> u8 {
     let (rules, inputs) = match super::rules_and_inputs(&a.rules, &a.inputs, true)
@@ -16,20 +17,17 @@ pub fn review(a: ReviewArgs) -> u8 {
         }
     };
     let settings = crate::config::settings(a.password.clone(), &a.limits);
-    // Where each input's review copy and decisions file go.
-    let targets: Vec<(PathBuf, PathBuf)> = inputs
+    // Where each input's review copy, decisions file and marked copy go.
+    let targets: Vec<ReviewPaths> = inputs
         .iter()
-        .map(|i| {
-            let p = crate::formats::ReviewPaths::new(&a.out, &i.rel);
-            (p.copy, p.decisions)
-        })
+        .map(|i| ReviewPaths::new(&a.out, &i.rel))
         .collect();
     // An earlier review (perhaps with the officer's edits in its decisions files) is never half
     // replaced: without --overwrite, nothing is written when any of its files is there.
     if !a.overwrite {
         if let Some(p) = targets
             .iter()
-            .flat_map(|(c, d)| [c, d])
+            .flat_map(ReviewPaths::all)
             .find(|p| p.exists())
         {
             eprintln!(
@@ -43,32 +41,32 @@ pub fn review(a: ReviewArgs) -> u8 {
         jobs: crate::config::jobs(a.jobs),
         progress: crate::config::progress(a.quiet),
     };
-    let work: Vec<(&batch::Input, &PathBuf, &PathBuf)> = inputs
-        .iter()
-        .zip(&targets)
-        .map(|(i, (c, d))| (i, c, d))
-        .collect();
+    let work: Vec<(&batch::Input, &ReviewPaths)> = inputs.iter().zip(&targets).collect();
     let made = driver.run(
         &work,
-        |_, &(i, copy_path, csv_path)| {
+        |_, &(i, paths)| {
             std::fs::read(&i.path)
                 .map_err(crate::error::Error::from)
                 .and_then(|b| {
                     if batch::is_text(&i.path) {
                         crate::text::review(&b, &rules, a.log_text)
+                            .map(|(copy, rows)| (copy, rows, None))
                     } else {
                         crate::review::review(&b, &rules, &settings, a.log_text)
-                            .map(|(pdf, rows, _)| (pdf, rows))
+                            .map(|r| (r.copy, r.rows, Some(r.marked)))
                     }
                 })
-                .and_then(|(copy, rows)| {
+                .and_then(|(copy, rows, marked)| {
                     let csvb = crate::formats::decisions_csv(&rows)?;
-                    crate::output::write_atomic(copy_path, &copy, a.overwrite)?;
-                    crate::output::write_atomic(csv_path, &csvb, a.overwrite)?;
+                    crate::output::write_atomic(&paths.copy, &copy, a.overwrite)?;
+                    crate::output::write_atomic(&paths.decisions, &csvb, a.overwrite)?;
+                    if let (Some(path), Some(m)) = (&paths.marked, marked) {
+                        crate::output::write_atomic(path, &m, a.overwrite)?;
+                    }
                     Ok(rows.len())
                 })
         },
-        |&(i, _, _), r, bar| match r {
+        |&(i, _), r, bar| match r {
             Ok(n) => bar.say(&format!(
                 "foiredact: {}: {n} proposed redactions marked",
                 i.rel.display()

@@ -7,6 +7,7 @@ pub mod eyes;
 pub mod fonts;
 pub mod images;
 pub mod load;
+pub mod marks;
 pub mod ocr;
 pub mod page;
 pub mod render;

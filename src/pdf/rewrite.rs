@@ -1016,6 +1016,96 @@ pub fn draw_review(
     super::overlay_page(doc, page_id, s.into_bytes(), resources)
 }
 
+/// A /Redact annotation for a marked PDF (ISO 32000-1 12.5.6.23): where the text is (one rectangle per
+/// line fragment), the /NM, /Contents and /OverlayText review chose, and its outline colour.
+pub struct RedactMark {
+    /// 1-based page.
+    pub page: usize,
+    pub rects: Vec<Rect>,
+    pub name: String,
+    pub contents: String,
+    pub overlay: String,
+    pub rgb: (f64, f64, f64),
+}
+
+/// Marks proposals for redaction without applying anything: adds one /Redact annotation per mark to
+/// its page's /Annots (page content is not touched), and `index` (JSON) to the document information
+/// dictionary under `formats::MARKED_INDEX_KEY`.
+pub fn add_redact_marks(doc: &mut Document, marks: &[RedactMark], index: &str) -> Result<()> {
+    let pages = doc.get_pages();
+    let num = |v: f64| Object::Real((v * 100.0).round() as f32 / 100.0);
+    for m in marks {
+        let Some(&pid) = pages.get(&(m.page as u32)) else {
+            return Err(Error::invariant(format!(
+                "a mark names page {}, which the document does not have",
+                m.page
+            )));
+        };
+        let Some(rect) = m.rects.iter().copied().reduce(|a, b| a.union(&b)) else {
+            continue;
+        };
+        // Each rectangle as a quadrilateral: upper left, upper right, lower left, lower right (the
+        // order Acrobat writes, which every reader takes).
+        let quads: Vec<Object> = m
+            .rects
+            .iter()
+            .flat_map(|r| [r.x0, r.y1, r.x1, r.y1, r.x0, r.y0, r.x1, r.y0])
+            .map(num)
+            .collect();
+        let (r, g, b) = m.rgb;
+        let annot = dictionary! {
+            "Type" => "Annot",
+            "Subtype" => "Redact",
+            "Rect" => vec![num(rect.x0), num(rect.y0), num(rect.x1), num(rect.y1)],
+            "QuadPoints" => quads,
+            "NM" => super::sanitize::text_string(&m.name),
+            "Contents" => super::sanitize::text_string(&m.contents),
+            "T" => super::sanitize::text_string("foiredact"),
+            "Subj" => super::sanitize::text_string("Redact"),
+            "OverlayText" => super::sanitize::text_string(&m.overlay),
+            "DA" => Object::string_literal("/Helv 9 Tf 1 g"),
+            "Q" => 1,
+            "Repeat" => false,
+            "C" => vec![num(r), num(g), num(b)],
+            "IC" => vec![0.into(), 0.into(), 0.into()],
+            "F" => 4,
+            "P" => pid,
+        };
+        let aid = doc.add_object(annot);
+        let page = doc
+            .get_dictionary(pid)
+            .map_err(|_| Error::invariant("a page is not a dictionary"))?;
+        // The page's own array, with the earlier entries (an indirect /Annots may be shared).
+        let mut list: Vec<Object> = super::get_array(doc, page, b"Annots")
+            .cloned()
+            .unwrap_or_default();
+        list.push(Object::Reference(aid));
+        doc.get_dictionary_mut(pid)
+            .map_err(|_| Error::invariant("a page is not a dictionary"))?
+            .set("Annots", list);
+    }
+    let info_id = match doc.trailer.get(b"Info") {
+        Ok(Object::Reference(id)) if doc.get_dictionary(*id).is_ok() => *id,
+        other => {
+            // A direct dictionary (kept as it was), or none.
+            let info = match other {
+                Ok(Object::Dictionary(d)) => d.clone(),
+                _ => Dictionary::new(),
+            };
+            let id = doc.add_object(info);
+            doc.trailer.set("Info", Object::Reference(id));
+            id
+        }
+    };
+    doc.get_dictionary_mut(info_id)
+        .map_err(|_| Error::invariant("the document information is not a dictionary"))?
+        .set(
+            crate::formats::MARKED_INDEX_KEY,
+            Object::string_literal(index),
+        );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

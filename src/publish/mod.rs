@@ -413,7 +413,7 @@ fn document_meta(
     let mut meta = metadata::find(rules, meta_rules, &pages);
     let input = s.rel.with_file_name(format!("{}.pdf", s.stem));
     if let Some(f) = crate::decisions::decisions_file(cfg.decisions.as_deref(), &input) {
-        let d = crate::decisions::read_decisions(&f)?;
+        let d = crate::pdf::marks::read_decisions_file(&f, &Default::default())?;
         for field in [MetaField::Title, MetaField::Number, MetaField::Date] {
             let Some((row, v)) = d.meta(field) else {
                 continue;

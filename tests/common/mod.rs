@@ -343,6 +343,15 @@ pub fn helvetica() -> lopdf::Dictionary {
     dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" }
 }
 
+/// The rows of a CSV file (its header aside), as strings.
+pub fn read_rows(path: &Path) -> Vec<Vec<String>> {
+    csv::Reader::from_path(path)
+        .expect("csv")
+        .records()
+        .map(|r| r.expect("row").iter().map(String::from).collect())
+        .collect()
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
