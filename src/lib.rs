@@ -5,7 +5,10 @@
 //! ```text
 //!  bytes ─ read: pdf::load ─> Document ─ pdf::sanitize::flatten_form_fields (form fields drawn into pages)
 //!        ─ pdf::extract ─> glyphs + typed problems (triaged: a limit declines, unreadable declines
-//!          unless --allow-unreadable) ─ pdf::ocr for scans ─ layout ─> PageText (text + byte→glyph map)
+//!          unless --allow-unreadable) ─ pdf::ocr for scans (a scan's own text layer weighed against
+//!          the ink) ─ pdf::eyes: what only the pixels show (text as outlines, pictures of text, glyphs
+//!          with no Unicode) rendered (pdf::render) and OCR'd ─ layout ─> PageText (text + byte→glyph
+//!          map; OCR's words a reading of their own)
 //!                                                                        │
 //!        rules (TOML, compiled once) ─ decide: detect ─> Findings, repeats, ids + fingerprints, the
 //!                                       officer's decisions checked and applied; Part headings
@@ -14,7 +17,8 @@
 //!                                   part's region)            (scan and review stop here: plan_only)
 //!          build_part: clone ─ pdf::rewrite (glyphs, paths, images, boxes) ─ pdf::sanitize::build_part
 //!                    (pages, hidden channels; pdf::structure tags; pdf::subset unused glyphs) ─ save
-//!                    ─ verify (reload, re-extract/OCR, prove clean; what OCR of the output reads anew
+//!                    ─ verify (reload, re-extract/OCR, prove clean, pages with pictures, outlines or
+//!                      unmapped glyphs rendered and read by eye; what OCR of the output reads anew
 //!                      goes back to plan)
 //!        output (atomic writes, on a writer thread) <─ batch (per file: logs in formats, exit code)
 //!
@@ -33,7 +37,8 @@
 //!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
 //!  ─ read (a document into pages once), decide (detection + decisions), verify (proof of an output),
 //!    settings
-//!  ─ stages: pdf::{load, extract, ocr, images, fonts, content, page, rewrite, sanitize, structure,
+//!  ─ stages: pdf::{load, extract, ocr, render (a page to pixels), eyes (what only pixels show), images,
+//!    fonts, content, page, rewrite, sanitize, structure,
 //!    subset, marks (the marked PDF read back as decisions)}, layout, detect, plan, rules
 //!    (rules::phrases, context, person, re), metadata, decisions (the decisions file read),
 //!    formats (every file written: FileLog, Status, DecisionRow, ScheduleRow, MarkedIndex, output

@@ -133,7 +133,8 @@ struct Interp<'a> {
     /// Tiling patterns already looked at.
     patterns: Vec<ObjectId>,
     /// Glyphs with no Unicode that may be letters: (glyph index, code, font name).
-    unmapped: Vec<(usize, u32, String)>,
+    /// Glyphs with no Unicode: (glyph, code, font name, the font's shapes are in the file).
+    unmapped: Vec<(usize, u32, String, bool)>,
 }
 
 /// An open marked-content sequence with an /ActualText: the text, the glyph count when it began, its
@@ -596,8 +597,12 @@ impl Interp<'_> {
                 None => {
                     // (Judged with what is around it once the page is read: `judge_unmapped`.)
                     if !font.no_letter(code) {
-                        self.unmapped
-                            .push((self.out.glyphs.len(), code, font.name.clone()));
+                        self.unmapped.push((
+                            self.out.glyphs.len(),
+                            code,
+                            font.name.clone(),
+                            font.drawn_by_file,
+                        ));
                     }
                     compact_str::CompactString::const_new(UNMAPPED)
                 }
@@ -706,7 +711,7 @@ impl Interp<'_> {
                 && along - a.advance.max(a.natural) < 0.3 * size
         };
         let wordy = |g: &Glyph| g.text.chars().any(char::is_alphanumeric);
-        let mut bad: Vec<String> = Vec::new();
+        let mut bad: Vec<(String, bool)> = Vec::new();
         let mut k = 0;
         while k < self.unmapped.len() {
             // The run: consecutive glyphs, each unmapped and touching the one before.
@@ -731,15 +736,22 @@ impl Interp<'_> {
                 .get(last + 1)
                 .is_some_and(|a| wordy(a) && touching(&glyphs[last], a));
             if !one_code || before || after {
-                let name = &run[0].2;
-                if !bad.contains(name) {
-                    bad.push(name.clone());
+                let (name, drawn) = (&run[0].2, run[0].3);
+                if !bad.iter().any(|(n, _)| n == name) {
+                    bad.push((name.clone(), drawn));
                 }
             }
             k = end + 1;
         }
-        for name in bad {
-            self.problem(Problem::new(crate::model::ProblemKind::Unmapped, format!(
+        // A font whose shapes are in the file is drawn alike by every reader: the rendered page can
+        // be read for it (`pdf::eyes`). One a reader must substitute cannot be read that way.
+        for (name, drawn) in bad {
+            let kind = if drawn {
+                crate::model::ProblemKind::Unmapped
+            } else {
+                crate::model::ProblemKind::Unreadable
+            };
+            self.problem(Problem::new(kind, format!(
                 "font {name} has no Unicode mapping for some of its codes (glyphs that may spell words: only the page's image could tell)"
             )));
         }

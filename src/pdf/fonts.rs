@@ -80,6 +80,10 @@ pub struct Font {
     /// Ascent and descent in text space (fractions of the font size).
     pub ascent: f64,
     pub descent: f64,
+    /// The glyphs' shapes are in the file (an embedded program, or Type 3 procedures): every reader
+    /// draws them alike, so the rendered page shows what any reader shows (a font a reader must
+    /// substitute may be drawn otherwise by each).
+    pub drawn_by_file: bool,
 }
 
 impl Font {
@@ -340,7 +344,9 @@ fn load_type0(
     let codes_are_unicode =
         program.is_none() && cid_unicode.is_none() && to_unicode.is_empty() && cids.is_none();
     let pictograph = pictograph_font(&name);
+    let drawn_by_file = program.is_some();
     Ok(Font {
+        drawn_by_file,
         name,
         two_byte: true,
         vertical,
@@ -614,7 +620,10 @@ fn load_simple(
             }
         }
     }
+    let drawn_by_file = type3
+        || fd.is_some_and(|fd| fd.has(b"FontFile") || fd.has(b"FontFile2") || fd.has(b"FontFile3"));
     Ok(Font {
+        drawn_by_file,
         name,
         two_byte: false,
         vertical: false,
