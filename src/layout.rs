@@ -281,6 +281,35 @@ mod tests {
         assert_eq!(map[2], NO_GLYPH);
     }
 
+    /// A scan's text layer and OCR's reading of the same line are two readings, each whole: a misread
+    /// name in the layer is not woven letter by letter into OCR's, nor OCR's left out as a copy.
+    #[test]
+    fn ocr_words_are_a_reading_of_their_own() {
+        let ocr = |t: &str, x: f64| {
+            let mut o = g(t, x, 700.0, 5.0);
+            o.at.stream = (0, 0);
+            o.font = crate::model::OCR_FONT.into();
+            o.invisible = true;
+            o
+        };
+        let mut glyphs: Vec<Glyph> = "Mia Hevvitt"
+            .chars()
+            .enumerate()
+            .map(|(k, c)| g(&c.to_string(), 100.0 + 5.0 * k as f64, 700.0, 5.0))
+            .collect();
+        glyphs.extend(
+            "Mia Hewitt"
+                .chars()
+                .enumerate()
+                .map(|(k, c)| ocr(&c.to_string(), 100.0 + 5.5 * k as f64)),
+        );
+        let (text, map) = build(&glyphs);
+        assert_eq!(text, "Mia Hevvitt\nMia Hewitt\n");
+        // The second reading's bytes map to the OCR glyphs.
+        let at = text.find("Hewitt").expect("OCR reading");
+        assert!(map[at] as usize >= 11 && glyphs[map[at] as usize].is_ocr());
+    }
+
     #[test]
     fn ocr_word_gaps_after_a_space_glyph_are_not_columns() {
         let (text, _) = build(&[

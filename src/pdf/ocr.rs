@@ -303,3 +303,94 @@ fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, Pro
         .join()
         .map_err(|_| Problem::unreadable("tesseract output could not be read"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letter(t: &str, x: f64, y: f64, ocr: bool) -> Glyph {
+        let mut g = virtual_glyph(
+            t,
+            Rect {
+                x0: x,
+                y0: y,
+                x1: x + 5.0,
+                y1: y + 9.0,
+            },
+            y + 2.0,
+            10.0,
+        );
+        if !ocr {
+            g.font = "F1".into();
+            g.at.stream = (7, 0);
+        }
+        g
+    }
+
+    /// OCR of two lines: "Mia Hewitt" and "Head of Estates"; each word's letters 5 pt apart.
+    fn reading() -> PageOcr {
+        let mut glyphs = Vec::new();
+        let mut words = Vec::new();
+        let mut word_line = Vec::new();
+        for (line, (y, ws)) in [
+            (700.0, ["Mia", "Hewitt"].as_slice()),
+            (680.0, ["Head", "of", "Estates"].as_slice()),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut x = 100.0;
+            for w in *ws {
+                if x > 100.0 {
+                    glyphs.push(letter(" ", x - 5.0, *y, true));
+                }
+                let start = glyphs.len();
+                for c in w.chars() {
+                    glyphs.push(letter(&c.to_string(), x, *y, true));
+                    x += 5.0;
+                }
+                words.push(start..glyphs.len());
+                word_line.push(line as u32);
+                x += 5.0;
+            }
+        }
+        let n = words.len();
+        PageOcr {
+            glyphs,
+            words,
+            word_confidence: vec![90.0; n],
+            word_line,
+            mean_confidence: 90.0,
+            unsure_words: 0,
+        }
+    }
+
+    #[test]
+    fn lines_the_layer_reads_alike_are_left_to_it() {
+        let r = reading();
+        // The layer reads the second line alike, and misreads the name on the first.
+        let layer: Vec<Glyph> = r
+            .glyphs
+            .iter()
+            .map(|g| {
+                let t = if g.text == "w" { "vv" } else { g.text.as_str() };
+                letter(t, g.bbox.x0, g.bbox.y0, false)
+            })
+            .collect();
+        let refs: Vec<&Glyph> = layer.iter().collect();
+        let agree = agreeing_words(&r, &refs);
+        assert_eq!(agree, vec![true, false, true, true, true]);
+        let kept: String = disagreeing_lines(&r, &agree)
+            .iter()
+            .map(|g| g.text.as_str())
+            .collect();
+        assert_eq!(
+            kept, "Mia Hewitt",
+            "the misread line whole, the other left out"
+        );
+        // No layer at all: every word disagrees, every line is kept.
+        let none = agreeing_words(&r, &[]);
+        assert!(none.iter().all(|a| !a));
+        assert_eq!(disagreeing_lines(&r, &none).len(), r.glyphs.len());
+    }
+}
