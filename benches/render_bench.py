@@ -22,6 +22,9 @@ Fidelity: `tesseract` (one thread) reads both renders of every page that both re
 the lowercased alphanumeric runs of two or more characters; its score is the Jaccard index of the two word
 sets (1.0 when both are empty: such pages are counted in `empty_pages`).
 
+`pdftoppm_ppm` is the same pdftoppm render written as PPM (`pdftoppm -r N PDF DIR/p`), timed only: pdftoppm's
+PNG encoder takes most of its time on a text page, so this is the baseline for the rasterising itself.
+
 Output: one line per file, then the summary lines
     files=... hayro_ok=... hayro_failed=... hayro_crashed=... hayro_hung=... pdftoppm_ok=... ...   (files)
     pages=N hayro_ok=.. pdftoppm_ok=.. jaccard_median=.. jaccard_p10=.. hayro_ms_per_page_median=..
@@ -29,7 +32,8 @@ Output: one line per file, then the summary lines
 and `low <file> page=K jaccard=..` for every page under 0.9. `pages` counts the pages asked for (pdfinfo's
 count, capped by --limit-pages; for a file pdfinfo cannot count, the most either renderer produced);
 `*_ok` are pages rendered; the ms-per-page medians are over the files both renderers rendered whole, and
-`ratio` = hayro median / pdftoppm median (over 1: hayro is slower). Figures are from one run on one
+`ratio` = hayro median / pdftoppm median (over 1: hayro is slower); the next line gives the same against
+pdftoppm's PPM output (`ratio_vs_ppm`, over the files all three rendered). Figures are from one run on one
 machine: compare the ratio, not the raw times.
 """
 import argparse
@@ -93,7 +97,7 @@ def pngs(d):
     """{page: path} of the PNGs in d, named ...-<page>.png."""
     out = {}
     for f in os.listdir(d):
-        m = re.search(r"-(\d+)\.png$", f)
+        m = re.search(r"-(\d+)\.(png|ppm)$", f)
         if m:
             out[int(m.group(1))] = os.path.join(d, f)
     return out
@@ -184,7 +188,16 @@ def main():
         lambda pdf, d, dpi: ["pdftoppm", "-r", str(dpi), "-png", pdf, os.path.join(d, "p")],
         lambda pdf, d, dpi, k: ["pdftoppm", "-r", str(dpi), "-png", "-f", str(k), "-l", str(k), pdf, os.path.join(d, "p")],
     )
-    rs = [hayro, poppler]
+    # pdftoppm's PNG encoder (libpng, default zlib level) takes most of its time on a text page; the same
+    # render written as PPM (no compression) is timed too, as the baseline for the rasterising alone
+    poppler_ppm = Renderer(
+        "pdftoppm_ppm",
+        lambda pdf, d, dpi: ["pdftoppm", "-r", str(dpi), pdf, os.path.join(d, "p")],
+        lambda pdf, d, dpi, k: ["pdftoppm", "-r", str(dpi), "-f", str(k), "-l", str(k), pdf, os.path.join(d, "p")],
+    )
+    rs = [hayro, poppler, poppler_ppm]
+    # a kill (SIGTERM) unwinds through `finally`, so the temporary folder goes too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("render_bench: terminated"))
     work = tempfile.mkdtemp(prefix="render-bench-")
     load0 = os.getloadavg()
     results = []
@@ -200,7 +213,7 @@ def main():
             times = {r.name: [] for r in rs}
             first = {}
             for rep in range(REPS):
-                order = rs if rep % 2 == 0 else rs[::-1]
+                order = rs[rep % len(rs):] + rs[:rep % len(rs)]  # each renderer goes first once
                 for r in order:
                     if rep > 0 and first[r.name][1] != "ok":
                         continue  # a failure, crash or hang is not timed again
@@ -225,7 +238,7 @@ def main():
                                "wall_s": [round(x, 4) for x in times[r.name]],
                                "ms_per_page": round(1000 * statistics.median(times[r.name]) / k, 2) if oc == "ok" and k else None}
             # fidelity on the pages both rendered
-            hp, pp = first["hayro"][3], first["pdftoppm"][3]
+            hp, pp = first["hayro"][3], first["pdftoppm"][3]  # the PPM copy is only timed
             per_page = []
             for k in sorted(set(hp) & set(pp)):
                 if k > asked:
@@ -253,7 +266,7 @@ def main():
     out = {"dpi": a.dpi, "limit_pages": a.limit_pages, "timeout_s": a.timeout, "reps": REPS,
            "loadavg_start": load0, "loadavg_end": os.getloadavg(), "files": results}
     fl = []
-    for r in ("hayro", "pdftoppm"):
+    for r in ("hayro", "pdftoppm", "pdftoppm_ppm"):
         c = {o: sum(x[r]["outcome"] == o for x in results) for o in ("ok", "partial", "failed", "crashed", "hung")}
         fl.append(" ".join(f"{r}_{o}={v}" for o, v in c.items()))
     both_fail = sum(x["hayro"]["outcome"] != "ok" and x["pdftoppm"]["outcome"] != "ok" for x in results)
@@ -271,16 +284,22 @@ def main():
     line2 = (f"pages={pages} hayro_ok={h_ok} pdftoppm_ok={p_ok} jaccard_median={pct(js, 0.5):.3f} "
              f"jaccard_p10={pct(js, 0.1):.3f} hayro_ms_per_page_median={hm:.1f} "
              f"pdftoppm_ms_per_page_median={pm:.1f} ratio={hm / pm:.2f}")
+    both3 = [x for x in both if x["pdftoppm_ppm"]["ms_per_page"]]
+    hm3 = statistics.median([x["hayro"]["ms_per_page"] for x in both3]) if both3 else float("nan")
+    qm3 = statistics.median([x["pdftoppm_ppm"]["ms_per_page"] for x in both3]) if both3 else float("nan")
+    line2b = (f"files_timed_ppm={len(both3)} hayro_ms_per_page_median={hm3:.1f} "
+              f"pdftoppm_ppm_ms_per_page_median={qm3:.1f} ratio_vs_ppm={hm3 / qm3:.2f}")
     line3 = (f"pages_compared={len(js)} empty_pages={empty} files_timed={len(both)} dpi={a.dpi} "
              f"limit_pages={a.limit_pages} loadavg_start={load0[0]:.2f} loadavg_end={os.getloadavg()[0]:.2f}")
     low = [(x["file"], p) for x in results for p in x["per_page"] if p["jaccard"] is not None and p["jaccard"] < 0.9]
     print(line1)
     print(line2)
+    print(line2b)
     print(line3)
     print(f"low_pages={len(low)} (jaccard < 0.9)")
     for f, p in low:
         print(f"low {f} page={p['page']} jaccard={p['jaccard']:.3f} hayro_words={p['hayro_words']} pdftoppm_words={p['pdftoppm_words']}")
-    out["summary"] = [line1, line2, line3]
+    out["summary"] = [line1, line2, line2b, line3]
     out["low"] = [{"file": f, **p} for f, p in low]
     if a.json:
         with open(a.json, "w", encoding="utf-8") as o:
