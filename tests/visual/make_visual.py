@@ -111,6 +111,37 @@ PEOPLE = [
     ("Priya Raghunathan", "Raghunathan", "9 Kestrel Way, Norwich NR4 7TJ", "NR4 7TJ", "priya.r@example.com"),
 ]
 
+# The held-out set (--set heldout): other people, fonts, resolutions and line positions, the same
+# classes and file names; to check that a fix holds for the class and not for the dev files only.
+PEOPLE_HELDOUT = [
+    ("Callum MacLeod", "MacLeod", "5 Quarry Lane, Halifax HX1 4PQ", "HX1 4PQ", "callum.macleod@example.org"),
+    ("Aisha Bello", "Bello", "27 Rowan Crescent, Luton LU2 9HE", "LU2 9HE", "aisha.bello@example.com"),
+    ("Zofia Kowalczyk", "Kowalczyk", "18 Station Road, Ipswich IP4 1QW", "IP4 1QW", "z.kowalczyk@example.org"),
+    ("Eamon Fitzgerald", "Fitzgerald", "2 Chapel Row, Truro TR1 2LX", "TR1 2LX", "eamon.f@example.com"),
+    ("Hannah Okonkwo", "Okonkwo", "60 Meadow Bank, Carlisle CA2 4NR", "CA2 4NR", "h.okonkwo@example.org"),
+    ("Rhys Pritchard", "Pritchard", "11 Tan-y-bryn, Bangor LL57 2DG", "LL57 2DG", "rhys.pritchard@example.com"),
+]
+# (person index, the layer's reading of the name, of the surname) for class b
+MISREADS = [(0, "Mia Hevvitt", "Hevvitt"), (2, "Nguycn Th1 Lau", "Nguycn")]
+MISREADS_HELDOUT = [(0, "Ca11um MacLcod", "MacLcod"), (2, "Zofia Kovvalczyk", "Kovvalczyk")]
+DPI_HI, DPI_LO = 300, 200
+HARMLESS = "Reference: see annex B"
+BOXES = "Tick one: \u2610 \u2610 \u2610 \u2610 \u2610"
+BOXES_TTF = f"{FONTS}/DejaVuSans.ttf"  # has the ballot box U+2610 (DejaVu Serif has not)
+
+
+def use_heldout():
+    """Switch the module's settings to the held-out set."""
+    global PEOPLE, MISREADS, DPI_HI, DPI_LO, TOP, LEAD, SANS, SERIF, SANS_BOLD, HARMLESS, BOXES
+    PEOPLE, MISREADS = PEOPLE_HELDOUT, MISREADS_HELDOUT
+    DPI_HI, DPI_LO = 250, 150
+    TOP, LEAD = 120, 24
+    SANS, SERIF = SERIF, SANS  # scans, outlines, Type 3 and TrueType glyphs from the other face
+    SANS_BOLD = f"{FONTS}/DejaVuSerif-Bold.ttf"
+    HARMLESS = "Reference: see annex C"
+    BOXES = "Office use: \u2610 \u2610 \u2610 \u2610"
+
+
 STAY = [
     "The Commissioner has considered the appeal",
     "refused the request under section 40",
@@ -301,13 +332,14 @@ def pdf_str(s):
     return "(" + s.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
 
 
-def raw_page_with_font(path, lines, special_line, font_kind, title):
+def raw_page_with_font(path, lines, special_line, font_kind, title, ttf=None):
     """A one-page PDF: `lines` (text, kind) in Helvetica (standard 14, WinAnsi), except line index
     `special_line`, which is drawn in a font whose codes have no Unicode mapping: `type3` (glyph procedures
     from DejaVu Sans outlines, /Differences names that map to nothing, no /ToUnicode) or `truetype` (a
     symbolic TrueType subset with only a (3,0) cmap, no glyph names, no /Encoding, no /ToUnicode)."""
+    ttf = ttf or SANS
     pdf = RawPdf()
-    ol = Outlines(SANS)
+    ol = Outlines(ttf)
     special = lines[special_line][0]
     chars = sorted(set(special))
     rng = random.Random(19 + len(special))
@@ -349,7 +381,7 @@ def raw_page_with_font(path, lines, special_line, font_kind, title):
         opts.notdef_outline = True
         opts.name_IDs = []
         opts.layout_features = []
-        f = TTFont(SANS, recalcTimestamp=False)
+        f = TTFont(ttf, recalcTimestamp=False)
         f["head"].created = f["head"].modified = 3850000000  # fixed (seconds since 1904)
         sub = ftsubset.Subsetter(opts)
         sub.populate(unicodes=[ord(ch) for ch in chars])
@@ -502,7 +534,7 @@ def make_all(out, tmp):
 
     # a. layer shifted one line below the ink
     for v, (p, dpi, ttf, jpeg, per_word, seed) in enumerate(
-            [(PEOPLE[0], 300, SERIF, False, False, None), (PEOPLE[1], 200, SANS, True, True, 7)], 1):
+            [(PEOPLE[0], DPI_HI, SERIF, False, False, None), (PEOPLE[1], DPI_LO, SANS, True, True, 7)], 1):
         lines = prose(f"DN-2026-01{v}", p[0], p[2])
         layer = [(t, i + 1) for i, (t, _) in enumerate(lines)]
         name = f"a-layer-shifted-{v}.pdf"
@@ -512,9 +544,9 @@ def make_all(out, tmp):
               1, terms_of(p), has=[p[0]])
 
     # b. layer misreads the name
-    misreads = [(PEOPLE[0], "Mia Hevvitt", "Hevvitt"), (PEOPLE[2], "Nguycn Th1 Lau", "Nguycn")]
+    misreads = [(PEOPLE[i], wrong, wrong_sur) for i, wrong, wrong_sur in MISREADS]
     for v, ((p, wrong, wrong_sur), (dpi, ttf, jpeg, per_word, seed)) in enumerate(
-            zip(misreads, [(300, SANS, False, True, None), (200, SERIF, True, False, 11)]), 1):
+            zip(misreads, [(DPI_HI, SANS, False, True, None), (DPI_LO, SERIF, True, False, 11)]), 1):
         lines = prose(f"DN-2026-02{v}", p[0], p[2])
         layer = [(t.replace(p[0], wrong), i) for i, (t, _) in enumerate(lines)]
         name = f"b-layer-misread-{v}.pdf"
@@ -525,7 +557,7 @@ def make_all(out, tmp):
 
     # c. layer lacks the line holding the name
     for v, (p, dpi, ttf, jpeg, per_word, seed) in enumerate(
-            [(PEOPLE[3], 300, SANS, False, False, 3), (PEOPLE[4], 200, SERIF, True, True, None)], 1):
+            [(PEOPLE[3], DPI_HI, SANS, False, False, 3), (PEOPLE[4], DPI_LO, SERIF, True, True, None)], 1):
         lines = prose(f"DN-2026-03{v}", p[0], p[2])
         layer = [(None if kind == "name" else t, i) for i, (t, kind) in enumerate(lines)]
         name = f"c-layer-missing-line-{v}.pdf"
@@ -631,16 +663,17 @@ def make_all(out, tmp):
         entry(name, "g", "unmapped_name", v,
               f"hand-written PDF: Helvetica + the name line in a {'Type 3 font (DejaVu outlines, unmapped /Differences names)' if kind == 'type3' else 'symbolic TrueType subset ((3,0) cmap only, no glyph names, no /Encoding)'}; no /ToUnicode",
               1, [p[0], p[1]], lacks=[p[0], p[1]], has=["Commissioner", p[3]])
-    for v, (kind, p, special) in enumerate([("type3", PEOPLE[1], "Reference: see annex B"),
-                                            ("truetype", PEOPLE[5], "Tick one: \u2610 \u2610 \u2610 \u2610 \u2610")], 1):
+    for v, (kind, p, special) in enumerate([("type3", PEOPLE[1], HARMLESS),
+                                            ("truetype", PEOPLE[5], BOXES)], 1):
         lines = prose(f"DN-2026-08{v}", p[0], p[2])
         lines.append((special, "body"))
         name = f"h-unmapped-harmless-{v}.pdf"
-        raw_page_with_font(os.path.join(out, name), lines, len(lines) - 1, kind, "Decision notice")
-        stay = STAY + (["Reference: see annex B"] if v == 1 else [])
+        raw_page_with_font(os.path.join(out, name), lines, len(lines) - 1, kind, "Decision notice",
+                           ttf=BOXES_TTF if v == 2 else None)
+        stay = STAY + ([HARMLESS] if v == 1 else [])
         entry(name, "h", "unmapped_harmless", v,
               f"hand-written PDF: Helvetica (holding the name, as real text) + a line ({'Type 3' if kind == 'type3' else 'symbolic TrueType'}, unmapped) with nothing personal",
-              1, terms_of(p), lacks=(["annex"] if v == 1 else ["Tick"]), has=[p[0], "Commissioner"], stay=stay, publish=True)
+              1, terms_of(p), lacks=(["annex"] if v == 1 else [BOXES.split(":")[0]]), has=[p[0], "Commissioner"], stay=stay, publish=True)
     return files
 
 
@@ -762,12 +795,16 @@ def check_tool(out, files, tool, tmp):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("outdir")
+    ap.add_argument("--set", choices=["dev", "heldout"], default="dev",
+                    help="heldout: other people, fonts, resolutions and positions (same classes and names)")
     ap.add_argument("--check", action="store_true", help="OCR every input: each must_go term must be read")
     ap.add_argument("--tool", help="a foiredact binary: run `redact` on each file and OCR the outputs")
     ap.add_argument("--results", help="with --tool: write the per-file verdicts to this JSON file")
     a = ap.parse_args()
     if (a.check or a.tool) and not (shutil.which("tesseract") and shutil.which("pdftoppm")):
         missing_tool("tesseract and pdftoppm (apt-get install tesseract-ocr poppler-utils)")
+    if a.set == "heldout":
+        use_heldout()
     os.makedirs(a.outdir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="make-visual-")
     try:
@@ -776,7 +813,7 @@ def main():
             with open(os.path.join(a.outdir, f["file"]), "rb") as fh:
                 f["sha256"] = hashlib.sha256(fh.read()).hexdigest()
         with open(os.path.join(a.outdir, "manifest.json"), "w", encoding="utf-8") as m:
-            json.dump({"generator": "tests/visual/make_visual.py", "files": files}, m, indent=1, ensure_ascii=False)
+            json.dump({"generator": "tests/visual/make_visual.py", "set": a.set, "files": files}, m, indent=1, ensure_ascii=False)
             m.write("\n")
         bad = check_layers(a.outdir, files)
         print(f"make_visual: wrote {len(files)} files and manifest.json to {a.outdir}")
