@@ -151,6 +151,12 @@ pub fn regions(page: &PageText) -> Vec<Region> {
     regions
 }
 
+/// Whether a raster shows any ink (a few dark pixels in ten thousand).
+fn inked(r: &Raster) -> bool {
+    let dark = r.gray.iter().filter(|&&g| g < 160).count();
+    dark * 10_000 >= r.gray.len().max(1) * 3
+}
+
 /// What OCR read in a page's regions.
 #[derive(Debug, Default)]
 pub struct Reading {
@@ -188,6 +194,19 @@ pub fn read_regions(
         let Some(crop) = raster.crop(&region.rect) else {
             continue;
         };
+        // Glyphs with no Unicode that the renderer draws as nothing: it may have failed on their font
+        // (a reader shows something); nothing read there is not "nothing personal".
+        if region.causes.contains(&Cause::Unmapped) && (!inked(&crop) || crop.failed.font) {
+            return Err(crate::model::Problem::unreadable(
+                "the renderer cannot draw the glyphs with no Unicode",
+            ));
+        }
+        // A picture the renderer could not decode shows nothing here, whatever it holds.
+        if region.causes.contains(&Cause::Picture) && crop.failed.image {
+            return Err(crate::model::Problem::unreadable(
+                "the renderer cannot decode an image that may hold text",
+            ));
+        }
         let r = ocr::ocr_raster(&crop, timeout)?;
         out.words += r.words.len();
         for (w, conf) in r.words.iter().zip(&r.word_confidence) {
@@ -258,6 +277,23 @@ mod tests {
             }),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_blank_render_is_not_ink() {
+        let blank = Raster {
+            width: 100,
+            height: 100,
+            gray: vec![255; 10_000],
+            to_page: crate::geom::Matrix::IDENTITY,
+            failed: Default::default(),
+        };
+        assert!(!inked(&blank));
+        let mut one = blank.clone();
+        for g in one.gray.iter_mut().take(20) {
+            *g = 0;
+        }
+        assert!(inked(&one));
     }
 
     #[test]

@@ -97,6 +97,7 @@ pub fn ocr_page(
         gray,
         // Pixel -> the image's unit square (row 0 at the top) -> the page.
         to_page: Matrix([1.0 / w, 0.0, 0.0, -1.0 / h, 0.0, 1.0]).then(&Matrix(im.ctm)),
+        failed: Default::default(),
     };
     ocr_raster(&raster, timeout)
 }

@@ -32,6 +32,16 @@ pub struct Raster {
     pub gray: Vec<u8>,
     /// From a pixel position (x right, y down, in pixels) to the page's user space.
     pub to_page: Matrix,
+    /// The renderer could not draw an image, or a font, of the page: what it shows there may not be
+    /// what a reader shows.
+    pub failed: Failed,
+}
+
+/// What the renderer could not draw on a page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failed {
+    pub image: bool,
+    pub font: bool,
 }
 
 impl Raster {
@@ -58,6 +68,7 @@ impl Raster {
             height: h,
             gray,
             to_page: Matrix::translate(x0 as f64, y0 as f64).then(&self.to_page),
+            failed: self.failed,
         })
     }
 
@@ -141,18 +152,37 @@ pub fn render_pages(
                 let pages = pdf.pages();
                 let count_ok = expected_pages.is_none_or(|n| n == pages.len());
                 let cache = hayro::RenderCache::new();
-                let settings = hayro::hayro_interpret::InterpreterSettings::default();
+                // What the renderer could not draw, page by page.
+                let failed = Arc::new(std::sync::Mutex::new(Failed::default()));
+                let sink = failed.clone();
+                let settings = hayro::hayro_interpret::InterpreterSettings {
+                    warning_sink: Arc::new(move |w| {
+                        use hayro::hayro_interpret::InterpreterWarning as W;
+                        let mut f = sink.lock().unwrap_or_else(|e| e.into_inner());
+                        match w {
+                            W::ImageDecodeFailure => f.image = true,
+                            W::UnsupportedFont => f.font = true,
+                            _ => {}
+                        }
+                    }),
+                    ..Default::default()
+                };
                 for (k, &i) in wanted.iter().enumerate() {
                     let r = if !count_ok {
                         Err(Problem::unreadable(
                             "the renderer reads a different number of pages than the text reader",
                         ))
                     } else if let Some(page) = pages.get(i) {
+                        *failed.lock().unwrap_or_else(|e| e.into_inner()) = Failed::default();
                         let one = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             render_one(page, &cache, &settings, dpi)
                         }));
                         one.unwrap_or_else(|_| {
                             Err(Problem::unreadable("the renderer failed on the page"))
+                        })
+                        .map(|mut r| {
+                            r.failed = *failed.lock().unwrap_or_else(|e| e.into_inner());
+                            r
                         })
                     } else {
                         Err(Problem::unreadable("the renderer has no such page"))
@@ -239,6 +269,7 @@ fn render_one<'a>(
         height: ph,
         gray,
         to_page,
+        failed: Failed::default(),
     })
 }
 
@@ -263,6 +294,7 @@ mod tests {
             height: 50,
             gray: (0..5000).map(|i| (i % 251) as u8).collect(),
             to_page: Matrix([0.5, 0.0, 0.0, -0.5, 0.0, 25.0]),
+            failed: Failed::default(),
         };
         let c = r
             .crop(&Rect {
