@@ -15,6 +15,8 @@ use crate::error::{Error, Result, Sensitive};
 use crate::geom::Rect;
 use crate::model::{PageText, Why};
 
+mod align;
+
 /// Padding (points) around the glyphs of a finding.
 const PAD: f64 = 0.6;
 /// The top share of a page treated as a running-header margin when deciding page membership.
@@ -147,8 +149,10 @@ pub enum Layout {
     /// text's exact width: that width leaks).
     Exact,
     /// The box is as wide as the redacted text rounded up to a multiple of `bucket_em` ems of its
-    /// font, and the rest of the line (cell) is laid out from its start with the glyphs' own widths:
-    /// nothing on the page depends on the redacted text beyond that bucket.
+    /// font, and the rest of the line (cell) is laid out with the glyphs' own widths and placed by its
+    /// alignment (`align`: its start, centre or right edge where the original's was, told from the
+    /// block and its neighbours, never from its own extent): nothing on the page depends on the
+    /// redacted text beyond that bucket.
     Safe { bucket_em: f64 },
 }
 
@@ -162,6 +166,12 @@ impl Default for Layout {
 const SYNTHETIC_GAP_EM: f64 = 0.25;
 /// A gap wider than this (in ems) is a cell or tab stop, kept by the safe layout.
 const WIDE_GAP_EM: f64 = 0.8;
+
+/// A re-set position on the 1/100 pt grid: the same in every output whatever rounding the original
+/// positions carried.
+fn grid(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
 
 /// Safe layout of the line cells that hold boxes: moves the kept glyphs (`pp.moves`) and puts each
 /// box at a bucketed width. Cells over an image (a scan: the box must stay over the ink) and cells
@@ -220,6 +230,46 @@ fn relayout(
             seg_start = i + 1;
         }
     }
+    // Each cell's extent, for telling how it is aligned (horizontal cells only).
+    let horizontal = |gl: &[usize]| {
+        gl.iter()
+            .all(|&g| page.glyphs[g].dir.0 > 0.999 && !page.glyphs[g].invisible)
+    };
+    let mut extents: Vec<align::Extent> = Vec::new();
+    let mut extent_of: Vec<Option<usize>> = vec![None; cells.len()];
+    for (ci, gl) in cells.iter().enumerate() {
+        let inked: Vec<&crate::model::Glyph> = gl
+            .iter()
+            .map(|&g| &page.glyphs[g])
+            .filter(|g| !g.text.trim().is_empty())
+            .collect();
+        let (Some(first), true) = (inked.first(), horizontal(gl)) else {
+            continue;
+        };
+        extent_of[ci] = Some(extents.len());
+        extents.push(align::Extent {
+            start: first.origin.0,
+            end: inked
+                .iter()
+                .map(|g| g.origin.0 + g.natural.max(0.0))
+                .fold(f64::NEG_INFINITY, f64::max),
+            y: first.origin.1,
+            size: first.size,
+            boxed: frags
+                .iter()
+                .any(|(_, fg)| fg.first().is_some_and(|f| gl.contains(f))),
+        });
+    }
+    let rules = align::vertical_rules(
+        &page
+            .paths
+            .iter()
+            .filter(|p| p.simple)
+            .map(|p| p.bbox)
+            .collect::<Vec<_>>(),
+    );
+    // Where each re-set cell now ends (the next cell of its line may not start before).
+    let mut placed_end: Vec<Option<f64>> = vec![None; cells.len()];
     for (ci, gl) in cells.iter().enumerate() {
         // Boxes whose fragment begins in this cell.
         let here: Vec<(usize, &Vec<usize>)> = frags
@@ -230,19 +280,20 @@ fn relayout(
         if here.is_empty() {
             continue;
         }
-        let horizontal = gl
-            .iter()
-            .all(|&g| page.glyphs[g].dir.0 > 0.999 && !page.glyphs[g].invisible);
         let cell_box = gl
             .iter()
             .map(|&g| page.glyphs[g].bbox)
             .reduce(|a, b| a.union(&b))
             .expect("cell has glyphs");
-        if !horizontal || page.images.iter().any(|im| im.bbox.intersects(&cell_box)) {
+        let Some(me) = extent_of[ci] else {
+            continue; // not horizontal
+        };
+        if page.images.iter().any(|im| im.bbox.intersects(&cell_box)) {
             continue;
         }
-        let start = page.glyphs[gl[0]].origin.0;
-        let mut cursor = start;
+        // The cell laid out from 0 with the glyphs' own widths and the bucketed boxes.
+        let mut cursor = 0.0f64;
+        let mut end = 0.0f64;
         let mut targets: Vec<(usize, f64)> = Vec::new();
         let mut new_boxes: Vec<(usize, f64, f64)> = Vec::new();
         let mut in_box: Vec<usize> = Vec::new();
@@ -263,6 +314,7 @@ fn relayout(
                 let w = (natural / bucket).ceil().max(1.0) * bucket;
                 new_boxes.push((*b, cursor, w));
                 cursor += w;
+                end = cursor;
                 in_box.extend(fg.iter().copied());
                 continue;
             }
@@ -274,31 +326,41 @@ fn relayout(
             }
             targets.push((g, cursor));
             cursor += gg.natural.max(0.0);
+            if !gg.text.trim().is_empty() {
+                end = cursor;
+            }
         }
-        // Never run into the next cell of the line, nor off the page: compress the cell if needed.
+        // Placed by its alignment (never by its original start or width), then kept between the
+        // previous cell of its line and the next one, and on the page: compressed if need be.
+        let anchor = align::anchor(me, &extents, &rules, media);
+        let prev = ci
+            .checked_sub(1)
+            .and_then(|p| placed_end[p].or_else(|| extent_of[p].map(|e| extents[e].end)));
+        let lo = prev.map_or(media.x0 + 4.0, |e| e + 2.0);
         let next_start = cells
             .get(ci + 1)
             .and_then(|c| c.first())
             .map(|&g| page.glyphs[g].origin.0)
-            .filter(|&x| x > start);
-        let limit = next_start.map_or(media.x1 - 4.0, |x| x - 2.0);
-        let k = if cursor > limit && cursor > start {
-            ((limit - start) / (cursor - start)).clamp(0.3, 1.0)
+            .filter(|&x| x > lo);
+        let hi = next_start.map_or(media.x1 - 4.0, |x| x - 2.0);
+        let k = if end > hi - lo && end > 0.0 {
+            ((hi - lo) / end).clamp(0.3, 1.0)
         } else {
             1.0
         };
+        let start = anchor.start(end * k).min(hi - end * k).max(lo);
         for (g, t) in targets {
-            let t = start + (t - start) * k;
-            let delta = t - page.glyphs[g].origin.0;
+            let delta = grid(start + t * k) - page.glyphs[g].origin.0;
             if delta.abs() > 1e-4 {
                 pp.moves.push((g, delta));
             }
         }
         for (b, x0, w) in new_boxes {
             let r = &mut pp.boxes[b].rect;
-            r.x0 = start + (x0 - start) * k;
-            r.x1 = r.x0 + w * k;
+            r.x0 = grid(start + x0 * k);
+            r.x1 = grid(r.x0 + w * k);
         }
+        placed_end[ci] = Some(start + end * k);
     }
     // Whatever now lies under a moved box and was not laid out (a line's trailing space, a glyph
     // drawn twice) goes too: nothing is ever left under a box.
