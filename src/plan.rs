@@ -55,7 +55,8 @@ pub struct PagePlan {
     pub drop_paths: Vec<usize>,
     /// Images (index into the page's images) whose pixels under these rectangles are blanked.
     pub blank_images: Vec<(usize, Vec<Rect>)>,
-    /// Kept glyphs moved along their baseline by this much (safe layout).
+    /// Kept glyphs moved along their baseline by this much (safe layout): every glyph of a re-set
+    /// cell, including those that stay where they were.
     pub moves: Vec<(usize, f64)>,
     /// The page's text came from OCR: verification OCRs the output again.
     pub ocr: bool,
@@ -348,12 +349,11 @@ fn relayout(
         } else {
             1.0
         };
-        let start = anchor.start(end * k).min(hi - end * k).max(lo);
+        // The start on the grid; the glyphs follow it by their own widths (every one is listed, even
+        // where it stays put, so that the whole cell is written out the same way in every output).
+        let start = grid(anchor.start(end * k).min(hi - end * k).max(lo));
         for (g, t) in targets {
-            let delta = grid(start + t * k) - page.glyphs[g].origin.0;
-            if delta.abs() > 1e-4 {
-                pp.moves.push((g, delta));
-            }
+            pp.moves.push((g, start + t * k - page.glyphs[g].origin.0));
         }
         for (b, x0, w) in new_boxes {
             let r = &mut pp.boxes[b].rect;
@@ -663,6 +663,12 @@ mod tests {
     /// A Letter page whose lines are `(text, baseline y)`: each character a glyph 6 pt wide, size 10,
     /// from x = 100; the reading-order text built by `crate::layout`.
     fn page(lines: &[(&str, f64)]) -> PageText {
+        let at: Vec<(&str, f64, f64)> = lines.iter().map(|&(t, y)| (t, 100.0, y)).collect();
+        page_at(&at)
+    }
+
+    /// As [`page`], each line `(text, x, baseline y)` starting at its own x.
+    fn page_at(lines: &[(&str, f64, f64)]) -> PageText {
         let mut p = PageText {
             page: 1,
             media_box: Some(Rect {
@@ -673,9 +679,9 @@ mod tests {
             }),
             ..Default::default()
         };
-        for (op, (text, y)) in lines.iter().enumerate() {
+        for (op, (text, x0, y)) in lines.iter().enumerate() {
             for (k, c) in text.chars().enumerate() {
-                let x = 100.0 + 6.0 * k as f64;
+                let x = x0 + 6.0 * k as f64;
                 p.glyphs.push(Glyph {
                     text: c.to_string().into(),
                     bbox: Rect {
@@ -811,10 +817,70 @@ mod tests {
         );
         let x = p.glyphs[today[0]].origin.0 + moves[0];
         assert!(x >= pp.boxes[0].rect.x1, "{x} after the box");
-        // "Call" stays where it was.
+        // "Call" stays where it was (the line starts where the next line does: left-aligned).
         for g in glyphs_of(&p, "Call") {
-            assert!(!pp.drop.contains(&g) && !pp.moves.iter().any(|m| m.0 == g));
+            assert!(!pp.drop.contains(&g));
+            assert!(pp.moves.iter().all(|m| m.0 != g || m.1.abs() < 1e-9));
         }
+    }
+
+    #[test]
+    fn a_centred_or_right_aligned_line_keeps_its_centre_or_right_edge_whatever_the_name() {
+        // A block from 100 to 400 (50 glyphs of 6 pt), and a line centred on 250 or ending at 400
+        // holding a name of 7 or 9 letters (both in one 30 pt bucket with the padding).
+        let block = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx";
+        for name in ["Ann Bee", "Ann Beebe"] {
+            let line = format!("Call {name} today");
+            let w = 6.0 * line.chars().count() as f64;
+            for (x0, want, how) in [(250.0 - w / 2.0, 250.0, 'c'), (400.0 - w, 400.0, 'r')] {
+                let p = page_at(&[
+                    (block, 100.0, 720.0),
+                    (&line, x0, 700.0),
+                    (block, 100.0, 680.0),
+                ]);
+                let doc = plan_one(
+                    &p,
+                    &[finding(&p, name)],
+                    &[],
+                    Layout::Safe { bucket_em: 3.0 },
+                );
+                let pp = &doc.parts[0].pages[0];
+                let at = |g: usize| {
+                    p.glyphs[g].origin.0 + pp.moves.iter().find(|m| m.0 == g).map_or(0.0, |m| m.1)
+                };
+                let (first, last) = (glyphs_of(&p, "Call")[0], glyphs_of(&p, "today")[4]);
+                let (s, e) = (at(first), at(last) + 6.0);
+                let got = if how == 'c' { (s + e) / 2.0 } else { e };
+                assert!((got - want).abs() < 1e-6, "{name} {how}: {got}");
+                // The same place for both names: "Call " 30 pt, the box 60, " today" 36.
+                assert!(
+                    (s - if how == 'c' { 187.0 } else { 274.0 }).abs() < 1e-6,
+                    "{name} {how}: {s}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_whose_alignment_cannot_be_told_starts_at_the_blocks_left_edge() {
+        let p = page_at(&[
+            (
+                "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx",
+                100.0,
+                720.0,
+            ),
+            ("Call Ann Bee today", 130.0, 700.0),
+        ]);
+        let doc = plan_one(
+            &p,
+            &[finding(&p, "Ann Bee")],
+            &[],
+            Layout::Safe { bucket_em: 3.0 },
+        );
+        let pp = &doc.parts[0].pages[0];
+        let g = glyphs_of(&p, "Call")[0];
+        let m = pp.moves.iter().find(|m| m.0 == g).expect("re-set").1;
+        assert!((p.glyphs[g].origin.0 + m - 100.0).abs() < 1e-6, "{m}");
     }
 
     #[test]

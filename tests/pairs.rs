@@ -151,7 +151,7 @@ const ALIGNED: [(&str, char); 5] = [
     ("Appealby", 'c'),
     ("Referencefor", 'r'),
     ("Heardbefore", 'c'),
-    ("Mia", 'c'),
+    ("Eve", 'c'),
     ("Seenby", 'r'),
 ];
 

@@ -56,11 +56,16 @@ pub fn apply(
         .map(|&g| page.glyphs[g].at.stream)
         .filter(|&s| s != super::page::VIRTUAL)
         .collect();
+    let mut reset = vec![false; page.glyphs.len()];
+    for &(gi, _) in &plan.moves {
+        reset[gi] = true;
+    }
     let edits = Edits {
         page,
         by_op: &by_op,
         dropped: &dropped,
         moved: &moved,
+        reset: &reset,
     };
     let mut images: BTreeMap<ObjectId, BTreeSet<u32>> = BTreeMap::new();
     for &k in &plan.drop_images {
@@ -601,12 +606,33 @@ fn glyph_byte(op: &Op, gl: &crate::model::Glyph) -> Option<u8> {
     }
 }
 
-/// Word spacing and font size as the text operations of a page's content streams leave them.
+/// Word spacing, font size and horizontal scaling as the text operations of a page's content streams
+/// leave them, and how far the re-set has moved the current text line (`shift`, points along the
+/// baseline).
 #[derive(Default)]
 struct TextState {
     tw: f64,
     tw_stack: Vec<f64>,
     tfs: f64,
+    /// Horizontal scaling (Tz / 100); `None`: 1.
+    th: Option<f64>,
+    shift: f64,
+    /// The last known page points per text space unit (for a positioning operation with nothing
+    /// shown after it).
+    along: Option<f64>,
+}
+
+/// The text run after a positioning operation (up to the next one): its showing operations.
+struct Run {
+    /// Showing operations (index into the stream's operations) in the run.
+    shows: Vec<usize>,
+    /// The first glyph the run keeps, and the advance of the deleted glyphs before it in its
+    /// operation (points).
+    kept: Option<(usize, f64)>,
+    /// Page points per unscaled text space unit along the baseline (from the run's first glyph).
+    along: Option<f64>,
+    /// The run ends at another positioning operation (not at the end of the stream).
+    closed: bool,
 }
 
 /// What to do to the glyphs of one page: delete (`dropped`) or move along the baseline (`moved`).
@@ -615,6 +641,8 @@ struct Edits<'a> {
     by_op: &'a HashMap<(ObjectId, u32), Vec<usize>>,
     dropped: &'a [bool],
     moved: &'a [f64],
+    /// Glyphs of re-set cells (moved or not): their operations are always written out afresh.
+    reset: &'a [bool],
 }
 
 impl Edits<'_> {
@@ -638,7 +666,18 @@ impl Edits<'_> {
         // spaces before it on its run no longer get (`lost`, in text space units; `ratio` turns it into
         // points on the page). `state` carries Tw and the font size from one content stream of the page
         // to the next, as the graphics state does.
-        let TextState { tw, tw_stack, tfs } = state;
+        //
+        // With `zero_tw`, the positioning operations are re-set too (`position`): a line placed by its
+        // original width (centred, right-aligned, or per glyph) would otherwise keep that width in
+        // its Td or Tm operands, and the TJ numbers that correct it.
+        let TextState {
+            tw,
+            tw_stack,
+            tfs,
+            th,
+            shift,
+            along,
+        } = state;
         let (mut lost, mut ratio) = (0.0f64, 0.0f64);
         for (i, op) in ops.iter().enumerate() {
             match op.operator.as_slice() {
@@ -649,14 +688,49 @@ impl Edits<'_> {
                     rep.insert(i, b"0 Tw".to_vec());
                 }
                 b"Tf" => *tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(*tfs),
-                b"BT" | b"Td" | b"TD" | b"Tm" | b"T*" => {
+                b"Tz" => *th = op.num(0).map(|v| v / 100.0).filter(|v| v.abs() > 1e-9),
+                b"BT" => {
                     carry = 0.0;
                     lost = 0.0;
+                    *shift = 0.0;
+                }
+                b"Td" | b"TD" | b"Tm" | b"T*" => {
+                    lost = 0.0;
+                    carry = 0.0;
+                    if zero_tw {
+                        let mut run = self.run(sid, ops, i, *tfs, th.unwrap_or(1.0));
+                        if run.along.is_some() {
+                            *along = run.along;
+                        } else if run.shows.is_empty() {
+                            run.along = *along;
+                        }
+                        let (bytes, want) = self.position(op, &run, *shift);
+                        if let Some(b) = bytes {
+                            rep.insert(i, b);
+                        }
+                        *shift = want;
+                        carry = want;
+                    }
                 }
                 b"Tj" | b"TJ" | b"'" | b"\"" => {
+                    let mut prefix = String::new();
                     if op.is("'") || op.is("\"") {
                         carry = 0.0;
                         lost = 0.0;
+                        if zero_tw {
+                            // A T* of its own: the line start moves to where the first kept glyph goes.
+                            let run =
+                                self.run(sid, ops, i.wrapping_sub(1), *tfs, th.unwrap_or(1.0));
+                            if let (Some((k, lead)), Some(a)) = (run.kept, run.along) {
+                                *along = Some(a);
+                                let want = self.moved[k] + lead;
+                                if (want - *shift).abs() > 1e-6 {
+                                    prefix = format!("{} 0 Td ", fmt_num((want - *shift) / a));
+                                }
+                                *shift = want;
+                                carry = want;
+                            }
+                        }
                     }
                     if op.is("\"") && zero_tw {
                         *tw = op.num(0).unwrap_or(0.0);
@@ -681,12 +755,15 @@ impl Edits<'_> {
                     }
                     let touched = glyphs
                         .iter()
-                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0)
+                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0 || self.reset[g])
                         || !extra.is_empty()
-                        || (zero_tw && op.is("\""));
+                        || (zero_tw && op.is("\""))
+                        || !prefix.is_empty();
                     if touched || carry.abs() > 1e-6 {
                         let (bytes, c) = self.rebuild(op, glyphs, carry, &extra, zero_tw)?;
-                        rep.insert(i, bytes);
+                        let mut b = prefix.into_bytes();
+                        b.extend(bytes);
+                        rep.insert(i, b);
                         carry = c;
                     }
                 }
@@ -694,6 +771,139 @@ impl Edits<'_> {
             }
         }
         Ok(rep)
+    }
+
+    /// The run after positioning operation `at` (up to the next positioning operation or the end of
+    /// the stream), with the font size and horizontal scaling in effect as it starts.
+    fn run(&self, sid: ObjectId, ops: &[Op], at: usize, mut tfs: f64, mut th: f64) -> Run {
+        let mut run = Run {
+            shows: Vec::new(),
+            kept: None,
+            along: None,
+            closed: false,
+        };
+        let mut lead = 0.0;
+        for (j, op) in ops.iter().enumerate().skip(at.wrapping_add(1)) {
+            match op.operator.as_slice() {
+                b"Tf" => tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(tfs),
+                b"Tz" => th = op.num(0).map_or(1.0, |v| v / 100.0),
+                b"BT" | b"ET" | b"Td" | b"TD" | b"Tm" | b"T*" => {
+                    run.closed = true;
+                    break;
+                }
+                b"'" | b"\"" if j != at.wrapping_add(1) => {
+                    run.closed = true;
+                    break;
+                }
+                b"Tj" | b"TJ" | b"'" | b"\"" => {
+                    run.shows.push(j);
+                    let glyphs = self
+                        .by_op
+                        .get(&(sid, j as u32))
+                        .map_or(&[][..], Vec::as_slice);
+                    if run.along.is_none() {
+                        run.along = glyphs
+                            .iter()
+                            .map(|&g| &self.page.glyphs[g])
+                            .find(|g| g.tj_units.abs() > 1e-9 && g.advance.abs() > 1e-9)
+                            .map(|g| g.advance * 1000.0 / (g.tj_units * tfs * th))
+                            .filter(|a| a.is_finite() && *a > 1e-9);
+                    }
+                    // The deleted glyphs before the first kept one (in this operation or in earlier
+                    // ones of the run, which go whole) do not move the re-set line.
+                    for &g in glyphs {
+                        if run.kept.is_some() {
+                            break;
+                        }
+                        if !self.dropped[g] {
+                            run.kept = Some((g, lead));
+                        } else {
+                            lead += self.page.glyphs[g].advance;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        run
+    }
+
+    /// A positioning operation (Td, TD, Tm, T*) re-set so that the line it starts begins where its
+    /// first kept glyph goes (`shift`: how far the current line is already moved, in points along
+    /// the baseline). Returns the replacement (if any) and the new line's shift. A run that keeps no
+    /// glyph is positioned by a constant (a relative move of 0, a matrix at 0), or its Td goes when it
+    /// only showed deleted glyphs: nothing in the operands then depends on them.
+    fn position(&self, op: &Op, run: &Run, shift: f64) -> (Option<Vec<u8>>, f64) {
+        let Some(along) = run.along else {
+            // Nothing is shown in the run (or its scale is unknown): a relative move stays relative.
+            return match op.operator.as_slice() {
+                b"Tm" => (None, 0.0),
+                _ => (None, shift),
+            };
+        };
+        let rel = |tx: f64, ty: f64, want: f64, name: &str| {
+            if (want - shift).abs() < 1e-9 {
+                return (None, want);
+            }
+            let tx2 = tx + (want - shift) / along;
+            (
+                Some(format!("{} {} {name}", fmt_num(tx2), fmt_num(ty)).into_bytes()),
+                want,
+            )
+        };
+        let (tx, ty) = (op.num(0).unwrap_or(0.0), op.num(1).unwrap_or(0.0));
+        match (op.operator.as_slice(), run.kept) {
+            (b"Td" | b"TD", Some((k, lead))) => rel(
+                tx,
+                ty,
+                self.moved[k] + lead,
+                if op.is("Td") { "Td" } else { "TD" },
+            ),
+            (b"Td", None) if ty.abs() < 1e-9 && run.closed && !run.shows.is_empty() => {
+                // Shows only deleted glyphs (one Td per glyph, as Chromium writes): gone with them.
+                (Some(Vec::new()), shift - tx * along)
+            }
+            (b"Td" | b"TD", None) => {
+                let want = shift - tx * along;
+                rel(tx, ty, want, if op.is("Td") { "Td" } else { "TD" })
+            }
+            (b"T*", Some((k, lead))) => {
+                let want = self.moved[k] + lead;
+                if (want - shift).abs() <= 1e-6 {
+                    return (None, shift);
+                }
+                (
+                    Some(format!("{} 0 Td T*", fmt_num((want - shift) / along)).into_bytes()),
+                    want,
+                )
+            }
+            (b"T*", None) => (None, shift),
+            (b"Tm", _) if run.shows.is_empty() => (None, 0.0),
+            (b"Tm", kept) => {
+                let m: Vec<f64> = (0..6).filter_map(|n| op.num(n)).collect();
+                if m.len() != 6 || m[1].abs() > 1e-9 || m[2].abs() > 1e-9 || m[0] <= 0.0 {
+                    return (None, 0.0);
+                }
+                // Page points per unit of the matrix's own translation.
+                let per = along / m[0];
+                let want = match kept {
+                    Some((k, lead)) => self.moved[k] + lead,
+                    None => -m[4] * per,
+                };
+                let e = m[4] + want / per;
+                let s = format!(
+                    "{} {} {} {} {} {} Tm",
+                    fmt_num(m[0]),
+                    fmt_num(m[1]),
+                    fmt_num(m[2]),
+                    fmt_num(m[3]),
+                    fmt_num(e),
+                    fmt_num(m[5])
+                );
+                (Some(s.into_bytes()), want)
+            }
+            _ => (None, shift),
+        }
     }
 
     fn rebuild(
@@ -759,6 +969,9 @@ impl Edits<'_> {
                 (_, it) => merged.push(it),
             }
         }
+        // A number that cancels out (a re-set line start already put the glyph there) is rounding
+        // noise: written, it would differ between documents that differ only in the redacted text.
+        merged.retain(|it| !matches!(it, Item::Num(n) if n.abs() < 1e-3));
         // A number at the end moves no glyph of this operation: written out, it would be the width
         // of the text deleted at the end of the line. It goes, and the run's carry takes it over (a
         // later operation of the same run is put where it belongs from there).
@@ -771,6 +984,11 @@ impl Edits<'_> {
         if let (Some(r), Some(Item::Num(n))) = (ratio, merged.last()) {
             carry += n * r;
             merged.pop();
+        }
+        // An operation that showed only deleted glyphs goes whole (an empty one per deleted glyph
+        // would say how many there were).
+        if merged.is_empty() && (op.is("Tj") || op.is("TJ")) {
+            return Ok((Vec::new(), carry));
         }
         let mut s = String::new();
         if op.is("'") {

@@ -7,8 +7,8 @@ planted name of a private individual. The names are invented.
 - `aligned` (reportlab, fpdf2, Chromium headless print-to-pdf, LibreOffice, groff): the name in a
   centred line, a right-aligned line, a centred line with the name in bold, and a bordered table's
   centred and right-aligned cells, around a name-free justified paragraph; two names of the same width
-  bucket ("Mia Hewitt", "Mia Hewlett": 6.1 pt apart in Helvetica 11 pt, so that a line placed by its
-  original total width moves).
+  bucket in Helvetica and DejaVu Sans, regular and bold, at 11 pt ("Eve Hill", "Eve Marsh": 15 pt
+  apart, so that a line placed by its original total width moves).
 
 Needs: pip install reportlab fpdf2; Debian chromium, libreoffice-writer-nogui, groff (with gropdf) and
 fonts-dejavu-core. A producer that is not installed is skipped with a loud `SKIP:` line and its
@@ -24,7 +24,7 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 PAIRS = {
     "lengths": ("Al Bo", "Eve Li"),
     "letters": ("Mia Ross", "Zoe Kent"),
-    "aligned": ("Mia Hewitt", "Mia Hewlett"),
+    "aligned": ("Eve Hill", "Eve Marsh"),
 }
 # The aligned document: a centred title, a name-free justified paragraph (the text block's edges), a
 # centred line, a right-aligned line, a centred line with the name in bold, and a table.
@@ -151,7 +151,9 @@ def aligned_html(name):
 @page {{ size: A4; margin: 2cm; }}
 body {{ font-family: 'DejaVu Sans'; font-size: 11pt; line-height: 14pt; }}
 p {{ margin: 0 0 6pt 0; }}
-table {{ border-collapse: collapse; width: 100%; }}
+/* Fixed columns: an automatic table layout sizes its columns by their text, and so draws its rules
+   where the name's width puts them (a channel no re-setting of text can close). */
+table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
 td, th {{ border: 0.5pt solid black; padding: 2pt 4pt; font-weight: normal; }}
 </style></head><body>
 <p style="text-align:center">Decision record</p>
