@@ -750,6 +750,12 @@ mod tests {
         plan(&[input], l).expect("plans")
     }
 
+    /// The safe layout's plan of a one-page document with one finding (`what`).
+    fn safe_page(p: &PageText, what: &str) -> PagePlan {
+        let doc = plan_one(p, &[finding(p, what)], &[], Layout::Safe { bucket_em: 3.0 });
+        doc.parts[0].pages[0].clone()
+    }
+
     #[test]
     fn a_findings_glyphs_are_dropped_and_its_box_covers_them() {
         let p = page(&[("Call Ann Bee today", 700.0), ("Second line", 680.0)]);
@@ -790,13 +796,8 @@ mod tests {
     #[test]
     fn the_safe_layout_moves_the_rest_of_the_line_but_never_under_the_box() {
         let p = page(&[("Call Ann Bee today", 700.0)]);
-        let doc = plan_one(
-            &p,
-            &[finding(&p, "Ann Bee")],
-            &[],
-            Layout::Safe { bucket_em: 3.0 },
-        );
-        let pp = &doc.parts[0].pages[0];
+        let pp = safe_page(&p, "Ann Bee");
+        let pp = &pp;
         let gone = glyphs_of(&p, "Ann Bee");
         assert!(gone.iter().all(|g| pp.drop.contains(g)));
         // The box is a whole number of 3-em buckets (30 pt) wide, whatever the name's width.
@@ -838,13 +839,8 @@ mod tests {
                     (&line, x0, 700.0),
                     (block, 100.0, 680.0),
                 ]);
-                let doc = plan_one(
-                    &p,
-                    &[finding(&p, name)],
-                    &[],
-                    Layout::Safe { bucket_em: 3.0 },
-                );
-                let pp = &doc.parts[0].pages[0];
+                let pp = safe_page(&p, name);
+                let pp = &pp;
                 let at = |g: usize| {
                     p.glyphs[g].origin.0 + pp.moves.iter().find(|m| m.0 == g).map_or(0.0, |m| m.1)
                 };
@@ -871,13 +867,8 @@ mod tests {
             ),
             ("Call Ann Bee today", 130.0, 700.0),
         ]);
-        let doc = plan_one(
-            &p,
-            &[finding(&p, "Ann Bee")],
-            &[],
-            Layout::Safe { bucket_em: 3.0 },
-        );
-        let pp = &doc.parts[0].pages[0];
+        let pp = safe_page(&p, "Ann Bee");
+        let pp = &pp;
         let g = glyphs_of(&p, "Call")[0];
         let m = pp.moves.iter().find(|m| m.0 == g).expect("re-set").1;
         assert!((p.glyphs[g].origin.0 + m - 100.0).abs() < 1e-6, "{m}");
