@@ -287,6 +287,7 @@ fn run(
                         id: b.id.clone(),
                         decision: String::new(),
                         note: String::new(),
+                        anonymity: b.anonymity,
                     });
                 }
             }
@@ -471,5 +472,6 @@ pub fn kept_log(part: u8, page: usize, part_page: usize, f: &Finding) -> BoxLog 
         id: f.id.clone(),
         decision: "keep".into(),
         note: String::new(),
+        anonymity: None,
     }
 }

@@ -14,8 +14,10 @@ use crate::detect::{Finding, SectionMark};
 use crate::error::{Error, Result, Sensitive};
 use crate::geom::Rect;
 use crate::model::{PageText, Why};
+use std::collections::HashMap;
 
 mod align;
+mod anonymity;
 
 /// Padding (points) around the glyphs of a finding.
 const PAD: f64 = 0.6;
@@ -34,6 +36,9 @@ pub struct RedactionBox {
     pub size: f64,
     /// The proposed redaction's id (decisions refer to it).
     pub id: String,
+    /// A name's box (safe layout): how many names of the reference lists would give a box as wide in
+    /// this font and size (`anonymity`).
+    pub anonymity: Option<u64>,
 }
 
 /// What to do to one input page in one part's output.
@@ -154,12 +159,20 @@ pub enum Layout {
     /// alignment (`align`: its start, centre or right edge where the original's was, told from the
     /// block and its neighbours, never from its own extent): nothing on the page depends on the
     /// redacted text beyond that bucket.
-    Safe { bucket_em: f64 },
+    /// A name's box below `min_anonymity` (see `anonymity`) is widened bucket by bucket until that
+    /// many names of the reference lists would give a box as wide.
+    Safe {
+        bucket_em: f64,
+        min_anonymity: Option<u64>,
+    },
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout::Safe { bucket_em: 3.0 }
+        Layout::Safe {
+            bucket_em: 3.0,
+            min_anonymity: None,
+        }
     }
 }
 
@@ -181,9 +194,12 @@ fn relayout(
     page: &PageText,
     pp: &mut PagePlan,
     frags: &[(usize, Vec<usize>)],
-    bucket_em: f64,
+    (bucket_em, min_anonymity): (f64, Option<u64>),
     media: Rect,
 ) {
+    // Per font (and form: one word or more) on this page, the reference names' widths.
+    let mut candidates: HashMap<(std::sync::Arc<str>, bool), anonymity::Candidates> =
+        HashMap::new();
     let text = &page.text;
     let bytes = text.as_bytes();
     let mut dropped = vec![false; page.glyphs.len()];
@@ -312,7 +328,38 @@ fn relayout(
                     .sum::<f64>()
                     + 2.0 * PAD;
                 let bucket = (bucket_em * gg.size).max(1.0);
-                let w = (natural / bucket).ceil().max(1.0) * bucket;
+                let mut w = (natural / bucket).ceil().max(1.0) * bucket;
+                let rb = &pp.boxes[*b];
+                if rb.why.category == "name" && gg.size > 0.0 {
+                    let words = rb.text.expose().split_whitespace().count();
+                    let c = candidates
+                        .entry((gg.font.clone(), words > 1))
+                        .or_insert_with(|| {
+                            // From the glyphs the output keeps: the figure is what a reader of the
+                            // output can work out, and says nothing of the redacted letters itself.
+                            let m = anonymity::Metrics::new(
+                                page.glyphs
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(i, o)| {
+                                        !dropped[*i] && o.font == gg.font && o.size > 0.0
+                                    })
+                                    .map(|(_, o)| o)
+                                    .filter_map(|o| {
+                                        let mut ch = o.text.chars();
+                                        match (ch.next(), ch.next()) {
+                                            (Some(c), None) => Some((c, o.natural / o.size)),
+                                            _ => None,
+                                        }
+                                    }),
+                            );
+                            anonymity::Candidates::new(&m, words)
+                        });
+                    let (wide, n) =
+                        anonymity::widen(c, natural, 2.0 * PAD, bucket, gg.size, min_anonymity);
+                    w = wide;
+                    pp.boxes[*b].anonymity = Some(n);
+                }
                 new_boxes.push((*b, cursor, w));
                 cursor += w;
                 end = cursor;
@@ -517,6 +564,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                         origin: first.map_or((rect.x0, rect.y0), |g| g.origin),
                         size: first.map_or(rect.height(), |g| g.size),
                         id: f.id.clone(),
+                        anonymity: None,
                     });
                     frags.push((pp.boxes.len() - 1, fglyphs));
                 }
@@ -554,6 +602,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                     } else {
                         area.id.clone()
                     },
+                    anonymity: None,
                 });
             }
             // Images: a signature image (one that is not a whole-page scan) in a signature block goes
@@ -610,8 +659,12 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 .map(|(i, _)| i)
                 .collect();
             let first_rects: Vec<Rect> = pp.boxes.iter().map(|b| b.rect).collect();
-            if let Layout::Safe { bucket_em } = layout {
-                relayout(page, &mut pp, &frags, bucket_em, media);
+            if let Layout::Safe {
+                bucket_em,
+                min_anonymity,
+            } = layout
+            {
+                relayout(page, &mut pp, &frags, (bucket_em, min_anonymity), media);
             }
             // Vector paths: one that can draw a shape (curves, polygons) goes if it touches a box, a
             // signature block or the other part's region; one that shows only its own extent (a rule,
@@ -752,7 +805,7 @@ mod tests {
 
     /// The safe layout's plan of a one-page document with one finding (`what`).
     fn safe_page(p: &PageText, what: &str) -> PagePlan {
-        let doc = plan_one(p, &[finding(p, what)], &[], Layout::Safe { bucket_em: 3.0 });
+        let doc = plan_one(p, &[finding(p, what)], &[], Layout::default());
         doc.parts[0].pages[0].clone()
     }
 

@@ -256,6 +256,7 @@ pub fn process(
                         id: f.id.clone(),
                         decision: String::new(),
                         note: String::new(),
+                        anonymity: None,
                     });
                 }
             }

@@ -260,6 +260,21 @@ fn planted_names_leave_no_trace_in_glyph_positions_across_producers() {
                 box_rects(&lb),
                 "{producer} {pair}: the logged boxes"
             );
+            let anonymity = |log: &Path| -> Vec<u64> {
+                let mut v: Vec<u64> = read_json(log)["redactions"]
+                    .as_array()
+                    .expect("redactions")
+                    .iter()
+                    .filter_map(|r| r["anonymity"].as_u64())
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(
+                anonymity(&la),
+                anonymity(&lb),
+                "{producer} {pair}: the anonymity sets (worked out from the output alone)"
+            );
             assert_qpdf(&pa, "a");
             assert_qpdf(&pb, "b");
             assert_eq!(

@@ -718,7 +718,9 @@ impl Edits<'_> {
                         carry = 0.0;
                         lost = 0.0;
                         if zero_tw {
-                            // A T* of its own: the line start moves to where the first kept glyph goes.
+                            // A T* of its own (the line keeps its shift), then the line start moves to
+                            // where the first kept glyph goes.
+                            carry = *shift;
                             let run =
                                 self.run(sid, ops, i.wrapping_sub(1), *tfs, th.unwrap_or(1.0));
                             if let (Some((k, lead)), Some(a)) = (run.kept, run.along) {
@@ -802,10 +804,12 @@ impl Edits<'_> {
                         .get(&(sid, j as u32))
                         .map_or(&[][..], Vec::as_slice);
                     if run.along.is_none() {
+                        // (Only text that runs left to right on the page: the re-set moves along x.)
                         run.along = glyphs
                             .iter()
                             .map(|&g| &self.page.glyphs[g])
                             .find(|g| g.tj_units.abs() > 1e-9 && g.advance.abs() > 1e-9)
+                            .filter(|g| g.dir.0 > 0.999)
                             .map(|g| g.advance * 1000.0 / (g.tj_units * tfs * th))
                             .filter(|a| a.is_finite() && *a > 1e-9);
                     }
@@ -1249,19 +1253,24 @@ mod tests {
             drop: drop.to_vec(),
             ..Default::default()
         };
+        apply_plan(&mut doc, pid, &before, &plan);
+        let after = extract(&doc, pid);
+        let stream = doc.get_page_content(pid);
+        (before, after, stream)
+    }
+
+    /// Applies `plan` to the page (code labels, no OCR layer).
+    fn apply_plan(doc: &mut Document, pid: ObjectId, page: &PageText, plan: &PagePlan) {
         apply(
-            &mut doc,
+            doc,
             pid,
-            &before,
-            &plan,
+            page,
+            plan,
             &mut HashSet::new(),
             LabelMode::Code,
             false,
         )
         .expect("applies");
-        let after = extract(&doc, pid);
-        let stream = doc.get_page_content(pid);
-        (before, after, stream)
     }
 
     /// Every string shown by the stream's text operations, joined.
@@ -1333,6 +1342,60 @@ mod tests {
         let (before, after, stream) = drop_glyphs(content, &[]);
         assert_eq!(shown(&stream), b"Hello");
         assert_eq!(kept(&after, &[]), kept(&before, &[]));
+    }
+
+    #[test]
+    fn re_set_lines_land_where_planned_and_their_operands_forget_the_original_start() {
+        // "ab XY cd": XY (glyphs 3, 4) deleted, the rest of the line re-set from x = 60 (a plain
+        // layout: each kept glyph after the previous one by its own width). Drawn as producers do:
+        // a relative Td from the margin and back (reportlab), an absolute Td (fpdf2), a Td per glyph
+        // (Chromium), a Tm under a cm, and with ' .
+        let cases = [
+            "BT 14 TL /F1 10 Tf 137.5 700 Td (ab XY cd) Tj T* -137.5 0 Td ET",
+            "BT /F1 10 Tf 137.5 700 Td (ab XY cd) Tj ET",
+            "BT /F1 10 Tf 137.5 700 Td (a) Tj 5.56 0 Td (b) Tj 5.56 0 Td ( ) Tj 2.78 0 Td (X) Tj \
+             6.67 0 Td (Y) Tj 6.67 0 Td ( ) Tj 2.78 0 Td (c) Tj 5 0 Td (d) Tj ET",
+            "q 1 0 0 1 7.5 0 cm BT /F1 10 Tf 1 0 0 1 130 700 Tm (ab XY cd) Tj ET Q",
+            "BT 14 TL /F1 10 Tf 137.5 714 Td (ab XY cd) ' ET",
+        ];
+        for content in cases {
+            let (mut doc, pid) = one_page_doc(content);
+            let before = extract(&doc, pid);
+            assert_eq!(before.glyphs.len(), 8, "{content}");
+            let mut x = 60.0;
+            let mut moves = Vec::new();
+            for (g, gl) in before.glyphs.iter().enumerate() {
+                if g == 3 || g == 4 {
+                    continue;
+                }
+                moves.push((g, x - gl.origin.0));
+                x += gl.natural;
+            }
+            let plan = PagePlan {
+                page: 1,
+                drop: vec![3, 4],
+                moves: moves.clone(),
+                ..Default::default()
+            };
+            apply_plan(&mut doc, pid, &before, &plan);
+            let after = extract(&doc, pid);
+            let stream = String::from_utf8_lossy(&doc.get_page_content(pid)).to_string();
+            let got: Vec<i64> = after
+                .glyphs
+                .iter()
+                .map(|g| (g.origin.0 * 1000.0).round() as i64)
+                .collect();
+            let want: Vec<i64> = moves
+                .iter()
+                .map(|&(g, d)| ((before.glyphs[g].origin.0 + d) * 1000.0).round() as i64)
+                .collect();
+            assert_eq!(got, want, "{content}\n-> {stream}");
+            // The original start (137.5, or 130 in the matrix) is written nowhere.
+            assert!(
+                !stream.contains("137.5") && !stream.contains(" 130 "),
+                "{content}\n-> {stream}"
+            );
+        }
     }
 
     #[test]
