@@ -181,6 +181,9 @@ const SYNTHETIC_GAP_EM: f64 = 0.25;
 /// A gap wider than this (in ems) is a cell or tab stop, kept by the safe layout.
 const WIDE_GAP_EM: f64 = 0.8;
 
+/// This many white-space glyphs in a row are padding, not a word gap (a typist's double space is not).
+const PADDING_RUN: usize = 3;
+
 /// A re-set position on the 1/100 pt grid: the same in every output whatever rounding the original
 /// positions carried.
 fn grid(v: f64) -> f64 {
@@ -222,13 +225,36 @@ fn relayout(
     };
     // Cells: text between line and cell breaks, split again at gaps wider than a word gap (a narrow
     // table gutter the layout did not see as a cell break), so that re-setting a cell never closes one.
+    // A run of white-space glyphs ([`PADDING_RUN`] or more) is padding (groff fills a table cell with
+    // spaces up to the next one): a cell break too, and on a line that holds a box it goes, since how
+    // many there are depends on the width of what the cell held.
     let mut cells: Vec<Vec<usize>> = Vec::new();
     let mut seg_start = 0;
+    let (mut padding, mut line_padding, mut line_boxed) = (Vec::new(), Vec::new(), false);
+    let white = |g: usize| page.glyphs[g].text.trim().is_empty();
     for i in 0..=bytes.len() {
         if i == bytes.len() || bytes[i] == b'\n' || bytes[i] == b'\t' {
             let gl = page.glyphs_in(seg_start..i);
+            line_boxed |= frags
+                .iter()
+                .any(|(_, fg)| fg.first().is_some_and(|f| gl.contains(f)));
+            // The length of the run of white-space glyphs each glyph is in (0: not white).
+            let mut runs = vec![0usize; gl.len()];
+            let mut k = 0;
+            while k < gl.len() {
+                let n = gl[k..].iter().take_while(|&&h| white(h)).count();
+                runs[k..k + n].fill(n);
+                k += n.max(1);
+            }
             let mut cur: Vec<usize> = Vec::new();
-            for g in gl {
+            for (k, &g) in gl.iter().enumerate() {
+                if runs[k] >= PADDING_RUN {
+                    line_padding.push(g);
+                    if !cur.is_empty() {
+                        cells.push(std::mem::take(&mut cur));
+                    }
+                    continue;
+                }
                 if let Some(&p) = cur.last() {
                     let (pg, gg) = (&page.glyphs[p], &page.glyphs[g]);
                     let gap = gg.origin.0 - (pg.origin.0 + pg.advance.max(pg.natural));
@@ -241,11 +267,22 @@ fn relayout(
             if !cur.is_empty() {
                 cells.push(cur);
             }
+            if i == bytes.len() || bytes[i] == b'\n' {
+                if line_boxed {
+                    padding.append(&mut line_padding);
+                }
+                line_padding.clear();
+                line_boxed = false;
+            }
             if i < bytes.len() && bytes[i] == b'\n' {
                 cells.push(Vec::new()); // a line break: the next cell is not on this line
             }
             seg_start = i + 1;
         }
+    }
+    for g in padding {
+        dropped[g] = true;
+        pp.drop.push(g);
     }
     // Each cell's extent, for telling how it is aligned (horizontal cells only).
     let horizontal = |gl: &[usize]| {
@@ -908,6 +945,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn padding_spaces_on_a_boxed_line_go_and_split_the_cells() {
+        // A cell padded with spaces up to the next (as groff writes tables): how many there are
+        // depends on the name's width. A double space stays (a typist's).
+        let p = page(&[
+            ("Call Ann Bee     today  ok", 700.0),
+            ("Call Ann Bee     today", 680.0),
+        ]);
+        let pp = safe_page(&p, "Ann Bee");
+        let line = p.text.find("Bee").expect("in the text") + 3;
+        let pad: Vec<usize> = p.glyphs_in(line..line + 5);
+        assert_eq!(pad.len(), 5);
+        assert!(pad.iter().all(|g| pp.drop.contains(g)), "{:?}", pp.drop);
+        let double = p.text.find("  ok").expect("in the text");
+        assert!(p
+            .glyphs_in(double..double + 2)
+            .iter()
+            .all(|g| !pp.drop.contains(g)));
+        // The other line holds no box: its padding stays.
+        let other = p.text.rfind("Bee").expect("in the text") + 3;
+        assert!(p
+            .glyphs_in(other..other + 5)
+            .iter()
+            .all(|g| !pp.drop.contains(g)));
     }
 
     #[test]

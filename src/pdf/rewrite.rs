@@ -813,16 +813,40 @@ impl Edits<'_> {
                             .map(|g| g.advance * 1000.0 / (g.tj_units * tfs * th))
                             .filter(|a| a.is_finite() && *a > 1e-9);
                     }
-                    // The deleted glyphs before the first kept one (in this operation or in earlier
-                    // ones of the run, which go whole) do not move the re-set line.
-                    for &g in glyphs {
-                        if run.kept.is_some() {
-                            break;
-                        }
-                        if !self.dropped[g] {
-                            run.kept = Some((g, lead));
-                        } else {
-                            lead += self.page.glyphs[g].advance;
+                    // What comes before the first kept glyph (deleted glyphs and the TJ numbers
+                    // among them, in this operation or in earlier ones of the run, which go whole)
+                    // does not move the re-set line: `lead` is how far it took the original.
+                    if run.kept.is_some() {
+                        continue;
+                    }
+                    // Page points per TJ unit, from a glyph of this operation.
+                    let per_unit = glyphs
+                        .iter()
+                        .map(|&g| &self.page.glyphs[g])
+                        .find(|g| g.tj_units.abs() > 1e-9)
+                        .map_or(0.0, |g| g.advance / g.tj_units);
+                    let items: Vec<&Operand> = match op.operands.last() {
+                        Some(Operand::Array(a)) if op.is("TJ") => a.iter().collect(),
+                        Some(o) => vec![o],
+                        None => Vec::new(),
+                    };
+                    'items: for (idx, it) in items.iter().enumerate() {
+                        match it {
+                            // ISO 32000-1 9.4.3: a TJ number n moves the next glyph by -n/1000 em.
+                            Operand::Num(n) => lead -= n * per_unit,
+                            Operand::Str(_) => {
+                                for &g in glyphs
+                                    .iter()
+                                    .filter(|&&g| self.page.glyphs[g].at.item == idx as u32)
+                                {
+                                    if !self.dropped[g] {
+                                        run.kept = Some((g, lead));
+                                        break 'items;
+                                    }
+                                    lead += self.page.glyphs[g].advance;
+                                }
+                            }
+                            _ => {}
                         }
                     }
                 }

@@ -14,8 +14,8 @@ Needs: pip install reportlab fpdf2; Debian chromium, libreoffice-writer-nogui, g
 fonts-dejavu-core. A producer that is not installed is skipped with a loud `SKIP:` line and its
 committed files are left as they are.
 
-Usage: python3 tests/pairs/make_pairs.py [PAIR ...]   (writes tests/pairs/<producer>-<pair>-<a|b>.pdf;
-all pairs without arguments)
+Usage: python3 tests/pairs/make_pairs.py [PAIR[:PRODUCER] ...]   (writes
+tests/pairs/<producer>-<pair>-<a|b>.pdf; all pairs of all producers without arguments)
 """
 import os, shutil, subprocess, sys, tempfile
 
@@ -188,8 +188,10 @@ def groff_aligned(name, out):
     src = "\n".join([
         ".ps 11", ".vs 14p", ".ce", "Decision record", ".ce", CENTRED.format(n=name), ".ad b",
         BLOCK, ".br", ".ad r", RIGHT.format(n=name), ".br", ".ad l", ".ce",
-        BOLD.format(n=f"\\fB{name}\\fR"), ".sp", ".TS", "box tab(|);", "l | c | r .",
+        BOLD.format(n=f"\\fB{name}\\fR"), ".sp", ".TS", "box tab(|);", "lw(1.2i) | cw(2i) | rw(2i) .",
         "|".join(TABLE[0]), "_", "|".join(TABLE[1]).format(n=name), ".TE", ""])
+    # (Fixed column widths, `w(...)`: tbl otherwise sizes its columns by their text, and so draws its
+    # rules where the name's width puts them.)
     pdf = subprocess.run(["groff", "-t", "-Tpdf"], input=src.encode(), check=True,
                          capture_output=True).stdout
     open(out, "wb").write(pdf)
@@ -227,9 +229,12 @@ MAKERS["letters"] = MAKERS["lengths"]
 
 def main():
     wanted = sys.argv[1:] or list(PAIRS)
-    for pair in wanted:
+    for arg in wanted:
+        pair, _, only = arg.partition(":")
         a, b = PAIRS[pair]
         for producer, make in MAKERS[pair]:
+            if only and producer != only:
+                continue
             if not available(producer):
                 continue
             for tag, name in [("a", a), ("b", b)]:
