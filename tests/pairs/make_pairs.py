@@ -9,6 +9,8 @@ planted name of a private individual. The names are invented.
   centred and right-aligned cells, around a name-free justified paragraph; two names of the same width
   bucket in Helvetica and DejaVu Sans, regular and bold, at 11 pt ("Eve Hill", "Eve Marsh": 15 pt
   apart, so that a line placed by its original total width moves).
+- `buckets`: the `aligned` document with names of different buckets ("Eve Hill", "Evangeline Marsh"):
+  the outputs may differ only by the box width.
 
 Needs: pip install reportlab fpdf2; Debian chromium, libreoffice-writer-nogui, groff (with gropdf) and
 fonts-dejavu-core. A producer that is not installed is skipped with a loud `SKIP:` line and its
@@ -25,6 +27,7 @@ PAIRS = {
     "lengths": ("Al Bo", "Eve Li"),
     "letters": ("Mia Ross", "Zoe Kent"),
     "aligned": ("Eve Hill", "Eve Marsh"),
+    "buckets": ("Eve Hill", "Evangeline Marsh"),
 }
 # The aligned document: a centred title, a name-free justified paragraph (the text block's edges), a
 # centred line, a right-aligned line, a centred line with the name in bold, and a table.
@@ -225,6 +228,7 @@ MAKERS = {
                 ("groff", groff_aligned)],
 }
 MAKERS["letters"] = MAKERS["lengths"]
+MAKERS["buckets"] = MAKERS["aligned"]
 
 
 def main():
