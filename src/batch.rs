@@ -124,6 +124,9 @@ pub struct FileReport {
     /// Redactions by exemption code.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub exemptions: BTreeMap<String, usize>,
+    /// The smallest anonymity set of the file's name boxes (see the README's threat model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_anonymity: Option<u64>,
     pub outputs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -187,6 +190,10 @@ pub struct Summary {
     pub applied: usize,
     /// Redactions by exemption code, over the batch.
     pub exemptions: BTreeMap<String, usize>,
+    /// The smallest anonymity set of any name box in the batch: how many names of the reference lists
+    /// would give a box as wide (see the README's threat model).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_anonymity: Option<u64>,
     pub results: Vec<FileReport>,
 }
 
@@ -304,6 +311,7 @@ impl FileReport {
             added: 0,
             no_decision: vec![],
             exemptions: BTreeMap::new(),
+            min_anonymity: None,
             outputs: vec![],
             reason: None,
             error: None,
@@ -683,6 +691,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
             for b in &r.boxes {
                 *r.exemptions.entry(b.why.exemption.clone()).or_default() += 1;
             }
+            r.min_anonymity = r.boxes.iter().filter_map(|b| b.anonymity).min();
             r.boxes = Vec::new();
             r.kept_boxes = Vec::new();
             Ok(r)
@@ -761,6 +770,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         added: results.iter().map(|r| r.added).sum(),
         no_decision: results.iter().map(|r| r.no_decision.len()).sum(),
         applied: results.iter().map(|r| r.redactions).sum(),
+        min_anonymity: results.iter().filter_map(|r| r.min_anonymity).min(),
         exemptions: results.iter().flat_map(|r| &r.exemptions).fold(
             BTreeMap::new(),
             |mut m, (k, v)| {
@@ -915,6 +925,10 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
                 *m.entry(k.clone()).or_default() += v.as_u64().unwrap_or(0) as usize;
                 m
             }),
+        min_anonymity: results
+            .iter()
+            .filter_map(|r| r["min_anonymity"].as_u64())
+            .min(),
         results: Vec::new(),
     };
     let mut v = serde_json::to_value(&summary).map_err(|e| Error::usage(e.to_string()))?;

@@ -273,6 +273,12 @@ pub struct RedactArgs {
     /// With --layout safe: box widths are rounded up to a multiple of this many ems.
     #[arg(long, value_name = "EMS", default_value_t = 3.0)]
     pub bucket_em: f64,
+    /// With --layout safe: a name's box that fewer than N names of the reference lists (first names
+    /// and surnames, combined as the names rule combines them) would make as wide, in its font and
+    /// size, is widened bucket by bucket until N would. Every name box logs its count (`anonymity`);
+    /// summary.json gives the smallest.
+    #[arg(long, value_name = "N")]
+    pub min_anonymity: Option<u64>,
     /// The officer's decisions (`review` writes them): a decisions CSV or a marked PDF
     /// (`<stem>.marked.pdf`, edited in a PDF editor) for one input, or a folder of
     /// `<stem>.decisions.csv` files mirroring the inputs. Exactly those decisions are applied; a

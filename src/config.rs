@@ -201,6 +201,7 @@ impl TryFrom<RedactArgs> for Redact {
             LayoutArg::Exact => Layout::Exact,
             LayoutArg::Safe => Layout::Safe {
                 bucket_em: a.bucket_em.clamp(0.5, 100.0),
+                min_anonymity: a.min_anonymity,
             },
         };
         let run_key = resume_key(&a, &settings)?;

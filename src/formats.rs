@@ -520,6 +520,7 @@ mod tests {
             } else {
                 String::new()
             },
+            anonymity: (k == 0).then_some(1234),
         }
     }
 

@@ -346,6 +346,10 @@ pub struct BoxLog {
     /// The officer's note on its row.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub note: String,
+    /// A name's box (safe layout): how many names of the reference lists would give a box as wide in
+    /// its font and size (see the README's threat model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymity: Option<u64>,
 }
 
 /// A part of a decision document: Part 1 (published) or Part 2 (released on request).

@@ -301,6 +301,7 @@ fn run(
                         id: b.id.clone(),
                         decision: String::new(),
                         note: String::new(),
+                        anonymity: b.anonymity,
                     });
                 }
             }
@@ -499,5 +500,6 @@ pub fn kept_log(part: u8, page: usize, part_page: usize, f: &Finding) -> BoxLog 
         id: f.id.clone(),
         decision: "keep".into(),
         note: String::new(),
+        anonymity: None,
     }
 }

@@ -14,6 +14,10 @@ use crate::detect::{Finding, SectionMark};
 use crate::error::{Error, Result, Sensitive};
 use crate::geom::Rect;
 use crate::model::{PageText, Why};
+use std::collections::HashMap;
+
+mod align;
+mod anonymity;
 
 /// Padding (points) around the glyphs of a finding.
 const PAD: f64 = 0.6;
@@ -32,6 +36,9 @@ pub struct RedactionBox {
     pub size: f64,
     /// The proposed redaction's id (decisions refer to it).
     pub id: String,
+    /// A name's box (safe layout): how many names of the reference lists would give a box as wide in
+    /// this font and size (`anonymity`).
+    pub anonymity: Option<u64>,
 }
 
 /// What to do to one input page in one part's output.
@@ -53,7 +60,8 @@ pub struct PagePlan {
     pub drop_paths: Vec<usize>,
     /// Images (index into the page's images) whose pixels under these rectangles are blanked.
     pub blank_images: Vec<(usize, Vec<Rect>)>,
-    /// Kept glyphs moved along their baseline by this much (safe layout).
+    /// Kept glyphs moved along their baseline by this much (safe layout): every glyph of a re-set
+    /// cell, including those that stay where they were.
     pub moves: Vec<(usize, f64)>,
     /// The page's text came from OCR: verification OCRs the output again.
     pub ocr: bool,
@@ -150,14 +158,24 @@ pub enum Layout {
     /// text's exact width: that width leaks).
     Exact,
     /// The box is as wide as the redacted text rounded up to a multiple of `bucket_em` ems of its
-    /// font, and the rest of the line (cell) is laid out from its start with the glyphs' own widths:
-    /// nothing on the page depends on the redacted text beyond that bucket.
-    Safe { bucket_em: f64 },
+    /// font, and the rest of the line (cell) is laid out with the glyphs' own widths and placed by its
+    /// alignment (`align`: its start, centre or right edge where the original's was, told from the
+    /// block and its neighbours, never from its own extent): nothing on the page depends on the
+    /// redacted text beyond that bucket.
+    /// A name's box below `min_anonymity` (see `anonymity`) is widened bucket by bucket until that
+    /// many names of the reference lists would give a box as wide.
+    Safe {
+        bucket_em: f64,
+        min_anonymity: Option<u64>,
+    },
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout::Safe { bucket_em: 3.0 }
+        Layout::Safe {
+            bucket_em: 3.0,
+            min_anonymity: None,
+        }
     }
 }
 
@@ -166,6 +184,12 @@ const SYNTHETIC_GAP_EM: f64 = 0.25;
 /// A gap wider than this (in ems) is a cell or tab stop, kept by the safe layout.
 const WIDE_GAP_EM: f64 = 0.8;
 
+/// A re-set position on the 1/100 pt grid: the same in every output whatever rounding the original
+/// positions carried.
+fn grid(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
 /// Safe layout of the line cells that hold boxes: moves the kept glyphs (`pp.moves`) and puts each
 /// box at a bucketed width. Cells over an image (a scan: the box must stay over the ink) and cells
 /// that are not horizontal keep the exact layout.
@@ -173,9 +197,15 @@ fn relayout(
     page: &PageText,
     pp: &mut PagePlan,
     frags: &[(usize, Vec<usize>)],
-    bucket_em: f64,
+    (bucket_em, min_anonymity): (f64, Option<u64>),
     media: Rect,
 ) {
+    if frags.is_empty() {
+        return; // nothing on the page to re-set
+    }
+    // Per font (and form: one word or more) on this page, the reference names' widths.
+    let mut candidates: HashMap<(std::sync::Arc<str>, bool), anonymity::Candidates> =
+        HashMap::new();
     let text = &page.text;
     let bytes = text.as_bytes();
     let mut dropped = vec![false; page.glyphs.len()];
@@ -198,17 +228,38 @@ fn relayout(
     };
     // Cells: text between line and cell breaks, split again at gaps wider than a word gap (a narrow
     // table gutter the layout did not see as a cell break), so that re-setting a cell never closes one.
+    // White space written as glyphs is padding where it is more than one word gap (groff fills a table
+    // cell with spaces up to the next one, as many as the cell's text left room for): a cell breaks
+    // where the ink does (the gap between inked glyphs, whatever white glyphs are in it), and on a line
+    // that holds a box the white glyphs at a cell break, and all but the first of a run inside a cell,
+    // go.
     let mut cells: Vec<Vec<usize>> = Vec::new();
     let mut seg_start = 0;
+    let (mut padding, mut line_padding, mut line_boxed) = (Vec::new(), Vec::new(), false);
+    let white = |g: usize| page.glyphs[g].text.trim().is_empty();
     for i in 0..=bytes.len() {
         if i == bytes.len() || bytes[i] == b'\n' || bytes[i] == b'\t' {
             let gl = page.glyphs_in(seg_start..i);
+            line_boxed |= frags
+                .iter()
+                .any(|(_, fg)| fg.first().is_some_and(|f| gl.contains(f)));
             let mut cur: Vec<usize> = Vec::new();
             for g in gl {
-                if let Some(&p) = cur.last() {
+                if white(g) {
+                    if cur.last().is_some_and(|&p| white(p)) {
+                        line_padding.push(g);
+                    } else {
+                        cur.push(g);
+                    }
+                    continue;
+                }
+                if let Some(&p) = cur.iter().rev().find(|&&p| !white(p)) {
                     let (pg, gg) = (&page.glyphs[p], &page.glyphs[g]);
                     let gap = gg.origin.0 - (pg.origin.0 + pg.advance.max(pg.natural));
-                    if gap > WIDE_GAP_EM * gg.size && !pg.text.trim().is_empty() {
+                    if gap > WIDE_GAP_EM * gg.size {
+                        while cur.last().is_some_and(|&q| white(q)) {
+                            line_padding.extend(cur.pop());
+                        }
                         cells.push(std::mem::take(&mut cur));
                     }
                 }
@@ -217,12 +268,63 @@ fn relayout(
             if !cur.is_empty() {
                 cells.push(cur);
             }
+            if i == bytes.len() || bytes[i] == b'\n' {
+                if line_boxed {
+                    padding.append(&mut line_padding);
+                }
+                line_padding.clear();
+                line_boxed = false;
+            }
             if i < bytes.len() && bytes[i] == b'\n' {
                 cells.push(Vec::new()); // a line break: the next cell is not on this line
             }
             seg_start = i + 1;
         }
     }
+    for g in padding {
+        dropped[g] = true;
+        pp.drop.push(g);
+    }
+    // Each cell's extent, for telling how it is aligned (horizontal cells only).
+    let horizontal = |gl: &[usize]| {
+        gl.iter()
+            .all(|&g| page.glyphs[g].dir.0 > 0.999 && !page.glyphs[g].invisible)
+    };
+    let mut extents: Vec<align::Extent> = Vec::new();
+    let mut extent_of: Vec<Option<usize>> = vec![None; cells.len()];
+    for (ci, gl) in cells.iter().enumerate() {
+        let inked: Vec<&crate::model::Glyph> = gl
+            .iter()
+            .map(|&g| &page.glyphs[g])
+            .filter(|g| !g.text.trim().is_empty())
+            .collect();
+        let (Some(first), true) = (inked.first(), horizontal(gl)) else {
+            continue;
+        };
+        extent_of[ci] = Some(extents.len());
+        extents.push(align::Extent {
+            start: first.origin.0,
+            end: inked
+                .iter()
+                .map(|g| g.origin.0 + g.natural.max(0.0))
+                .fold(f64::NEG_INFINITY, f64::max),
+            y: first.origin.1,
+            size: first.size,
+            boxed: frags
+                .iter()
+                .any(|(_, fg)| fg.first().is_some_and(|f| gl.contains(f))),
+        });
+    }
+    let rules = align::vertical_rules(
+        &page
+            .paths
+            .iter()
+            .filter(|p| p.simple)
+            .map(|p| p.bbox)
+            .collect::<Vec<_>>(),
+    );
+    // Where each re-set cell now ends (the next cell of its line may not start before).
+    let mut placed_end: Vec<Option<f64>> = vec![None; cells.len()];
     for (ci, gl) in cells.iter().enumerate() {
         // Boxes whose fragment begins in this cell.
         let here: Vec<(usize, &Vec<usize>)> = frags
@@ -233,19 +335,20 @@ fn relayout(
         if here.is_empty() {
             continue;
         }
-        let horizontal = gl
-            .iter()
-            .all(|&g| page.glyphs[g].dir.0 > 0.999 && !page.glyphs[g].invisible);
         let cell_box = gl
             .iter()
             .map(|&g| page.glyphs[g].bbox)
             .reduce(|a, b| a.union(&b))
             .expect("cell has glyphs");
-        if !horizontal || page.images.iter().any(|im| im.bbox.intersects(&cell_box)) {
+        let Some(me) = extent_of[ci] else {
+            continue; // not horizontal
+        };
+        if page.images.iter().any(|im| im.bbox.intersects(&cell_box)) {
             continue;
         }
-        let start = page.glyphs[gl[0]].origin.0;
-        let mut cursor = start;
+        // The cell laid out from 0 with the glyphs' own widths and the bucketed boxes.
+        let mut cursor = 0.0f64;
+        let mut end = 0.0f64;
         let mut targets: Vec<(usize, f64)> = Vec::new();
         let mut new_boxes: Vec<(usize, f64, f64)> = Vec::new();
         let mut in_box: Vec<usize> = Vec::new();
@@ -263,9 +366,41 @@ fn relayout(
                     .sum::<f64>()
                     + 2.0 * PAD;
                 let bucket = (bucket_em * gg.size).max(1.0);
-                let w = (natural / bucket).ceil().max(1.0) * bucket;
+                let mut w = (natural / bucket).ceil().max(1.0) * bucket;
+                let rb = &pp.boxes[*b];
+                if rb.why.category == "name" && gg.size > 0.0 {
+                    let words = rb.text.expose().split_whitespace().count();
+                    let c = candidates
+                        .entry((gg.font.clone(), words > 1))
+                        .or_insert_with(|| {
+                            // From the glyphs the output keeps: the figure is what a reader of the
+                            // output can work out, and says nothing of the redacted letters itself.
+                            let m = anonymity::Metrics::new(
+                                page.glyphs
+                                    .iter()
+                                    .enumerate()
+                                    .filter(|(i, o)| {
+                                        !dropped[*i] && o.font == gg.font && o.size > 0.0
+                                    })
+                                    .map(|(_, o)| o)
+                                    .filter_map(|o| {
+                                        let mut ch = o.text.chars();
+                                        match (ch.next(), ch.next()) {
+                                            (Some(c), None) => Some((c, o.natural / o.size)),
+                                            _ => None,
+                                        }
+                                    }),
+                            );
+                            anonymity::Candidates::new(&m, words)
+                        });
+                    let (wide, n) =
+                        anonymity::widen(c, natural, 2.0 * PAD, bucket, gg.size, min_anonymity);
+                    w = wide;
+                    pp.boxes[*b].anonymity = Some(n);
+                }
                 new_boxes.push((*b, cursor, w));
                 cursor += w;
+                end = cursor;
                 in_box.extend(fg.iter().copied());
                 continue;
             }
@@ -277,31 +412,40 @@ fn relayout(
             }
             targets.push((g, cursor));
             cursor += gg.natural.max(0.0);
+            if !gg.text.trim().is_empty() {
+                end = cursor;
+            }
         }
-        // Never run into the next cell of the line, nor off the page: compress the cell if needed.
+        // Placed by its alignment (never by its original start or width), then kept between the
+        // previous cell of its line and the next one, and on the page: compressed if need be.
+        let anchor = align::anchor(me, &extents, &rules, media);
+        let prev = ci
+            .checked_sub(1)
+            .and_then(|p| placed_end[p].or_else(|| extent_of[p].map(|e| extents[e].end)));
+        let lo = prev.map_or(media.x0 + 4.0, |e| e + 2.0);
         let next_start = cells
             .get(ci + 1)
             .and_then(|c| c.first())
             .map(|&g| page.glyphs[g].origin.0)
-            .filter(|&x| x > start);
-        let limit = next_start.map_or(media.x1 - 4.0, |x| x - 2.0);
-        let k = if cursor > limit && cursor > start {
-            ((limit - start) / (cursor - start)).clamp(0.3, 1.0)
+            .filter(|&x| x > lo);
+        let hi = next_start.map_or(media.x1 - 4.0, |x| x - 2.0);
+        let k = if end > hi - lo && end > 0.0 {
+            ((hi - lo) / end).clamp(0.3, 1.0)
         } else {
             1.0
         };
+        // The start on the grid; the glyphs follow it by their own widths (every one is listed, even
+        // where it stays put, so that the whole cell is written out the same way in every output).
+        let start = grid(anchor.start(end * k).min(hi - end * k).max(lo));
         for (g, t) in targets {
-            let t = start + (t - start) * k;
-            let delta = t - page.glyphs[g].origin.0;
-            if delta.abs() > 1e-4 {
-                pp.moves.push((g, delta));
-            }
+            pp.moves.push((g, start + t * k - page.glyphs[g].origin.0));
         }
         for (b, x0, w) in new_boxes {
             let r = &mut pp.boxes[b].rect;
-            r.x0 = start + (x0 - start) * k;
-            r.x1 = r.x0 + w * k;
+            r.x0 = grid(start + x0 * k);
+            r.x1 = grid(r.x0 + w * k);
         }
+        placed_end[ci] = Some(start + end * k);
     }
     // Whatever now lies under a moved box and was not laid out (a line's trailing space, a glyph
     // drawn twice) goes too: nothing is ever left under a box.
@@ -554,6 +698,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                         origin: first.map_or((rect.x0, rect.y0), |g| g.origin),
                         size: first.map_or(rect.height(), |g| g.size),
                         id: f.id.clone(),
+                        anonymity: None,
                     });
                     frags.push((pp.boxes.len() - 1, fglyphs));
                 }
@@ -591,6 +736,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                     } else {
                         area.id.clone()
                     },
+                    anonymity: None,
                 });
             }
             // Images: a signature image (one that is not a whole-page scan) in a signature block goes
@@ -647,8 +793,12 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 .map(|(i, _)| i)
                 .collect();
             let first_rects: Vec<Rect> = pp.boxes.iter().map(|b| b.rect).collect();
-            if let Layout::Safe { bucket_em } = layout {
-                relayout(page, &mut pp, &frags, bucket_em, media);
+            if let Layout::Safe {
+                bucket_em,
+                min_anonymity,
+            } = layout
+            {
+                relayout(page, &mut pp, &frags, (bucket_em, min_anonymity), media);
             }
             // Vector paths: one that can draw a shape (curves, polygons) goes if it touches a box, a
             // signature block or the other part's region; one that shows only its own extent (a rule,
@@ -700,6 +850,12 @@ mod tests {
     /// A Letter page whose lines are `(text, baseline y)`: each character a glyph 6 pt wide, size 10,
     /// from x = 100; the reading-order text built by `crate::layout`.
     fn page(lines: &[(&str, f64)]) -> PageText {
+        let at: Vec<(&str, f64, f64)> = lines.iter().map(|&(t, y)| (t, 100.0, y)).collect();
+        page_at(&at)
+    }
+
+    /// As [`page`], each line `(text, x, baseline y)` starting at its own x.
+    fn page_at(lines: &[(&str, f64, f64)]) -> PageText {
         let mut p = PageText {
             page: 1,
             media_box: Some(Rect {
@@ -710,9 +866,9 @@ mod tests {
             }),
             ..Default::default()
         };
-        for (op, (text, y)) in lines.iter().enumerate() {
+        for (op, (text, x0, y)) in lines.iter().enumerate() {
             for (k, c) in text.chars().enumerate() {
-                let x = 100.0 + 6.0 * k as f64;
+                let x = x0 + 6.0 * k as f64;
                 p.glyphs.push(Glyph {
                     text: c.to_string().into(),
                     bbox: Rect {
@@ -781,6 +937,12 @@ mod tests {
         plan(&[input], l).expect("plans")
     }
 
+    /// The safe layout's plan of a one-page document with one finding (`what`).
+    fn safe_page(p: &PageText, what: &str) -> PagePlan {
+        let doc = plan_one(p, &[finding(p, what)], &[], Layout::default());
+        doc.parts[0].pages[0].clone()
+    }
+
     #[test]
     fn a_findings_glyphs_are_dropped_and_its_box_covers_them() {
         let p = page(&[("Call Ann Bee today", 700.0), ("Second line", 680.0)]);
@@ -821,13 +983,8 @@ mod tests {
     #[test]
     fn the_safe_layout_moves_the_rest_of_the_line_but_never_under_the_box() {
         let p = page(&[("Call Ann Bee today", 700.0)]);
-        let doc = plan_one(
-            &p,
-            &[finding(&p, "Ann Bee")],
-            &[],
-            Layout::Safe { bucket_em: 3.0 },
-        );
-        let pp = &doc.parts[0].pages[0];
+        let pp = safe_page(&p, "Ann Bee");
+        let pp = &pp;
         let gone = glyphs_of(&p, "Ann Bee");
         assert!(gone.iter().all(|g| pp.drop.contains(g)));
         // The box is a whole number of 3-em buckets (30 pt) wide, whatever the name's width.
@@ -848,9 +1005,10 @@ mod tests {
         );
         let x = p.glyphs[today[0]].origin.0 + moves[0];
         assert!(x >= pp.boxes[0].rect.x1, "{x} after the box");
-        // "Call" stays where it was.
+        // "Call" stays where it was (the line starts where the next line does: left-aligned).
         for g in glyphs_of(&p, "Call") {
-            assert!(!pp.drop.contains(&g) && !pp.moves.iter().any(|m| m.0 == g));
+            assert!(!pp.drop.contains(&g));
+            assert!(pp.moves.iter().all(|m| m.0 != g || m.1.abs() < 1e-9));
         }
     }
 
@@ -885,7 +1043,7 @@ mod tests {
             .map(|f| (f.text.expose().as_str(), f.id.as_str()))
             .collect();
         assert_eq!(texts, [("Ann Bee", "p1-r1"), ("Westbury", "row3")]);
-        let doc = plan_one(&p, &findings, &[], Layout::Safe { bucket_em: 3.0 });
+        let doc = plan_one(&p, &findings, &[], Layout::default());
         let pp = &doc.parts[0].pages[0];
         for (g, gl) in p.glyphs.iter().enumerate() {
             if pp.drop.contains(&g) {
@@ -926,6 +1084,80 @@ mod tests {
             text_areas_to_findings(page, &mut findings, &mut manual);
             assert_eq!((findings.len(), manual.len()), (0, 1));
         }
+    }
+
+    #[test]
+    fn a_centred_or_right_aligned_line_keeps_its_centre_or_right_edge_whatever_the_name() {
+        // A block from 100 to 400 (50 glyphs of 6 pt), and a line centred on 250 or ending at 400
+        // holding a name of 7 or 9 letters (both in one 30 pt bucket with the padding).
+        let block = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx";
+        for name in ["Ann Bee", "Ann Beebe"] {
+            let line = format!("Call {name} today");
+            let w = 6.0 * line.chars().count() as f64;
+            for (x0, want, how) in [(250.0 - w / 2.0, 250.0, 'c'), (400.0 - w, 400.0, 'r')] {
+                let p = page_at(&[
+                    (block, 100.0, 720.0),
+                    (&line, x0, 700.0),
+                    (block, 100.0, 680.0),
+                ]);
+                let pp = safe_page(&p, name);
+                let pp = &pp;
+                let at = |g: usize| {
+                    p.glyphs[g].origin.0 + pp.moves.iter().find(|m| m.0 == g).map_or(0.0, |m| m.1)
+                };
+                let (first, last) = (glyphs_of(&p, "Call")[0], glyphs_of(&p, "today")[4]);
+                let (s, e) = (at(first), at(last) + 6.0);
+                let got = if how == 'c' { (s + e) / 2.0 } else { e };
+                assert!((got - want).abs() < 1e-6, "{name} {how}: {got}");
+                // The same place for both names: "Call " 30 pt, the box 60, " today" 36.
+                assert!(
+                    (s - if how == 'c' { 187.0 } else { 274.0 }).abs() < 1e-6,
+                    "{name} {how}: {s}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn padding_spaces_on_a_boxed_line_go_and_split_the_cells() {
+        // A cell padded with spaces up to the next (as groff writes tables): how many there are
+        // depends on the name's width. A word gap (one space glyph) stays.
+        let p = page(&[
+            ("Call Ann Bee     today ok", 700.0),
+            ("Call Ann Bee     today", 680.0),
+        ]);
+        let pp = safe_page(&p, "Ann Bee");
+        let line = p.text.find("Bee").expect("in the text") + 3;
+        let pad: Vec<usize> = p.glyphs_in(line..line + 5);
+        assert_eq!(pad.len(), 5);
+        assert!(pad.iter().all(|g| pp.drop.contains(g)), "{:?}", pp.drop);
+        for gap in [p.text.find(" Ann"), p.text.find(" ok")] {
+            let at = gap.expect("in the text");
+            assert!(p.glyphs_in(at..at + 1).iter().all(|g| !pp.drop.contains(g)));
+        }
+        // The other line holds no box: its padding stays.
+        let other = p.text.rfind("Bee").expect("in the text") + 3;
+        assert!(p
+            .glyphs_in(other..other + 5)
+            .iter()
+            .all(|g| !pp.drop.contains(g)));
+    }
+
+    #[test]
+    fn a_line_whose_alignment_cannot_be_told_starts_at_the_blocks_left_edge() {
+        let p = page_at(&[
+            (
+                "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwx",
+                100.0,
+                720.0,
+            ),
+            ("Call Ann Bee today", 130.0, 700.0),
+        ]);
+        let pp = safe_page(&p, "Ann Bee");
+        let pp = &pp;
+        let g = glyphs_of(&p, "Call")[0];
+        let m = pp.moves.iter().find(|m| m.0 == g).expect("re-set").1;
+        assert!((p.glyphs[g].origin.0 + m - 100.0).abs() < 1e-6, "{m}");
     }
 
     #[test]

@@ -258,6 +258,7 @@ pub fn process(
                         id: f.id.clone(),
                         decision: String::new(),
                         note: String::new(),
+                        anonymity: None,
                     });
                 }
             }

@@ -315,6 +315,54 @@ fn redaction_keeps_the_rest_of_the_line_in_place() {
     assert!(!norm(&t).contains("pennyworth"));
 }
 
+/// The anonymity set of a name's box: logged per box and (the smallest) in summary.json; with
+/// `--min-anonymity N` a box whose set is smaller is widened until it reaches N.
+#[test]
+fn name_boxes_log_their_anonymity_set_and_widen_to_a_minimum() {
+    let d = tempdir();
+    let pdf = make_pdf(
+        "BT /F1 11 Tf 1 0 0 1 72 700 Tm (Dear Agatha Pennyworth, thank you.) Tj ET \
+         BT /F1 11 Tf 1 0 0 1 72 686 Tm (The quick brown fox jumps over the lazy dog.) Tj ET",
+        vec![("F1", helvetica())],
+        |_| {},
+    );
+    let inp = d.path().join("letter.pdf");
+    std::fs::write(&inp, pdf).expect("write");
+    let boxes = |out: &Path| -> Vec<(f64, u64)> {
+        read_json(&out.join("letter.redactions.json"))["redactions"]
+            .as_array()
+            .expect("redactions")
+            .iter()
+            .filter(|r| r["category"] == "name")
+            .map(|r| {
+                (
+                    r["rect"]["x1"].as_f64().expect("x1") - r["rect"]["x0"].as_f64().expect("x0"),
+                    r["anonymity"]
+                        .as_u64()
+                        .expect("a name box logs its anonymity"),
+                )
+            })
+            .collect()
+    };
+    let (o1, o2) = (d.path().join("o1"), d.path().join("o2"));
+    redact_ok(&[&inp], &o1, &[]);
+    let plain = boxes(&o1);
+    assert_eq!(plain.len(), 1, "one name box: {plain:?}");
+    let (w, n) = plain[0];
+    assert!(n > 0, "some names share the bucket");
+    assert_eq!(summary(&o1)["min_anonymity"].as_u64(), Some(n));
+    let want = (n + 1).to_string();
+    redact_ok(&[&inp], &o2, &["--min-anonymity", &want]);
+    let wide = boxes(&o2);
+    assert!(
+        wide[0].0 > w && wide[0].1 > n,
+        "widened: {plain:?} -> {wide:?}"
+    );
+    assert!(summary(&o2)["min_anonymity"].as_u64() >= Some(n + 1));
+    let t = pdf_text(&o2.join("letter.part1.pdf"));
+    assert!(!norm(&t).contains("pennyworth"), "{t}");
+}
+
 /// A bad rule file: exit 2, the file and line named, nothing processed.
 #[test]
 fn bad_rule_file_exits_2_with_its_line() {

@@ -56,11 +56,16 @@ pub fn apply(
         .map(|&g| page.glyphs[g].at.stream)
         .filter(|&s| s != super::page::VIRTUAL)
         .collect();
+    let mut reset = vec![false; page.glyphs.len()];
+    for &(gi, _) in &plan.moves {
+        reset[gi] = true;
+    }
     let edits = Edits {
         page,
         by_op: &by_op,
         dropped: &dropped,
         moved: &moved,
+        reset: &reset,
     };
     let mut images: BTreeMap<ObjectId, BTreeSet<u32>> = BTreeMap::new();
     for &k in &plan.drop_images {
@@ -601,12 +606,33 @@ fn glyph_byte(op: &Op, gl: &crate::model::Glyph) -> Option<u8> {
     }
 }
 
-/// Word spacing and font size as the text operations of a page's content streams leave them.
+/// Word spacing, font size and horizontal scaling as the text operations of a page's content streams
+/// leave them, and how far the re-set has moved the current text line (`shift`, points along the
+/// baseline).
 #[derive(Default)]
 struct TextState {
     tw: f64,
     tw_stack: Vec<f64>,
     tfs: f64,
+    /// Horizontal scaling (Tz / 100); `None`: 1.
+    th: Option<f64>,
+    shift: f64,
+    /// The last known page points per text space unit (for a positioning operation with nothing
+    /// shown after it).
+    along: Option<f64>,
+}
+
+/// The text run after a positioning operation (up to the next one): its showing operations.
+struct Run {
+    /// Showing operations (index into the stream's operations) in the run.
+    shows: Vec<usize>,
+    /// The first glyph the run keeps, and the advance of the deleted glyphs before it in its
+    /// operation (points).
+    kept: Option<(usize, f64)>,
+    /// Page points per unscaled text space unit along the baseline (from the run's first glyph).
+    along: Option<f64>,
+    /// The run ends at another positioning operation (not at the end of the stream).
+    closed: bool,
 }
 
 /// What to do to the glyphs of one page: delete (`dropped`) or move along the baseline (`moved`).
@@ -615,6 +641,8 @@ struct Edits<'a> {
     by_op: &'a HashMap<(ObjectId, u32), Vec<usize>>,
     dropped: &'a [bool],
     moved: &'a [f64],
+    /// Glyphs of re-set cells (moved or not): their operations are always written out afresh.
+    reset: &'a [bool],
 }
 
 impl Edits<'_> {
@@ -638,7 +666,18 @@ impl Edits<'_> {
         // spaces before it on its run no longer get (`lost`, in text space units; `ratio` turns it into
         // points on the page). `state` carries Tw and the font size from one content stream of the page
         // to the next, as the graphics state does.
-        let TextState { tw, tw_stack, tfs } = state;
+        //
+        // With `zero_tw`, the positioning operations are re-set too (`position`): a line placed by its
+        // original width (centred, right-aligned, or per glyph) would otherwise keep that width in
+        // its Td or Tm operands, and the TJ numbers that correct it.
+        let TextState {
+            tw,
+            tw_stack,
+            tfs,
+            th,
+            shift,
+            along,
+        } = state;
         let (mut lost, mut ratio) = (0.0f64, 0.0f64);
         for (i, op) in ops.iter().enumerate() {
             match op.operator.as_slice() {
@@ -649,14 +688,51 @@ impl Edits<'_> {
                     rep.insert(i, b"0 Tw".to_vec());
                 }
                 b"Tf" => *tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(*tfs),
-                b"BT" | b"Td" | b"TD" | b"Tm" | b"T*" => {
+                b"Tz" => *th = op.num(0).map(|v| v / 100.0).filter(|v| v.abs() > 1e-9),
+                b"BT" => {
                     carry = 0.0;
                     lost = 0.0;
+                    *shift = 0.0;
+                }
+                b"Td" | b"TD" | b"Tm" | b"T*" => {
+                    lost = 0.0;
+                    carry = 0.0;
+                    if zero_tw {
+                        let mut run = self.run(sid, ops, i, *tfs, th.unwrap_or(1.0));
+                        if run.along.is_some() {
+                            *along = run.along;
+                        } else if run.shows.is_empty() {
+                            run.along = *along;
+                        }
+                        let (bytes, want) = self.position(op, &run, *shift);
+                        if let Some(b) = bytes {
+                            rep.insert(i, b);
+                        }
+                        *shift = want;
+                        carry = want;
+                    }
                 }
                 b"Tj" | b"TJ" | b"'" | b"\"" => {
+                    let mut prefix = String::new();
                     if op.is("'") || op.is("\"") {
                         carry = 0.0;
                         lost = 0.0;
+                        if zero_tw {
+                            // A T* of its own (the line keeps its shift), then the line start moves to
+                            // where the first kept glyph goes.
+                            carry = *shift;
+                            let run =
+                                self.run(sid, ops, i.wrapping_sub(1), *tfs, th.unwrap_or(1.0));
+                            if let (Some((k, lead)), Some(a)) = (run.kept, run.along) {
+                                *along = Some(a);
+                                let want = self.moved[k] + lead;
+                                if (want - *shift).abs() > 1e-6 {
+                                    prefix = format!("{} 0 Td ", fmt_num((want - *shift) / a));
+                                }
+                                *shift = want;
+                                carry = want;
+                            }
+                        }
                     }
                     if op.is("\"") && zero_tw {
                         *tw = op.num(0).unwrap_or(0.0);
@@ -681,12 +757,15 @@ impl Edits<'_> {
                     }
                     let touched = glyphs
                         .iter()
-                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0)
+                        .any(|&g| self.dropped[g] || self.moved[g] != 0.0 || self.reset[g])
                         || !extra.is_empty()
-                        || (zero_tw && op.is("\""));
+                        || (zero_tw && op.is("\""))
+                        || !prefix.is_empty();
                     if touched || carry.abs() > 1e-6 {
                         let (bytes, c) = self.rebuild(op, glyphs, carry, &extra, zero_tw)?;
-                        rep.insert(i, bytes);
+                        let mut b = prefix.into_bytes();
+                        b.extend(bytes);
+                        rep.insert(i, b);
                         carry = c;
                     }
                 }
@@ -694,6 +773,165 @@ impl Edits<'_> {
             }
         }
         Ok(rep)
+    }
+
+    /// The run after positioning operation `at` (up to the next positioning operation or the end of
+    /// the stream), with the font size and horizontal scaling in effect as it starts.
+    fn run(&self, sid: ObjectId, ops: &[Op], at: usize, mut tfs: f64, mut th: f64) -> Run {
+        let mut run = Run {
+            shows: Vec::new(),
+            kept: None,
+            along: None,
+            closed: false,
+        };
+        let mut lead = 0.0;
+        for (j, op) in ops.iter().enumerate().skip(at.wrapping_add(1)) {
+            match op.operator.as_slice() {
+                b"Tf" => tfs = op.num(1).filter(|v| v.abs() > 1e-9).unwrap_or(tfs),
+                b"Tz" => th = op.num(0).map_or(1.0, |v| v / 100.0),
+                b"BT" | b"ET" | b"Td" | b"TD" | b"Tm" | b"T*" => {
+                    run.closed = true;
+                    break;
+                }
+                b"'" | b"\"" if j != at.wrapping_add(1) => {
+                    run.closed = true;
+                    break;
+                }
+                b"Tj" | b"TJ" | b"'" | b"\"" => {
+                    run.shows.push(j);
+                    let glyphs = self
+                        .by_op
+                        .get(&(sid, j as u32))
+                        .map_or(&[][..], Vec::as_slice);
+                    if run.along.is_none() {
+                        // (Only text that runs left to right on the page: the re-set moves along x.)
+                        run.along = glyphs
+                            .iter()
+                            .map(|&g| &self.page.glyphs[g])
+                            .find(|g| g.tj_units.abs() > 1e-9 && g.advance.abs() > 1e-9)
+                            .filter(|g| g.dir.0 > 0.999)
+                            .map(|g| g.advance * 1000.0 / (g.tj_units * tfs * th))
+                            .filter(|a| a.is_finite() && *a > 1e-9);
+                    }
+                    // What comes before the first kept glyph (deleted glyphs and the TJ numbers
+                    // among them, in this operation or in earlier ones of the run, which go whole)
+                    // does not move the re-set line: `lead` is how far it took the original.
+                    if run.kept.is_some() {
+                        continue;
+                    }
+                    // Page points per TJ unit, from a glyph of this operation.
+                    let per_unit = glyphs
+                        .iter()
+                        .map(|&g| &self.page.glyphs[g])
+                        .find(|g| g.tj_units.abs() > 1e-9)
+                        .map_or(0.0, |g| g.advance / g.tj_units);
+                    let items: Vec<&Operand> = match op.operands.last() {
+                        Some(Operand::Array(a)) if op.is("TJ") => a.iter().collect(),
+                        Some(o) => vec![o],
+                        None => Vec::new(),
+                    };
+                    'items: for (idx, it) in items.iter().enumerate() {
+                        match it {
+                            // ISO 32000-1 9.4.3: a TJ number n moves the next glyph by -n/1000 em.
+                            Operand::Num(n) => lead -= n * per_unit,
+                            Operand::Str(_) => {
+                                for &g in glyphs
+                                    .iter()
+                                    .filter(|&&g| self.page.glyphs[g].at.item == idx as u32)
+                                {
+                                    if !self.dropped[g] {
+                                        run.kept = Some((g, lead));
+                                        break 'items;
+                                    }
+                                    lead += self.page.glyphs[g].advance;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        run
+    }
+
+    /// A positioning operation (Td, TD, Tm, T*) re-set so that the line it starts begins where its
+    /// first kept glyph goes (`shift`: how far the current line is already moved, in points along
+    /// the baseline). Returns the replacement (if any) and the new line's shift. A run that keeps no
+    /// glyph is positioned by a constant (a relative move of 0, a matrix at 0), or its Td goes when it
+    /// only showed deleted glyphs: nothing in the operands then depends on them.
+    fn position(&self, op: &Op, run: &Run, shift: f64) -> (Option<Vec<u8>>, f64) {
+        let Some(along) = run.along else {
+            // Nothing is shown in the run (or its scale is unknown): a relative move stays relative.
+            return match op.operator.as_slice() {
+                b"Tm" => (None, 0.0),
+                _ => (None, shift),
+            };
+        };
+        let rel = |tx: f64, ty: f64, want: f64, name: &str| {
+            if (want - shift).abs() < 1e-9 {
+                return (None, want);
+            }
+            let tx2 = tx + (want - shift) / along;
+            (
+                Some(format!("{} {} {name}", fmt_num(tx2), fmt_num(ty)).into_bytes()),
+                want,
+            )
+        };
+        let (tx, ty) = (op.num(0).unwrap_or(0.0), op.num(1).unwrap_or(0.0));
+        match (op.operator.as_slice(), run.kept) {
+            (b"Td" | b"TD", Some((k, lead))) => rel(
+                tx,
+                ty,
+                self.moved[k] + lead,
+                if op.is("Td") { "Td" } else { "TD" },
+            ),
+            (b"Td", None) if ty.abs() < 1e-9 && run.closed && !run.shows.is_empty() => {
+                // Shows only deleted glyphs (one Td per glyph, as Chromium writes): gone with them.
+                (Some(Vec::new()), shift - tx * along)
+            }
+            (b"Td" | b"TD", None) => {
+                let want = shift - tx * along;
+                rel(tx, ty, want, if op.is("Td") { "Td" } else { "TD" })
+            }
+            (b"T*", Some((k, lead))) => {
+                let want = self.moved[k] + lead;
+                if (want - shift).abs() <= 1e-6 {
+                    return (None, shift);
+                }
+                (
+                    Some(format!("{} 0 Td T*", fmt_num((want - shift) / along)).into_bytes()),
+                    want,
+                )
+            }
+            (b"T*", None) => (None, shift),
+            (b"Tm", _) if run.shows.is_empty() => (None, 0.0),
+            (b"Tm", kept) => {
+                let m: Vec<f64> = (0..6).filter_map(|n| op.num(n)).collect();
+                if m.len() != 6 || m[1].abs() > 1e-9 || m[2].abs() > 1e-9 || m[0] <= 0.0 {
+                    return (None, 0.0);
+                }
+                // Page points per unit of the matrix's own translation.
+                let per = along / m[0];
+                let want = match kept {
+                    Some((k, lead)) => self.moved[k] + lead,
+                    None => -m[4] * per,
+                };
+                let e = m[4] + want / per;
+                let s = format!(
+                    "{} {} {} {} {} {} Tm",
+                    fmt_num(m[0]),
+                    fmt_num(m[1]),
+                    fmt_num(m[2]),
+                    fmt_num(m[3]),
+                    fmt_num(e),
+                    fmt_num(m[5])
+                );
+                (Some(s.into_bytes()), want)
+            }
+            _ => (None, shift),
+        }
     }
 
     fn rebuild(
@@ -759,6 +997,9 @@ impl Edits<'_> {
                 (_, it) => merged.push(it),
             }
         }
+        // A number that cancels out (a re-set line start already put the glyph there) is rounding
+        // noise: written, it would differ between documents that differ only in the redacted text.
+        merged.retain(|it| !matches!(it, Item::Num(n) if n.abs() < 1e-3));
         // A number at the end moves no glyph of this operation: written out, it would be the width
         // of the text deleted at the end of the line. It goes, and the run's carry takes it over (a
         // later operation of the same run is put where it belongs from there).
@@ -771,6 +1012,11 @@ impl Edits<'_> {
         if let (Some(r), Some(Item::Num(n))) = (ratio, merged.last()) {
             carry += n * r;
             merged.pop();
+        }
+        // An operation that showed only deleted glyphs goes whole (an empty one per deleted glyph
+        // would say how many there were).
+        if merged.is_empty() && (op.is("Tj") || op.is("TJ")) {
+            return Ok((Vec::new(), carry));
         }
         let mut s = String::new();
         if op.is("'") {
@@ -1121,19 +1367,24 @@ mod tests {
             drop: drop.to_vec(),
             ..Default::default()
         };
+        apply_plan(&mut doc, pid, &before, &plan);
+        let after = extract(&doc, pid);
+        let stream = doc.get_page_content(pid);
+        (before, after, stream)
+    }
+
+    /// Applies `plan` to the page (code labels, no OCR layer).
+    fn apply_plan(doc: &mut Document, pid: ObjectId, page: &PageText, plan: &PagePlan) {
         apply(
-            &mut doc,
+            doc,
             pid,
-            &before,
-            &plan,
+            page,
+            plan,
             &mut HashSet::new(),
             LabelMode::Code,
             false,
         )
         .expect("applies");
-        let after = extract(&doc, pid);
-        let stream = doc.get_page_content(pid);
-        (before, after, stream)
     }
 
     /// Every string shown by the stream's text operations, joined.
@@ -1205,6 +1456,60 @@ mod tests {
         let (before, after, stream) = drop_glyphs(content, &[]);
         assert_eq!(shown(&stream), b"Hello");
         assert_eq!(kept(&after, &[]), kept(&before, &[]));
+    }
+
+    #[test]
+    fn re_set_lines_land_where_planned_and_their_operands_forget_the_original_start() {
+        // "ab XY cd": XY (glyphs 3, 4) deleted, the rest of the line re-set from x = 60 (a plain
+        // layout: each kept glyph after the previous one by its own width). Drawn as producers do:
+        // a relative Td from the margin and back (reportlab), an absolute Td (fpdf2), a Td per glyph
+        // (Chromium), a Tm under a cm, and with ' .
+        let cases = [
+            "BT 14 TL /F1 10 Tf 137.5 700 Td (ab XY cd) Tj T* -137.5 0 Td ET",
+            "BT /F1 10 Tf 137.5 700 Td (ab XY cd) Tj ET",
+            "BT /F1 10 Tf 137.5 700 Td (a) Tj 5.56 0 Td (b) Tj 5.56 0 Td ( ) Tj 2.78 0 Td (X) Tj \
+             6.67 0 Td (Y) Tj 6.67 0 Td ( ) Tj 2.78 0 Td (c) Tj 5 0 Td (d) Tj ET",
+            "q 1 0 0 1 7.5 0 cm BT /F1 10 Tf 1 0 0 1 130 700 Tm (ab XY cd) Tj ET Q",
+            "BT 14 TL /F1 10 Tf 137.5 714 Td (ab XY cd) ' ET",
+        ];
+        for content in cases {
+            let (mut doc, pid) = one_page_doc(content);
+            let before = extract(&doc, pid);
+            assert_eq!(before.glyphs.len(), 8, "{content}");
+            let mut x = 60.0;
+            let mut moves = Vec::new();
+            for (g, gl) in before.glyphs.iter().enumerate() {
+                if g == 3 || g == 4 {
+                    continue;
+                }
+                moves.push((g, x - gl.origin.0));
+                x += gl.natural;
+            }
+            let plan = PagePlan {
+                page: 1,
+                drop: vec![3, 4],
+                moves: moves.clone(),
+                ..Default::default()
+            };
+            apply_plan(&mut doc, pid, &before, &plan);
+            let after = extract(&doc, pid);
+            let stream = String::from_utf8_lossy(&doc.get_page_content(pid)).to_string();
+            let got: Vec<i64> = after
+                .glyphs
+                .iter()
+                .map(|g| (g.origin.0 * 1000.0).round() as i64)
+                .collect();
+            let want: Vec<i64> = moves
+                .iter()
+                .map(|&(g, d)| ((before.glyphs[g].origin.0 + d) * 1000.0).round() as i64)
+                .collect();
+            assert_eq!(got, want, "{content}\n-> {stream}");
+            // The original start (137.5, or 130 in the matrix) is written nowhere.
+            assert!(
+                !stream.contains("137.5") && !stream.contains(" 130 "),
+                "{content}\n-> {stream}"
+            );
+        }
     }
 
     #[test]

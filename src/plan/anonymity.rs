@@ -1,0 +1,207 @@
+//! The anonymity set of a name's box: how many names of the reference lists (the default first-name
+//! and surname lists the `person` rule reads) would have given a box of the same width in the same
+//! font and size. Someone with the output, the font and a list of names learns no more than that the
+//! name is one of these; `--min-anonymity N` widens a box until there are at least N.
+//!
+//! The names are combined as the `person` rule combines them: a redacted text of one word is compared
+//! with every listed first name and surname, one of two words or more with every first name followed by
+//! a space and a surname (an initial or a middle name is not counted: the set is a lower bound for
+//! those). A candidate's width is the sum of its letters' widths in the box's font, taken from the
+//! glyphs of that font the output page keeps (a subset font holds no others; the redacted glyphs are
+//! left out, so the figure is the same for any name of the bucket); a letter the page never draws in
+//! it counts as the mean of those it does (an estimate, and said so in the README).
+//!
+//! Pure arithmetic over plain data; knows no PDF.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The reference lists: first names and surnames, as listed (the part of each line before a tab).
+struct Lists {
+    first: Vec<&'static str>,
+    surnames: Vec<&'static str>,
+    /// Both, once each.
+    single: Vec<&'static str>,
+}
+
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let read = |name: &str| -> Vec<&'static str> {
+            let text = crate::rules::DEFAULT_DATA
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, t)| *t);
+            let mut v: Vec<&'static str> = text
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split('\t').next())
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (first, surnames) = (read("data/first-names.txt"), read("data/surnames.txt"));
+        let mut single: Vec<&'static str> = first.iter().chain(&surnames).copied().collect();
+        single.sort_unstable();
+        single.dedup();
+        Lists {
+            first,
+            surnames,
+            single,
+        }
+    })
+}
+
+/// Letter widths of one font on one page, per point of font size.
+pub(super) struct Metrics {
+    widths: HashMap<char, f64>,
+    /// The same for ASCII, looked up by byte (a hundred thousand names are measured per font).
+    ascii: [f64; 128],
+    mean: f64,
+}
+
+impl Metrics {
+    /// From `(letter, width per point of size)` samples: the glyphs the page draws in the font.
+    pub fn new(samples: impl Iterator<Item = (char, f64)>) -> Metrics {
+        let mut widths = HashMap::new();
+        for (c, w) in samples {
+            if w > 0.0 {
+                widths.entry(c).or_insert(w);
+            }
+        }
+        let mean = if widths.is_empty() {
+            0.5
+        } else {
+            widths.values().sum::<f64>() / widths.len() as f64
+        };
+        let mut ascii = [mean; 128];
+        for (&c, &w) in &widths {
+            if c.is_ascii() {
+                ascii[c as usize] = w;
+            }
+        }
+        Metrics {
+            widths,
+            ascii,
+            mean,
+        }
+    }
+
+    /// The width of `s` per point of font size.
+    fn width(&self, s: &str) -> f64 {
+        if s.is_ascii() {
+            return s.bytes().map(|b| self.ascii[usize::from(b)]).sum();
+        }
+        s.chars()
+            .map(|c| self.widths.get(&c).copied().unwrap_or(self.mean))
+            .sum()
+    }
+}
+
+/// The candidate widths (per point of size) for a redacted text of `words` words: single names, or
+/// first names and surnames to be added (with a space between).
+pub(super) enum Candidates {
+    Single(Vec<f64>),
+    /// First names' widths with the space, and surnames' widths sorted.
+    Pairs(Vec<f64>, Vec<f64>),
+}
+
+impl Candidates {
+    pub fn new(m: &Metrics, words: usize) -> Candidates {
+        let l = lists();
+        if words <= 1 {
+            return Candidates::Single(l.single.iter().map(|w| m.width(w)).collect());
+        }
+        let space = m.width(" ");
+        let first = l.first.iter().map(|w| m.width(w) + space).collect();
+        let mut last: Vec<f64> = l.surnames.iter().map(|w| m.width(w)).collect();
+        last.sort_unstable_by(f64::total_cmp);
+        Candidates::Pairs(first, last)
+    }
+
+    /// How many candidates are wider than `lo` and at most `hi` wide (per point of size).
+    fn count(&self, lo: f64, hi: f64) -> u64 {
+        match self {
+            Candidates::Single(v) => v.iter().filter(|&&w| w > lo && w <= hi).count() as u64,
+            Candidates::Pairs(first, last) => first
+                .iter()
+                .map(|f| {
+                    let a = last.partition_point(|&w| w + f <= lo);
+                    let b = last.partition_point(|&w| w + f <= hi);
+                    (b - a) as u64
+                })
+                .sum(),
+        }
+    }
+}
+
+/// The bucketed width of a box and its anonymity set: `natural` is the redacted text's width plus the
+/// padding (points), `pad` that padding, `bucket` the bucket (points), `size` the font size. The box
+/// takes the smallest bucket that holds the text; while fewer than `min` candidates would give a box
+/// as wide (candidates of this bucket and of every narrower one widened into it), it takes the next
+/// bucket (at most 20 more). Returns the width and the count.
+pub(super) fn widen(
+    c: &Candidates,
+    natural: f64,
+    pad: f64,
+    bucket: f64,
+    size: f64,
+    min: Option<u64>,
+) -> (f64, u64) {
+    let first = (natural / bucket).ceil().max(1.0);
+    // Text widths (per point of size) whose box is `first` buckets wide, up to `n` buckets.
+    let lo = ((first - 1.0) * bucket - pad) / size;
+    let mut n = first;
+    loop {
+        let hi = (n * bucket - pad) / size;
+        let count = c.count(if first <= 1.0 { f64::NEG_INFINITY } else { lo }, hi);
+        if min.is_none_or(|m| count >= m) || n >= first + 20.0 {
+            return (n * bucket, count);
+        }
+        n += 1.0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every letter 0.5 em wide, the space 0.25.
+    fn flat() -> Metrics {
+        Metrics::new(
+            ('a'..='z')
+                .chain('A'..='Z')
+                .map(|c| (c, 0.5))
+                .chain(std::iter::once((' ', 0.25))),
+        )
+    }
+
+    #[test]
+    fn names_of_the_same_bucket_are_counted_and_a_box_widens_to_reach_a_minimum() {
+        let m = flat();
+        let pairs = Candidates::new(&m, 2);
+        // "Eve Hill" at 10 pt: 7 letters and a space = 37.5 pt, 38.7 with the padding: one 30 pt
+        // bucket is too narrow, two hold it.
+        let (w, n) = widen(&pairs, 38.7, 1.2, 30.0, 10.0, None);
+        assert_eq!(w, 60.0);
+        // Every first name + surname of 31..=58.8 pt (6 to 11 letters in all) is in that set: many.
+        assert!(n > 10_000, "{n}");
+        // A minimum above that set widens the box; the set then counts the wider bucket's names too.
+        let (w2, n2) = widen(&pairs, 38.7, 1.2, 30.0, 10.0, Some(n + 1));
+        assert!(w2 > w && n2 > n, "{w2} {n2}");
+        // Single words: fewer (one list of names, no combinations).
+        let single = Candidates::new(&m, 1);
+        let (_, n1) = widen(&single, 20.7, 1.2, 30.0, 10.0, None);
+        assert!(n1 > 0 && n1 < n, "{n1}");
+    }
+
+    #[test]
+    fn an_unknown_letter_counts_as_the_mean_width() {
+        let m = Metrics::new([('a', 0.4), ('b', 0.6)].into_iter());
+        assert!((m.width("ab") - 1.0).abs() < 1e-12);
+        assert!((m.width("az") - 0.9).abs() < 1e-12);
+    }
+}
