@@ -194,6 +194,8 @@ pub struct Summary {
     /// would give a box as wide (see the README's threat model).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_anonymity: Option<u64>,
+    /// Output pages rendered and read by OCR to be checked by eye (`--verify-visual`), over the batch.
+    pub checked_by_eye: usize,
     pub results: Vec<FileReport>,
 }
 
@@ -771,6 +773,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         no_decision: results.iter().map(|r| r.no_decision.len()).sum(),
         applied: results.iter().map(|r| r.redactions).sum(),
         min_anonymity: results.iter().filter_map(|r| r.min_anonymity).min(),
+        checked_by_eye: results.iter().map(|r| r.checked_by_eye).sum(),
         exemptions: results.iter().flat_map(|r| &r.exemptions).fold(
             BTreeMap::new(),
             |mut m, (k, v)| {
@@ -929,6 +932,7 @@ pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
             .iter()
             .filter_map(|r| r["min_anonymity"].as_u64())
             .min(),
+        checked_by_eye: sum("checked_by_eye"),
         results: Vec::new(),
     };
     let mut v = serde_json::to_value(&summary).map_err(|e| Error::usage(e.to_string()))?;

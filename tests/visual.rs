@@ -189,6 +189,13 @@ fn what_only_the_pixels_show_is_read_redacted_and_proven_gone() {
             failures.push(format!("{name}: no output page was checked by eye"));
         }
     }
+    // The batch counts the pages checked by eye.
+    if summary["checked_by_eye"].as_u64().unwrap_or(0) < 10 {
+        failures.push(format!(
+            "the batch summary counts {} pages checked by eye",
+            summary["checked_by_eye"]
+        ));
+    }
     assert!(
         failures.is_empty(),
         "{} problem(s):\n{}\n(redact said: {})",
