@@ -645,8 +645,13 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
     let phrases: Vec<&str> = terms.iter().map(String::as_str).collect();
     if let Some(ph) = detect::Phrases::new(&phrases) {
         let mut pages = extract::extract_all(&doc, &extract::ExtractLimits::default());
-        // Text that cannot be read cannot be searched: the file is not checked, never "clean".
-        if let Some(q) = pages.iter().find_map(|(_, p)| p.problems.first()) {
+        // Text that cannot be read cannot be searched: the file is not checked, never "clean" (glyphs
+        // with no Unicode are read from the rendered page below).
+        let unmapped = crate::model::ProblemKind::Unmapped;
+        if let Some(q) = pages
+            .iter()
+            .find_map(|(_, p)| p.problems.iter().find(|q| q.kind != unmapped))
+        {
             return Err(crate::read::problem_error(q));
         }
         // A scan's pixels are read too, by OCR, as a reader of the page would read them: a term in
@@ -658,6 +663,18 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
             .find(|(_, r)| r.is_err())
         {
             return Err(e);
+        }
+        // What only the rendered page shows (text as outlines, pictures of text, glyphs with no
+        // Unicode) is read too; what cannot be read there leaves the file unchecked.
+        let count = Some(pages.len());
+        if let Some((_, Err(e))) = crate::read::eyes_pages(bytes, password, &mut pages, count)
+            .into_iter()
+            .find(|(_, r)| r.is_err())
+        {
+            return Err(e);
+        }
+        if let Some(q) = pages.iter().find_map(|(_, p)| p.problems.first()) {
+            return Err(crate::read::problem_error(q));
         }
         // The term each phrase pattern came from (the first that folds to it), worked out once.
         let keys: Vec<Option<String>> = phrases
@@ -682,7 +699,7 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
                 .find(&p.text)
                 .into_iter()
                 .chain(alt.iter().flat_map(|t| ph.find(t)));
-            let place = if p.ocr {
+            let place = if p.ocr || p.eyes {
                 format!("page {} image (OCR)", p.page)
             } else {
                 format!("page {} text", p.page)
@@ -694,7 +711,7 @@ pub fn find_terms(bytes: &[u8], password: Option<&str>, terms: &[String]) -> Res
                     term,
                 });
             }
-            if p.ocr {
+            if p.ocr || p.eyes {
                 let hay = crate::text_fold::fold_for_fuzzy(&p.text).0;
                 for (term, t) in folded.iter().enumerate() {
                     let Some(k) = detect::ocr_slips(t.len()) else {

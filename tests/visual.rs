@@ -232,3 +232,51 @@ fn unmapped_glyphs_with_ocr_never_are_declined_not_published() {
     assert_eq!(r["status"], "declined", "{r}");
     assert!(!out.join("g-unmapped-name-1.part1.pdf").exists());
 }
+
+/// `foiredact verify` reads what only the pixels show: the unredacted inputs of the outline,
+/// screenshot and unmapped-glyph classes hold their terms (exit 1, found in the page's image); before
+/// the page as pixels, it called the outlines and screenshots clean.
+#[test]
+fn verify_finds_terms_only_the_pixels_show() {
+    if !(require_tool("tesseract") & require_tool("pdftoppm")) {
+        return;
+    }
+    let d = tempdir();
+    let inputs = d.path().join("in");
+    std::fs::create_dir_all(&inputs).expect("mkdir");
+    let Some(manifest) = make(&inputs) else {
+        return;
+    };
+    for f in manifest["files"].as_array().expect("files") {
+        let class = f["class"].as_str().expect("class");
+        if !matches!(class, "d" | "e" | "f" | "g") {
+            continue;
+        }
+        let name = f["file"].as_str().expect("file");
+        let terms = d.path().join(format!("{name}.terms"));
+        let list: Vec<&str> = f["must_go"]
+            .as_array()
+            .expect("must_go")
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        std::fs::write(&terms, list.join("\n")).expect("terms");
+        let o = run(&[
+            "verify",
+            inputs.join(name).to_str().expect("path"),
+            "--terms",
+            terms.to_str().expect("path"),
+        ]);
+        let said =
+            String::from_utf8_lossy(&o.stdout).to_string() + &String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{name}: the terms are found: {said}"
+        );
+        assert!(
+            said.contains("image (OCR)"),
+            "{name}: found in the page's image: {said}"
+        );
+    }
+}
