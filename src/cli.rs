@@ -300,7 +300,7 @@ pub struct RedactArgs {
     /// Check outputs by eye: render output pages and read them with OCR, so that text the text layer
     /// does not carry (a picture of text, text drawn as outlines, glyphs with no Unicode) is proven
     /// gone too. `auto` checks the pages that hold such regions, `all` every page (slow), `never`
-    /// none (scans are always read again).
+    /// none (scans are always read again, and glyphs with no Unicode, which only the eye can prove).
     #[arg(long, value_enum, default_value_t = VisualArg::Auto)]
     pub verify_visual: VisualArg,
     /// Give every page read by OCR an invisible text layer of the words it kept (not the redacted

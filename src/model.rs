@@ -160,6 +160,9 @@ pub struct PageText {
     /// Some of its text was read by OCR of the rendered page, where the text layer shows nothing
     /// (text drawn as outlines, a picture of text, glyphs with no Unicode): `pdf::eyes`.
     pub eyes: bool,
+    /// The regions read from the rendered page (`pdf::eyes`), for verification to read again.
+    #[serde(skip)]
+    pub eyes_regions: Vec<Rect>,
     /// A scan whose invisible text layer is not where its ink is (few words OCR reads alike at the
     /// same place): the layer is left out of the reading, OCR's replaces it, and the output drops it.
     pub layer_replaced: bool,

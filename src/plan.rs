@@ -68,6 +68,9 @@ pub struct PagePlan {
     /// Part of the page was read from its rendered pixels (`pdf::eyes`): verification renders the
     /// output and reads it again.
     pub eyes: bool,
+    /// The regions read from the input's pixels: read again in the output when nothing of the kind
+    /// is left there (a picture removed whole).
+    pub eyes_regions: Vec<Rect>,
 }
 
 #[derive(Debug, Clone)]
@@ -624,6 +627,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 page: page.page,
                 ocr: page.ocr,
                 eyes: page.eyes,
+                eyes_regions: page.eyes_regions.clone(),
                 ..Default::default()
             };
             // A scan's text layer far from its ink goes whole: OCR's reading replaced it.

@@ -218,6 +218,7 @@ pub fn eyes_pages(
             Ok(reading) => {
                 p.problems.retain(|q| q.kind != ProblemKind::Unmapped);
                 p.eyes = true;
+                p.eyes_regions = regions.iter().map(|r| r.rect).collect();
                 let log = EyesLog {
                     page: p.page,
                     causes,

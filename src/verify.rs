@@ -343,8 +343,15 @@ pub fn verify_part(
             crate::pdf::eyes::regions(&pt)
         } else if pp.eyes && regions.is_empty() && visual != VisualMode::Never {
             // Read by eye in the input, and nothing of the kind left in the output (all of it was
-            // redacted): the page is read whole, to prove what is left around the boxes.
-            whole()
+            // redacted, or a picture removed whole): the input's regions are read again, to prove what
+            // is left around the boxes.
+            pp.eyes_regions
+                .iter()
+                .map(|r| crate::pdf::eyes::Region {
+                    rect: *r,
+                    causes: Vec::new(),
+                })
+                .collect()
         } else {
             regions
         };

@@ -88,9 +88,13 @@ pub fn regions(page: &PageText) -> Vec<Region> {
             found.push((b, Cause::Picture));
         }
     }
-    for g in &page.glyphs {
-        if !g.invisible && !g.ours && g.text == super::extract::UNMAPPED {
-            found.push((g.bbox, Cause::Unmapped));
+    // Glyphs with no Unicode that may spell words (the page has that problem: runs that are not one
+    // repeated symbol, fonts that are not pictographs).
+    if has_unmapped(page) {
+        for g in &page.glyphs {
+            if !g.invisible && !g.ours && g.text == super::extract::UNMAPPED {
+                found.push((g.bbox, Cause::Unmapped));
+            }
         }
     }
     // Join what lies close together, so that a line of outlined letters is read as one line.
@@ -151,6 +155,13 @@ pub fn regions(page: &PageText) -> Vec<Region> {
     regions
 }
 
+/// Whether the page has glyphs with no Unicode that may spell words (`ProblemKind::Unmapped`).
+fn has_unmapped(page: &PageText) -> bool {
+    page.problems
+        .iter()
+        .any(|q| q.kind == crate::model::ProblemKind::Unmapped)
+}
+
 /// Whether a raster shows any ink (a few dark pixels in ten thousand).
 fn inked(r: &Raster) -> bool {
     let dark = r.gray.iter().filter(|&&g| g < 160).count();
@@ -196,13 +207,31 @@ pub fn read_regions(
         };
         // Glyphs with no Unicode that the renderer draws as nothing: it may have failed on their font
         // (a reader shows something); nothing read there is not "nothing personal".
-        if region.causes.contains(&Cause::Unmapped) && (!inked(&crop) || crop.failed.font) {
-            return Err(crate::model::Problem::unreadable(
-                "the renderer cannot draw the glyphs with no Unicode",
-            ));
+        // Each font's glyphs with no Unicode in the region must show ink where they are.
+        if region.causes.contains(&Cause::Unmapped) && has_unmapped(page) {
+            let mut fonts: Vec<(&str, Rect)> = Vec::new();
+            for g in page.glyphs.iter().filter(|g| {
+                !g.invisible
+                    && !g.ours
+                    && g.text == super::extract::UNMAPPED
+                    && region.rect.contains(g.bbox.center())
+            }) {
+                match fonts.iter_mut().find(|(f, _)| *f == &*g.font) {
+                    Some((_, r)) => *r = r.union(&g.bbox),
+                    None => fonts.push((&g.font, g.bbox)),
+                }
+            }
+            if fonts
+                .iter()
+                .any(|(_, r)| !raster.crop(r).is_some_and(|c| inked(&c)))
+            {
+                return Err(crate::model::Problem::unreadable(
+                    "the renderer cannot draw the glyphs with no Unicode",
+                ));
+            }
         }
         // A picture the renderer could not decode shows nothing here, whatever it holds.
-        if region.causes.contains(&Cause::Picture) && crop.failed.image {
+        if region.causes.contains(&Cause::Picture) && crop.failed.image && !inked(&crop) {
             return Err(crate::model::Problem::unreadable(
                 "the renderer cannot decode an image that may hold text",
             ));
