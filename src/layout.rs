@@ -63,9 +63,19 @@ pub fn build(glyphs: &[Glyph]) -> (String, Vec<u32>) {
 
 /// [`build`] leaving out the glyphs `skip` says (a scan's text layer that OCR's reading replaces).
 pub fn build_with(glyphs: &[Glyph], skip: &dyn Fn(&Glyph) -> bool) -> (String, Vec<u32>) {
-    let (ocr, layer): (Vec<usize>, Vec<usize>) = (0..glyphs.len())
+    let (mut ocr, layer): (Vec<usize>, Vec<usize>) = (0..glyphs.len())
         .filter(|&i| !glyphs[i].ours && glyphs[i].size > 0.0 && !skip(&glyphs[i]))
         .partition(|&i| glyphs[i].is_ocr());
+    // A box's stand-in (verification) belongs to both readings: it separates what OCR reads on
+    // either side of the box as it does the layer's text.
+    if !ocr.is_empty() {
+        ocr.extend(
+            layer
+                .iter()
+                .copied()
+                .filter(|&i| glyphs[i].text == STAND_IN),
+        );
+    }
     let mut text = String::new();
     let mut map: Vec<u32> = Vec::new();
     for idx in [layer, ocr] {

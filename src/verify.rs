@@ -377,12 +377,17 @@ pub fn verify_part(
             let reading = raster.and_then(|r| {
                 crate::pdf::eyes::read_regions(&r, &pt, &regions, crate::pdf::ocr::PAGE_TIME)
             });
-            let reading = reading.map_err(|e| {
-                page_err(format!(
-                    "part {}: the page cannot be checked by eye (rendered and read by OCR): {e}",
-                    plan.part
-                ))
-            })?;
+            // (A page let through unread, --allow-unreadable, is published unchecked: what the eye
+            // cannot read on it is no failure either.)
+            let reading = match reading {
+                Err(_) if unreadable.contains(&pp.page) => Default::default(),
+                r => r.map_err(|e| {
+                    page_err(format!(
+                        "part {}: the page cannot be checked by eye (rendered and read by OCR): {e}",
+                        plan.part
+                    ))
+                })?,
+            };
             by_eye += 1;
             let from = pt.glyphs.len();
             pt.glyphs.extend(reading.glyphs.into_iter().filter(|g| {

@@ -272,8 +272,10 @@ fn planted_names_leave_no_trace_in_glyph_positions_across_producers() {
                 if ["aligned", "buckets"].contains(&pair)
                     || !["chromium", "groff"].contains(&producer)
                 {
+                    // Missing committed files, not a missing checker: loud, and a failure only
+                    // where FOIREDACT_REQUIRE_PAIRS=1 says every producer's pairs were made.
                     skip(
-                        REQUIRE_TOOLS,
+                        "FOIREDACT_REQUIRE_PAIRS",
                         &format!("tests/pairs has no {producer} {pair} pair ({producer} was not installed where they were made)"),
                     );
                 }

@@ -190,10 +190,11 @@ pub fn read_regions(
     regions: &[Region],
     timeout: Duration,
 ) -> Result<Reading, crate::model::Problem> {
+    // Text read already: the layer's, and a scan's OCR words (read from its image).
     let layer: Vec<Rect> = page
         .glyphs
         .iter()
-        .filter(|g| read_by_layer(g))
+        .filter(|g| read_by_layer(g) || (g.is_ocr() && !g.text.trim().is_empty()))
         .map(|g| g.bbox.grow(0.5))
         .collect();
     let mut out = Reading {
@@ -207,28 +208,12 @@ pub fn read_regions(
         };
         // Glyphs with no Unicode that the renderer draws as nothing: it may have failed on their font
         // (a reader shows something); nothing read there is not "nothing personal".
-        // Each font's glyphs with no Unicode in the region must show ink where they are.
-        if region.causes.contains(&Cause::Unmapped) && has_unmapped(page) {
-            let mut fonts: Vec<(&str, Rect)> = Vec::new();
-            for g in page.glyphs.iter().filter(|g| {
-                !g.invisible
-                    && !g.ours
-                    && g.text == super::extract::UNMAPPED
-                    && region.rect.contains(g.bbox.center())
-            }) {
-                match fonts.iter_mut().find(|(f, _)| *f == &*g.font) {
-                    Some((_, r)) => *r = r.union(&g.bbox),
-                    None => fonts.push((&g.font, g.bbox)),
-                }
-            }
-            if fonts
-                .iter()
-                .any(|(_, r)| !raster.crop(r).is_some_and(|c| inked(&c)))
-            {
-                return Err(crate::model::Problem::unreadable(
-                    "the renderer cannot draw the glyphs with no Unicode",
-                ));
-            }
+        // Glyphs with no Unicode that may spell words, drawn as nothing: the renderer may have failed
+        // on their font (a reader shows something); nothing read there is not "nothing personal".
+        if region.causes.contains(&Cause::Unmapped) && has_unmapped(page) && !inked(&crop) {
+            return Err(crate::model::Problem::unreadable(
+                "the renderer cannot draw the glyphs with no Unicode",
+            ));
         }
         // A picture the renderer could not decode shows nothing here, whatever it holds.
         if region.causes.contains(&Cause::Picture) && crop.failed.image && !inked(&crop) {
