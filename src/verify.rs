@@ -198,6 +198,8 @@ pub fn verify_part(
     // The pages to look at by eye, rendered once (0-based indices of this output).
     let mut by_eye = 0usize;
     let mut looks: std::collections::HashMap<usize, Looked> = std::collections::HashMap::new();
+    // The output's bytes for the renderer, copied once for all the pages looked at.
+    let shared: std::cell::OnceCell<std::sync::Arc<Vec<u8>>> = std::cell::OnceCell::new();
     // Page by page (fonts read once): a long part's glyphs are never all in memory at once.
     let mut fonts = extract::FontCache::default();
     let lim = extract::ExtractLimits::default();
@@ -365,7 +367,9 @@ pub fn verify_part(
         }
         if look {
             let raster = crate::pdf::render::render_pages(
-                std::sync::Arc::new(bytes.to_vec()),
+                shared
+                    .get_or_init(|| std::sync::Arc::new(bytes.to_vec()))
+                    .clone(),
                 None,
                 &[no as usize - 1],
                 crate::pdf::render::OCR_DPI,

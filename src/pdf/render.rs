@@ -32,8 +32,8 @@ pub struct Raster {
     pub gray: Vec<u8>,
     /// From a pixel position (x right, y down, in pixels) to the page's user space.
     pub to_page: Matrix,
-    /// The renderer could not draw an image, or a font, of the page: what it shows there may not be
-    /// what a reader shows.
+    /// The renderer could not decode an image of the page: what it shows there may not be what a
+    /// reader shows. (A font it cannot draw shows as no ink, which `pdf::eyes` checks.)
     pub failed: Failed,
 }
 
@@ -41,7 +41,6 @@ pub struct Raster {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Failed {
     pub image: bool,
-    pub font: bool,
 }
 
 impl Raster {
@@ -159,10 +158,8 @@ pub fn render_pages(
                     warning_sink: Arc::new(move |w| {
                         use hayro::hayro_interpret::InterpreterWarning as W;
                         let mut f = sink.lock().unwrap_or_else(|e| e.into_inner());
-                        match w {
-                            W::ImageDecodeFailure => f.image = true,
-                            W::UnsupportedFont => f.font = true,
-                            _ => {}
+                        if let W::ImageDecodeFailure = w {
+                            f.image = true;
                         }
                     }),
                     ..Default::default()
