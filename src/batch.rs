@@ -33,6 +33,8 @@ pub struct Config {
     pub decisions: Option<PathBuf>,
     /// Who decides (`--reviewer`, else the user's login name): recorded with every decision.
     pub reviewer: String,
+    /// A text redacted in one file of the batch is redacted in every other (`--consistent`).
+    pub consistent: bool,
 }
 
 /// The user's login name (`USER`, `LOGNAME` or `USERNAME`, else the process owner's entry in
@@ -385,6 +387,81 @@ fn set_error(rep: &mut FileReport, err: &Error) {
     rep.exemptions.clear();
 }
 
+/// The officer's decisions for one input, with the hash of the file and when it was last changed (for
+/// the audit trail): none without `--decisions`; with a folder of them that has none for this input,
+/// no proposal has a decision (hash `none`).
+fn decisions_for(
+    decisions: Option<&Path>,
+    rel: &Path,
+    s: &Settings,
+) -> Result<Option<(crate::decisions::Decisions, String, String)>> {
+    Ok(match decisions_file(decisions, rel) {
+        Some(f) => {
+            let raw = std::fs::read(&f).map_err(|e| Error::from(e).with_path(&f))?;
+            let at = std::fs::metadata(&f)
+                .and_then(|m| m.modified())
+                .map(rfc3339)
+                .unwrap_or_default();
+            let d = crate::pdf::marks::read_decisions(&f.display().to_string(), &raw, &s.load)?;
+            Some((d, format!("{:016x}", fnv64(&raw)), at))
+        }
+        None if decisions.is_some() => Some((
+            crate::decisions::Decisions::none_for("(no decisions file)"),
+            "none".into(),
+            String::new(),
+        )),
+        None => None,
+    })
+}
+
+/// `--consistent` for `review` and `scan`: pass one run over a batch of more than one file, and its
+/// texts set in `s` for pass two.
+pub fn consistent_settings(
+    on: bool,
+    inputs: &[Input],
+    rules: &RuleSet,
+    s: &mut Settings,
+    driver: &crate::driver::Driver,
+) -> Result<()> {
+    if on && inputs.len() > 1 {
+        let texts = batch_texts(inputs, rules, s, None, driver)?;
+        s.consistent = Some(std::sync::Arc::new(texts));
+    }
+    Ok(())
+}
+
+/// Pass one of a `--consistent` batch: each input read and its detection decided (with its
+/// decisions), and the texts it redacts kept, not the document. A file that cannot be read gives
+/// none (pass two declines it again, and it publishes nothing).
+pub fn batch_texts(
+    inputs: &[Input],
+    rules: &RuleSet,
+    s: &Settings,
+    decisions: Option<&Path>,
+    driver: &crate::driver::Driver,
+) -> Result<crate::detect::spread::BatchTexts> {
+    let found = driver.run(
+        inputs,
+        |_, i| {
+            let d = decisions_for(decisions, &i.rel, s)?.map(|(d, ..)| d);
+            let bytes = std::fs::read(&i.path).map_err(Error::from)?;
+            let mut texts = if is_text(&i.path) {
+                crate::text::found(&bytes, rules, d.as_ref())?
+            } else {
+                pipeline::found(&bytes, rules, s, d.as_ref())?
+            };
+            for t in &mut texts {
+                t.at = format!("{}#{}", i.rel.to_string_lossy(), t.at);
+            }
+            Ok(texts)
+        },
+        |_, _, _| {},
+    )?;
+    let all: Vec<crate::detect::spread::FoundText> =
+        found.into_iter().filter_map(|r| r.ok()).flatten().collect();
+    Ok(crate::detect::spread::BatchTexts::new(&all))
+}
+
 fn run_one(
     input: &Input,
     cfg: &Config,
@@ -403,37 +480,32 @@ fn run_one(
     }
     let bytes = std::fs::read(&input.path).map_err(Error::from)?;
     rep.input_hash = format!("{:016x}", fnv64(&bytes));
-    let decisions = match decisions_file(cfg.decisions.as_deref(), &input.rel) {
-        Some(f) => {
-            let raw = std::fs::read(&f).map_err(|e| Error::from(e).with_path(&f))?;
-            rep.decisions_hash = format!("{:016x}", fnv64(&raw));
-            rep.decided_at = std::fs::metadata(&f)
-                .and_then(|m| m.modified())
-                .map(rfc3339)
-                .unwrap_or_default();
-            Some(crate::pdf::marks::read_decisions(
-                &f.display().to_string(),
-                &raw,
-                &cfg.settings.load,
-            )?)
-        }
-        // A folder of decisions without one for this input: no proposal has a decision.
-        None if cfg.decisions.is_some() => {
-            rep.decisions_hash = "none".into();
-            Some(crate::decisions::Decisions::none_for("(no decisions file)"))
+    let decisions = match decisions_for(cfg.decisions.as_deref(), &input.rel, &cfg.settings)? {
+        Some((d, hash, at)) => {
+            rep.decisions_hash = hash;
+            rep.decided_at = at;
+            Some(d)
         }
         None => None,
     };
     rep.reviewer = cfg.reviewer.clone();
     let text = is_text(&input.path);
     let doc = if text {
-        crate::text::process(&bytes, rules, cfg.settings.label, decisions.as_ref())?
+        crate::text::process(
+            &bytes,
+            rules,
+            cfg.settings.label,
+            decisions.as_ref(),
+            cfg.settings.consistent.as_deref(),
+        )?
     } else {
         pipeline::process_with(&bytes, rules, &cfg.settings, decisions.as_ref())?
     };
     if doc.part2_heading_missing && cfg.settings.require_parts {
         return Err(Error::new(ErrorKind::NoPart2Heading));
     }
+    // Rows that followed their proposals to other ids are read where they went.
+    let decisions = doc.moved.clone().or(decisions);
     rep.part2_heading_missing = doc.part2_heading_missing;
     rep.pages = doc.pages;
     rep.ocr = doc.ocr.clone();
@@ -675,11 +747,30 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         // stopped half way leaves no logs describing outputs it has replaced.
         output::remove_stale(&logs.iter().collect::<Vec<_>>());
     }
-    let writer = output::Writer::new(2 * cfg.jobs.max(1));
     let driver = crate::driver::Driver {
         jobs: cfg.jobs,
         progress: cfg.progress,
     };
+    // --consistent: pass one reads the batch for the texts it redacts; pass two redacts each file
+    // with them. Outputs made with other texts of the batch are not current (--resume).
+    let with_texts;
+    let cfg = if cfg.consistent && inputs.len() > 1 {
+        let texts = batch_texts(
+            &inputs,
+            rules,
+            &cfg.settings,
+            cfg.decisions.as_deref(),
+            &driver,
+        )?;
+        let mut c = cfg.clone();
+        c.run_key = format!("{}{:016x}", cfg.run_key, texts.key);
+        c.settings.consistent = Some(std::sync::Arc::new(texts));
+        with_texts = c;
+        &with_texts
+    } else {
+        cfg
+    };
+    let writer = output::Writer::new(2 * cfg.jobs.max(1));
     let ran = driver.run(
         &inputs,
         |id, i| {

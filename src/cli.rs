@@ -229,6 +229,8 @@ pub struct RedactArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub consistent: ConsistentArgs,
     /// Files processed in parallel (default: the number of cores).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -390,6 +392,8 @@ pub struct ReviewArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub consistent: ConsistentArgs,
     /// Put the proposed texts themselves in the decisions file (masked by default).
     #[arg(long)]
     pub log_text: bool,
@@ -409,6 +413,28 @@ pub struct ReviewArgs {
     pub limits: LimitArgs,
 }
 
+/// `--consistent` / `--no-consistent`.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ConsistentArgs {
+    /// One request, one decision per text (the default for a batch of more than one file): a text
+    /// redacted in one file of the batch (found by a rule, a term or the officer's decision) is
+    /// redacted wherever it occurs in every other file, and a name's surname with it; the schedule's
+    /// `cause` column says why (`consistent:<file>#<id>`). The batch is read twice. With --shard,
+    /// only the files of the shard count.
+    #[arg(long, overrides_with = "no_consistent")]
+    pub consistent: bool,
+    /// Treat each file of the batch on its own (for a batch of unrelated requests).
+    #[arg(long, overrides_with = "consistent")]
+    pub no_consistent: bool,
+}
+
+impl ConsistentArgs {
+    /// Whether the batch is consistent.
+    pub fn on(&self) -> bool {
+        !self.no_consistent
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// PDF or plain-text (.txt) files, or folders searched recursively for *.pdf and *.txt.
@@ -416,6 +442,8 @@ pub struct ScanArgs {
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub consistent: ConsistentArgs,
     /// One JSON object per finding, one per line.
     #[arg(long)]
     pub json: bool,

@@ -206,6 +206,7 @@ impl TryFrom<RedactArgs> for Redact {
         };
         let run_key = resume_key(&a, &settings)?;
         let batch = batch::Config {
+            consistent: a.consistent.on(),
             reviewer,
             decisions: a.decisions,
             resume: a.resume,

@@ -36,9 +36,133 @@ pub struct Detected {
     pub proposals: Vec<Proposal>,
     /// Per page: the proposals the officer kept (for where they are: the audit gives no box).
     pub kept: Vec<Vec<Finding>>,
+    /// The officer's decisions as applied, when rows followed their proposals to other ids (see
+    /// [`crate::decisions::Decisions::with_ids`]): what the logs must read them from.
+    pub moved: Option<crate::decisions::Decisions>,
 }
 
 use crate::decisions::Proposal;
+use crate::detect::spread::{self, BatchTexts};
+
+/// Where a document stands in its batch (`--consistent`).
+#[derive(Debug, Clone, Copy)]
+pub enum InBatch<'a> {
+    /// On its own.
+    Alone,
+    /// Pass one: what it redacts is being gathered (the officer's rows for proposals that only the
+    /// batch's texts make are not known yet, and are not errors).
+    PassOne,
+    /// Pass two: with the texts the rest of the batch redacts.
+    With(&'a BatchTexts),
+}
+
+/// The decisions with each row whose id names another proposal (or none) moved to the proposal its
+/// fingerprint names, if any row moves.
+fn follow_fingerprints(
+    d: &crate::decisions::Decisions,
+    proposals: &[Proposal],
+) -> Option<crate::decisions::Decisions> {
+    // Only proposals the batch spreads here move (their numbers come after the rules' own and
+    // depend on the rest of the batch), and only on their page: any other row naming another id
+    // is the officer's slip, refused below.
+    let by_fp: HashMap<&str, &Proposal> = proposals
+        .iter()
+        .filter(|p| spread::is_spread(&p.why))
+        .map(|p| (p.fingerprint.as_str(), p))
+        .collect();
+    let by_id: HashMap<&str, &str> = proposals
+        .iter()
+        .map(|p| (p.id.as_str(), p.fingerprint.as_str()))
+        .collect();
+    let to: HashMap<String, String> = d
+        .rows
+        .iter()
+        .filter(|r| by_id.get(r.id.as_str()) != Some(&r.fingerprint.as_str()))
+        .filter_map(|r| {
+            let p = by_fp.get(r.fingerprint.as_str())?;
+            r.id.starts_with(&format!("p{}-r", p.page))
+                .then(|| (r.id.clone(), p.id.clone()))
+        })
+        .collect();
+    if to.is_empty() {
+        return None;
+    }
+    d.with_ids(&to)
+}
+
+/// A document on its own, or in pass two of its batch with `texts`.
+pub fn in_batch(texts: Option<&BatchTexts>) -> InBatch<'_> {
+    texts.map_or(InBatch::Alone, InBatch::With)
+}
+
+/// What spreads from a document's findings (per page, sorted, none overlapping a finding): the
+/// surnames of its names and of the batch's (`batch`), and the texts other documents of the batch
+/// redact. The findings' ids must be set (a surname's cause names its name's id).
+fn spread_findings(
+    pages: &[PageSource<'_>],
+    findings: &[Vec<Finding>],
+    rules: &RuleSet,
+    batch: Option<&BatchTexts>,
+) -> Vec<Vec<Finding>> {
+    let own: Vec<(&str, crate::model::Why)> = findings
+        .iter()
+        .flatten()
+        .filter(|f| spread::is_name(&f.why))
+        .map(|f| {
+            (
+                f.text.expose().as_str(),
+                crate::model::Why {
+                    rule: spread::SURNAME_RULE.into(),
+                    category: f.why.category.clone(),
+                    exemption: f.why.exemption.clone(),
+                    cause: format!("surname:{}", f.id),
+                },
+            )
+        })
+        .collect();
+    let names: Vec<(&str, crate::model::Why)> = own
+        .into_iter()
+        .chain(
+            batch
+                .into_iter()
+                .flat_map(|b| b.names())
+                .map(|(t, w)| (t, w.clone())),
+        )
+        .collect();
+    let surnames = spread::Surnames::new(rules, &names);
+    pages
+        .par_iter()
+        .zip(findings)
+        .map(|(p, fs)| {
+            let mut more: Vec<Finding> = Vec::new();
+            if let Some(s) = &surnames {
+                more.extend(s.find(p.text));
+            }
+            if let Some(b) = batch {
+                more.extend(b.find(p.text));
+            }
+            if more.is_empty() {
+                return more;
+            }
+            // Longest first where two overlap (a whole name over its surname), then none over a
+            // finding of the page's own.
+            more.sort_by(|a, b| {
+                a.span
+                    .start
+                    .cmp(&b.span.start)
+                    .then(b.span.end.cmp(&a.span.end))
+            });
+            let mut out: Vec<Finding> = Vec::new();
+            for f in more {
+                let clash = |g: &Finding| f.span.start < g.span.end && g.span.start < f.span.end;
+                if !fs.iter().any(clash) && !out.iter().any(clash) {
+                    out.push(f);
+                }
+            }
+            out
+        })
+        .collect()
+}
 
 /// Detection over a whole document, for PDFs and plain text alike: the rules on every page, every
 /// finding's text redacted wherever else it occurs, ids `p<page>-r<n>` with their fingerprints, then
@@ -54,7 +178,13 @@ pub fn detect_document(
     bytes: &[u8],
     rules: &RuleSet,
     decisions: Option<&crate::decisions::Decisions>,
+    batch: InBatch<'_>,
 ) -> Result<Detected> {
+    let pass_one = matches!(batch, InBatch::PassOne);
+    let batch = match batch {
+        InBatch::With(b) => Some(b),
+        _ => None,
+    };
     // Detection per page, then every finding's text redacted wherever else it occurs.
     // Pages are independent here: detection runs on them in parallel (rules are compiled once, shared).
     let mut findings: Vec<Vec<Finding>> = pages
@@ -87,33 +217,47 @@ pub fn detect_document(
         }
     }
     // Every proposed redaction gets an id, `p<page>-r<n>`, the same in `review` and in `redact`, and a
-    // fingerprint of what it is, so that a row cannot be applied to another proposal.
+    // fingerprint of what it is, so that a row cannot be applied to another proposal. The rules' own
+    // come first, in the order they stand; what spreads from them (surnames, the batch's texts) is
+    // numbered after them, so that the rules' ids do not depend on the rest of the batch.
     let mut proposals = Vec::new();
     let key = crate::decisions::fingerprint_key(bytes);
+    let propose = |page: usize, f: &Finding| Proposal {
+        page,
+        id: f.id.clone(),
+        fingerprint: crate::decisions::fingerprint(
+            key,
+            page,
+            &f.why.rule,
+            &f.span,
+            f.text.expose(),
+        ),
+        why: f.why.clone(),
+    };
     for (p, fs) in pages.iter().zip(findings.iter_mut()) {
         for (k, f) in fs.iter_mut().enumerate() {
             f.id = crate::decisions::proposal_id(p.page, k + 1);
-            proposals.push(Proposal {
-                page: p.page,
-                id: f.id.clone(),
-                fingerprint: crate::decisions::fingerprint(
-                    key,
-                    p.page,
-                    &f.why.rule,
-                    &f.span,
-                    f.text.expose(),
-                ),
-                why: crate::model::Why {
-                    rule: f.why.rule.clone(),
-                    category: f.why.category.clone(),
-                    exemption: f.why.exemption.clone(),
-                },
-            });
+        }
+    }
+    let mut spread = spread_findings(pages, &findings, rules, batch);
+    for ((p, fs), more) in pages.iter().zip(findings.iter_mut()).zip(&mut spread) {
+        proposals.extend(fs.iter().map(|f| propose(p.page, f)));
+        let n = fs.len();
+        for (k, f) in more.iter_mut().enumerate() {
+            f.id = crate::decisions::proposal_id(p.page, n + k + 1);
+            proposals.push(propose(p.page, f));
+        }
+        if !more.is_empty() {
+            fs.append(more);
+            fs.sort_by_key(|f| f.span.start);
         }
     }
     let mut kept_texts: Vec<String> = Vec::new();
     let mut kept: Vec<Vec<Finding>> = vec![Vec::new(); pages.len()];
     let mut manual: Vec<Vec<plan::Area>> = vec![Vec::new(); pages.len()];
+    // Rows whose proposal's number moved (its fingerprint found under another id) follow it.
+    let moved = decisions.and_then(|d| follow_fingerprints(d, &proposals));
+    let decisions = moved.as_ref().or(decisions);
     if let Some(d) = decisions {
         use crate::decisions::AddedKind;
         let hash = format!("{:016x}", crate::hash::fnv64(bytes));
@@ -132,6 +276,8 @@ pub fn detect_document(
             proposals.iter().map(|p| (p.id.as_str(), p)).collect();
         for r in &d.rows {
             match by_id.get(r.id.as_str()) {
+                // Pass one knows no proposal the batch spreads here (pass two checks every row).
+                None if pass_one => {}
                 None => problems.push((
                     r.row,
                     format!(
@@ -243,6 +389,7 @@ pub fn detect_document(
                         rule: crate::decisions::RECT_RULE.into(),
                         category: "manual".into(),
                         exemption: a.exemption.clone(),
+                        cause: String::new(),
                     },
                     id: crate::decisions::added_id(a.row),
                 });
@@ -263,6 +410,7 @@ pub fn detect_document(
         }
     }
     Ok(Detected {
+        moved,
         findings,
         kept_texts,
         manual,

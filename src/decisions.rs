@@ -39,6 +39,7 @@ pub const COLUMNS: &[&str] = &[
     "decision",
     "note",
     "input_hash",
+    "cause",
 ];
 
 /// A row about one proposed redaction.
@@ -99,6 +100,24 @@ impl Decisions {
             .iter()
             .find(|(_, g, _)| *g == f)
             .map(|(row, _, v)| (*row, v.as_str()))
+    }
+
+    /// The same decisions with rows moved to other ids (`to`: a row's id -> its new id), for
+    /// proposals whose numbers moved since review while what they are (their fingerprint) did not:
+    /// with `--consistent`, a text another file of the batch spreads here takes a number before
+    /// them. `None` when two rows would have one id.
+    pub fn with_ids(&self, to: &HashMap<String, String>) -> Option<Decisions> {
+        let mut d = self.clone();
+        d.index.clear();
+        for (k, r) in d.rows.iter_mut().enumerate() {
+            if let Some(n) = to.get(&r.id) {
+                r.id = n.clone();
+            }
+            if d.index.insert(r.id.clone(), k).is_some() {
+                return None;
+            }
+        }
+        Some(d)
     }
 
     /// The row about a proposed redaction.

@@ -13,6 +13,8 @@ use crate::text_fold::{self, fold_for_fuzzy};
 use regex::Regex;
 use std::ops::Range;
 
+pub mod spread;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Stable id within a document, `p<page>-r<n>` (set by the pipeline; empty until then).
@@ -539,6 +541,7 @@ fn finding(rs: &RuleSet, i: usize, text: &str, span: Range<usize>) -> Finding {
             rule: r.id.clone(),
             category: r.category.clone(),
             exemption: r.exemption.clone(),
+            cause: String::new(),
         },
         text: Sensitive::new(text[span.clone()].to_string()),
         span,
@@ -840,13 +843,9 @@ pub fn merge_added(
 pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
     let mut origin = std::collections::HashMap::new();
     for f in found {
-        origin.entry(fold(f.text.expose())).or_insert_with(|| {
-            (
-                f.why.rule.clone(),
-                f.why.category.clone(),
-                f.why.exemption.clone(),
-            )
-        });
+        origin
+            .entry(fold(f.text.expose()))
+            .or_insert_with(|| f.why.clone());
     }
     let texts: Vec<&str> = found
         .iter()
@@ -857,10 +856,10 @@ pub fn repeat_rule(found: &[&Finding]) -> Option<Repeats> {
     Some(Repeats { phrases, origin })
 }
 
-/// Texts already found, with the rule, category and exemption of their first finding.
+/// Texts already found, with the why of their first finding.
 pub struct Repeats {
     phrases: Phrases,
-    origin: std::collections::HashMap<String, (String, String, String)>,
+    origin: std::collections::HashMap<String, crate::model::Why>,
 }
 
 fn fold(s: &str) -> String {
@@ -884,6 +883,7 @@ pub fn find_phrase(
                 rule: rule.into(),
                 category: category.into(),
                 exemption: exemption.into(),
+                cause: String::new(),
             },
             text: Sensitive::new(text[r.clone()].to_string()),
             span: r,
@@ -897,24 +897,16 @@ pub fn find_repeats(rep: &Repeats, text: &str) -> Vec<Finding> {
         .find(text)
         .into_iter()
         .map(|(r, k)| {
-            let (rule, category, exemption) = rep
+            let why = rep
                 .origin
                 .get(rep.phrases.pattern(k))
                 .cloned()
                 .unwrap_or_else(|| {
-                    (
-                        "repeat".into(),
-                        "repeat".into(),
-                        crate::model::DEFAULT_EXEMPTION.into(),
-                    )
+                    crate::model::Why::new("repeat", "repeat", crate::model::DEFAULT_EXEMPTION)
                 });
             Finding {
                 id: String::new(),
-                why: crate::model::Why {
-                    rule,
-                    category,
-                    exemption,
-                },
+                why,
                 text: Sensitive::new(text[r.clone()].to_string()),
                 span: r,
             }

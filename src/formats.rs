@@ -167,6 +167,9 @@ pub struct DecisionRow {
     pub note: String,
     /// The input's hash, `h<hex>` (a spreadsheet reads no number in it).
     pub input_hash: String,
+    /// Why a text no rule found on its own is proposed: `consistent:<file>#<id>`, `surname:<id>`.
+    #[serde(default)]
+    pub cause: String,
 }
 
 impl DecisionRow {
@@ -180,6 +183,7 @@ impl DecisionRow {
             category: p.why.category.clone(),
             rule: p.why.rule.clone(),
             exemption: p.why.exemption.clone(),
+            cause: p.why.cause.clone(),
             text,
             decision: "redact".into(),
             note: String::new(),
@@ -203,7 +207,7 @@ pub fn decisions_csv(rows: &[DecisionRow]) -> crate::error::Result<Vec<u8>> {
 }
 
 /// The columns of `redactions.csv` (then `text` with `--log-text`).
-pub const SCHEDULE_COLUMNS: [&str; 18] = [
+pub const SCHEDULE_COLUMNS: [&str; 19] = [
     "file",
     "part",
     "page",
@@ -222,6 +226,7 @@ pub const SCHEDULE_COLUMNS: [&str; 18] = [
     "note",
     "reviewer",
     "decided_at",
+    "cause",
 ];
 
 /// A row of the schedule, `redactions.csv`: one redaction (or one proposal the officer kept).
@@ -249,6 +254,10 @@ pub struct ScheduleRow {
     pub note: String,
     pub reviewer: String,
     pub decided_at: String,
+    /// Why a text no rule found in this file is redacted: `consistent:<file>#<id>` (redacted in
+    /// another file of the batch), `surname:<id>` (the surname of a name found in this file).
+    #[serde(default)]
+    pub cause: String,
     /// The redacted text: a column only with `--log-text` (empty for a kept proposal).
     #[serde(
         default,
@@ -298,6 +307,7 @@ impl ScheduleRow {
             } else {
                 "redact".into()
             },
+            cause: b.why.cause.clone(),
             line: b.line.map_or(String::new(), |l| l.to_string()),
             note: b.note.clone(),
             reviewer: log.reviewer.clone(),
@@ -511,6 +521,7 @@ mod tests {
                 rule: "person.name".into(),
                 category: "name".into(),
                 exemption: "s40(2)".into(),
+                cause: String::new(),
             },
             text: Sensitive::new(text.into()),
             id: format!("p{}-r1", k + 1),
@@ -619,6 +630,7 @@ mod tests {
                 rule: "contact.phone".into(),
                 category: "phone".into(),
                 exemption: "s40(2)".into(),
+                cause: String::new(),
             },
         };
         let rows = vec![

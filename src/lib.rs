@@ -10,7 +10,8 @@
 //!          with no Unicode) rendered (pdf::render) and OCR'd ─ layout ─> PageText (text + byte→glyph
 //!          map; OCR's words a reading of their own)
 //!                                                                        │
-//!        rules (TOML, compiled once) ─ decide: detect ─> Findings, repeats, ids + fingerprints, the
+//!        rules (TOML, compiled once) ─ decide: detect ─> Findings, repeats, ids + fingerprints, what
+//!                                       spreads (detect::spread: surnames, the batch's texts), the
 //!                                       officer's decisions checked and applied; Part headings
 //!                                                                        │
 //!        pipeline: plan ─> DocPlan (per part: glyphs to drop or move, boxes, images to blank, the other
@@ -20,7 +21,8 @@
 //!                    ─ verify (reload, re-extract/OCR, prove clean, pages with pictures, outlines or
 //!                      unmapped glyphs rendered and read by eye; what OCR of the output reads anew
 //!                      goes back to plan)
-//!        output (atomic writes, on a writer thread) <─ batch (per file: logs in formats, exit code)
+//!        output (atomic writes, on a writer thread) <─ batch (per file: logs in formats, exit code;
+//!          --consistent: pass one, pipeline::found per file -> the batch's texts, then pass two)
 //!
 //!  .txt ─ text (pages at form feeds) ─ decide ─ Part split, [REDACTED s40(2)] ─ verify ─> output
 //!  redact output folder ─ publish: per document log (formats::FileLog), Part 1 (and 2) PDF ─ read_pages
@@ -39,7 +41,8 @@
 //!    settings
 //!  ─ stages: pdf::{load, extract, ocr, render (a page to pixels), eyes (what only pixels show), images,
 //!    fonts, content, page, rewrite, sanitize, structure,
-//!    subset, marks (the marked PDF read back as decisions)}, layout, detect, plan, rules
+//!    subset, marks (the marked PDF read back as decisions)}, layout, detect (detect::spread:
+//!    surnames and the batch's texts), plan, rules
 //!    (rules::phrases, context, person, re), metadata, decisions (the decisions file read),
 //!    formats (every file written: FileLog, Status, DecisionRow, ScheduleRow, MarkedIndex, output
 //!    paths), output (atomic writes)

@@ -13,6 +13,11 @@ pub struct Why {
     pub category: String,
     /// An exemption code (`FOIA s40(2)` ...), see `rules/exemptions.toml`.
     pub exemption: String,
+    /// Why a text no rule found here is redacted: `consistent:<file>#<id>` (the same text redacted in
+    /// another document of the batch, `--consistent`), `surname:<id>` (the surname of a name found in
+    /// this document); empty for a rule's own finding.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cause: String,
 }
 
 impl Why {
@@ -25,6 +30,7 @@ impl Why {
             rule: rule.into(),
             category: category.into(),
             exemption: exemption.into(),
+            cause: String::new(),
         }
     }
 }

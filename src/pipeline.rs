@@ -14,7 +14,7 @@ use crate::rules::RuleSet;
 use crate::verify;
 use std::collections::{HashMap, HashSet};
 
-pub use crate::decide::{detect_document, Detected, PageSource};
+pub use crate::decide::{detect_document, in_batch, Detected, InBatch, PageSource};
 pub use crate::decisions::Proposal;
 pub use crate::model::BoxLog;
 pub use crate::read::{ocr_pages, read_pages, wants_ocr, OcrLog, OCR_TIME};
@@ -54,6 +54,9 @@ pub struct DocOutput {
     pub kept: Vec<BoxLog>,
     /// What was mended in a damaged input to read it as viewers do (`load::Repair`, as text).
     pub repairs: Vec<String>,
+    /// The officer's decisions as applied, when rows followed their proposals to other ids
+    /// ([`Detected::moved`]): what the logs read them from.
+    pub moved: Option<crate::decisions::Decisions>,
 }
 
 /// A text's words, folded ([`crate::text_fold::key`]): the runs of letters and digits.
@@ -100,6 +103,60 @@ pub fn plan_only(bytes: &[u8], rules: &RuleSet, s: &Settings) -> Result<DocOutpu
     run(bytes, rules, s, None, Stop::Planned)
 }
 
+/// What detection sees of a document's pages. An OCR layer (mostly invisible text) gets fuzzy term
+/// matching too.
+fn page_sources<D>(pages: &[(D, PageText)]) -> Vec<PageSource<'_>> {
+    pages
+        .iter()
+        .map(|(_, p)| {
+            let count = |hidden: bool| {
+                p.glyphs
+                    .iter()
+                    .filter(|g| g.invisible == hidden && !g.text.trim().is_empty())
+                    .count()
+            };
+            PageSource {
+                page: p.page,
+                text: &p.text,
+                ocr: p.ocr || p.eyes || count(true) > count(false),
+                glyph_of_byte: &p.glyph_of_byte,
+                alt: crate::layout::alternative(p),
+            }
+        })
+        .collect()
+}
+
+/// Pass one of a `--consistent` batch: the texts a document redacts (the rules', the repeats', the
+/// surnames', the officer's `text=` rows and the words under their areas; not what the officer
+/// kept), each with its why and its id.
+pub fn found(
+    bytes: &[u8],
+    rules: &RuleSet,
+    s: &Settings,
+    decisions: Option<&crate::decisions::Decisions>,
+) -> Result<Vec<crate::detect::spread::FoundText>> {
+    let deadline = s.time_limit.map(|t| std::time::Instant::now() + t);
+    let read = read::read(bytes, s, deadline)?;
+    let texts = page_sources(&read.pages);
+    let Detected {
+        mut findings,
+        mut manual,
+        ..
+    } = detect_document(&texts, bytes, rules, decisions, InBatch::PassOne)?;
+    for (((_, p), f), m) in read.pages.iter().zip(&mut findings).zip(&mut manual) {
+        plan::text_areas_to_findings(p, f, m);
+    }
+    Ok(findings
+        .into_iter()
+        .flatten()
+        .map(|f| crate::detect::spread::FoundText {
+            text: f.text,
+            at: f.id,
+            why: f.why,
+        })
+        .collect())
+}
+
 /// How far [`run`] goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stop {
@@ -144,33 +201,22 @@ fn run(
         ocr: ocr_log,
         eyes: eyes_log,
     } = read::read(bytes, s, deadline)?;
-    // An OCR layer (mostly invisible text) gets fuzzy term matching too.
-    let texts: Vec<PageSource<'_>> = pages
-        .iter()
-        .map(|(_, p)| {
-            let count = |hidden: bool| {
-                p.glyphs
-                    .iter()
-                    .filter(|g| g.invisible == hidden && !g.text.trim().is_empty())
-                    .count()
-            };
-            PageSource {
-                page: p.page,
-                text: &p.text,
-                ocr: p.ocr || p.eyes || count(true) > count(false),
-                glyph_of_byte: &p.glyph_of_byte,
-                alt: crate::layout::alternative(p),
-            }
-        })
-        .collect();
+    let texts = page_sources(&pages);
     let Detected {
         mut findings,
         kept_texts,
+        moved,
         mut manual,
         proposals,
         kept,
     } = profile::time(Stage::Detect, || {
-        detect_document(&texts, bytes, rules, decisions)
+        detect_document(
+            &texts,
+            bytes,
+            rules,
+            decisions,
+            in_batch(s.consistent.as_deref()),
+        )
     })?;
     // Areas the officer drew over words are those words.
     for (((_, p), f), m) in pages.iter().zip(&mut findings).zip(&mut manual) {
@@ -196,7 +242,10 @@ fn run(
     let needle_texts: Vec<String> = findings
         .iter()
         .flatten()
-        .filter(|f| f.why.rule != crate::decisions::RECT_RULE)
+        .filter(|f| {
+            f.why.rule != crate::decisions::RECT_RULE
+                && !crate::detect::spread::stays_elsewhere(&f.why)
+        })
         .map(|f| f.text.expose().clone())
         .chain(rules.term_texts.iter().cloned())
         .collect();
@@ -277,6 +326,7 @@ fn run(
             proposals: proposals.clone(),
             kept: Vec::new(),
             repairs: repairs.clone(),
+            moved: moved.clone(),
         };
         for part in &dplan.parts {
             for pp in &part.pages {
@@ -292,11 +342,7 @@ fn run(
                         part_page: k + 1,
                         rect: Some(b.rect),
                         line: None,
-                        why: crate::model::Why {
-                            rule: b.why.rule.clone(),
-                            category: b.why.category.clone(),
-                            exemption: b.why.exemption.clone(),
-                        },
+                        why: b.why.clone(),
                         text: b.text.clone(),
                         id: b.id.clone(),
                         decision: String::new(),
@@ -384,11 +430,7 @@ fn run(
             if let Some(slot) = manual.get_mut(r.page - 1) {
                 slot.push(plan::Area {
                     rect: r.rect,
-                    why: crate::model::Why {
-                        rule: r.why.rule,
-                        category: r.why.category,
-                        exemption: r.why.exemption,
-                    },
+                    why: r.why,
                     id: String::new(),
                 });
             }
@@ -491,11 +533,7 @@ pub fn kept_log(part: u8, page: usize, part_page: usize, f: &Finding) -> BoxLog 
         part_page,
         rect: None,
         line: None,
-        why: crate::model::Why {
-            rule: f.why.rule.clone(),
-            category: f.why.category.clone(),
-            exemption: f.why.exemption.clone(),
-        },
+        why: f.why.clone(),
         text: Sensitive::new(String::new()),
         id: f.id.clone(),
         decision: "keep".into(),

@@ -693,11 +693,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                     let first = fglyphs.first().map(|&g| &page.glyphs[g]);
                     pp.boxes.push(RedactionBox {
                         rect,
-                        why: Why {
-                            rule: f.why.rule.clone(),
-                            category: f.why.category.clone(),
-                            exemption: f.why.exemption.clone(),
-                        },
+                        why: f.why.clone(),
                         text: f.text.clone(),
                         origin: first.map_or((rect.x0, rect.y0), |g| g.origin),
                         size: first.map_or(rect.height(), |g| g.size),
@@ -727,11 +723,7 @@ pub fn plan(pages: &[PageInput<'_>], layout: Layout) -> Result<DocPlan> {
                 }
                 pp.boxes.push(RedactionBox {
                     rect: *rect,
-                    why: Why {
-                        rule: area.why.rule.clone(),
-                        category: area.why.category.clone(),
-                        exemption: area.why.exemption.clone(),
-                    },
+                    why: area.why.clone(),
                     text: Sensitive::new(String::new()),
                     origin: (rect.x0, rect.y0),
                     size: rect.height().min(12.0),
@@ -913,6 +905,7 @@ mod tests {
                 rule: "test".into(),
                 category: "name".into(),
                 exemption: "s40(2)".into(),
+                cause: String::new(),
             },
             span: at..at + what.len(),
             text: Sensitive::new(what.to_string()),
@@ -1035,6 +1028,7 @@ mod tests {
                 rule: crate::decisions::RECT_RULE.into(),
                 category: "manual".into(),
                 exemption: "s40(2)".into(),
+                cause: String::new(),
             },
             id: "row3".into(),
         };

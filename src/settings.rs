@@ -34,6 +34,8 @@ pub struct Settings {
     pub keep_unused_glyphs: bool,
     /// Decline a document that has a Part 1 heading or mentions a Part 2 but has no Part 2 heading.
     pub require_parts: bool,
+    /// The texts the rest of the batch redacts, redacted here too (`--consistent`).
+    pub consistent: Option<std::sync::Arc<crate::detect::spread::BatchTexts>>,
 }
 
 /// Which pages OCR reads.

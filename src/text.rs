@@ -13,10 +13,11 @@
 //! which verification still finds something: the file is declined.
 
 use crate::decisions::Decisions;
+use crate::detect::spread::{BatchTexts, FoundText};
 use crate::detect::Finding;
 use crate::error::{Error, Result};
 use crate::model::LabelMode;
-use crate::pipeline::{self, BoxLog, DocOutput, PageSource, PartOutput};
+use crate::pipeline::{self, in_batch, BoxLog, DocOutput, InBatch, PageSource, PartOutput};
 use crate::rules::RuleSet;
 use crate::verify;
 use std::ops::Range;
@@ -140,12 +141,36 @@ fn sources<'a>(pages: &[&'a str]) -> Vec<PageSource<'a>> {
         .collect()
 }
 
+/// Pass one of a `--consistent` batch for a plain-text document: the texts it redacts (see
+/// [`pipeline::found`]).
+pub fn found(
+    bytes: &[u8],
+    rules: &RuleSet,
+    decisions: Option<&Decisions>,
+) -> Result<Vec<FoundText>> {
+    let text = decode(bytes)?;
+    let pages: Vec<&str> = text.split('\u{c}').collect();
+    let found =
+        pipeline::detect_document(&sources(&pages), bytes, rules, decisions, InBatch::PassOne)?;
+    Ok(found
+        .findings
+        .into_iter()
+        .flatten()
+        .map(|f| FoundText {
+            text: f.text,
+            at: f.id,
+            why: f.why,
+        })
+        .collect())
+}
+
 /// Redacts a plain-text document held in memory.
 pub fn process(
     bytes: &[u8],
     rules: &RuleSet,
     label: LabelMode,
     decisions: Option<&Decisions>,
+    batch: Option<&BatchTexts>,
 ) -> Result<DocOutput> {
     let text = decode(bytes)?;
     if decisions.is_some_and(|d| d.has_rects()) {
@@ -162,7 +187,7 @@ pub fn process(
         line += p.matches('\n').count();
     }
     let sources = sources(&pages);
-    let found = pipeline::detect_document(&sources, bytes, rules, decisions)?;
+    let found = pipeline::detect_document(&sources, bytes, rules, decisions, in_batch(batch))?;
     let segs = segments(rules, &pages);
     let marks: Vec<_> = pages
         .iter()
@@ -182,6 +207,7 @@ pub fn process(
         proposals: found.proposals.clone(),
         kept: vec![],
         repairs: vec![],
+        moved: found.moved.clone(),
     };
     // The proposals the officer kept: their part and page, no line and no text.
     for (k, fs) in found.kept.iter().enumerate() {
@@ -205,6 +231,7 @@ pub fn process(
         .findings
         .iter()
         .flatten()
+        .filter(|f| !crate::detect::spread::stays_elsewhere(&f.why))
         .map(|f| f.text.expose().clone())
         .filter(|t| !found.kept_texts.contains(t))
         .collect();
@@ -249,11 +276,7 @@ pub fn process(
                         part_page: part_pages.len(),
                         rect: None,
                         line: Some(first_line[s.page] + page_text[..r.start].matches('\n').count()),
-                        why: crate::model::Why {
-                            rule: f.why.rule.clone(),
-                            category: f.why.category.clone(),
-                            exemption: f.why.exemption.clone(),
-                        },
+                        why: f.why.clone(),
                         text: crate::error::Sensitive::new(page_text[r.clone()].to_string()),
                         id: f.id.clone(),
                         decision: String::new(),
@@ -295,11 +318,12 @@ pub fn review(
     bytes: &[u8],
     rules: &RuleSet,
     log_text: bool,
+    batch: Option<&BatchTexts>,
 ) -> Result<(Vec<u8>, Vec<crate::formats::DecisionRow>)> {
     let text = decode(bytes)?;
     let pages: Vec<&str> = text.split('\u{c}').collect();
     let sources = sources(&pages);
-    let found = pipeline::detect_document(&sources, bytes, rules, None)?;
+    let found = pipeline::detect_document(&sources, bytes, rules, None, in_batch(batch))?;
     let segs = segments(rules, &pages);
     let hash = format!("{:016x}", crate::hash::fnv64(bytes));
     let mut copy = format!("{REVIEW_BANNER}\n\n");
@@ -343,7 +367,7 @@ mod tests {
 
     fn run(text: &str) -> DocOutput {
         let rs = RuleSet::defaults().expect("rules");
-        process(text.as_bytes(), &rs, LabelMode::Code, None).expect("redacts")
+        process(text.as_bytes(), &rs, LabelMode::Code, None, None).expect("redacts")
     }
 
     fn part(d: &DocOutput, n: u8) -> Option<String> {
@@ -418,11 +442,12 @@ mod tests {
     #[test]
     fn declines_what_it_cannot_read_or_prove() {
         let rs = RuleSet::defaults().expect("rules");
-        let e = process(b"Name: \xff\xfe", &rs, LabelMode::Code, None).expect_err("not utf-8");
+        let e =
+            process(b"Name: \xff\xfe", &rs, LabelMode::Code, None, None).expect_err("not utf-8");
         assert!(e.to_string().contains("UTF-8"), "{e}");
         let d = crate::decisions::parse("d.csv", b"id,decision\n,\"rect=1,0,0,9,9\"\n")
             .expect("decisions");
-        assert!(process(b"Text", &rs, LabelMode::Code, Some(&d)).is_err());
+        assert!(process(b"Text", &rs, LabelMode::Code, Some(&d), None).is_err());
         assert_eq!(marker(LabelMode::None, "s40(2)", "name"), "[REDACTED]");
         assert_eq!(
             marker(LabelMode::Category, "s40(2)", "name"),

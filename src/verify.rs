@@ -453,11 +453,7 @@ pub fn verify_part(
                         y0: rect.y0 - 1.5,
                         y1: rect.y1 + 1.5,
                     },
-                    why: crate::model::Why {
-                        rule: f.why.rule.clone(),
-                        category: f.why.category.clone(),
-                        exemption: f.why.exemption.clone(),
-                    },
+                    why: f.why.clone(),
                 });
                 continue;
             }

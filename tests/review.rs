@@ -138,6 +138,7 @@ fn review_cycle(
         &text_row,
         "commercial",
         "",
+        "",
     ])
     .expect("row");
     let rect_row = format!("rect={rect_page},50,50,150,100");
@@ -152,6 +153,7 @@ fn review_cycle(
         "",
         &rect_row,
         "a photograph",
+        "",
         "",
     ])
     .expect("row");

@@ -41,6 +41,14 @@ pub fn review(a: ReviewArgs) -> u8 {
         jobs: crate::config::jobs(a.jobs),
         progress: crate::config::progress(a.quiet),
     };
+    // One request, one decision per text: pass one reads the batch for the texts it redacts.
+    let mut settings = settings;
+    if let Err(e) =
+        batch::consistent_settings(a.consistent.on(), &inputs, &rules, &mut settings, &driver)
+    {
+        eprintln!("foiredact: {e}");
+        return exit::USAGE;
+    }
     let work: Vec<(&batch::Input, &ReviewPaths)> = inputs.iter().zip(&targets).collect();
     let made = driver.run(
         &work,
@@ -49,7 +57,7 @@ pub fn review(a: ReviewArgs) -> u8 {
                 .map_err(crate::error::Error::from)
                 .and_then(|b| {
                     if batch::is_text(&i.path) {
-                        crate::text::review(&b, &rules, a.log_text)
+                        crate::text::review(&b, &rules, a.log_text, settings.consistent.as_deref())
                             .map(|(copy, rows)| (copy, rows, None))
                     } else {
                         crate::review::review(&b, &rules, &settings, a.log_text)

@@ -13,7 +13,7 @@ pub fn scan(a: ScanArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let settings = crate::config::settings(a.password, &a.limits);
+    let mut settings = crate::config::settings(a.password, &a.limits);
     let mut code = exit::OK;
     let mut out = std::io::stdout().lock();
     if !a.json && writeln!(out, "file\tpage\tpart\trule\tcategory\texemption\ttext").is_err() {
@@ -23,6 +23,12 @@ pub fn scan(a: ScanArgs) -> u8 {
         jobs: crate::config::jobs(a.jobs),
         progress: crate::config::progress(a.quiet),
     };
+    if let Err(e) =
+        batch::consistent_settings(a.consistent.on(), &inputs, &rules, &mut settings, &driver)
+    {
+        eprintln!("foiredact: {e}");
+        return exit::USAGE;
+    }
     let read = match driver.run(
         &inputs,
         |_, i| {
@@ -30,7 +36,13 @@ pub fn scan(a: ScanArgs) -> u8 {
                 .map_err(crate::error::Error::from)
                 .and_then(|b| {
                     if batch::is_text(&i.path) {
-                        crate::text::process(&b, &rules, settings.label, None)
+                        crate::text::process(
+                            &b,
+                            &rules,
+                            settings.label,
+                            None,
+                            settings.consistent.as_deref(),
+                        )
                     } else {
                         crate::pipeline::plan_only(&b, &rules, &settings)
                     }
@@ -67,7 +79,7 @@ pub fn scan(a: ScanArgs) -> u8 {
                         mask(b.text.expose())
                     };
                     let line = if a.json {
-                        serde_json::json!({"file": i.rel.to_string_lossy(), "page": b.page, "part": b.part, "rule": b.why.rule, "category": b.why.category, "exemption": b.why.exemption, "text": text}).to_string()
+                        serde_json::json!({"file": i.rel.to_string_lossy(), "page": b.page, "part": b.part, "rule": b.why.rule, "category": b.why.category, "exemption": b.why.exemption, "cause": b.why.cause, "text": text}).to_string()
                     } else {
                         format!(
                             "{}\tpage {}\tpart {}\t{}\t{}\t{}\t{}",

@@ -255,6 +255,19 @@ impl Classes<'_> {
 }
 
 impl Context {
+    /// Whether a word is a common English word, a place or an institution word.
+    pub fn is_common(&self, lex: &Lexicon, w: &str) -> bool {
+        let c = self.class(lex, w, &mut String::new());
+        c.vocab || c.place || c.head
+    }
+
+    /// Whether a word is a listed surname and no listed first name (the family name written first:
+    /// "Nguyễn Văn An", "Wang Xiaoming").
+    pub fn is_surname_only(&self, lex: &Lexicon, w: &str) -> bool {
+        let c = self.class(lex, w, &mut String::new());
+        c.last && !c.first && !c.vocab && !c.place && !c.head
+    }
+
     fn class(&self, lex: &Lexicon, w: &str, buf: &mut String) -> Class {
         lower_key(w, buf);
         let k = buf.as_str();

@@ -1,0 +1,629 @@
+//! How a found text spreads beyond where a rule found it. Pure text, like the rest of `detect`.
+//!
+//! - **Surnames.** A person's name found once takes its surname with it: "Mrs Gwendolyn
+//!   Hartigan-Obi" found means "Hartigan-Obi was told on Monday" is redacted too. A surname that is
+//!   also a common word or a place (Baker, Chester) counts alone only with the person context: a
+//!   title before it ("Mr Baker") or a verb of speech after it ("Baker said", "Baker was told").
+//! - **The batch** (`--consistent`). A batch is usually one FOI request: a text redacted in one
+//!   document (by a rule, a term or the officer) is redacted wherever it occurs in another, and the
+//!   surnames of the names among them too, each with its cause (`consistent:<file>#<id>`).
+
+use super::{letter_bounded, Finding, Phrases};
+use crate::error::Sensitive;
+use crate::model::Why;
+use crate::rules::{Matcher, RuleSet};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// The rule name of a surname found alone.
+pub const SURNAME_RULE: &str = "surname";
+/// The rule name of a surname (or a name of one word) that is also a common word or a place, found
+/// alone with the person context: the same word stays elsewhere ("Baker Street"), so verification
+/// does not look for its text in the output (its box is proven empty, as for an officer's area).
+pub const IN_CONTEXT_RULE: &str = "surname.context";
+
+/// Whether a finding's text may rightly stay elsewhere in the output (see [`IN_CONTEXT_RULE`]).
+pub fn stays_elsewhere(why: &Why) -> bool {
+    why.rule == IN_CONTEXT_RULE
+}
+
+/// The rule name of a text redacted because another document of the batch redacts it.
+pub const CONSISTENT_RULE: &str = "consistent";
+
+/// Titles before a name (lower case, no full stop).
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "doctor",
+    "prof",
+    "professor",
+    "cllr",
+    "councillor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "revd",
+    "reverend",
+    "fr",
+    "father",
+    "sister",
+    "pc",
+    "dc",
+    "ds",
+    "di",
+    "dci",
+    "sgt",
+    "sergeant",
+    "insp",
+    "inspector",
+    "constable",
+    "det",
+    "judge",
+    "hon",
+    "master",
+    "madam",
+    "mme",
+    "mlle",
+    "herr",
+    "frau",
+    "sheikh",
+    "imam",
+    "rabbi",
+    "pastor",
+    "canon",
+    "capt",
+    "captain",
+    "maj",
+    "major",
+    "col",
+    "colonel",
+    "lt",
+    "cpl",
+    "pte",
+    "mister",
+];
+
+/// Letters after a name (lower case, no full stops).
+const SUFFIXES: &[&str] = &[
+    "jr", "jnr", "sr", "snr", "ii", "iii", "iv", "qc", "kc", "mbe", "obe", "cbe", "kbe", "dbe",
+    "phd", "msc", "bsc", "ba", "ma", "mp", "mep", "ms", "jp", "md", "llb", "llm", "frcs", "mrcp",
+];
+
+/// Lower-case words that belong to the surname after them (van der Berg, de la Cruz, bin Salman).
+const PARTICLES: &[&str] = &[
+    "van", "von", "de", "der", "den", "del", "della", "dello", "di", "da", "du", "des", "la", "le",
+    "dos", "das", "do", "bin", "binti", "bint", "ibn", "al", "el", "ter", "ten", "ap", "ó", "ní",
+    "zu", "af",
+];
+
+/// Verbs of speech and of what a person does, after a surname that is also a common word.
+const SPEECH: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "tells",
+    "stated",
+    "states",
+    "explained",
+    "explains",
+    "confirmed",
+    "confirms",
+    "asked",
+    "asks",
+    "replied",
+    "replies",
+    "wrote",
+    "writes",
+    "added",
+    "adds",
+    "reported",
+    "reports",
+    "claimed",
+    "claims",
+    "alleged",
+    "alleges",
+    "admitted",
+    "admits",
+    "denied",
+    "denies",
+    "agreed",
+    "agrees",
+    "argued",
+    "argues",
+    "informed",
+    "advised",
+    "attended",
+    "complained",
+    "complains",
+    "objected",
+    "objects",
+    "responded",
+    "responds",
+    "described",
+    "describes",
+    "noted",
+    "commented",
+    "mentioned",
+    "indicated",
+    "suggested",
+    "insisted",
+    "disclosed",
+    "accepted",
+    "acknowledged",
+    "contacted",
+    "phoned",
+    "telephoned",
+    "emailed",
+    "visited",
+    "appealed",
+    "requested",
+    "submitted",
+    "recalled",
+    "remembered",
+    "believed",
+    "believes",
+    "felt",
+    "feels",
+    "thought",
+    "thinks",
+    "saw",
+    "heard",
+    "witnessed",
+    "stated:",
+];
+
+/// Words allowed between a surname and its verb ("Baker was told", "Baker had also said").
+const AUX: &[&str] = &[
+    "was",
+    "were",
+    "had",
+    "has",
+    "have",
+    "is",
+    "also",
+    "then",
+    "later",
+    "further",
+    "did",
+    "does",
+    "been",
+    "again",
+    "first",
+    "subsequently",
+    "previously",
+    "herself",
+    "himself",
+    "themselves",
+];
+
+fn key(w: &str) -> String {
+    w.trim_end_matches('.').to_lowercase()
+}
+
+fn is_title(w: &str) -> bool {
+    TITLES.contains(&key(w).as_str())
+}
+
+fn is_suffix(w: &str) -> bool {
+    SUFFIXES.contains(&key(w).as_str())
+}
+
+fn is_particle(w: &str) -> bool {
+    // Only in lower case: "De" at the start of a name is a given name's or a surname's own.
+    w.chars().all(char::is_lowercase) && PARTICLES.contains(&w)
+}
+
+/// A word a surname is made of: a capital first, letters (with `-`, `'` or `’` between them), two
+/// letters at least.
+fn is_name_word(w: &str) -> bool {
+    let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && w.chars().next().is_some_and(char::is_uppercase)
+        && w.chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’'))
+        && !w.ends_with(['-', '\'', '’'])
+}
+
+fn is_caps(w: &str) -> bool {
+    w.chars().filter(|c| c.is_alphabetic()).count() >= 2 && w.chars().all(|c| !c.is_lowercase())
+}
+
+/// The surname of a name as found ("Mrs Gwendolyn Hartigan-Obi" -> "Hartigan-Obi", "Smith, John" ->
+/// "Smith", "Ana de la Cruz" -> "de la Cruz", "WANG Xiaoming" -> "WANG", "Mr Okafor" -> "Okafor");
+/// `None` when it has none that can be told (one word without a title, initials).
+pub fn surname_of(name: &str) -> Option<String> {
+    let trim = |w: &str| -> String {
+        w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”'))
+            .trim_end_matches('.')
+            .to_string()
+    };
+    // "Surname, Given" (a table cell, a list).
+    if let Some((before, after)) = name.split_once(',') {
+        let b: Vec<String> = before
+            .split_whitespace()
+            .map(trim)
+            .filter(|w| !w.is_empty() && !is_title(w))
+            .collect();
+        let given = after.split_whitespace().map(trim).any(|w| is_name_word(&w));
+        if given
+            && !b.is_empty()
+            && b.len() <= 3
+            && b.last().is_some_and(|w| is_name_word(w))
+            && b[..b.len() - 1].iter().all(|w| is_particle(w))
+        {
+            return Some(b.join(" "));
+        }
+    }
+    let mut toks: Vec<String> = name
+        .split_whitespace()
+        .map(trim)
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut titled = false;
+    while toks.first().is_some_and(|w| is_title(w)) {
+        toks.remove(0);
+        titled = true;
+    }
+    while toks.len() > 1 && toks.last().is_some_and(|w| is_suffix(w)) {
+        toks.pop();
+    }
+    // One word in capitals among others: the surname, as many write it (WANG Xiaoming, Li NA).
+    if toks.len() >= 2 && !toks.iter().all(|w| is_caps(w)) {
+        if let Some(w) = toks.iter().find(|w| is_caps(w) && is_name_word(w)) {
+            return Some(w.clone());
+        }
+    }
+    if toks.is_empty() || (toks.len() == 1 && !titled) {
+        return None;
+    }
+    let last = toks.len() - 1;
+    if !is_name_word(&toks[last]) {
+        return None;
+    }
+    let mut start = last;
+    let floor = usize::from(!titled);
+    while start > floor && is_particle(&toks[start - 1]) {
+        start -= 1;
+    }
+    Some(toks[start..].join(" "))
+}
+
+/// The word of a name that is one word only (a surname found after a title, a cell of its own).
+fn surname_word(name: &str) -> Option<String> {
+    let mut words = name.split_whitespace();
+    let w = words
+        .next()?
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'');
+    (words.next().is_none() && is_name_word(w)).then(|| w.to_string())
+}
+
+/// Whether `text[r]` has the person context: a title right before it, or a verb of speech after it
+/// (with at most two words such as "was", "had", "also" between).
+pub fn person_context(text: &str, r: &Range<usize>) -> bool {
+    let before = text[..r.start].trim_end();
+    if before.len() < r.start
+        && before
+            .rsplit(char::is_whitespace)
+            .next()
+            .is_some_and(is_title)
+    {
+        return true;
+    }
+    let after = &text[r.end..];
+    // Only white space between the surname and the next word ("Baker, who said" is not enough).
+    if !after.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let mut aux = 0;
+    for w in after.split_whitespace().take(4) {
+        let w = w.trim_end_matches([',', '.', ';', ':']).to_lowercase();
+        if SPEECH.contains(&w.as_str()) {
+            return true;
+        }
+        if AUX.contains(&w.as_str()) && aux < 2 {
+            aux += 1;
+            continue;
+        }
+        return false;
+    }
+    false
+}
+
+/// Whether a surname's words are also common words, places or institution words (by the rule set's
+/// `names` lists; without such a rule, a word under four letters is taken as common).
+fn names_rule(rs: &RuleSet) -> Option<&crate::rules::context::Context> {
+    rs.rules.iter().find_map(|r| match &r.matcher {
+        Matcher::Names(c) => Some(&**c),
+        _ => None,
+    })
+}
+
+/// The surnames of a name: [`surname_of`], and its first word too when the rule set's lists hold it
+/// as a surname and not as a first name (the family name written first: "Nguyễn Văn An").
+pub fn surnames_of(rs: &RuleSet, name: &str) -> Vec<String> {
+    let mut out: Vec<String> = surname_of(name)
+        .or_else(|| surname_word(name))
+        .into_iter()
+        .collect();
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\''))
+        .filter(|w| !w.is_empty() && !is_title(w))
+        .collect();
+    if let (Some(ctx), [first, _, ..]) = (names_rule(rs), words.as_slice()) {
+        if is_name_word(first)
+            && !out.iter().any(|s| s == first)
+            && ctx.is_surname_only(&rs.lexicon, first)
+        {
+            out.push(first.to_string());
+        }
+    }
+    out
+}
+
+fn common(rs: &RuleSet, surname: &str) -> bool {
+    let ctx = names_rule(rs);
+    surname
+        .split_whitespace()
+        .filter(|w| !is_particle(w))
+        .any(|w| match ctx {
+            Some(c) => c.is_common(&rs.lexicon, w),
+            None => w.chars().count() < 4,
+        })
+}
+
+/// The surnames of a set of names, compiled once.
+#[derive(Debug)]
+pub struct Surnames {
+    phrases: Phrases,
+    /// By folded surname: why it is redacted, and whether it needs the person context.
+    whys: HashMap<String, (Why, bool)>,
+}
+
+impl Surnames {
+    /// `names`: each name's text and why its surname is redacted (rule [`SURNAME_RULE`], the name's
+    /// category and exemption, the cause). The first name of a surname gives its why.
+    pub fn new(rs: &RuleSet, names: &[(&str, Why)]) -> Option<Surnames> {
+        let mut whys: HashMap<String, (Why, bool)> = HashMap::new();
+        let mut texts: Vec<String> = Vec::new();
+        for (name, why) in names {
+            for s in surnames_of(rs, name) {
+                let k = crate::text_fold::key(&s);
+                if let std::collections::hash_map::Entry::Vacant(e) = whys.entry(k) {
+                    e.insert((why.clone(), common(rs, &s)));
+                    texts.push(s);
+                }
+            }
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        Some(Surnames {
+            phrases: Phrases::new(&refs)?,
+            whys,
+        })
+    }
+
+    /// The surnames alone in `text`: capitalised (or in capitals), whole words, with the person
+    /// context when they are common words.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        self.phrases
+            .find(text)
+            .into_iter()
+            .filter_map(|(r, k)| {
+                let (why, needs_context) = self.whys.get(self.phrases.pattern(k))?;
+                let m = &text[r.clone()];
+                // The surname as a name is written: its first letter (after any particle) a capital.
+                let core = m.split_whitespace().last().unwrap_or(m);
+                let capital = core.chars().find(|c| c.is_alphabetic())?.is_uppercase();
+                (capital
+                    && letter_bounded(text, &r)
+                    && (!needs_context || person_context(text, &r)))
+                .then(|| Finding {
+                    id: String::new(),
+                    why: Why {
+                        rule: if *needs_context {
+                            IN_CONTEXT_RULE.into()
+                        } else {
+                            why.rule.clone()
+                        },
+                        ..why.clone()
+                    },
+                    text: Sensitive::new(m.to_string()),
+                    span: r,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A text redacted in one document of the batch, for the others.
+#[derive(Debug, Clone)]
+pub struct FoundText {
+    pub text: Sensitive<String>,
+    pub why: Why,
+    /// Where: `<file>#<id>`.
+    pub at: String,
+}
+
+/// Whether a finding was spread here (a surname, the batch's text) rather than found by a rule.
+pub fn is_spread(why: &Why) -> bool {
+    matches!(
+        why.rule.as_str(),
+        SURNAME_RULE | CONSISTENT_RULE | IN_CONTEXT_RULE
+    )
+}
+
+/// Whether a finding is a person's name (for its surname).
+pub fn is_name(why: &Why) -> bool {
+    matches!(why.category.as_str(), "name" | "term")
+        && why.rule != SURNAME_RULE
+        && why.rule != IN_CONTEXT_RULE
+}
+
+/// Every text redacted in the batch (`--consistent`), compiled once for all its documents.
+#[derive(Debug, Default)]
+pub struct BatchTexts {
+    phrases: Option<Phrases>,
+    /// By folded text: why it is redacted elsewhere (rule [`CONSISTENT_RULE`], the first finding's
+    /// category and exemption, cause `consistent:<file>#<id>`).
+    origin: HashMap<String, Why>,
+    /// The names among them, for their surnames (cause `consistent:<file>#<id>`, rule
+    /// [`SURNAME_RULE`]).
+    names: Vec<(Sensitive<String>, Why)>,
+    /// A hash of the texts and causes: outputs made with other batch texts are not current.
+    pub key: u64,
+}
+
+impl BatchTexts {
+    /// From pass one's texts, in batch order (the first occurrence of a text gives its cause). A
+    /// surname found alone is not spread as a text (it needs its context where it stands); its name
+    /// is, with its surname.
+    pub fn new(found: &[FoundText]) -> BatchTexts {
+        let mut origin: HashMap<String, Why> = HashMap::new();
+        let mut texts: Vec<&str> = Vec::new();
+        let mut names = Vec::new();
+        let mut h: Vec<u8> = Vec::new();
+        for f in found {
+            if f.why.rule == SURNAME_RULE || stays_elsewhere(&f.why) {
+                continue;
+            }
+            let t = f.text.expose();
+            for b in [t.as_bytes(), &[0], f.at.as_bytes(), &[0]] {
+                h.extend_from_slice(b);
+            }
+            if is_name(&f.why) {
+                // A name of one word (a surname after a title: "Mr Baker") spreads as a surname:
+                // alone where it is no common word, with the person context where it is one.
+                let one_word = surname_word(t).is_some();
+                names.push((
+                    f.text.clone(),
+                    Why {
+                        rule: if one_word {
+                            CONSISTENT_RULE
+                        } else {
+                            SURNAME_RULE
+                        }
+                        .into(),
+                        category: f.why.category.clone(),
+                        exemption: f.why.exemption.clone(),
+                        cause: format!("consistent:{}", f.at),
+                    },
+                ));
+                if one_word {
+                    continue;
+                }
+            }
+            if t.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
+                continue;
+            }
+            let k = crate::text_fold::key(t);
+            if let std::collections::hash_map::Entry::Vacant(e) = origin.entry(k) {
+                e.insert(Why {
+                    rule: CONSISTENT_RULE.into(),
+                    category: f.why.category.clone(),
+                    exemption: f.why.exemption.clone(),
+                    cause: format!("consistent:{}", f.at),
+                });
+                texts.push(t);
+            }
+        }
+        BatchTexts {
+            phrases: Phrases::new(&texts),
+            origin,
+            names,
+            key: crate::hash::fnv64(&h),
+        }
+    }
+
+    /// How many distinct texts.
+    pub fn len(&self) -> usize {
+        self.origin.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.origin.is_empty() && self.names.is_empty()
+    }
+
+    /// The batch's texts in `text`.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let Some(ph) = &self.phrases else {
+            return Vec::new();
+        };
+        ph.find(text)
+            .into_iter()
+            .filter_map(|(r, k)| {
+                let why = self.origin.get(ph.pattern(k))?.clone();
+                Some(Finding {
+                    id: String::new(),
+                    why,
+                    text: Sensitive::new(text[r.clone()].to_string()),
+                    span: r,
+                })
+            })
+            .collect()
+    }
+
+    /// The names found in the batch, with the why of their surnames.
+    pub fn names(&self) -> impl Iterator<Item = (&str, &Why)> {
+        self.names.iter().map(|(t, w)| (t.expose().as_str(), w))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_surname_of_a_name_in_every_shape() {
+        for (name, want) in [
+            ("Mrs Gwendolyn Hartigan-Obi", Some("Hartigan-Obi")),
+            ("Gwendolyn Hartigan-Obi", Some("Hartigan-Obi")),
+            ("Mr Okafor", Some("Okafor")),
+            ("Dr. Siobhán Ní Bhriain", Some("Bhriain")),
+            ("Ana María de la Cruz", Some("de la Cruz")),
+            ("Pieter van der Berg", Some("van der Berg")),
+            ("Smith, John", Some("Smith")),
+            ("van Dijk, Anneke", Some("van Dijk")),
+            ("WANG Xiaoming", Some("WANG")),
+            ("Xiaoming WANG", Some("WANG")),
+            ("Mohammed bin Salman Al-Saud", Some("Al-Saud")),
+            ("John Smith QC", Some("Smith")),
+            ("Nguyễn Văn An", Some("An")),
+            ("Siân O'Connell", Some("O'Connell")),
+            ("Li Na", Some("Na")),
+            ("Hewitt", None),
+            ("J. S.", None),
+            ("Mr", None),
+        ] {
+            assert_eq!(surname_of(name).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn the_person_context_is_a_title_before_or_a_verb_of_speech_after() {
+        let yes = [
+            "Mr Baker arrived",
+            "Baker said that",
+            "Baker was told on Monday",
+            "then Baker had also said",
+        ];
+        for t in yes {
+            let s = t.find("Baker").unwrap();
+            assert!(person_context(t, &(s..s + 5)), "{t}");
+        }
+        for t in [
+            "Baker Street",
+            "the Baker, who said",
+            "Baker was at home",
+            "a Baker's shop",
+        ] {
+            let s = t.find("Baker").unwrap();
+            assert!(!person_context(t, &(s..s + 5)), "{t}");
+        }
+    }
+}

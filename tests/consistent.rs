@@ -1,0 +1,241 @@
+//! One request, one decision per name (`--consistent`, the default for a batch): a text redacted in
+//! one file of the batch is redacted in every other, a found name takes its surname with it, and the
+//! schedule's `cause` column says why. PDFs (built here, Helvetica, one line per text) and plain-text
+//! inputs, which go through the same detection.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+/// A one-page PDF with one line of text per entry.
+fn pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
+    for l in lines {
+        let esc = l
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        content.push_str(&format!("({esc}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    make_pdf(&content, vec![("F1", helvetica())], |_| {})
+}
+
+/// The batch: the name is found by the rules in `a` only (a title and a first name); `b` and `c`
+/// hold its surname alone and a line the rules do not take for a name.
+fn batch(dir: &Path, ext: &str) {
+    std::fs::create_dir_all(dir).expect("dir");
+    let files: [(&str, &[&str]); 3] = [
+        (
+            "a",
+            &[
+                "Decision notice",
+                "The complainant, Mrs Gwendolyn Hartigan-Obi, objected to the fence.",
+                "Mr Arthur Baker, a neighbour, supported it.",
+            ],
+        ),
+        (
+            "b",
+            &[
+                "Appeal outcome",
+                "Hartigan-Obi was told on Monday that the appeal had failed.",
+                "Baker said the fence was too high. The shop on Baker Street is closed.",
+            ],
+        ),
+        (
+            "c",
+            &[
+                "File note",
+                "A copy of the plan of the fence went to Hartigan-Obi and to the parish council.",
+            ],
+        ),
+    ];
+    for (stem, lines) in files {
+        let path = dir.join(format!("{stem}.{ext}"));
+        if ext == "pdf" {
+            std::fs::write(path, pdf(lines)).expect("write");
+        } else {
+            std::fs::write(path, lines.join("\n") + "\n").expect("write");
+        }
+    }
+}
+
+fn text_of(out: &Path, stem: &str, ext: &str) -> String {
+    let p = out.join(format!("{stem}.part1.{ext}"));
+    if ext == "pdf" {
+        pdf_text(&p)
+    } else {
+        std::fs::read_to_string(p).expect("part 1")
+    }
+}
+
+/// A CSV file's header.
+fn header(path: &Path) -> Vec<String> {
+    csv::Reader::from_path(path)
+        .expect("csv")
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect()
+}
+
+/// The schedule's rows of one file: (rule, cause).
+fn causes(out: &Path, file: &str) -> Vec<(String, String)> {
+    let rows = read_rows(&out.join("redactions.csv"));
+    let h = header(&out.join("redactions.csv"));
+    let c = |n: &str| h.iter().position(|x| x == n).expect(n);
+    rows.iter()
+        .filter(|r| r[c("file")] == file)
+        .map(|r| (r[c("rule")].clone(), r[c("cause")].clone()))
+        .collect()
+}
+
+#[test]
+fn a_name_found_in_one_file_is_gone_from_all_three_and_the_schedule_says_why() {
+    for ext in ["pdf", "txt"] {
+        let d = tempdir();
+        let inp = d.path().join("in");
+        batch(&inp, ext);
+        // Each file on its own: the rules find the name in `a` only.
+        let alone = d.path().join("alone");
+        redact_ok(&[&inp], &alone, &["--no-consistent", "-q"]);
+        assert!(!norm(&text_of(&alone, "a", ext)).contains("gwendolyn"));
+        for stem in ["b", "c"] {
+            assert!(
+                norm(&text_of(&alone, stem, ext)).contains("hartigan-obi"),
+                "{ext}: without --consistent the rules alone leave the surname in {stem} (else this test proves nothing)"
+            );
+        }
+        // The batch as one request (the default).
+        let out = d.path().join("out");
+        redact_ok(&[&inp], &out, &["-q"]);
+        for stem in ["a", "b", "c"] {
+            let t = norm(&text_of(&out, stem, ext));
+            assert!(
+                !t.contains("hartigan"),
+                "{ext}: the surname left in {stem}: {t}"
+            );
+            assert!(!t.contains("gwendolyn"), "{ext}: the name left in {stem}");
+        }
+        // In `a`, the surname alone is the found name's ("Hartigan-Obi" of p1-r1 is not there, but
+        // the rows say which rule found each); in `b` and `c` the cause names `a`'s finding.
+        for stem in ["b", "c"] {
+            let file = format!("{stem}.{ext}");
+            let rows = causes(&out, &file);
+            assert!(
+                rows.iter()
+                    .any(|(_, c)| c.starts_with(&format!("consistent:a.{ext}#p1-r"))),
+                "{ext}: {file}'s schedule rows give no cause in a: {rows:?}"
+            );
+        }
+        assert!(
+            causes(&alone, &format!("b.{ext}")).is_empty(),
+            "{ext}: without --consistent nothing is redacted in b"
+        );
+    }
+}
+
+#[test]
+fn a_surname_that_is_a_common_word_needs_the_person_context() {
+    for ext in ["pdf", "txt"] {
+        let d = tempdir();
+        let inp = d.path().join("in");
+        batch(&inp, ext);
+        let out = d.path().join("out");
+        redact_ok(&[&inp], &out, &["-q"]);
+        let b = norm(&text_of(&out, "b", ext));
+        // "Baker said" is the person; "Baker Street" is a street.
+        assert!(!b.contains("bakersaid"), "{ext}: {b}");
+        assert!(
+            b.contains("bakerstreet"),
+            "{ext}: the street was redacted: {b}"
+        );
+        assert!(b.contains("said"), "{ext}: {b}");
+    }
+}
+
+#[test]
+fn a_surname_alone_in_the_same_document_goes_with_its_name() {
+    for ext in ["pdf", "txt"] {
+        let d = tempdir();
+        let inp = d.path().join("one");
+        std::fs::create_dir_all(&inp).expect("dir");
+        let lines = [
+            "Decision notice",
+            "The complainant, Mrs Gwendolyn Hartigan-Obi, objected.",
+            "Hartigan-Obi was told on Monday.",
+            "Ms Oluwaseun Adeyemi-Thornbury attended. Adeyemi-Thornbury agreed.",
+        ];
+        let p = inp.join(format!("one.{ext}"));
+        if ext == "pdf" {
+            std::fs::write(&p, pdf(&lines)).expect("write");
+        } else {
+            std::fs::write(&p, lines.join("\n")).expect("write");
+        }
+        let out = d.path().join("out");
+        redact_ok(&[&p], &out, &["-q"]);
+        let t = norm(&text_of(&out, "one", ext));
+        assert!(!t.contains("hartigan"), "{ext}: {t}");
+        assert!(!t.contains("thornbury"), "{ext}: {t}");
+        assert!(t.contains("wastoldonmonday"), "{ext}: {t}");
+        let rows = causes(&out, &format!("one.{ext}"));
+        assert!(
+            rows.iter()
+                .any(|(r, c)| r == "surname" && c.starts_with("surname:p1-r")),
+            "{ext}: {rows:?}"
+        );
+    }
+}
+
+#[test]
+fn review_proposes_what_the_batch_redacts_and_an_officers_text_spreads() {
+    let d = tempdir();
+    let inp = d.path().join("in");
+    batch(&inp, "pdf");
+    // Review: b's decisions file proposes the surname, with its cause.
+    let rev = d.path().join("review");
+    run_ok(&[
+        "review",
+        inp.to_str().unwrap(),
+        "--out",
+        rev.to_str().unwrap(),
+        "-q",
+    ]);
+    let b_csv = std::fs::read_to_string(rev.join("b.decisions.csv")).expect("b decisions");
+    assert!(b_csv.lines().next().unwrap().contains("cause"), "{b_csv}");
+    assert!(b_csv.contains("consistent:a.pdf#p1-r"), "{b_csv}");
+    // The officer adds a text in c ("the fence", say): the batch redacts it in a and b too.
+    let c_csv = rev.join("c.decisions.csv");
+    let header: Vec<String> = csv::Reader::from_path(&c_csv)
+        .expect("csv")
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let mut row = vec![String::new(); header.len()];
+    row[header
+        .iter()
+        .position(|h| h == "decision")
+        .expect("decision")] = "text=the fence".into();
+    let mut c = std::fs::read_to_string(&c_csv).expect("c decisions");
+    c.push_str(&row.join(","));
+    c.push('\n');
+    std::fs::write(&c_csv, c).expect("write");
+    let out = d.path().join("out");
+    let o = run(&[
+        "redact",
+        inp.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--decisions",
+        rev.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_ok(&o);
+    for stem in ["a", "b"] {
+        let t = norm(&text_of(&out, stem, "pdf"));
+        assert!(!t.contains("thefence"), "{stem}: {t}");
+    }
+}
