@@ -139,7 +139,11 @@ fn spread_findings(
                 more.extend(s.find(p.text));
             }
             if let Some(b) = batch {
-                more.extend(b.find(p.text));
+                more.extend(if p.ocr {
+                    b.find_ocr(p.text)
+                } else {
+                    b.find(p.text)
+                });
             }
             if more.is_empty() {
                 return more;

@@ -239,3 +239,67 @@ fn review_proposes_what_the_batch_redacts_and_an_officers_text_spreads() {
         assert!(!t.contains("thefence"), "{stem}: {t}");
     }
 }
+
+/// A scan in the batch: the name found in a text PDF is found on the scan's OCR reading too, with a
+/// slip or two allowed (as for `--terms`), and its pixels go.
+#[test]
+fn a_name_redacted_in_a_text_file_is_found_on_a_scan_of_the_batch() {
+    if !(require_tool("gs") & require_tool("tesseract") & require_tool("pdftoppm")) {
+        return;
+    }
+    let d = tempdir();
+    let inp = d.path().join("in");
+    std::fs::create_dir_all(&inp).expect("dir");
+    std::fs::write(
+        inp.join("a.pdf"),
+        pdf(&[
+            "Decision notice",
+            "The complainant, Mrs Gwendolyn Hartigan-Obi, objected to the fence.",
+        ]),
+    )
+    .expect("write");
+    // The page as a copier makes it: an image only (Ghostscript's pdfimage8 device, 200 dpi).
+    let text = d.path().join("b-text.pdf");
+    std::fs::write(
+        &text,
+        pdf(&[
+            "Appeal outcome",
+            "The appeal of Hartigan-Obi about the fence was heard on Monday.",
+        ]),
+    )
+    .expect("write");
+    let o = std::process::Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfimage8", "-r200"])
+        .arg(format!("-sOutputFile={}", inp.join("b.pdf").display()))
+        .arg(&text)
+        .output()
+        .expect("gs runs");
+    assert!(
+        o.status.success(),
+        "gs: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        pdf_text(&inp.join("b.pdf")).trim().is_empty(),
+        "b is a scan"
+    );
+    let alone = d.path().join("alone");
+    redact_ok(&[&inp], &alone, &["--no-consistent", "-q"]);
+    let before = norm(&ocr_text(&alone.join("b.part1.pdf")).expect("ocr"));
+    assert!(
+        before.contains("hartigan"),
+        "on its own the scan keeps the surname (else this proves nothing): {before}"
+    );
+    let out = d.path().join("out");
+    redact_ok(&[&inp], &out, &["-q"]);
+    let after = norm(&ocr_text(&out.join("b.part1.pdf")).expect("ocr"));
+    assert!(!after.contains("hartigan"), "{after}");
+    assert!(after.contains("fence"), "{after}");
+    assert!(
+        causes(&out, "b.pdf")
+            .iter()
+            .any(|(_, c)| c.starts_with("consistent:a.pdf#p1-r")),
+        "{:?}",
+        causes(&out, "b.pdf")
+    );
+}

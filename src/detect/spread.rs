@@ -472,6 +472,9 @@ pub struct BatchTexts {
     /// By folded text: why it is redacted elsewhere (rule [`CONSISTENT_RULE`], the first finding's
     /// category and exemption, cause `consistent:<file>#<id>`).
     origin: HashMap<String, Why>,
+    /// The texts folded for fuzzy matching (as `--terms` are), with their folded key: on a page read
+    /// by OCR, they are also found with a few OCR slips ([`super::ocr_slips`]).
+    fuzzy: Vec<(Vec<char>, String)>,
     /// The names among them, for their surnames (cause `consistent:<file>#<id>`, rule
     /// [`SURNAME_RULE`]).
     names: Vec<(Sensitive<String>, Why)>,
@@ -532,7 +535,18 @@ impl BatchTexts {
                 texts.push(t);
             }
         }
+        let fuzzy = texts
+            .iter()
+            .map(|t| {
+                (
+                    crate::text_fold::fold_for_fuzzy(t).0,
+                    crate::text_fold::key(t),
+                )
+            })
+            .filter(|(f, _)| super::ocr_slips(f.len()).is_some())
+            .collect();
         BatchTexts {
+            fuzzy,
             phrases: Phrases::new(&texts),
             origin,
             names,
@@ -566,6 +580,34 @@ impl BatchTexts {
                 })
             })
             .collect()
+    }
+
+    /// [`BatchTexts::find`] on a page read by OCR: also with a few OCR slips, as `--terms` are.
+    pub fn find_ocr(&self, text: &str) -> Vec<Finding> {
+        let mut out = self.find(text);
+        if self.fuzzy.is_empty() {
+            return out;
+        }
+        let (hay, back) = crate::text_fold::fold_for_fuzzy(text);
+        for (pat, k) in &self.fuzzy {
+            let Some(slips) = super::ocr_slips(pat.len()) else {
+                continue;
+            };
+            let Some(why) = self.origin.get(k) else {
+                continue;
+            };
+            for (s, e) in super::approx_find(pat, &hay, slips) {
+                let span = back[s]
+                    ..back[e - 1] + text[back[e - 1]..].chars().next().map_or(0, char::len_utf8);
+                out.push(Finding {
+                    id: String::new(),
+                    why: why.clone(),
+                    text: Sensitive::new(text[span.clone()].to_string()),
+                    span,
+                });
+            }
+        }
+        out
     }
 
     /// The names found in the batch, with the why of their surnames.
@@ -625,5 +667,22 @@ mod tests {
             let s = t.find("Baker").unwrap();
             assert!(!person_context(t, &(s..s + 5)), "{t}");
         }
+    }
+
+    #[test]
+    fn the_batchs_texts_are_found_with_ocr_slips_on_an_ocr_page_only() {
+        let found = [FoundText {
+            text: Sensitive::new("Tobiah Quennell-Varga".into()),
+            why: Why::new("terms", "term", "s40(2)"),
+            at: "a.pdf#p1-r1".into(),
+        }];
+        let b = BatchTexts::new(&found);
+        let page = "A letter to Tobiah Quenne11-Varga was sent.";
+        assert!(b.find(page).is_empty(), "no slip on a text layer");
+        let f = b.find_ocr(page);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].text.expose(), "Tobiah Quenne11-Varga");
+        assert_eq!(f[0].why.cause, "consistent:a.pdf#p1-r1");
+        assert_eq!(f[0].why.rule, CONSISTENT_RULE);
     }
 }
