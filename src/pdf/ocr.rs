@@ -105,16 +105,24 @@ pub fn ocr_page(
 /// OCRs a raster (a page image, a rendered page or a region of one): every word becomes glyphs on the
 /// page, placed through the raster's `to_page`.
 pub fn ocr_raster(raster: &super::render::Raster, timeout: Duration) -> Result<PageOcr, Problem> {
-    let mut tmp = tempfile::Builder::new()
-        .prefix("foiredact-ocr-")
-        .suffix(".pgm")
-        .tempfile()
-        .map_err(|e| Problem::unreadable(e.to_string()))?;
-    tmp.write_all(&raster.pgm())
-        .map_err(|e| Problem::unreadable(e.to_string()))?;
-    tmp.flush()
-        .map_err(|e| Problem::unreadable(e.to_string()))?;
-    let tsv = run_tesseract(tmp.path(), timeout)?;
+    let pgm = raster.pgm();
+    let tsv = match remembered(&pgm) {
+        Some(t) => t,
+        None => {
+            let mut tmp = tempfile::Builder::new()
+                .prefix("foiredact-ocr-")
+                .suffix(".pgm")
+                .tempfile()
+                .map_err(|e| Problem::unreadable(e.to_string()))?;
+            tmp.write_all(&pgm)
+                .map_err(|e| Problem::unreadable(e.to_string()))?;
+            tmp.flush()
+                .map_err(|e| Problem::unreadable(e.to_string()))?;
+            let t: std::sync::Arc<str> = run_tesseract(tmp.path(), timeout)?.into();
+            remember(&pgm, &t);
+            t
+        }
+    };
     let ctm = raster.to_page;
     let mut glyphs = Vec::new();
     let mut words = Vec::new();
@@ -263,6 +271,44 @@ pub fn disagreeing_lines(r: &PageOcr, agree: &[bool]) -> Vec<Glyph> {
         k = end + 1;
     }
     out
+}
+
+/// What tesseract read in images already seen, by the image's bytes (two independent 64-bit hashes
+/// and its length): pass one of a `--consistent` batch and pass two read the same scans, and
+/// tesseract is most of their cost. Bounded ([`REMEMBERED_MAX`] bytes of output); once full, nothing
+/// more is kept. Tesseract's output for the same image and settings is the same, so what is read
+/// does not depend on whether it was remembered.
+type ImageKey = (u64, u64, usize);
+/// The bytes held, and the output by image.
+type Remembered = (
+    usize,
+    std::collections::HashMap<ImageKey, std::sync::Arc<str>>,
+);
+static REMEMBERED: std::sync::OnceLock<std::sync::Mutex<Remembered>> = std::sync::OnceLock::new();
+
+/// The most bytes of tesseract output remembered.
+const REMEMBERED_MAX: usize = 64 << 20;
+
+fn image_key(pgm: &[u8]) -> ImageKey {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    pgm.hash(&mut h);
+    (crate::hash::fnv64(pgm), h.finish(), pgm.len())
+}
+
+fn remembered(pgm: &[u8]) -> Option<std::sync::Arc<str>> {
+    let m = REMEMBERED.get()?.lock().ok()?;
+    m.1.get(&image_key(pgm)).cloned()
+}
+
+fn remember(pgm: &[u8], tsv: &std::sync::Arc<str>) {
+    let m = REMEMBERED.get_or_init(Default::default);
+    if let Ok(mut m) = m.lock() {
+        if m.0 + tsv.len() <= REMEMBERED_MAX {
+            m.0 += tsv.len();
+            m.1.insert(image_key(pgm), tsv.clone());
+        }
+    }
 }
 
 fn run_tesseract(img: &std::path::Path, timeout: Duration) -> Result<String, Problem> {
