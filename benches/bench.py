@@ -255,11 +255,12 @@ def last_json_line(text: str, label: str) -> dict:
     raise BenchError(f"{label}: no JSON result line in its output")
 
 
-def run_foiredact(label: str, inputs: list[str], out: Path, jobs: int, timeout: float | None = None) -> dict:
+def run_foiredact(label: str, inputs: list[str], out: Path, jobs: int, timeout: float | None = None,
+                  extra: tuple[str, ...] = ()) -> dict:
     fresh_dir(out)
     out.rmdir()  # foiredact creates it
     r = timed(label, [str(BIN), "redact", *inputs, "--out", str(out), "--jobs", str(jobs), "--quiet",
-                      "--terms", str(TERMS)], timeout)
+                      "--terms", str(TERMS), *extra], timeout)
     if r["timed_out"]:
         r.update(files=len(inputs), done=None, declined=None, failed=None, redactions=None,
                  not_done_reasons={"timed out": 1}, summary={})
@@ -344,12 +345,16 @@ def main() -> int:
     # the run with the median wall time of each stands for it (a shared virtual machine's speed drifts
     # by a fifth from one second to the next, which one run each turned into a jobs2 speedup anywhere
     # from 1.5 to 2.1).
-    j1_runs, j2_runs = [], []
+    # Each file on its own too (--no-consistent): what reading the batch twice for --consistent costs.
+    j1_runs, j2_runs, alone_runs = [], [], []
     for k in range(BATCH_REPEATS):
         j1_runs.append(run_foiredact(f"foiredact_jobs1_{k}", [str(BENCH / "batch200")], BENCH / "out" / "jobs1", 1))
         j2_runs.append(run_foiredact(f"foiredact_jobs2_{k}", [str(BENCH / "batch200")], BENCH / "out" / "jobs2", 2))
+        alone_runs.append(run_foiredact(f"foiredact_jobs1_alone_{k}", [str(BENCH / "batch200")],
+                                        BENCH / "out" / "jobs1_alone", 1, extra=("--no-consistent",)))
     j1 = sorted(j1_runs, key=lambda r: r["wall_s"])[len(j1_runs) // 2]
     j2 = sorted(j2_runs, key=lambda r: r["wall_s"])[len(j2_runs) // 2]
+    alone = sorted(alone_runs, key=lambda r: r["wall_s"])[len(alone_runs) // 2]
     # (The jobs1 outputs measured for size below are those of the last run: every run's are the same.)
 
     # (c) PyMuPDF search-and-redact on the first files of the batch.
@@ -401,6 +406,8 @@ def main() -> int:
         "lopdf_floor_pages_per_s": floor_pps,
         "ratio_time_vs_floor": j1["wall_s"] / floor_wall,
         "jobs2_speedup": j1["wall_s"] / j2["wall_s"],
+        # --consistent (the default for a batch) against each file on its own, --jobs 1.
+        "consistent_cost": j1["wall_s"] / alone["wall_s"],
         "jobs1_walls_s": [round(r["wall_s"], 3) for r in j1_runs],
         "jobs2_walls_s": [round(r["wall_s"], 3) for r in j2_runs],
         "big_100_s": b100["wall_s"],
@@ -457,7 +464,7 @@ def main() -> int:
     for k, v in fig.items():
         print(f"{k}={fmt(v)}")
     headline = ["foiredact_pages_per_s", "pymupdf_pages_per_s", "ratio_vs_pymupdf", "lopdf_floor_pages_per_s",
-                "ratio_time_vs_floor", "jobs2_speedup", "big_2000_vs_100_time_ratio",
+                "ratio_time_vs_floor", "jobs2_speedup", "consistent_cost", "big_2000_vs_100_time_ratio",
                 f"mem_{MEM_LARGE_FILES}_vs_100", "median_size_ratio"]
     print(" ".join(f"{k}={fmt(fig.get(k))}" for k in headline))
     print("# targets")

@@ -440,7 +440,7 @@ pub fn batch_texts(
     decisions: Option<&Path>,
     driver: &crate::driver::Driver,
 ) -> Result<crate::detect::spread::BatchTexts> {
-    let found = driver.run(
+    let found = driver.labelled("reading the batch (pass 1 of 2)").run(
         inputs,
         |_, i| {
             let d = decisions_for(decisions, &i.rel, s)?.map(|(d, ..)| d);
@@ -750,6 +750,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let driver = crate::driver::Driver {
         jobs: cfg.jobs,
         progress: cfg.progress,
+        label: "",
     };
     // --consistent: pass one reads the batch for the texts it redacts; pass two redacts each file
     // with them. Outputs made with other texts of the batch are not current (--resume).
@@ -771,6 +772,11 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         cfg
     };
     let writer = output::Writer::new(2 * cfg.jobs.max(1));
+    let driver = if cfg.settings.consistent.is_some() {
+        driver.labelled("redacting (pass 2 of 2)")
+    } else {
+        driver
+    };
     let ran = driver.run(
         &inputs,
         |id, i| {

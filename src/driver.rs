@@ -26,6 +26,15 @@ pub struct Driver {
     pub jobs: usize,
     /// Draw a progress bar (on a terminal, more than one file).
     pub progress: bool,
+    /// What the bar says it is doing (empty: nothing), e.g. the first of two passes.
+    pub label: &'static str,
+}
+
+impl Driver {
+    /// The same driver, its bar saying `label`.
+    pub fn labelled(self, label: &'static str) -> Driver {
+        Driver { label, ..self }
+    }
 }
 
 impl Driver {
@@ -47,10 +56,13 @@ impl Driver {
             let b = indicatif::ProgressBar::new(items.len() as u64);
             b.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} files  {elapsed_precise} (eta {eta})",
+                    "{msg}{bar:40} {pos}/{len} files  {elapsed_precise} (eta {eta})",
                 )
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
+            if !self.label.is_empty() {
+                b.set_message(format!("{} ", self.label));
+            }
             b
         } else {
             indicatif::ProgressBar::hidden()
@@ -91,6 +103,7 @@ mod tests {
             let d = Driver {
                 jobs,
                 progress: false,
+                label: "",
             };
             let out = d
                 .run(

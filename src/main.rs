@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             foiredact::driver::Driver {
                 jobs: foiredact::config::jobs(jobs),
                 progress: foiredact::config::progress(quiet),
+                label: "",
             },
         ),
         Command::Rules(RulesCmd::Check { paths }) => foiredact::app::rules_check(&paths),

@@ -14,8 +14,8 @@
 //! `%PDF-`, no temporary file left. A crash (killed by a signal) or a batch over its guard is narrowed
 //! down by running that batch's mutants one at a time, each checked in full: a mutant hangs when it
 //! takes over 60 s alone and over ten times its seed's own time (measured once, when first needed),
-//! so that a loaded machine OCRing scans' mutants (a batch is read twice: `--consistent`) is slow,
-//! not failed. Every offending mutant is copied to `target/mutation-failures/`
+//! so that a loaded machine OCRing scans' mutants is slow, not failed. Mutants are redacted with
+//! `--no-consistent`: pass one of `--consistent` reads with the code pass two runs. Every offending mutant is copied to `target/mutation-failures/`
 //! (with a `.txt` naming its seed file, mutant seed and mutations) and printed.
 //!
 //! The default (150 mutants) keeps `cargo test` (a debug build, where foiredact takes ~0.2 s per
@@ -507,6 +507,9 @@ fn run_guarded(input: &Path, out: &Path, log: &Path, timeout: Duration) -> Ran {
         .arg("--out")
         .arg(out)
         .args([
+            // Each mutant on its own: pass one of --consistent reads with the same code as pass two,
+            // so a batch read twice would double the time for nothing new.
+            "--no-consistent",
             "--jobs",
             "2",
             "--quiet",

@@ -40,6 +40,7 @@ pub fn review(a: ReviewArgs) -> u8 {
     let driver = crate::driver::Driver {
         jobs: crate::config::jobs(a.jobs),
         progress: crate::config::progress(a.quiet),
+        label: "",
     };
     // One request, one decision per text: pass one reads the batch for the texts it redacts.
     let mut settings = settings;

@@ -22,6 +22,7 @@ pub fn scan(a: ScanArgs) -> u8 {
     let driver = crate::driver::Driver {
         jobs: crate::config::jobs(a.jobs),
         progress: crate::config::progress(a.quiet),
+        label: "",
     };
     if let Err(e) =
         batch::consistent_settings(a.consistent.on(), &inputs, &rules, &mut settings, &driver)
