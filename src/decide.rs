@@ -107,7 +107,7 @@ fn spread_findings(
     let own: Vec<(&str, crate::model::Why)> = findings
         .iter()
         .flatten()
-        .filter(|f| spread::is_name(&f.why))
+        .filter(|f| spread::is_name(&f.why, f.text.expose()))
         .map(|f| {
             (
                 f.text.expose().as_str(),

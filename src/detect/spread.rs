@@ -459,10 +459,38 @@ pub fn is_spread(why: &Why) -> bool {
 }
 
 /// Whether a finding is a person's name (for its surname).
-pub fn is_name(why: &Why) -> bool {
-    matches!(why.category.as_str(), "name" | "term")
+pub fn is_name(why: &Why, text: &str) -> bool {
+    matches!(why.category.as_str(), "name" | "term" | "signature")
         && why.rule != SURNAME_RULE
         && why.rule != IN_CONTEXT_RULE
+        && looks_like_name(text)
+}
+
+/// Whether a text has the shape of a person's name: one line of one to six words, each a name word,
+/// an initial, a title, a particle or letters after a name ("Mrs Gwendolyn Hartigan-Obi", "J. Smith
+/// QC", "Smith, John"; not "Head of Legal Services", "01632 960577", a signature block's lines).
+fn looks_like_name(text: &str) -> bool {
+    if text.contains(['\n', '\r']) {
+        return false;
+    }
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| matches!(c, ',' | '(' | ')')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let initial = |w: &str| {
+        let w = w.trim_end_matches('.');
+        w.chars().count() == 1 && w.chars().all(char::is_uppercase)
+    };
+    (1..=6).contains(&words.len())
+        && words.iter().any(|w| is_name_word(w))
+        && words.iter().all(|w| {
+            is_name_word(w.trim_end_matches('.'))
+                || initial(w)
+                || is_title(w)
+                || is_suffix(w)
+                || is_particle(w)
+        })
 }
 
 /// Every text redacted in the batch (`--consistent`), compiled once for all its documents.
@@ -499,7 +527,7 @@ impl BatchTexts {
             for b in [t.as_bytes(), &[0], f.at.as_bytes(), &[0]] {
                 h.extend_from_slice(b);
             }
-            if is_name(&f.why) {
+            if is_name(&f.why, t) {
                 // A name of one word (a surname after a title: "Mr Baker") spreads as a surname:
                 // alone where it is no common word, with the person context where it is one.
                 let one_word = surname_word(t).is_some();
@@ -643,6 +671,27 @@ mod tests {
             ("Mr", None),
         ] {
             assert_eq!(surname_of(name).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn only_texts_shaped_as_names_give_surnames() {
+        for t in [
+            "Mrs Gwendolyn Hartigan-Obi",
+            "J. Smith QC",
+            "Smith, John",
+            "Ana de la Cruz",
+            "Mr Baker",
+        ] {
+            assert!(looks_like_name(t), "{t}");
+        }
+        for t in [
+            "Head of Legal Services",
+            "01632 960577",
+            "Gwen Obi\nChief Executive",
+            "a.b@example.org",
+        ] {
+            assert!(!looks_like_name(t), "{t}");
         }
     }
 
