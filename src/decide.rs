@@ -107,17 +107,20 @@ fn spread_findings(
     let own: Vec<(&str, crate::model::Why)> = findings
         .iter()
         .flatten()
-        .filter(|f| spread::is_name(&f.why, f.text.expose()))
-        .map(|f| {
-            (
-                f.text.expose().as_str(),
-                crate::model::Why {
-                    rule: spread::SURNAME_RULE.into(),
-                    category: f.why.category.clone(),
-                    exemption: f.why.exemption.clone(),
-                    cause: format!("surname:{}", f.id),
-                },
-            )
+        .flat_map(|f| {
+            spread::name_lines(&f.why, f.text.expose())
+                .into_iter()
+                .map(move |l| {
+                    (
+                        l,
+                        crate::model::Why {
+                            rule: spread::SURNAME_RULE.into(),
+                            category: f.why.category.clone(),
+                            exemption: f.why.exemption.clone(),
+                            cause: format!("surname:{}", f.id),
+                        },
+                    )
+                })
         })
         .collect();
     let names: Vec<(&str, crate::model::Why)> = own
@@ -209,6 +212,27 @@ pub fn detect_document(
             }
         })
         .collect();
+    // A name runs on over a surname with particles the rules stopped before ("Ana María" of "Ana
+    // María de la Cruz").
+    for (p, fs) in pages.iter().zip(findings.iter_mut()) {
+        let mut ran_on = false;
+        for f in fs.iter_mut() {
+            // (The finding's last line must be a name: it is what runs on.)
+            let last = f.text.expose().lines().last().unwrap_or("");
+            if !spread::is_name(&f.why, last.trim()) {
+                continue;
+            }
+            if let Some(end) = spread::particle_tail(p.text, f.span.end) {
+                f.span.end = end;
+                f.text = crate::error::Sensitive::new(p.text[f.span.clone()].to_string());
+                ran_on = true;
+            }
+        }
+        // (Over a finding of the surname's own word: one finding.)
+        if ran_on {
+            *fs = detect::merge(std::mem::take(fs), p.text);
+        }
+    }
     let found: Vec<&Finding> = findings.iter().flatten().collect();
     if let Some(again) = detect::repeat_rule(&found) {
         drop(found);

@@ -303,3 +303,48 @@ fn a_name_redacted_in_a_text_file_is_found_on_a_scan_of_the_batch() {
         causes(&out, "b.pdf")
     );
 }
+
+/// Names of many origins found in one file: each surname alone in another file of the batch goes
+/// (family name first, particles, hyphens, accents, Irish and Polish spellings).
+#[test]
+fn surnames_of_every_origin_spread_across_the_batch() {
+    let d = tempdir();
+    let inp = d.path().join("in");
+    std::fs::create_dir_all(&inp).expect("dir");
+    std::fs::write(
+        inp.join("a.txt"),
+        "Decision notice\n\nComplainant: Nguyễn Thị Hương\nWitness: Oluwaseun Adeyemi\n\
+         Witness: Siobhán Ní Bhriain\nNeighbour: Mohammed Al-Rashid\n\
+         Resident: Ana María de la Cruz\nResident: Priya Raghunathan\nResident: Krzysztof Wójcik\n",
+    )
+    .expect("write");
+    std::fs::write(
+        inp.join("b.txt"),
+        "Appeal outcome\n\nThe panel wrote to Nguyễn about the fence. Adeyemi attended the visit.\n\
+         A reply came from Ní Bhriain in May. Al-Rashid was told on Monday.\n\
+         A copy went to de la Cruz.\nRaghunathan and Wójcik signed the petition.\n",
+    )
+    .expect("write");
+    let out = d.path().join("out");
+    redact_ok(&[&inp], &out, &["-q"]);
+    let b = std::fs::read_to_string(out.join("b.part1.txt")).expect("b");
+    for s in [
+        "Nguyễn",
+        "Adeyemi",
+        "Bhriain",
+        "Al-Rashid",
+        "Cruz",
+        "Raghunathan",
+        "Wójcik",
+    ] {
+        assert!(!b.contains(s), "{s} left in b: {b}");
+    }
+    for kept in ["the fence", "the petition", "on Monday", "Appeal outcome"] {
+        assert!(b.contains(kept), "{kept} lost: {b}");
+    }
+    let a = std::fs::read_to_string(out.join("a.part1.txt")).expect("a");
+    assert!(
+        !a.contains("Cruz"),
+        "the name runs on over its particles: {a}"
+    );
+}

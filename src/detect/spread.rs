@@ -303,6 +303,36 @@ fn surname_word(name: &str) -> Option<String> {
     (words.next().is_none() && is_name_word(w)).then(|| w.to_string())
 }
 
+/// Where a name that ends at `end` in `text` ends once it runs on over a surname with particles the
+/// rules stopped before ("Ana María| de la Cruz", "Pieter| van der Berg"): one to three particles and
+/// a name word, on the same line. `None` when no such surname follows.
+pub fn particle_tail(text: &str, end: usize) -> Option<usize> {
+    let rest = text.get(end..)?;
+    let mut at = end;
+    let mut particles = 0;
+    let mut words = rest.split(' ');
+    // The name's own end is followed by one space (the split's first piece is empty).
+    if words.next() != Some("") {
+        return None;
+    }
+    at += 1;
+    for w in words {
+        if particles < 3 && is_particle(w) {
+            particles += 1;
+            at += w.len() + 1;
+            continue;
+        }
+        // The word up to the first character no name holds (a full stop, a line end).
+        let core = w
+            .split(|c: char| !(c.is_alphabetic() || matches!(c, '-' | '\'' | '’')))
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['-', '\'', '’']);
+        return (particles > 0 && is_name_word(core)).then_some(at + core.len());
+    }
+    None
+}
+
 /// Whether `text[r]` has the person context: a title right before it, or a verb of speech after it
 /// (with at most two words such as "was", "had", "also" between).
 pub fn person_context(text: &str, r: &Range<usize>) -> bool {
@@ -359,7 +389,7 @@ pub fn surnames_of(rs: &RuleSet, name: &str) -> Vec<String> {
     if let (Some(ctx), [first, _, ..]) = (names_rule(rs), words.as_slice()) {
         if is_name_word(first)
             && !out.iter().any(|s| s == first)
-            && ctx.is_surname_only(&rs.lexicon, first)
+            && ctx.is_surname_only(&rs.lexicon, &crate::text_fold::key(first))
         {
             out.push(first.to_string());
         }
@@ -373,7 +403,8 @@ fn common(rs: &RuleSet, surname: &str) -> bool {
         .split_whitespace()
         .filter(|w| !is_particle(w))
         .any(|w| match ctx {
-            Some(c) => c.is_common(&rs.lexicon, w),
+            // (The word lists are held folded: "Nguyễn" is looked up as "nguyen".)
+            Some(c) => c.is_common(&rs.lexicon, &crate::text_fold::key(w)),
             None => w.chars().count() < 4,
         })
 }
@@ -460,10 +491,27 @@ pub fn is_spread(why: &Why) -> bool {
 
 /// Whether a finding is a person's name (for its surname).
 pub fn is_name(why: &Why, text: &str) -> bool {
+    name_kind(why) && looks_like_name(text)
+}
+
+/// Whether a finding's category and rule are those of names (name, term or signature; not a surname
+/// found alone).
+fn name_kind(why: &Why) -> bool {
     matches!(why.category.as_str(), "name" | "term" | "signature")
         && why.rule != SURNAME_RULE
         && why.rule != IN_CONTEXT_RULE
-        && looks_like_name(text)
+}
+
+/// The lines of a finding that are persons' names (a finding can run over a line end: "Ana María de
+/// la Cruz" and a label below it).
+pub fn name_lines<'t>(why: &Why, text: &'t str) -> Vec<&'t str> {
+    if !name_kind(why) {
+        return Vec::new();
+    }
+    text.lines()
+        .map(str::trim)
+        .filter(|l| looks_like_name(l))
+        .collect()
 }
 
 /// Whether a text has the shape of a person's name: one line of one to six words, each a name word,
@@ -527,12 +575,13 @@ impl BatchTexts {
             for b in [t.as_bytes(), &[0], f.at.as_bytes(), &[0]] {
                 h.extend_from_slice(b);
             }
-            if is_name(&f.why, t) {
-                // A name of one word (a surname after a title: "Mr Baker") spreads as a surname:
-                // alone where it is no common word, with the person context where it is one.
-                let one_word = surname_word(t).is_some();
+            let lines = name_lines(&f.why, t);
+            // A name of one word (a surname after a title: "Mr Baker") spreads as a surname: alone
+            // where it is no common word, with the person context where it is one.
+            let one_word = lines.len() == 1 && lines[0] == t.trim() && surname_word(t).is_some();
+            for l in lines {
                 names.push((
-                    f.text.clone(),
+                    Sensitive::new(l.to_string()),
                     Why {
                         rule: if one_word {
                             CONSISTENT_RULE
@@ -545,9 +594,9 @@ impl BatchTexts {
                         cause: format!("consistent:{}", f.at),
                     },
                 ));
-                if one_word {
-                    continue;
-                }
+            }
+            if one_word {
+                continue;
             }
             if t.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
                 continue;
@@ -693,6 +742,17 @@ mod tests {
         ] {
             assert!(!looks_like_name(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_name_runs_on_over_a_surname_with_particles() {
+        let t = "Resident: Ana María de la Cruz. Then Pieter van der Berg\nand Jo de\nSmith";
+        let end = |w: &str| t.find(w).unwrap() + w.len();
+        let tail = |w: &str| particle_tail(t, end(w)).map(|e| &t[end(w)..e]);
+        assert_eq!(tail("Ana María"), Some(" de la Cruz"));
+        assert_eq!(tail("Pieter"), Some(" van der Berg"));
+        assert_eq!(tail("Jo"), None, "not over a line end");
+        assert_eq!(tail("Resident:"), None, "no particle");
     }
 
     #[test]
