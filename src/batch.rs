@@ -690,29 +690,26 @@ fn resumed(input: &Input, cfg: &Config) -> Option<FileReport> {
     })
 }
 
-/// Removes temporary files a killed run left in the output tree.
-fn clean_temp_files(out: &Path) {
-    for e in walkdir::WalkDir::new(out)
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        let n = e.file_name().to_string_lossy();
-        if e.file_type().is_file() && n.starts_with(".foiredact-") && n.ends_with(".tmp") {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
-}
-
 /// The names of the batch files: one set per shard, so that shards can share an output tree.
 fn batch_file(cfg: &Config, stem: &str, ext: &str) -> PathBuf {
-    match cfg.shard {
-        Some((k, n)) => cfg.out.join(format!("{stem}.shard-{k}-of-{n}.{ext}")),
+    match shard_tag(cfg) {
+        Some(t) => cfg.out.join(format!("{stem}.{t}.{ext}")),
         None => cfg.out.join(format!("{stem}.{ext}")),
     }
 }
 
+/// `shard-K-of-N` for a shard: in its batch logs' names and its temporary files' (shards running at
+/// once into one output tree each clean up only their own).
+fn shard_tag(cfg: &Config) -> Option<String> {
+    cfg.shard.map(|(k, n)| format!("shard-{k}-of-{n}"))
+}
+
 pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let mut inputs = discover(&cfg.inputs, true)?;
+    // Pass one of --consistent reads the whole batch, whatever the shard: a name redacted in a file
+    // of one shard is redacted in a file of another, and every shard's outputs are a single run's.
+    let batch_len = inputs.len();
+    let whole = (cfg.consistent && batch_len > 1 && cfg.shard.is_some()).then(|| inputs.clone());
     if let Some((k, n)) = cfg.shard {
         inputs.retain(|i| in_shard(&i.rel, k, n));
     }
@@ -742,7 +739,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
         }
     }
     if cfg.out.exists() {
-        clean_temp_files(&cfg.out);
+        output::remove_temp_files(&cfg.out, shard_tag(cfg).as_deref());
         // The batch logs are replaced whole at the end; until then there are none, so that a run
         // stopped half way leaves no logs describing outputs it has replaced.
         output::remove_stale(&logs.iter().collect::<Vec<_>>());
@@ -755,9 +752,9 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     // --consistent: pass one reads the batch for the texts it redacts; pass two redacts each file
     // with them. Outputs made with other texts of the batch are not current (--resume).
     let with_texts;
-    let cfg = if cfg.consistent && inputs.len() > 1 {
+    let cfg = if cfg.consistent && batch_len > 1 {
         let texts = batch_texts(
-            &inputs,
+            whole.as_deref().unwrap_or(&inputs),
             rules,
             &cfg.settings,
             cfg.decisions.as_deref(),
@@ -771,7 +768,7 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     } else {
         cfg
     };
-    let writer = output::Writer::new(2 * cfg.jobs.max(1));
+    let writer = output::Writer::new(2 * cfg.jobs.max(1), shard_tag(cfg));
     let driver = if cfg.settings.consistent.is_some() {
         driver.labelled("redacting (pass 2 of 2)")
     } else {
@@ -835,19 +832,24 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     }
     results.sort_by(|a, b| a.file.cmp(&b.file));
     std::fs::create_dir_all(&cfg.out).map_err(|e| Error::from(e).with_path(&cfg.out))?;
-    output::write_atomic_with(&batch_file(cfg, "redactions", "csv"), true, |w| {
-        schedule_csv(w, &results, cfg, &rules.exemptions)
-    })?;
+    let tag = shard_tag(cfg);
+    output::write_atomic_with(
+        &batch_file(cfg, "redactions", "csv"),
+        true,
+        tag.as_deref(),
+        |w| schedule_csv(w, &results, cfg, &rules.exemptions),
+    )?;
     let mut manifest = String::new();
     for r in &results {
         let line = serde_json::json!({"file": r.file, "input_hash": r.input_hash, "run_key": cfg.run_key, "tool_version": env!("CARGO_PKG_VERSION"), "status": r.status});
         manifest.push_str(&line.to_string());
         manifest.push('\n');
     }
-    output::write_atomic(
+    output::write_atomic_tagged(
         &batch_file(cfg, "manifest", "jsonl"),
         manifest.as_bytes(),
         true,
+        tag.as_deref(),
     )?;
     let summary = Summary {
         tool: "foiredact",
@@ -882,7 +884,12 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     };
     let mut js = serde_json::to_vec_pretty(&summary).map_err(|e| Error::usage(e.to_string()))?;
     js.push(b'\n');
-    output::write_atomic(&batch_file(cfg, "summary", "json"), &js, true)?;
+    output::write_atomic_tagged(
+        &batch_file(cfg, "summary", "json"),
+        &js,
+        true,
+        tag.as_deref(),
+    )?;
     let code = if summary.done == summary.files {
         exit::OK
     } else {
@@ -933,24 +940,79 @@ fn report_warnings(i: &Input, r: &FileReport, cfg: &Config, bar: &crate::driver:
     }
 }
 
+/// The share of a shard's batch log from its name (`summary.shard-2-of-3.json` -> `(2, 3)`).
+fn shard_of_log(name: &str) -> Option<(u64, u64)> {
+    let rest = name.split_once(".shard-")?.1;
+    let (k, rest) = rest.split_once("-of-")?;
+    let n = rest.split_once('.')?.0;
+    Some((k.parse().ok()?, n.parse().ok()?))
+}
+
+/// The batch logs to merge in one folder: every shard's (all shares of one split, each with its
+/// summary and schedule, else an error naming what is missing), and then not the folder's plain
+/// `summary.json` and `redactions.csv` (an earlier merge's, which would count every file twice);
+/// without shards, the plain ones.
+fn logs_to_merge(d: &Path) -> Result<Vec<PathBuf>> {
+    let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(d)
+        .map_err(|e| Error::usage(format!("cannot read {}: {e}", d.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), p)))
+        .filter(|(n, _)| {
+            (n.starts_with("summary") && n.ends_with(".json"))
+                || (n.starts_with("redactions") && n.ends_with(".csv"))
+        })
+        .collect();
+    names.sort();
+    let shards: Vec<(u64, u64)> = names.iter().filter_map(|(n, _)| shard_of_log(n)).collect();
+    if shards.is_empty() {
+        return Ok(names.into_iter().map(|(_, p)| p).collect());
+    }
+    let splits: std::collections::BTreeSet<u64> = shards.iter().map(|(_, n)| *n).collect();
+    if splits.len() > 1 {
+        return Err(Error::usage(format!(
+            "{}: logs of shards of different splits (of {}): remove the stale ones, then merge again",
+            d.display(),
+            splits.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    let n = shards[0].1;
+    let missing: Vec<String> = (1..=n)
+        .flat_map(|k| {
+            [("summary", "json"), ("redactions", "csv")]
+                .into_iter()
+                .map(move |(stem, ext)| format!("{stem}.shard-{k}-of-{n}.{ext}"))
+        })
+        .filter(|want| !names.iter().any(|(have, _)| have == want))
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::usage(format!(
+            "{}: shards' logs missing: {} (a shard not run, still running, or failed before it \
+             wrote its logs): nothing merged",
+            d.display(),
+            missing.join(", ")
+        )));
+    }
+    Ok(names
+        .into_iter()
+        .filter(|(n, _)| shard_of_log(n).is_some())
+        .map(|(_, p)| p)
+        .collect())
+}
+
 /// Merges the batch logs (`summary*.json`, `redactions*.csv`) of several output folders (shards run
-/// on several machines, or into one tree) into `out`.
+/// on several machines, or into one tree) into `out`, which may be one of them: merging again gives
+/// the same logs.
 pub fn merge_logs(dirs: &[PathBuf], out: &Path) -> Result<Summary> {
     let mut results: Vec<serde_json::Value> = Vec::new();
     let mut header: Option<csv::StringRecord> = None;
     let mut rows: Vec<csv::StringRecord> = Vec::new();
     for d in dirs {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(d)
-            .map_err(|e| Error::usage(format!("cannot read {}: {e}", d.display())))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        names.sort();
-        for p in names {
+        for p in logs_to_merge(d)? {
             let n = p
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            if n.starts_with("summary") && n.ends_with(".json") && p.parent() != Some(out) {
+            if n.starts_with("summary") && n.ends_with(".json") {
                 let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&p)?)
                     .map_err(|e| Error::usage(format!("{}: {e}", p.display())))?;
                 results.extend(v["results"].as_array().cloned().unwrap_or_default());

@@ -11,6 +11,8 @@ Examples:
   foiredact review decisions/ --out review/
   foiredact redact decisions/ --out release/ --decisions review/ --reviewer \"A. Officer\"
   foiredact redact decisions/ --out release/ --publish site/
+  parallel -N0 -j3 foiredact redact decisions/ --out release/ --shard auto --shard-count 3 ::: 1 2 3
+  foiredact merge-logs release/ --out release/
   foiredact publish release/ --site site/ --decisions review/
   foiredact text decision-086.pdf --page 2
   foiredact rules check rules/
@@ -48,7 +50,7 @@ pub enum Command {
     /// text input) and <stem>.redactions.json per input, and redactions.csv and summary.json for the
     /// batch.
     #[command(after_help = AFTER_HELP)]
-    Redact(RedactArgs),
+    Redact(Box<RedactArgs>),
     /// Make a release folder from the output of `redact`: every Part 1 PDF (with --include-part2, the
     /// Part 2s too) under a stable name (decision number and title), with a clean title, language and
     /// DisplayDocTitle, and index.html, index.csv and index.json listing title, decision number, date,
@@ -322,11 +324,29 @@ pub struct RedactArgs {
     /// input bytes, rules, terms, settings and tool version. The rest (and any half-done file) is redone.
     #[arg(long)]
     pub resume: bool,
-    /// Process only share K of N of the inputs (by a hash of each input's relative path), e.g. `2/8`, so
-    /// that N machines can split a batch. Batch logs are then named `summary.shard-K-of-N.json` etc.;
-    /// `foiredact merge-logs` combines them.
-    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
-    pub shard: Option<(u64, u64)>,
+    /// Process only share K of N of the inputs (by a hash of each input's relative path, K from 1 to
+    /// N), e.g. `2/8`, so that N machines or jobs can split a batch, into one output folder or
+    /// several. Batch logs are then named `summary.shard-K-of-N.json` etc.; `foiredact merge-logs`
+    /// combines them.
+    ///
+    /// `auto` takes K from the scheduler that started the run: a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX + 1), a Slurm job array ((SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) /
+    /// SLURM_ARRAY_TASK_STEP + 1, N = SLURM_ARRAY_TASK_COUNT), an AWS Batch array job
+    /// (AWS_BATCH_JOB_ARRAY_INDEX + 1) or GNU parallel (PARALLEL_SEQ); N from --shard-count where the
+    /// scheduler does not say it. None of them set, two of them set, or a value that is not a whole
+    /// number in range is refused (exit 2). Examples:
+    ///
+    ///   parallel -N0 -j3 foiredact redact in --out out --shard auto --shard-count 3 ::: 1 2 3
+    ///
+    ///   sbatch --array=1-8 ... foiredact redact in --out out --shard auto
+    ///
+    ///   (Kubernetes, completions: 8) foiredact redact /in --out /out --shard auto --shard-count 8
+    #[arg(long, value_name = "K/N|auto", value_parser = parse_shard, verbatim_doc_comment)]
+    pub shard: Option<ShardArg>,
+    /// With `--shard auto`: how many shares there are (the array's size, the Job's completions, the
+    /// number of GNU parallel jobs). A Slurm array says it itself (a count given must agree).
+    #[arg(long, value_name = "N", requires = "shard")]
+    pub shard_count: Option<u64>,
     /// Wall-clock limit for one file, in seconds; a file over it is declined with that reason.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub time_limit: u64,
@@ -343,8 +363,18 @@ pub struct RedactArgs {
     pub quiet: bool,
 }
 
-fn parse_shard(s: &str) -> Result<(u64, u64), String> {
-    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8")?;
+/// `--shard`: a share given (`K/N`, 1 <= K <= N) or `auto` (from the scheduler's variables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardArg {
+    Fixed { k: u64, n: u64 },
+    Auto,
+}
+
+fn parse_shard(s: &str) -> Result<ShardArg, String> {
+    if s.trim() == "auto" {
+        return Ok(ShardArg::Auto);
+    }
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8, or auto")?;
     let (k, n): (u64, u64) = (
         k.trim().parse().map_err(|_| "K is not a number")?,
         n.trim().parse().map_err(|_| "N is not a number")?,
@@ -352,7 +382,7 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     if n == 0 || k == 0 || k > n {
         return Err("need 1 <= K <= N".into());
     }
-    Ok((k, n))
+    Ok(ShardArg::Fixed { k, n })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -419,8 +449,9 @@ pub struct ConsistentArgs {
     /// One request, one decision per text (the default for a batch of more than one file): a text
     /// redacted in one file of the batch (found by a rule, a term or the officer's decision) is
     /// redacted wherever it occurs in every other file, and a name's surname with it; the schedule's
-    /// `cause` column says why (`consistent:<file>#<id>`). The batch is read twice. With --shard,
-    /// only the files of the shard count.
+    /// `cause` column says why (`consistent:<file>#<id>`). The batch is read twice; with --shard,
+    /// every shard reads the whole batch in the first pass (use --no-consistent for a batch of
+    /// unrelated requests).
     #[arg(long, overrides_with = "no_consistent")]
     pub consistent: bool,
     /// Treat each file of the batch on its own (for a batch of unrelated requests).

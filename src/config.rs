@@ -9,12 +9,13 @@
 //! hashed as empty.
 
 use crate::batch;
-use crate::cli::{LabelArg, LayoutArg, LimitArgs, OcrArg, RedactArgs, RuleArgs};
-use crate::error::{Error, Result};
+use crate::cli::{LabelArg, LayoutArg, LimitArgs, OcrArg, RedactArgs, RuleArgs, ShardArg};
+use crate::error::{Error, ErrorKind, Result, ShardProblem};
 use crate::model::LabelMode;
 use crate::pipeline::{OcrMode, Settings};
 use crate::plan::Layout;
 use crate::rules::RuleSet;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -136,6 +137,39 @@ pub fn progress(quiet: bool) -> bool {
     !quiet && std::io::stderr().is_terminal()
 }
 
+/// The variables `--shard auto` reads (`shard::VARIABLES`), as the process has them: the one place
+/// the scheduler's environment is read. A value that is not Unicode is kept (lossily), to be refused
+/// as malformed rather than taken as unset.
+pub fn scheduler_env() -> BTreeMap<String, String> {
+    crate::shard::VARIABLES
+        .iter()
+        .filter_map(|v| {
+            std::env::var_os(v).map(|x| (v.to_string(), x.to_string_lossy().into_owned()))
+        })
+        .collect()
+}
+
+/// `--shard` and `--shard-count` as the share taken (1-based, with where it came from); `env` holds
+/// the scheduler's variables ([`scheduler_env`]).
+pub fn shard(
+    arg: Option<ShardArg>,
+    count: Option<u64>,
+    env: &BTreeMap<String, String>,
+) -> Result<Option<crate::shard::Share>> {
+    match (arg, count) {
+        (None, None) => Ok(None),
+        (None, Some(_)) | (Some(ShardArg::Fixed { .. }), Some(_)) => {
+            Err(Error::new(ErrorKind::Shard(ShardProblem::BadCount)))
+        }
+        (Some(ShardArg::Fixed { k, n }), None) => Ok(Some(crate::shard::Share {
+            k,
+            n,
+            from: format!("--shard {k}/{n}"),
+        })),
+        (Some(ShardArg::Auto), c) => crate::shard::from_env(env, c).map(Some),
+    }
+}
+
 /// Everything `redact` runs with.
 pub struct Redact {
     pub rules: RuleSet,
@@ -148,6 +182,13 @@ impl TryFrom<RedactArgs> for Redact {
     type Error = Error;
 
     fn try_from(a: RedactArgs) -> Result<Redact> {
+        let shard = shard(a.shard, a.shard_count, &scheduler_env())?;
+        if let (Some(s), Some(ShardArg::Auto)) = (&shard, a.shard) {
+            eprintln!(
+                "foiredact: --shard auto: share {}/{}, from {}",
+                s.k, s.n, s.from
+            );
+        }
         let rules = rules(&a.rules)?;
         batch::check_out(&a.out, &a.inputs)?;
         if a.publish.is_some() && a.shard.is_some() {
@@ -210,7 +251,7 @@ impl TryFrom<RedactArgs> for Redact {
             reviewer,
             decisions: a.decisions,
             resume: a.resume,
-            shard: a.shard,
+            shard: shard.map(|s| (s.k, s.n)),
             run_key,
             inputs: a.inputs,
             out: a.out,
@@ -318,4 +359,43 @@ fn rule_sources(a: &RuleArgs) -> Result<Vec<(&'static str, String)>> {
         files("allow", std::slice::from_ref(t), &mut out)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> BTreeMap<String, String> {
+        vars.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn shard_given_or_taken_from_the_scheduler() {
+        let sched = env(&[("JOB_COMPLETION_INDEX", "1")]);
+        assert_eq!(shard(None, None, &sched).ok(), Some(None));
+        // A share given is taken as given, whatever the environment says.
+        let s = shard(Some(ShardArg::Fixed { k: 3, n: 4 }), None, &sched)
+            .expect("a share")
+            .expect("sharded");
+        assert_eq!((s.k, s.n), (3, 4));
+        let s = shard(Some(ShardArg::Auto), Some(4), &sched)
+            .expect("a share")
+            .expect("sharded");
+        assert_eq!((s.k, s.n), (2, 4));
+        assert!(s.from.contains("JOB_COMPLETION_INDEX=1"), "{}", s.from);
+        // --shard-count goes with --shard auto only.
+        for arg in [None, Some(ShardArg::Fixed { k: 1, n: 4 })] {
+            assert_eq!(
+                shard(arg, Some(4), &sched).map_err(|e| e.kind),
+                Err(ErrorKind::Shard(ShardProblem::BadCount))
+            );
+        }
+        // auto with nothing set is refused, as a usage error would be.
+        assert!(matches!(
+            shard(Some(ShardArg::Auto), Some(4), &env(&[])).map_err(|e| e.kind),
+            Err(ErrorKind::Shard(ShardProblem::NoScheduler { .. }))
+        ));
+    }
 }

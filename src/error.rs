@@ -92,6 +92,120 @@ pub enum ErrorKind {
     Exists(PathBuf),
     /// A bug: a panic caught while processing this file.
     Internal(String),
+    /// `--shard auto` cannot take this run's share from the scheduler's environment.
+    Shard(ShardProblem),
+}
+
+/// Why `--shard auto` refuses to guess this run's share (see `shard`): every one is an officer's or a
+/// scheduler's mistake that would otherwise run some shares twice and others never.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ShardProblem {
+    /// No scheduler's index variable is set; the variables looked for, with their schedulers.
+    NoScheduler {
+        looked_for: Vec<(&'static str, &'static str)>,
+    },
+    /// Index variables of two or more schedulers are set at once.
+    Ambiguous { vars: Vec<&'static str> },
+    /// A variable is set but is not a whole number (empty, signed, text ...).
+    Malformed { var: &'static str, value: String },
+    /// The scheduler gives no count of shares and `--shard-count` was not given.
+    NoCount { scheduler: &'static str },
+    /// The share's number (1-based, as in `--shard K/N`) is not within 1..=count.
+    OutOfRange {
+        var: &'static str,
+        value: u64,
+        shard: u64,
+        count: u64,
+    },
+    /// `--shard-count` and the scheduler's own count disagree.
+    CountMismatch {
+        var: &'static str,
+        scheduler: u64,
+        given: u64,
+    },
+    /// A Slurm array whose indices are not evenly spaced from its lowest, so that they cannot be
+    /// numbered 1..=count (`--array=1,2,5`), or an index off its step.
+    UnevenArray {
+        id: u64,
+        min: u64,
+        max: Option<u64>,
+        step: u64,
+        count: u64,
+    },
+    /// `--shard-count` without `--shard auto`, or a count of 0.
+    BadCount,
+}
+
+impl fmt::Display for ShardProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ShardProblem::NoScheduler { looked_for } => write!(
+                f,
+                "--shard auto: no scheduler's share index is set (looked for {}); give --shard K/N",
+                looked_for
+                    .iter()
+                    .map(|(var, scheduler)| format!("{var} of {scheduler}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ShardProblem::Ambiguous { vars } => write!(
+                f,
+                "--shard auto: the variables of more than one scheduler are set ({}), so which split \
+                 is meant is unclear; give --shard K/N",
+                vars.join(", ")
+            ),
+            ShardProblem::Malformed { var, value } => {
+                let shown: String = value.chars().take(40).collect();
+                write!(
+                    f,
+                    "--shard auto: {var} is set but is not a whole number: {shown:?}"
+                )
+            }
+            ShardProblem::NoCount { scheduler } => write!(
+                f,
+                "--shard auto: {scheduler} does not say how many shares there are; add \
+                 --shard-count N (the number of array tasks, completions or jobs)"
+            ),
+            ShardProblem::OutOfRange {
+                var,
+                value,
+                shard,
+                count,
+            } => write!(
+                f,
+                "--shard auto: {var}={value} makes this share {shard}, but there are {count} \
+                 (shares are 1 to {count}); check --shard-count and the array's size"
+            ),
+            ShardProblem::CountMismatch {
+                var,
+                scheduler,
+                given,
+            } => write!(
+                f,
+                "--shard auto: --shard-count {given} disagrees with {var}={scheduler}; give one \
+                 that matches, or leave --shard-count out"
+            ),
+            ShardProblem::UnevenArray {
+                id,
+                min,
+                max,
+                step,
+                count,
+            } => write!(
+                f,
+                "--shard auto: Slurm array task {id} cannot be numbered as one of {count} shares \
+                 (lowest index {min}, highest {}, step {step}): the indices must be evenly spaced, \
+                 as in --array=1-{count} or --array=0-{}; or give --shard K/N",
+                max.map_or_else(|| "unknown".to_string(), |m| m.to_string()),
+                count.saturating_sub(1)
+            ),
+            ShardProblem::BadCount => f.write_str(
+                "--shard-count goes with --shard auto and must be at least 1 (with --shard K/N, N \
+                 is the count)",
+            ),
+        }
+    }
 }
 
 /// An error with the file and page it concerns.
@@ -175,6 +289,7 @@ impl Error {
             ErrorKind::Usage(_) => "usage",
             ErrorKind::Exists(_) => "exists",
             ErrorKind::Internal(_) => "internal",
+            ErrorKind::Shard(_) => "shard",
         }
     }
     /// The reason without the path, as written to the summary.
@@ -201,6 +316,7 @@ impl Error {
             ErrorKind::Usage(m) => m.clone(),
             ErrorKind::Exists(p) => format!("output exists (use --overwrite): {}", p.display()),
             ErrorKind::Internal(m) => format!("internal error (a bug; please report): {m}"),
+            ErrorKind::Shard(p) => p.to_string(),
         };
         match self.page {
             Some(p) => format!("page {p}: {body}"),

@@ -33,7 +33,8 @@
 //! finds no loop):
 //!
 //! ```text
-//!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once)
+//!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once;
+//!    shard: `--shard auto`'s share from the scheduler's variables, a pure function of them)
 //!  ─ batch (redact over many files), publish, review (review copies, marked PDFs), driver (--jobs,
 //!    progress, a panic caught per file)
 //!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
@@ -88,6 +89,7 @@ pub mod read;
 pub mod review;
 pub mod rules;
 pub mod settings;
+pub mod shard;
 pub mod text;
 pub mod text_fold;
 pub mod verify;

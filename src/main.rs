@@ -11,7 +11,7 @@ static ALLOC: foiredact::memory::Counting = foiredact::memory::Counting;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Redact(a) => foiredact::app::redact(a),
+        Command::Redact(a) => foiredact::app::redact(*a),
         Command::Publish(a) => foiredact::app::publish(a),
         Command::Text(a) => foiredact::app::text(a),
         Command::Render(a) => foiredact::app::render(a),

@@ -1,5 +1,10 @@
 //! Output: the only file writer. Every file appears whole or not at all (a temporary file in the same
 //! folder, then a rename); existing files are replaced only when asked.
+//!
+//! Temporary files are named `.foiredact-XXXXXX.tmp`, or `.foiredact-<tag>-XXXXXX.tmp` for a writer
+//! with a tag (a shard's: `shard-2-of-8`), so that shards writing into one output folder at once
+//! each clean up only what a killed run of their own left ([`remove_temp_files`]), never another
+//! shard's file in the making.
 
 use crate::error::{Error, ErrorKind, Result};
 use std::io::Write;
@@ -19,25 +24,67 @@ pub fn write_public(path: &Path, bytes: &[u8], overwrite: bool) -> Result<()> {
 
 /// [`write_atomic`] for a file written piece by piece (`fill` writes it; a large schedule never has to
 /// be held in memory whole).
+/// Its temporary file carries `tag` (see the module's doc).
 pub fn write_atomic_with(
     path: &Path,
     overwrite: bool,
+    tag: Option<&str>,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
-    write_file_with(path, overwrite, false, fill)
+    write_file_with(path, overwrite, false, tag, fill)
 }
 
-fn write_file(path: &Path, bytes: &[u8], overwrite: bool, public: bool) -> Result<()> {
-    write_file_with(path, overwrite, public, |w| {
+/// [`write_atomic`] whose temporary file carries `tag` (see the module's doc).
+pub fn write_atomic_tagged(
+    path: &Path,
+    bytes: &[u8],
+    overwrite: bool,
+    tag: Option<&str>,
+) -> Result<()> {
+    write_file_with(path, overwrite, false, tag, |w| {
         w.write_all(bytes)
             .map_err(|e| Error::from(e).with_path(path))
     })
+}
+
+fn write_file(path: &Path, bytes: &[u8], overwrite: bool, public: bool) -> Result<()> {
+    write_file_with(path, overwrite, public, None, |w| {
+        w.write_all(bytes)
+            .map_err(|e| Error::from(e).with_path(path))
+    })
+}
+
+/// The start of the name of a temporary file with `tag`.
+fn temp_prefix(tag: Option<&str>) -> String {
+    match tag {
+        Some(t) => format!("{TEMP_PREFIX}{t}-"),
+        None => TEMP_PREFIX.to_string(),
+    }
+}
+
+const TEMP_PREFIX: &str = ".foiredact-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes the temporary files a killed run left under `out`: with a tag, only those with that
+/// tag (another shard may be writing its own at this moment); without, every one.
+pub fn remove_temp_files(out: &Path, tag: Option<&str>) {
+    let prefix = temp_prefix(tag);
+    for e in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let n = e.file_name().to_string_lossy();
+        if e.file_type().is_file() && n.starts_with(&prefix) && n.ends_with(TEMP_SUFFIX) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 fn write_file_with(
     path: &Path,
     overwrite: bool,
     public: bool,
+    tag: Option<&str>,
     fill: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
     let dir = path
@@ -46,8 +93,8 @@ fn write_file_with(
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::from(e).with_path(dir))?;
     let mut tmp = tempfile::Builder::new()
-        .prefix(".foiredact-")
-        .suffix(".tmp")
+        .prefix(&temp_prefix(tag))
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::from(e).with_path(dir))?;
     {
@@ -107,21 +154,24 @@ pub struct Group {
 pub struct Writer {
     tx: std::sync::mpsc::SyncSender<Group>,
     handle: std::thread::JoinHandle<Vec<(usize, Error)>>,
+    tag: Option<String>,
 }
 
 impl Writer {
-    pub fn new(capacity: usize) -> Writer {
+    /// A writer whose temporary files carry `tag` (see the module's doc).
+    pub fn new(capacity: usize, tag: Option<String>) -> Writer {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Group>(capacity.max(1));
+        let t = tag.clone();
         let handle = std::thread::spawn(move || {
             let mut failed = Vec::new();
             for g in rx {
-                if let Err(e) = write_group(&g) {
+                if let Err(e) = write_group(&g, t.as_deref()) {
                     failed.push((g.id, e));
                 }
             }
             failed
         });
-        Writer { tx, handle }
+        Writer { tx, handle, tag }
     }
 
     /// Queues a group. If the writer thread is gone (it cannot be, short of a panic), the group is
@@ -129,7 +179,7 @@ impl Writer {
     pub fn send(&self, g: Group) -> Result<()> {
         match self.tx.send(g) {
             Ok(()) => Ok(()),
-            Err(std::sync::mpsc::SendError(g)) => write_group(&g),
+            Err(std::sync::mpsc::SendError(g)) => write_group(&g, self.tag.as_deref()),
         }
     }
 
@@ -137,7 +187,7 @@ impl Writer {
     /// of a failed group is left. If the writer thread itself stopped, one entry with id `usize::MAX`
     /// says so: which groups it wrote is then unknown.
     pub fn finish(self) -> Vec<(usize, Error)> {
-        let Writer { tx, handle } = self;
+        let Writer { tx, handle, .. } = self;
         drop(tx);
         handle.join().unwrap_or_else(|_| {
             vec![(
@@ -148,10 +198,10 @@ impl Writer {
     }
 }
 
-fn write_group(g: &Group) -> Result<()> {
+fn write_group(g: &Group, tag: Option<&str>) -> Result<()> {
     let mut written: Vec<&PathBuf> = Vec::new();
     for (p, b) in &g.files {
-        if let Err(e) = write_atomic(p, b, g.overwrite) {
+        if let Err(e) = write_atomic_tagged(p, b, g.overwrite, tag) {
             remove_stale(&written);
             return Err(e);
         }
@@ -211,5 +261,59 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    /// A shard removes only its own temporary files: another shard's, in the making in the same
+    /// folder, stay (their rename would fail); an unsharded run removes every one.
+    #[test]
+    fn a_shard_removes_only_its_own_temporary_files() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let sub = d.path().join("sub");
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        let names = [
+            ".foiredact-shard-1-of-3-abc.tmp",
+            ".foiredact-shard-2-of-3-abc.tmp",
+            ".foiredact-shard-1-of-30-abc.tmp",
+            ".foiredact-abc.tmp",
+            "keep.tmp",
+        ];
+        for n in names {
+            std::fs::write(sub.join(n), b"x").expect("write");
+        }
+        let left = || -> Vec<String> {
+            let mut v: Vec<String> = std::fs::read_dir(&sub)
+                .expect("dir")
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        remove_temp_files(d.path(), Some("shard-1-of-3"));
+        assert_eq!(
+            left(),
+            [
+                ".foiredact-abc.tmp",
+                ".foiredact-shard-1-of-30-abc.tmp",
+                ".foiredact-shard-2-of-3-abc.tmp",
+                "keep.tmp"
+            ]
+        );
+        remove_temp_files(d.path(), None);
+        assert_eq!(left(), ["keep.tmp"]);
+        // A tagged writer's temporary file carries its tag (and is gone once the file is written).
+        let p = sub.join("out.pdf");
+        write_atomic_with(&p, false, Some("shard-2-of-3"), |w| {
+            let in_the_making = left();
+            assert!(
+                in_the_making
+                    .iter()
+                    .any(|n| n.starts_with(".foiredact-shard-2-of-3-") && n.ends_with(".tmp")),
+                "{in_the_making:?}"
+            );
+            w.write_all(b"pdf").map_err(Error::from)
+        })
+        .expect("write");
+        assert_eq!(left(), ["keep.tmp", "out.pdf"]);
     }
 }

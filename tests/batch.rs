@@ -28,26 +28,13 @@ fn inputs(d: &Path) -> PathBuf {
 
 /// Every output file under `dir` (relative path -> bytes), batch logs aside.
 fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+    files_under(dir)
         .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path()
-                    .strip_prefix(dir)
-                    .expect("under")
-                    .to_string_lossy()
-                    .to_string(),
-                std::fs::read(e.path()).expect("read"),
-            )
-        })
         .filter(|(n, _)| {
             !n.starts_with("summary") && !n.starts_with("manifest") && !n.starts_with("redactions.")
         })
-        .collect();
-    v.sort();
-    v
+        .map(|(n, p)| (n, std::fs::read(p).expect("read")))
+        .collect()
 }
 
 /// A run killed midway (some outputs missing, a temp file left, a part half-written) and resumed with

@@ -470,6 +470,18 @@ fn publish_help_names_flags_and_exit_codes() {
     let o = run_ok(&["redact", "--help"]);
     let h = String::from_utf8_lossy(&o.stdout);
     assert!(h.contains("--publish <DIR>") && h.contains("*.txt"), "{h}");
+    // --shard auto: the schedulers' variables it reads, and examples.
+    for w in [
+        "--shard <K/N|auto>",
+        "--shard-count <N>",
+        "JOB_COMPLETION_INDEX",
+        "SLURM_ARRAY_TASK_ID",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+        "PARALLEL_SEQ",
+        "parallel -N0 -j3 foiredact redact",
+    ] {
+        assert!(h.contains(w), "redact --help lacks {w}");
+    }
     let o = run(&[
         "redact",
         "x.pdf",

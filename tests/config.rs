@@ -24,7 +24,7 @@ fn key(dir: &Path, extra: &[&str]) -> Result<String, String> {
     let Command::Redact(a) = Cli::try_parse_from(args).expect("parses").command else {
         panic!("not redact");
     };
-    Redact::try_from(a)
+    Redact::try_from(*a)
         .map(|r| r.batch.run_key)
         .map_err(|e| e.to_string())
 }

@@ -348,3 +348,27 @@ fn surnames_of_every_origin_spread_across_the_batch() {
         "the name runs on over its particles: {a}"
     );
 }
+
+/// Shards of one request: every shard reads the whole batch in pass one, so the name found in one
+/// shard's file is gone from the files of the others, and the schedule rows are a single run's.
+#[test]
+fn shards_of_one_request_are_consistent_across_shards() {
+    let d = tempdir();
+    let inp = d.path().join("in");
+    batch(&inp, "txt");
+    let whole = d.path().join("whole");
+    redact_ok(&[&inp], &whole, &["-q"]);
+    let out = d.path().join("out");
+    for k in 1..=3 {
+        redact_ok(&[&inp], &out, &["-q", "--shard", &format!("{k}/3")]);
+    }
+    for stem in ["a", "b", "c"] {
+        let t = norm(&text_of(&out, stem, "txt"));
+        assert!(!t.contains("hartigan"), "{stem}: {t}");
+        assert_eq!(
+            std::fs::read(out.join(format!("{stem}.part1.txt"))).expect("shard's"),
+            std::fs::read(whole.join(format!("{stem}.part1.txt"))).expect("single run's"),
+            "{stem}"
+        );
+    }
+}

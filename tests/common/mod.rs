@@ -516,6 +516,24 @@ pub fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
     v
 }
 
+/// Every file under `dir`, at any depth: its path relative to `dir` (with `/`) and its path, sorted.
+pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("under the folder walked");
+            (
+                rel.to_string_lossy().replace('\\', "/"),
+                e.path().to_path_buf(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 /// `foiredact text --json` of a PDF (no OCR): per page, its text and glyphs.
 pub fn text_json(p: &Path) -> serde_json::Value {
     let o = run_ok(&[
