@@ -33,6 +33,9 @@ pub struct Config {
     pub decisions: Option<PathBuf>,
     /// Who decides (`--reviewer`, else the user's login name): recorded with every decision.
     pub reviewer: String,
+    /// Only these inputs (by their path relative to the folder given), e.g. the documents reviewed
+    /// in the browser; `None`: all.
+    pub select: Option<Vec<PathBuf>>,
 }
 
 /// The user's login name (`USER`, `LOGNAME` or `USERNAME`, else the process owner's entry in
@@ -643,6 +646,9 @@ pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let mut inputs = discover(&cfg.inputs, true)?;
     if let Some((k, n)) = cfg.shard {
         inputs.retain(|i| in_shard(&i.rel, k, n));
+    }
+    if let Some(only) = &cfg.select {
+        inputs.retain(|i| only.contains(&i.rel));
     }
     let logs = [
         batch_file(cfg, "redactions", "csv"),

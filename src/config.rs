@@ -207,6 +207,7 @@ impl TryFrom<RedactArgs> for Redact {
         let run_key = resume_key(&a, &settings)?;
         let batch = batch::Config {
             reviewer,
+            select: None,
             decisions: a.decisions,
             resume: a.resume,
             shard: a.shard,

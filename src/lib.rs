@@ -32,6 +32,8 @@
 //!
 //! ```text
 //!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once)
+//!  ─ serve (`review --serve`: the review in a browser, on 127.0.0.1 with a key; its decisions saved
+//!    through formats, checked by decisions and pipeline, applied by batch)
 //!  ─ batch (redact over many files), publish, review (review copies, marked PDFs), driver (--jobs,
 //!    progress, a panic caught per file)
 //!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
@@ -84,6 +86,7 @@ pub mod publish;
 pub mod read;
 pub mod review;
 pub mod rules;
+pub mod serve;
 pub mod settings;
 pub mod text;
 pub mod text_fold;
