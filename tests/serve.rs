@@ -28,7 +28,9 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Starts `review <input> --out <out> --serve --port 0`, its stderr to `<out>.stderr`.
     fn start(input: &Path, out: &Path) -> Server {
+        let err = std::fs::File::create(out.with_extension("stderr")).expect("stderr file");
         let mut child = Command::new(common::bin())
             .arg("review")
             .arg(input)
@@ -36,7 +38,7 @@ impl Server {
             .arg(out)
             .args(["--serve", "--port", "0", "--quiet"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::from(err))
             .spawn()
             .expect("the binary runs");
         let stdout = child.stdout.take().expect("stdout");
@@ -75,8 +77,9 @@ impl Server {
             body.len()
         )
         .expect("sends");
-        let mut r = String::new();
-        s.read_to_string(&mut r).expect("reads");
+        let mut b = Vec::new();
+        s.read_to_end(&mut b).expect("reads");
+        let r = String::from_utf8_lossy(&b).to_string();
         let status = r
             .split_whitespace()
             .nth(1)
@@ -209,8 +212,76 @@ fn serve_listens_on_loopback_and_needs_its_key() {
     );
     assert_eq!(st, 200);
     assert_eq!(std::fs::read(&decisions).expect("file"), before);
-    // No proposed text in what the server printed: it prints the address only (checked by the
-    // child's stderr being inherited and the stdout line parsed above).
+    no_text_logged(&out, &doc);
+}
+
+/// No proposed text in what the server wrote on stderr.
+fn no_text_logged(out: &Path, doc: &serde_json::Value) {
+    let err = std::fs::read_to_string(out.with_extension("stderr")).expect("stderr");
+    for p in doc["proposals"].as_array().expect("proposals") {
+        let t = p["text"].as_str().expect("text");
+        assert!(
+            !t.is_empty() && !err.contains(t),
+            "a proposed text on stderr: {err}"
+        );
+    }
+}
+
+#[test]
+fn apply_redacts_only_the_reviewed_documents() {
+    let dir = tempdir();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).expect("dir");
+    for f in ["letter-contact.pdf", "decision-part2-only.pdf"] {
+        std::fs::copy(repo().join("samples").join(f), inputs.join(f)).expect("copy");
+    }
+    let out = dir.path().join("review");
+    let s = Server::start(&inputs, &out);
+    let host = format!("127.0.0.1:{}", s.port);
+    let key = format!("/t/{}/", s.token);
+    let (st, body) = s.request("GET", &format!("{key}api/docs"), &host, "");
+    assert_eq!(st, 200);
+    let docs: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let names: Vec<&str> = docs["docs"]
+        .as_array()
+        .expect("docs")
+        .iter()
+        .map(|d| d["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["decision-part2-only.pdf", "letter-contact.pdf"]);
+    assert!(docs["docs"][0]["state"] == "to review" && docs["docs"][1]["state"] == "to review");
+    // Nothing reviewed: nothing to apply.
+    let (st, body) = s.request("POST", &format!("{key}api/apply"), &host, "{}");
+    assert_eq!(st, 422, "{body}");
+    assert!(body.contains("reviewed"), "{body}");
+    let (st, body) = s.request(
+        "POST",
+        &format!("{key}api/doc/1/change"),
+        &host,
+        r#"{"op":"reviewed","reviewed":true}"#,
+    );
+    assert_eq!(st, 200, "{body}");
+    let doc: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(doc["state"], "reviewed");
+    let (st, body) = s.request("POST", &format!("{key}api/apply"), &host, "{}");
+    assert_eq!(st, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let results = v["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1, "{body}");
+    assert_eq!(results[0]["name"], "letter-contact.pdf");
+    assert_eq!(results[0]["status"], "done", "{body}");
+    assert_eq!(results[0]["parts"][0]["pages"], 1, "{body}");
+    assert!(v["schedule"]["rows"]
+        .as_array()
+        .is_some_and(|r| !r.is_empty()));
+    assert!(out.join("letter-contact.part1.pdf").exists());
+    assert!(!out.join("decision-part2-only.part2.pdf").exists());
+    // Part 1's page, rendered for the page.
+    let (st, png) = s.request("GET", &format!("{key}result/1/1/1.png"), &host, "");
+    assert_eq!(st, 200);
+    // (The body as lossy UTF-8: the signature's first byte is U+FFFD.)
+    assert!(png.starts_with("\u{FFFD}PNG\r\n"), "not a PNG");
+    no_text_logged(&out, &doc);
 }
 
 /// node, Chromium and the node modules of tests/a11y, or what is missing.

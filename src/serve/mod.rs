@@ -104,6 +104,8 @@ struct Doc {
     hash: String,
     /// Why the document cannot be reviewed here (declined by review, or a plain-text input).
     declined: Option<String>,
+    /// Why the last "Apply" declined it (it may be changed and applied again).
+    apply_declined: Option<String>,
     shown: Vec<Shown>,
     now: Decided,
     history: Vec<Decided>,
@@ -320,6 +322,7 @@ impl State {
                     bytes,
                     hash,
                     declined,
+                    apply_declined: None,
                     shown,
                     now: Decided {
                         rows,
@@ -390,7 +393,7 @@ impl State {
     }
 
     fn state_name(d: &Doc) -> &'static str {
-        if d.declined.is_some() {
+        if d.declined.is_some() || d.apply_declined.is_some() {
             "declined"
         } else if d.now.reviewed {
             "reviewed"
@@ -416,7 +419,7 @@ impl State {
                     "index": k,
                     "name": d.name,
                     "state": Self::state_name(d),
-                    "reason": d.declined,
+                    "reason": d.declined.as_ref().or(d.apply_declined.as_ref()),
                     "proposals": d.shown.len(),
                     "left": Self::left(d),
                 })
@@ -566,7 +569,9 @@ impl State {
             })
             .collect();
         Ok(json!({
-            "index": k, "name": d.name, "state": Self::state_name(d), "reason": d.declined,
+            "index": k, "name": d.name, "state": Self::state_name(d), "reviewable": true,
+            "reviewed": d.now.reviewed,
+            "reason": d.declined.as_ref().or(d.apply_declined.as_ref()),
             "pages": page_json, "proposals": proposals, "added": added, "left": Self::left(d),
             "decisions_file": d.paths.decisions.file_name().map(|f| f.to_string_lossy().to_string()),
             "can_undo": !d.history.is_empty(),
@@ -781,6 +786,11 @@ impl State {
             let Some(k) = self.docs.iter().position(|d| d.name == r.file) else {
                 continue;
             };
+            self.docs[k].apply_declined = (r.status != crate::formats::Status::Done).then(|| {
+                r.reason
+                    .clone()
+                    .unwrap_or_else(|| r.status.as_str().to_string())
+            });
             let out = OutputPaths::new(&cfg.out, &self.docs[k].input.rel);
             let parts: Vec<Value> = [(1u8, &out.part1), (2, &out.part2)]
                 .into_iter()

@@ -100,8 +100,8 @@ function buildPages() {
     sheet.addEventListener('keydown', drawKey);
     host.append(el('section', { class: 'page', 'aria-label': 'Page ' + p.n }, el('h3', { text: 'Page ' + p.n }), sheet));
   }
-  $('doc-tools').hidden = d.state === 'declined';
-  $('text-tools').hidden = d.state === 'declined';
+  $('doc-tools').hidden = !d.reviewable;
+  $('text-tools').hidden = !d.reviewable;
   fillExemptions($('text-exemption'), 's40(2)');
   fillExemptions($('box-exemption'), 's40(2)');
 }
@@ -154,10 +154,10 @@ function update(d) {
     b.style.height = a.rect.h + 'px';
     layer.append(b);
   }
-  $('counter').textContent = d.state === 'declined'
+  $('counter').textContent = !d.reviewable
     ? 'This document cannot be reviewed here: ' + (d.reason || '')
-    : d.left + ' of ' + d.proposals.length + ' proposals left to review; decisions saved to ' + (d.decisions_file || '');
-  $('reviewed').checked = d.state === 'reviewed';
+    : (d.state === 'declined' ? 'The last apply declined it: ' + (d.reason || '') + '. ' : '') + d.left + ' of ' + d.proposals.length + ' proposals left to review; decisions saved to ' + (d.decisions_file || '');
+  $('reviewed').checked = !!d.reviewed;
   $('undo').disabled = !d.can_undo;
   const ul = $('added');
   ul.replaceChildren();
