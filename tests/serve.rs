@@ -348,8 +348,12 @@ fn an_officer_reviews_in_the_browser_and_applies() {
         rows.iter().any(|r| r[ex] == "s31" && !r[0].is_empty()),
         "{rows:?}"
     );
-    assert!(
-        rows.iter().any(|r| r[dec].starts_with("rect=1,")),
+    // The mouse's box and the keyboard's.
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r[dec].starts_with("rect=1,"))
+            .count(),
+        2,
         "{rows:?}"
     );
     assert!(

@@ -5,7 +5,8 @@
 // Opens the app at <url> (every request to another origin is refused and reported), runs axe-core
 // (every WCAG 2.x A/AA rule and best practice), then: keeps the proposal whose text is <keep-text>
 // (selected with the keyboard: n until it, then k), gives the proposal of <exemption-text> the
-// exemption s31, draws a box over the word <box-word> with the mouse, selects the word <text-word>
+// exemption s31, draws a box over the word <box-word> with the mouse (and one in the bottom margin
+// with the keyboard), selects the word <text-word>
 // on the page and redacts it everywhere, undoes and redoes a change, marks the document reviewed,
 // applies, and runs axe-core again on the result. Screenshots go to <shot-dir>. Prints one line per
 // violation or failed step; exits 1 on any, 0 otherwise. Needs `npm ci` in this folder.
@@ -120,6 +121,14 @@ async function main() {
       await page.mouse.up();
       await saved('box');
     }
+
+    // A box from the keyboard: b, arrows down to the bottom margin (a box over no text), Enter.
+    await page.focus('#main');
+    await page.keyboard.press('b');
+    for (let i = 0; i < 45; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Enter');
+    await saved('keyboard box');
 
     // A text: selected on the page, redacted on every page.
     const tw = await wordBox(textWord);

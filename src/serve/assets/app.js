@@ -277,7 +277,12 @@ function setDrawing(on) {
     }
   }
   st.draw = null;
-  if (on) say('Drawing: drag over the page, or use the arrows on a page and Enter');
+  if (on) {
+    say('Drawing: drag over a page, or use the arrows on the page and Enter');
+    // From the keyboard, the first page takes the arrows at once.
+    const first = document.querySelector('.sheet');
+    if (first) first.focus({ preventScroll: true });
+  }
 }
 
 function drawKey(ev) {
