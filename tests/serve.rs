@@ -142,6 +142,9 @@ fn serve_listens_on_loopback_and_needs_its_key() {
         assert_eq!(st, 403, "{path}: {body}");
         assert!(!body.contains("letter-contact"), "{path}: {body}");
     }
+    // The address without its last slash is sent to it.
+    let (st, _) = s.request("GET", key.trim_end_matches('/'), &host, "");
+    assert_eq!(st, 308);
     // The right key from a page of another site (DNS pointed at 127.0.0.1): refused too.
     let (st, _) = s.request("GET", &format!("{key}api/docs"), "evil.example", "");
     assert_eq!(st, 403);

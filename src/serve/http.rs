@@ -31,6 +31,8 @@ pub struct Response {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
+    /// Where a redirect points (a path of this server).
+    pub location: Option<String>,
 }
 
 impl Response {
@@ -39,6 +41,15 @@ impl Response {
             status,
             content_type,
             body: body.into(),
+            location: None,
+        }
+    }
+
+    /// A permanent redirect to `path` (on this server).
+    pub fn redirect(path: String) -> Response {
+        Response {
+            location: Some(path),
+            ..Response::new(308, "text/plain; charset=utf-8", "")
         }
     }
 
@@ -121,6 +132,7 @@ pub fn read_request(s: &mut TcpStream) -> Result<Request, Option<u16>> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
@@ -136,8 +148,13 @@ fn reason(status: u16) -> &'static str {
 /// Writes a response and closes the connection. Every response forbids caching (pages show personal
 /// data) and, by its content security policy, any request to another origin.
 pub fn write_response(s: &mut TcpStream, r: &Response) {
+    let location = r
+        .location
+        .as_ref()
+        .map(|l| format!("Location: {l}\r\n"))
+        .unwrap_or_default();
     let head = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
+        "HTTP/1.1 {} {}\r\n{location}Content-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\
          Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n\
          Content-Security-Policy: default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; \
          connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'\r\n\r\n",

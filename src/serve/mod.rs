@@ -177,6 +177,8 @@ fn handle(mut stream: TcpStream, state: &Mutex<State>, token: &str, port: u16) {
         Err(None) => return,
     };
     let resp = match authorised(&r, token, port) {
+        // The address without its last slash: the page's relative paths need it.
+        Some("") if !r.path.ends_with('/') => Response::redirect(format!("{}/", r.path)),
         Some(rest) => {
             let rest = rest.to_string();
             // A panic in one request (a bug) answers 500 and leaves the server running.
@@ -276,10 +278,16 @@ impl State {
         let docs: Vec<Doc> = docs
             .into_iter()
             .map(|d| {
-                let bytes = Arc::new(std::fs::read(&d.input.path).unwrap_or_default());
+                // The input as review read it (a file gone since is declined).
+                let read = std::fs::read(&d.input.path).map_err(Error::from);
+                let made = match (d.made, &read) {
+                    (Ok(_), Err(e)) => Err(e.clone()),
+                    (m, _) => m,
+                };
+                let bytes = Arc::new(read.unwrap_or_default());
                 let hash = format!("{:016x}", crate::hash::fnv64(&bytes));
                 let name = d.input.rel.to_string_lossy().replace('\\', "/");
-                let (declined, shown, rows) = match d.made {
+                let (declined, shown, rows) = match made {
                     Ok(None) => (
                         Some("a plain-text input: review it in its decisions file".to_string()),
                         Vec::new(),

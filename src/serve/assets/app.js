@@ -111,6 +111,8 @@ function proposal(id) { return st.doc.proposals.find((p) => p.id === id); }
 // Everything that changes with a decision: marks, counter, panel, added rows.
 function update(d) {
   st.doc = Object.assign(st.doc, d);
+  // A keyboard user on a mark stays on it when the marks are drawn again.
+  const onMark = document.activeElement && document.activeElement.classList.contains('mark');
   for (const p of d.pages) {
     const layer = document.querySelector('#sheet-' + p.n + ' .marks');
     if (layer) layer.replaceChildren();
@@ -170,6 +172,10 @@ function update(d) {
   });
   $('added-section').hidden = d.added.length === 0;
   showPanel();
+  if (onMark && st.sel) {
+    const b = document.querySelector('.mark[data-id="' + st.sel + '"]');
+    if (b) b.focus({ preventScroll: true });
+  }
 }
 
 function showPanel() {
