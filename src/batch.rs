@@ -35,6 +35,9 @@ pub struct Config {
     pub reviewer: String,
     /// A text redacted in one file of the batch is redacted in every other (`--consistent`).
     pub consistent: bool,
+    /// Only these inputs (by their path relative to the folder given), e.g. the documents reviewed
+    /// in the browser; `None`: all.
+    pub select: Option<Vec<PathBuf>>,
 }
 
 /// The user's login name (`USER`, `LOGNAME` or `USERNAME`, else the process owner's entry in
@@ -706,12 +709,17 @@ fn shard_tag(cfg: &Config) -> Option<String> {
 
 pub fn run(cfg: &Config, rules: &RuleSet) -> Result<(Summary, u8)> {
     let mut inputs = discover(&cfg.inputs, true)?;
-    // Pass one of --consistent reads the whole batch, whatever the shard: a name redacted in a file
-    // of one shard is redacted in a file of another, and every shard's outputs are a single run's.
+    // Pass one of --consistent reads the whole batch, whatever the shard or the selection (the
+    // documents reviewed in the browser): a name redacted in a file of one shard is redacted in a
+    // file of another, and every shard's outputs are a single run's.
     let batch_len = inputs.len();
-    let whole = (cfg.consistent && batch_len > 1 && cfg.shard.is_some()).then(|| inputs.clone());
+    let whole = (cfg.consistent && batch_len > 1 && (cfg.shard.is_some() || cfg.select.is_some()))
+        .then(|| inputs.clone());
     if let Some((k, n)) = cfg.shard {
         inputs.retain(|i| in_shard(&i.rel, k, n));
+    }
+    if let Some(only) = &cfg.select {
+        inputs.retain(|i| only.contains(&i.rel));
     }
     let logs = [
         batch_file(cfg, "redactions", "csv"),

@@ -74,6 +74,11 @@ pub enum Command {
     /// never publish it. Review in the editor, then `redact INPUT --decisions <stem>.marked.pdf`: a
     /// deleted mark keeps its text; a changed overlay text is another exemption; a redaction mark,
     /// rectangle or highlight you add redacts its area; never apply the redactions in the editor.
+    ///
+    /// With --serve, review in a browser instead: a local server (127.0.0.1 only) shows each page with
+    /// its proposals, saves every decision at once to the decisions file, and "Apply" redacts the
+    /// documents marked reviewed into --out.
+    #[command(after_help = REVIEW_HELP)]
     Review(ReviewArgs),
     /// Report what would be redacted, without writing any PDF: file, page, part, rule, category,
     /// exemption, and the text masked (first letter and length) unless --log-text.
@@ -124,7 +129,7 @@ pub enum Command {
     Rules(RulesCmd),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RuleArgs {
     /// Rule files (TOML) or folders of them, added to the built-in rules (the usual need). Repeatable.
     #[arg(long = "add-rules", value_name = "FILE|DIR")]
@@ -441,6 +446,14 @@ pub struct ReviewArgs {
     pub quiet: bool,
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// After writing the review files, serve the review in a browser: prints an address on
+    /// 127.0.0.1 holding a random key (open it in your browser; Ctrl+C stops). Every decision is
+    /// saved at once to the decisions file; "Apply" redacts the documents marked reviewed into --out.
+    #[arg(long)]
+    pub serve: bool,
+    /// The port to serve on with --serve (default: any free port).
+    #[arg(long, value_name = "N", requires = "serve")]
+    pub port: Option<u16>,
 }
 
 /// `--consistent` / `--no-consistent`.
@@ -465,6 +478,11 @@ impl ConsistentArgs {
         !self.no_consistent
     }
 }
+
+const REVIEW_HELP: &str = "Examples:
+  foiredact review decisions/ --out review/
+  foiredact review decision-0412.pdf --out review/ --serve
+  foiredact review decisions/ --out review/ --serve --port 8421 --overwrite";
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {

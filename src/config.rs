@@ -249,6 +249,7 @@ impl TryFrom<RedactArgs> for Redact {
         let batch = batch::Config {
             consistent: a.consistent.on(),
             reviewer,
+            select: None,
             decisions: a.decisions,
             resume: a.resume,
             shard: shard.map(|s| (s.k, s.n)),

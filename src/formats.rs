@@ -192,15 +192,89 @@ impl DecisionRow {
     }
 }
 
+/// A row the officer added to a decisions file (no id): `text=<words>` (on every page, or only on
+/// `page`) or `rect=<page>,<x0>,<y0>,<x1>,<y1>`. Written in the columns of [`DecisionRow`], those it
+/// does not use empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AddedRow {
+    /// The only page of a `text=` row (`None`: every page).
+    pub page: Option<usize>,
+    pub exemption: String,
+    /// `text=<words>` or `rect=<page>,<x0>,<y0>,<x1>,<y1>`.
+    pub decision: String,
+    pub note: String,
+    /// `h<hex>`, as in [`DecisionRow`].
+    pub input_hash: String,
+}
+
+impl AddedRow {
+    /// A `text=` row (`page`: only on that page).
+    pub fn text(words: &str, page: Option<usize>, exemption: &str, note: &str, hash: &str) -> Self {
+        Self::new(format!("text={words}"), page, exemption, note, hash)
+    }
+
+    /// A `rect=` row: an area of a page, in PDF points (to two decimals).
+    pub fn rect(
+        page: usize,
+        r: &crate::geom::Rect,
+        exemption: &str,
+        note: &str,
+        hash: &str,
+    ) -> Self {
+        let d = format!(
+            "rect={page},{:.2},{:.2},{:.2},{:.2}",
+            r.x0, r.y0, r.x1, r.y1
+        );
+        Self::new(d, None, exemption, note, hash)
+    }
+
+    fn new(decision: String, page: Option<usize>, exemption: &str, note: &str, hash: &str) -> Self {
+        AddedRow {
+            page,
+            exemption: exemption.to_string(),
+            decision,
+            note: note.to_string(),
+            input_hash: crate::decisions::hash_cell(hash),
+        }
+    }
+
+    /// The row's cells, in the order of `decisions::COLUMNS`.
+    fn cells(&self) -> Vec<String> {
+        crate::decisions::COLUMNS
+            .iter()
+            .map(|c| match *c {
+                "page" => self.page.map(|p| p.to_string()).unwrap_or_default(),
+                "exemption" => self.exemption.clone(),
+                "decision" => self.decision.clone(),
+                "note" => self.note.clone(),
+                "input_hash" => self.input_hash.clone(),
+                _ => String::new(),
+            })
+            .collect()
+    }
+}
+
 /// A decisions file: the header, then the rows.
 pub fn decisions_csv(rows: &[DecisionRow]) -> crate::error::Result<Vec<u8>> {
+    decisions_csv_with(rows, &[])
+}
+
+/// A decisions file with the officer's added rows after the proposals' rows.
+pub fn decisions_csv_with(
+    rows: &[DecisionRow],
+    added: &[AddedRow],
+) -> crate::error::Result<Vec<u8>> {
     let io = |e: csv::Error| crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string()));
     let mut w = csv::Writer::from_writer(Vec::new());
+    // The header is written with the first row (the fields' names are the columns).
     if rows.is_empty() {
         w.write_record(crate::decisions::COLUMNS).map_err(io)?;
     }
     for r in rows {
         w.serialize(r).map_err(io)?;
+    }
+    for r in added {
+        w.write_record(r.cells()).map_err(io)?;
     }
     w.into_inner()
         .map_err(|e| crate::error::Error::new(crate::error::ErrorKind::Io(e.to_string())))

@@ -35,6 +35,8 @@
 //! ```text
 //!  main (bin) ─ app (one file per subcommand), cli (clap), config (arguments -> configuration once;
 //!    shard: `--shard auto`'s share from the scheduler's variables, a pure function of them)
+//!  ─ serve (`review --serve`: the review in a browser, on 127.0.0.1 with a key; its decisions saved
+//!    through formats, checked by decisions and pipeline, applied by batch)
 //!  ─ batch (redact over many files), publish, review (review copies, marked PDFs), driver (--jobs,
 //!    progress, a panic caught per file)
 //!  ─ text (plain-text inputs) ─ pipeline (one PDF: plan, build and prove its parts)
@@ -88,6 +90,7 @@ pub mod publish;
 pub mod read;
 pub mod review;
 pub mod rules;
+pub mod serve;
 pub mod settings;
 pub mod shard;
 pub mod text;

@@ -174,6 +174,17 @@ pub fn process_with(
     run(bytes, rules, s, decisions, Stop::Built)
 }
 
+/// [`plan_only`] with the officer's decisions checked and applied: what `redact --decisions` would
+/// refuse in them is an error here too (the browser review checks every change with it).
+pub fn plan_with(
+    bytes: &[u8],
+    rules: &RuleSet,
+    s: &Settings,
+    decisions: Option<&crate::decisions::Decisions>,
+) -> Result<DocOutput> {
+    run(bytes, rules, s, decisions, Stop::Planned)
+}
+
 /// One document: read ([`read::read`]), detect and decide ([`detect_document`]), plan; then, unless
 /// `stop` says planned, build and prove each part (`build_part`), planning again with what OCR of an
 /// output reads anew.

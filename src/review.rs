@@ -44,6 +44,19 @@ pub fn review_rows(
         .collect()
 }
 
+/// The categories' colours (RGB, 0 to 1), in the order of the categories' names: distinct for up
+/// to eight (the browser review uses them too).
+pub const PALETTE: [(f64, f64, f64); 8] = [
+    (0.1, 0.4, 0.9),
+    (0.0, 0.6, 0.3),
+    (0.8, 0.45, 0.0),
+    (0.6, 0.2, 0.7),
+    (0.0, 0.55, 0.65),
+    (0.75, 0.1, 0.4),
+    (0.45, 0.45, 0.1),
+    (0.4, 0.3, 0.2),
+];
+
 /// What `review` makes of a PDF.
 pub struct Reviewed {
     /// The review copy.
@@ -53,6 +66,10 @@ pub struct Reviewed {
     pub rows: Vec<crate::formats::DecisionRow>,
     /// How many boxes were marked.
     pub boxes: usize,
+    /// The proposals' boxes (with their texts, for the officer's screen only: `serve`).
+    pub shown: Vec<crate::model::BoxLog>,
+    /// Every proposal, in id order.
+    pub proposals: Vec<crate::decisions::Proposal>,
 }
 
 /// A review copy: the original pages with every proposed redaction marked (nothing removed), the
@@ -71,19 +88,8 @@ pub fn review(bytes: &[u8], rules: &RuleSet, s: &Settings, log_text: bool) -> Re
     let mut cats: Vec<&str> = out.boxes.iter().map(|b| b.why.category.as_str()).collect();
     cats.sort_unstable();
     cats.dedup();
-    let colour = |cat: &str| {
-        let palette = [
-            (0.1, 0.4, 0.9),
-            (0.0, 0.6, 0.3),
-            (0.8, 0.45, 0.0),
-            (0.6, 0.2, 0.7),
-            (0.0, 0.55, 0.65),
-            (0.75, 0.1, 0.4),
-            (0.45, 0.45, 0.1),
-            (0.4, 0.3, 0.2),
-        ];
-        palette[cats.iter().position(|c| *c == cat).unwrap_or(0) % palette.len()]
-    };
+    let colour =
+        |cat: &str| PALETTE[cats.iter().position(|c| *c == cat).unwrap_or(0) % PALETTE.len()];
     let hash = format!("{:016x}", crate::hash::fnv64(bytes));
     for (n, &pid) in pages.iter().enumerate() {
         let marks: Vec<rewrite::ReviewMark> = out
@@ -131,6 +137,8 @@ pub fn review(bytes: &[u8], rules: &RuleSet, s: &Settings, log_text: bool) -> Re
         marked,
         rows,
         boxes: out.boxes.len(),
+        shown: out.boxes,
+        proposals: out.proposals,
     })
 }
 

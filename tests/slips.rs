@@ -62,20 +62,7 @@ fn assert_no_secrets(what: &str, msg: &str, secrets: &[impl AsRef<str>]) {
     }
 }
 
-fn read_rows(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).expect("csv");
-    let h = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    let rows = r
-        .records()
-        .map(|r| r.expect("row").iter().map(String::from).collect())
-        .collect();
-    (h, rows)
-}
+use common::read_table as read_rows;
 
 fn col(h: &[String], name: &str) -> usize {
     h.iter()

@@ -352,6 +352,18 @@ pub fn read_rows(path: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// A CSV file's header and rows.
+pub fn read_table(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).expect("csv");
+    let h = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    (h, read_rows(path))
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
