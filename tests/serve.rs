@@ -3,7 +3,8 @@
 //! the decisions reader would refuse, writing nothing. With headless Chromium (tests/a11y/serve.js,
 //! skipped loudly when node, Chromium or the node modules are missing): an officer keeps a proposal,
 //! changes an exemption, draws a box, redacts a selected word and applies; the decisions file and
-//! the outputs say so, and axe-core finds no violation.
+//! the outputs say so, and axe-core finds no violation; in a batch read as one request, a proposal
+//! another document caused says why (tests/a11y/serve_cause.js).
 
 mod common;
 
@@ -399,4 +400,64 @@ fn an_officer_reviews_in_the_browser_and_applies() {
         sched.iter().filter(|r| r[sd] == "added").count() >= 2,
         "{sched:?}"
     );
+}
+
+/// A one-page Helvetica PDF with one line per entry.
+fn lines_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
+    for l in lines {
+        content.push_str(&format!("({l}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    common::make_pdf(&content, vec![("F1", common::helvetica())], |_| {})
+}
+
+#[test]
+fn a_proposal_another_document_caused_says_why_in_the_browser() {
+    let missing = browser_missing();
+    if !missing.is_empty() {
+        let m = format!("the browser review is not tested: missing {missing:?}");
+        skip("FOIREDACT_REQUIRE_A11Y", &m);
+        skip(REQUIRE_TOOLS, &m);
+        return;
+    }
+    let dir = tempdir();
+    let input = dir.path().join("request");
+    std::fs::create_dir_all(&input).expect("dir");
+    std::fs::write(
+        input.join("a.pdf"),
+        lines_pdf(&[
+            "Decision notice",
+            "The complainant, Mrs Gwendolyn Hartigan-Obi, objected to the fence.",
+        ]),
+    )
+    .expect("write");
+    std::fs::write(
+        input.join("b.pdf"),
+        lines_pdf(&[
+            "Appeal outcome",
+            "Hartigan-Obi was told on Monday that the appeal had failed.",
+        ]),
+    )
+    .expect("write");
+    let out = dir.path().join("review");
+    let s = Server::start(&input, &out);
+    let shot = repo().join("target/a11y/serve-consistent.png");
+    std::fs::create_dir_all(shot.parent().expect("dir")).expect("target/a11y");
+    let o = Command::new("node")
+        .arg(repo().join("tests/a11y/serve_cause.js"))
+        .arg(s.url())
+        .arg(&shot)
+        .args(["b.pdf", "consistent:a.pdf#p1-r"])
+        .output()
+        .expect("node runs");
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{said}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(said.contains("serve_cause.js: 0 problems"), "{said}");
+    assert!(shot.exists());
 }

@@ -68,6 +68,8 @@ struct Shown {
     id: String,
     page: usize,
     rule: String,
+    /// Why a text no rule found here is proposed (`consistent:<file>#<id>`, `surname:<id>`).
+    cause: String,
     category: String,
     exemption: String,
     /// The proposed text itself (for the officer's screen only).
@@ -306,6 +308,7 @@ impl State {
                                     id: p.id.clone(),
                                     page: p.page,
                                     rule: p.why.rule.clone(),
+                                    cause: p.why.cause.clone(),
                                     category: p.why.category.clone(),
                                     exemption: p.why.exemption.clone(),
                                     text: boxes
@@ -549,7 +552,7 @@ impl State {
                     .position(|c| *c == s.category)
                     .unwrap_or(0);
                 json!({
-                    "id": s.id, "page": s.page, "rule": s.rule, "category": s.category,
+                    "id": s.id, "page": s.page, "rule": s.rule, "cause": s.cause, "category": s.category,
                     "rule_exemption": s.exemption, "text": s.text, "rects": rects,
                     "colour": css_colour(colour),
                     "decision": row.map_or("redact", |r| r.decision.as_str()),

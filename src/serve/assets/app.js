@@ -184,6 +184,10 @@ function showPanel() {
   if (!p) return;
   $('panel-title').textContent = 'Proposal ' + p.id + ' (page ' + p.page + ')';
   $('p-rule').textContent = p.rule;
+  // Why a text no rule found here is proposed: another document of the request, a name's surname.
+  $('p-cause-term').hidden = !p.cause;
+  $('p-cause').hidden = !p.cause;
+  $('p-cause').textContent = p.cause || '';
   $('p-category').textContent = p.category;
   $('p-decision').textContent = p.decision === 'keep' ? 'keep (not redacted)' : 'redact';
   $('p-text').textContent = p.text;
