@@ -303,13 +303,21 @@ fn browser_missing() -> Vec<&'static str> {
     .collect()
 }
 
-#[test]
-fn an_officer_reviews_in_the_browser_and_applies() {
+/// Whether the browser tests can run; if not, a loud skip (a failure under
+/// `FOIREDACT_REQUIRE_A11Y=1` or `FOIREDACT_REQUIRE_TOOLS=1`).
+fn browser_ready() -> bool {
     let missing = browser_missing();
     if !missing.is_empty() {
         let m = format!("the browser review is not tested: missing {missing:?}");
         skip("FOIREDACT_REQUIRE_A11Y", &m);
         skip(REQUIRE_TOOLS, &m);
+    }
+    missing.is_empty()
+}
+
+#[test]
+fn an_officer_reviews_in_the_browser_and_applies() {
+    if !browser_ready() {
         return;
     }
     let dir = tempdir();
@@ -414,11 +422,7 @@ fn lines_pdf(lines: &[&str]) -> Vec<u8> {
 
 #[test]
 fn a_proposal_another_document_caused_says_why_in_the_browser() {
-    let missing = browser_missing();
-    if !missing.is_empty() {
-        let m = format!("the browser review is not tested: missing {missing:?}");
-        skip("FOIREDACT_REQUIRE_A11Y", &m);
-        skip(REQUIRE_TOOLS, &m);
+    if !browser_ready() {
         return;
     }
     let dir = tempdir();
