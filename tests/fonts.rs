@@ -1,7 +1,8 @@
 //! Embedded fonts keep no glyph that only redacted text used (its outline, character-map entry, name,
 //! width and /ToUnicode entry would say which letters the redacted text had), and the kept text draws
 //! exactly as before. On the corpus files of fpdf2 (CIDFontType2 subsets) and LibreOffice (simple
-//! TrueType subsets).
+//! TrueType subsets), and on Type 1 and CFF programs from Ghostscript, groff, reportlab and fpdf2
+//! (`tests/fonts/make_programs.py`, read with fontTools by `tests/fonts/glyphs.py`).
 
 mod common;
 use common::*;

@@ -612,6 +612,31 @@ mod tests {
     }
 
     #[test]
+    fn eexec_part_found_when_length1_is_off_or_hexadecimal() {
+        let data = font();
+        let clear = find(&data, b"eexec", 0).expect("eexec") + 6;
+        // groff's /Length1 stops before the white space after `eexec`.
+        let t = Type1::parse(&data, Some(clear - 1), None).expect("parses");
+        assert_eq!(t.glyph_names().len(), 5);
+        // Ghostscript's eexec part in hexadecimal: read, and written back binary.
+        let trailer = find(&data, b"\n0000000000", clear).expect("trailer");
+        let mut hex = data[..clear].to_vec();
+        for (i, b) in data[clear..trailer].iter().enumerate() {
+            hex.extend(format!("{b:02X}").as_bytes());
+            if i % 32 == 31 {
+                hex.push(b'\n');
+            }
+        }
+        let len2 = hex.len() - clear;
+        hex.extend(&data[trailer..]);
+        let t = Type1::parse(&hex, Some(clear), Some(len2)).expect("parses");
+        let (out, lens) = t.prune(&BTreeSet::from(["A".to_string()])).expect("pruned");
+        let p = Type1::parse(&out, Some(lens[0]), Some(lens[1])).expect("reads again");
+        assert_eq!(p.glyph_names(), [".notdef", "A"]);
+        assert!(lens[1] < len2 / 2, "written back binary");
+    }
+
+    #[test]
     fn hostile_bytes_never_panic() {
         let data = font();
         let eexec = find(&data, b"eexec", 0).expect("eexec") + 6;
