@@ -51,12 +51,17 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
     let strings = Index::read(data, tops.end)?;
     let gsubrs = Index::read(data, strings.end)?;
     let top = dict(tops.get(0)?)?;
-    if first(&top, 1206).unwrap_or(2.0) != 2.0 {
+    // (One font per program, as PDF embeds them; Type 2 charstrings.)
+    if names.count != 1 || tops.count != 1 || first(&top, 1206).unwrap_or(2.0) != 2.0 {
         return None;
     }
     let charstrings = Index::read(data, offset(first(&top, 17)?, len)?)?;
     let n = charstrings.count;
     let cid = entry(&top, 1230).is_some();
+    // (A CID-keyed program's Private DICTs are its Font DICTs'; one in its Top DICT is not followed.)
+    if cid && entry(&top, 18).is_some() {
+        return None;
+    }
     // The Private DICTs (one, or one per Font DICT of a CID-keyed program) with their local
     // subroutines, and which one each glyph uses.
     let private_subrs = |p: &[f64]| -> Option<Option<Index>> {
