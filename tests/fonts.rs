@@ -1,7 +1,8 @@
 //! Embedded fonts keep no glyph that only redacted text used (its outline, character-map entry, name,
 //! width and /ToUnicode entry would say which letters the redacted text had), and the kept text draws
 //! exactly as before. On the corpus files of fpdf2 (CIDFontType2 subsets) and LibreOffice (simple
-//! TrueType subsets).
+//! TrueType subsets), and on Type 1 and CFF programs from Ghostscript, groff, reportlab and fpdf2
+//! (`tests/fonts/make_programs.py`, read with fontTools by `tests/fonts/glyphs.py`).
 
 mod common;
 use common::*;
@@ -176,4 +177,130 @@ fn glyphs_only_redacted_text_used_leave_the_fonts() {
     }
     eprintln!("fonts: {letters_checked} letters only redacted text had, none left in any font");
     assert!(letters_checked > 0, "the check looked at some letter");
+}
+
+/// Type 1 and CFF programs (issue 21): files from Ghostscript (Type 1 subset, bare CFF, CID-keyed
+/// CFF), groff and reportlab (whole Type 1 fonts) and fpdf2 (OpenType with CFF outlines, in FontFile2
+/// as it writes it and in FontFile3 /OpenType), made by `tests/fonts/make_programs.py`. A name whose
+/// letters Q, Z, x and z no kept text has is redacted; read by fontTools (`tests/fonts/glyphs.py`),
+/// every font drew those letters before and draws none of them after, while the kept text reads and
+/// renders exactly as with the fonts left whole (`--keep-unused-glyphs`).
+#[test]
+fn type1_and_cff_programs_keep_no_glyph_only_redacted_text_used() {
+    if !require_tool("python3") || !require_tool("gs") || !require_tool("groff") {
+        return;
+    }
+    let d = tempdir();
+    let inputs = d.path().join("in");
+    let gen = std::process::Command::new("python3")
+        .arg(repo().join("tests/fonts/make_programs.py"))
+        .arg(&inputs)
+        .output()
+        .expect("python3 runs");
+    if gen.status.code() == Some(2) {
+        skip(REQUIRE_TOOLS, String::from_utf8_lossy(&gen.stderr).trim());
+        return;
+    }
+    assert!(
+        gen.status.success(),
+        "make_programs.py: {}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let manifest = read_json(&inputs.join("manifest.json"));
+    let files = manifest["files"].as_array().expect("files");
+    let mut programs: BTreeSet<String> = BTreeSet::new();
+    for f in files {
+        let name = f["file"].as_str().expect("file");
+        let stem = name.trim_end_matches(".pdf");
+        let letters: String = f["only_redacted"]
+            .as_array()
+            .expect("letters")
+            .iter()
+            .map(|l| l.as_str().expect("letter"))
+            .collect();
+        let input = inputs.join(name);
+        let terms = d.path().join("terms.txt");
+        std::fs::write(&terms, format!("{}\n", f["redact"].as_str().expect("name")))
+            .expect("write");
+        let (a, b) = (
+            d.path().join(format!("a-{stem}")),
+            d.path().join(format!("b-{stem}")),
+        );
+        let t = terms.to_str().expect("utf8");
+        redact_ok(&[&input], &a, &["--terms", t]);
+        redact_ok(&[&input], &b, &["--terms", t, "--keep-unused-glyphs"]);
+        let (pa, pb) = (
+            a.join(format!("{stem}.part1.pdf")),
+            b.join(format!("{stem}.part1.pdf")),
+        );
+        assert_qpdf(&pa, name);
+        // The fonts, read by fontTools.
+        let o = std::process::Command::new("python3")
+            .arg(repo().join("tests/fonts/glyphs.py"))
+            .args([&input, &pa])
+            .arg(&letters)
+            .output()
+            .expect("glyphs.py runs");
+        assert!(
+            o.status.success(),
+            "{name}: glyphs.py: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect();
+        let want = f["program"].as_str().expect("program");
+        let row = rows
+            .iter()
+            .find(|r| r["program"] == want)
+            .unwrap_or_else(|| panic!("{name}: no {want} font in {rows:?}"));
+        programs.insert(want.to_string());
+        let drawn = |k: &str| -> Vec<String> {
+            row[k]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: {k} in {row}"))
+                .iter()
+                .map(|v| v.as_str().expect("letter").to_string())
+                .collect()
+        };
+        assert_eq!(
+            drawn("drawn_in").concat(),
+            letters,
+            "{name}: the input's font draws the letters"
+        );
+        assert!(
+            drawn("drawn_out").is_empty(),
+            "{name}: the output's {want} font still draws {:?}",
+            drawn("drawn_out")
+        );
+        assert!(row["glyphs_out"].as_u64() < row["glyphs_in"].as_u64());
+        // The kept text reads and renders as with the fonts left whole.
+        assert_eq!(pdf_text(&pa), pdf_text(&pb), "{name}: pdftotext");
+        let ours = |p: &Path| run_ok(&["text", p.to_str().expect("utf8")]).stdout;
+        assert_eq!(ours(&pa), ours(&pb), "{name}: foiredact text");
+        let text = norm(&pdf_text(&pa));
+        for k in f["kept"].as_array().expect("kept") {
+            assert!(
+                text.contains(&norm(k.as_str().expect("kept"))),
+                "{name}: kept text"
+            );
+        }
+        if require_tool("pdftoppm") {
+            let render = |p: &Path| {
+                let o = std::process::Command::new("pdftoppm")
+                    .args(["-r", "72", "-gray", "-singlefile"])
+                    .arg(p)
+                    .output()
+                    .expect("pdftoppm");
+                assert!(o.status.success(), "{name}: pdftoppm");
+                o.stdout
+            };
+            assert!(render(&pa) == render(&pb), "{name}: renders differ");
+        }
+    }
+    assert_eq!(
+        programs.into_iter().collect::<Vec<_>>(),
+        ["CIDFontType0C", "OpenType", "Type1", "Type1C"]
+    );
 }

@@ -266,10 +266,18 @@ fn cmaps_and_font_programs_parse_without_panics() {
         }
     });
     assert_eq!(p, 0, "CMap parser panicked: {first:?}");
+    let names: std::collections::BTreeSet<String> =
+        ["A", "a", "e", "space"].map(String::from).into();
     let (p, first) = fuzz("type1", &s.type1, 3, |data| {
         let _ = foiredact::pdf::fonts::type1_builtin_encoding(data);
+        let _ = foiredact::pdf::subset::type1_glyph_names(data);
+        if let Some((out, lens)) = foiredact::pdf::subset::prune_type1(data, (None, None), &names) {
+            // What it writes reads again.
+            assert_eq!(lens.iter().sum::<usize>(), out.len());
+            let _ = foiredact::pdf::subset::type1_glyph_names(&out);
+        }
     });
-    assert_eq!(p, 0, "Type 1 encoding reader panicked: {first:?}");
+    assert_eq!(p, 0, "Type 1 reader or pruning panicked: {first:?}");
     let keep: std::collections::BTreeSet<u16> = (0..40).step_by(3).collect();
     let (p, first) = fuzz("truetype", &s.truetype, 5, |data| {
         let _ = foiredact::pdf::subset::glyphs_with_outlines(data);
@@ -296,8 +304,16 @@ fn cmaps_and_font_programs_parse_without_panics() {
             }
             let _ = c.glyph_named("Q");
         }
+        if let Some(foiredact::pdf::subset::Pruned::New(out)) =
+            foiredact::pdf::subset::prune_cff(data, &keep)
+        {
+            // What it writes reads again.
+            if let Some(c) = foiredact::pdf::fonts::cff::Cff::parse(&out) {
+                let _ = c.encoding();
+            }
+        }
     });
-    assert_eq!(p, 0, "CFF reader panicked: {first:?}");
+    assert_eq!(p, 0, "CFF reader or pruning panicked: {first:?}");
 }
 
 #[test]

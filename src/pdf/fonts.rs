@@ -30,7 +30,7 @@
 pub mod cff;
 pub mod cmap;
 pub mod sfnt;
-mod tables;
+pub(crate) mod tables;
 
 use super::content::{Operand, Token};
 use super::{deref, get, get_array, get_dict, get_name, get_num, nums};
@@ -131,8 +131,13 @@ impl Font {
             .map(Cow::Borrowed)
     }
 
+    /// A simple font's Unicode of a code from its encoding alone (not its /ToUnicode).
+    pub fn encoded_unicode(&self, code: u32) -> Option<&str> {
+        self.simple.get(code as usize)?.as_deref()
+    }
+
     /// The CID a Type0 font's code selects.
-    fn cid(&self, code: u32) -> Option<u32> {
+    pub fn cid(&self, code: u32) -> Option<u32> {
         match &self.cids {
             Some(c) => c.cid(code),
             None => (code <= 0xFFFF).then_some(code),

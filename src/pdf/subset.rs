@@ -1,16 +1,20 @@
 //! Glyphs that only redacted text used leave the embedded fonts. A subset font holds exactly the
 //! glyphs its document drew; once a name is removed, the glyphs only it used (a "Q", a "ž") would
 //! still say which letters it had, through the glyph outlines, the font's own character map, the
-//! PostScript glyph names, the advance widths and the PDF's /ToUnicode and /Widths. For every embedded
-//! TrueType font (simple or CIDFontType2 with Identity encoding) of a part, this keeps the glyphs the
-//! part's remaining text draws (and the components they are built from) and empties the others in all
-//! of those places. A font it cannot read with confidence (another type, an unknown encoding, a damaged
-//! program, a code it cannot map) is left as it was.
+//! PostScript glyph names, the advance widths and the PDF's /ToUnicode, /Widths, /Differences and
+//! /CharSet. For every embedded TrueType, OpenType, CFF and Type 1 program of a part (simple fonts,
+//! and Type0 fonts through their CMap), this keeps the glyphs the part's remaining text draws (and the
+//! components they are built from) and empties the others in all of those places (`subset/cff.rs`,
+//! `subset/type1.rs` for the programs that are not TrueType). A font it cannot read with confidence
+//! (another type, an unknown encoding, a damaged program, a code it cannot map) is left as it was.
+
+mod cff;
+mod type1;
 
 use super::content::{self, Operand};
 use super::fonts::sfnt::{cmaps, u16_at, u32_at, Tables};
 use super::{get_array, get_dict, get_name};
-use lopdf::{dictionary, Dictionary, Document, Object, ObjectId, Stream};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Deepest Form XObject nesting followed when collecting the codes drawn.
@@ -49,18 +53,26 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
     // Glyphs to keep per font program (a program may serve several font dictionaries; `None`: one of
     // them is used in a way not followed, so the program stays whole).
     let mut keep: BTreeMap<ObjectId, Option<BTreeSet<u16>>> = BTreeMap::new();
+    let mut kinds: HashMap<ObjectId, Kind> = HashMap::new();
     let mut edits: Vec<(ObjectId, BTreeSet<u32>)> = Vec::new();
     for (font_id, codes) in &used {
         // (An inline font's program is entered under the program's own id, as not followed.)
-        let Some(program) = program_of(doc, *font_id).or_else(|| {
-            matches!(doc.get_object(*font_id), Ok(Object::Stream(_))).then_some(*font_id)
-        }) else {
+        let Some(program) = program_of(doc, *font_id)
+            .map(|(p, k)| {
+                kinds.insert(p, k);
+                p
+            })
+            .or_else(|| {
+                matches!(doc.get_object(*font_id), Ok(Object::Stream(_))).then_some(*font_id)
+            })
+        else {
             continue;
         };
-        match codes
-            .as_ref()
-            .and_then(|c| glyphs_of(doc, *font_id, c).map(|g| (g, c)))
-        {
+        let font = loaded.get(font_id).and_then(Option::as_ref);
+        match codes.as_ref().and_then(|c| {
+            font.and_then(|f| glyphs_of(doc, *font_id, c, f))
+                .map(|g| (g, c))
+        }) {
             Some((g, c)) => {
                 let e = keep.entry(program).or_insert_with(|| Some(BTreeSet::new()));
                 if let Some(k) = e {
@@ -82,15 +94,72 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
         let Ok(data) = super::decode_stream(s, 64 << 20) else {
             continue;
         };
-        let new = match prune_truetype(&data, &gids) {
-            None => continue,
-            Some(Pruned::Whole) => {
-                pruned.insert(program);
-                continue;
-            }
-            Some(Pruned::New(new)) => new,
+        let Some(&kind) = kinds.get(&program) else {
+            continue;
         };
-        let mut st = Stream::new(dictionary! { "Length1" => new.len() as i64 }, new);
+        let mut dict = s.dict.clone();
+        for k in [
+            b"Filter".as_slice(),
+            b"DecodeParms",
+            b"Length",
+            b"Length1",
+            b"Length2",
+            b"Length3",
+        ] {
+            dict.remove(k);
+        }
+        let new = match kind {
+            Kind::Sfnt | Kind::Cff => {
+                let p = if kind == Kind::Cff {
+                    cff::prune(&data, &gids).map(|(p, _)| p)
+                } else {
+                    prune_truetype(&data, &gids)
+                };
+                match p {
+                    None => continue,
+                    Some(Pruned::Whole) => {
+                        pruned.insert(program);
+                        continue;
+                    }
+                    Some(Pruned::New(new)) => {
+                        if kind == Kind::Sfnt && !dict.has(b"Subtype") {
+                            dict.set("Length1", new.len() as i64);
+                        }
+                        new
+                    }
+                }
+            }
+            Kind::Type1 => {
+                let len = |k: &[u8]| {
+                    super::get_num(doc, &s.dict, k).and_then(|v| (v >= 0.0).then_some(v as usize))
+                };
+                let Some(t) = type1::Type1::parse(&data, len(b"Length1"), len(b"Length2")) else {
+                    continue;
+                };
+                let names = t.glyph_names();
+                let keep: BTreeSet<String> = gids
+                    .iter()
+                    .filter_map(|&g| names.get(g as usize).map(|n| n.to_string()))
+                    .collect();
+                match t.prune(&keep) {
+                    None => {
+                        pruned.insert(program);
+                        continue;
+                    }
+                    Some((new, lens)) => {
+                        for (k, v) in [
+                            ("Length1", lens[0]),
+                            ("Length2", lens[1]),
+                            ("Length3", lens[2]),
+                        ] {
+                            dict.set(k, v as i64);
+                        }
+                        new
+                    }
+                }
+            }
+        };
+        let mut st = Stream::new(dict, new);
         super::compress(&mut st);
         if let Ok(o) = doc.get_object_mut(program) {
             *o = Object::Stream(st);
@@ -99,10 +168,11 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
     }
     // The PDF's own maps of the fonts whose programs were pruned.
     for (font_id, codes) in edits {
-        if program_of(doc, font_id).is_some_and(|p| pruned.contains(&p)) {
+        if program_of(doc, font_id).is_some_and(|(p, _)| pruned.contains(&p)) {
             // (The font as read before its program was pruned: what it said the codes mean.)
             if let Some(Some(font)) = loaded.get(&font_id) {
                 prune_font_dict(doc, font_id, &codes, font);
+                prune_descriptor(doc, font_id, &codes);
             }
         }
     }
@@ -153,7 +223,7 @@ fn collect(
                     current,
                     name.and_then(|n| fonts.and_then(|f| f.get(n).ok())),
                 ) {
-                    if let Some(p) = program_of_dict(doc, d) {
+                    if let Some((p, _)) = program_of_dict(doc, d) {
                         used.insert(p, None);
                     }
                 }
@@ -214,13 +284,24 @@ fn collect(
     }
 }
 
-/// The TrueType program (FontFile2 stream) of a font dictionary.
-fn program_of(doc: &Document, font_id: ObjectId) -> Option<ObjectId> {
+/// How a font program is stored.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    /// An OpenType/TrueType file (FontFile2, or FontFile3 /OpenType), with TrueType or CFF outlines.
+    Sfnt,
+    /// A bare CFF program (FontFile3 /Type1C or /CIDFontType0C).
+    Cff,
+    /// A Type 1 program (FontFile).
+    Type1,
+}
+
+/// The embedded program of a font dictionary, and how it is stored.
+fn program_of(doc: &Document, font_id: ObjectId) -> Option<(ObjectId, Kind)> {
     program_of_dict(doc, doc.get_dictionary(font_id).ok()?)
 }
 
-fn program_of_dict(doc: &Document, d: &Dictionary) -> Option<ObjectId> {
-    let cid = match get_name(doc, d, b"Subtype")? {
+fn program_of_dict(doc: &Document, d: &Dictionary) -> Option<(ObjectId, Kind)> {
+    let holder = match get_name(doc, d, b"Subtype")? {
         b"Type0" => {
             let kid = get_array(doc, d, b"DescendantFonts")?.first()?;
             match super::deref(doc, kid) {
@@ -228,27 +309,59 @@ fn program_of_dict(doc: &Document, d: &Dictionary) -> Option<ObjectId> {
                 _ => return None,
             }
         }
-        b"TrueType" => d,
+        b"TrueType" | b"Type1" | b"MMType1" => d,
         _ => return None,
     };
-    let desc = get_dict(doc, cid, b"FontDescriptor")?;
-    super::ref_id(desc, b"FontFile2")
+    let desc = get_dict(doc, holder, b"FontDescriptor")?;
+    if let Some(id) = super::ref_id(desc, b"FontFile2") {
+        return Some((id, Kind::Sfnt));
+    }
+    if let Some(id) = super::ref_id(desc, b"FontFile3") {
+        let Ok(Object::Stream(s)) = doc.get_object(id) else {
+            return None;
+        };
+        return match get_name(doc, &s.dict, b"Subtype")? {
+            b"Type1C" | b"CIDFontType0C" => Some((id, Kind::Cff)),
+            b"OpenType" => Some((id, Kind::Sfnt)),
+            _ => None,
+        };
+    }
+    super::ref_id(desc, b"FontFile").map(|id| (id, Kind::Type1))
 }
 
 /// The glyph ids a font's `codes` draw (with .notdef), or `None` when a code cannot be mapped with
-/// confidence.
-fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option<BTreeSet<u16>> {
-    let program = program_of(doc, font_id)?;
+/// confidence. (For a Type 1 program, a glyph's id is its place in /CharStrings.)
+fn glyphs_of(
+    doc: &Document,
+    font_id: ObjectId,
+    codes: &BTreeSet<u32>,
+    font: &super::fonts::Font,
+) -> Option<BTreeSet<u16>> {
+    let (program, kind) = program_of(doc, font_id)?;
     let d = doc.get_dictionary(font_id).ok()?;
+    let Ok(Object::Stream(s)) = doc.get_object(program) else {
+        return None;
+    };
+    let data = super::decode_stream(s, 64 << 20).ok()?;
+    let tables = match kind {
+        Kind::Sfnt => Some(Tables::read(&data)?),
+        _ => None,
+    };
+    let cff_data: Option<&[u8]> = match (kind, &tables) {
+        (Kind::Cff, _) => Some(&data),
+        (Kind::Sfnt, Some(t)) => t.get(&data, b"CFF "),
+        _ => None,
+    };
+    let cff = match cff_data {
+        Some(c) => Some(super::fonts::cff::Cff::parse(c)?),
+        None => None,
+    };
     let mut gids: BTreeSet<u16> = BTreeSet::from([0]);
     if get_name(doc, d, b"Subtype")? == b"Type0" {
-        // Identity encoding: code = CID; CIDToGIDMap maps CID to glyph (Identity, or a table).
-        if !matches!(
-            get_name(doc, d, b"Encoding")?,
-            b"Identity-H" | b"Identity-V"
-        ) {
-            return None;
-        }
+        // The code's CID (through the font's CMap); the CID's glyph: through a CID-keyed CFF
+        // program's charset, else the CIDToGIDMap (Identity when absent). Every glyph a reader
+        // might take is kept (a CIDToGIDMap beside a CFF program is ignored by the standard but
+        // kept here too).
         let kid = match super::deref(doc, get_array(doc, d, b"DescendantFonts")?.first()?) {
             Object::Dictionary(k) => k,
             _ => return None,
@@ -259,25 +372,42 @@ fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option
             Some(Object::Stream(s)) => Some(super::decode_stream(s, 1 << 20).ok()?),
             Some(_) => return None,
         };
+        // (Codes to CIDs through Identity or an embedded CMap the font read; a predefined CMap
+        // other than Identity is not followed.)
+        if kind == Kind::Type1
+            || !matches!(
+                super::get(doc, d, b"Encoding"),
+                Some(Object::Stream(_)) | Some(Object::Name(_))
+            )
+            || matches!(super::get(doc, d, b"Encoding"), Some(Object::Name(n))
+                if n != b"Identity-H" && n != b"Identity-V")
+        {
+            return None;
+        }
         for &c in codes {
-            let gid = match &map {
-                None => u16::try_from(c).ok()?,
+            // (A code the CMap maps to no CID draws .notdef.)
+            let Some(cid) = font.cid(c) else { continue };
+            let by_map = match &map {
+                None => u16::try_from(cid).ok(),
                 Some(m) => {
-                    let i = c as usize * 2;
-                    u16::from_be_bytes([*m.get(i)?, *m.get(i + 1)?])
+                    let i = cid as usize * 2;
+                    Some(u16::from_be_bytes([*m.get(i)?, *m.get(i + 1)?]))
                 }
             };
-            gids.insert(gid);
+            match &cff {
+                Some(f) if f.is_cid() => gids.extend(f.glyph_of_cid(cid)),
+                _ => gids.extend(by_map),
+            }
+            if cff.is_some() {
+                gids.extend(by_map);
+            }
         }
-    } else {
+        return Some(gids);
+    }
+    if let (Kind::Sfnt, None) = (kind, &cff) {
         // A simple TrueType font: every glyph any of the font's own character maps gives the code (as
         // itself, in the symbol area, or as its Unicode) is kept; a code none maps stops the pruning.
-        let Ok(Object::Stream(s)) = doc.get_object(program) else {
-            return None;
-        };
-        let data = super::decode_stream(s, 64 << 20).ok()?;
-        let font = super::fonts::load_font(doc, d).ok()?;
-        let tables = Tables::read(&data)?;
+        let tables = tables?;
         let maps = cmaps(&data, &tables)?;
         for &c in codes {
             let mut found = false;
@@ -306,8 +436,177 @@ fn glyphs_of(doc: &Document, font_id: ObjectId, codes: &BTreeSet<u32>) -> Option
                 return None;
             }
         }
+        return Some(gids);
+    }
+    // A simple font over a Type 1 or CFF program: glyphs are named. Every glyph a reader might take
+    // for a code is kept: the one /Differences names, the one the program's built-in encoding gives,
+    // and those whose names mean the code's Unicode (by the PDF's encoding and by its /ToUnicode).
+    let (names, builtin): (Vec<Option<String>>, Vec<Option<u16>>) = match &cff {
+        Some(f) => {
+            if f.is_cid() {
+                return None;
+            }
+            let names = (0..f.glyph_count().min(65_536))
+                .map(|g| f.glyph_name(g as u16))
+                .collect();
+            let builtin = match f.encoding() {
+                Some(e) => e.into_iter().map(|(_, g)| g).collect(),
+                None => vec![None; 256],
+            };
+            (names, builtin)
+        }
+        None => {
+            let len = |k: &[u8]| {
+                super::get_num(doc, &s.dict, k).and_then(|v| (v >= 0.0).then_some(v as usize))
+            };
+            let t = type1::Type1::parse(&data, len(b"Length1"), len(b"Length2"))?;
+            let names: Vec<Option<String>> = t
+                .glyph_names()
+                .iter()
+                .map(|n| Some(n.to_string()))
+                .collect();
+            let at: HashMap<&str, u16> = t
+                .glyph_names()
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, n)| Some((n, u16::try_from(i).ok()?)))
+                .collect();
+            let builtin = t
+                .builtin_names()
+                .iter()
+                .map(|n| n.as_deref().and_then(|n| at.get(n).copied()))
+                .collect();
+            (names, builtin)
+        }
+    };
+    let mut by_name: HashMap<&str, Vec<u16>> = HashMap::new();
+    let mut by_unicode: HashMap<String, Vec<u16>> = HashMap::new();
+    for (g, n) in names.iter().enumerate() {
+        let Some(n) = n else { continue };
+        let g = u16::try_from(g).ok()?;
+        by_name.entry(n.as_str()).or_default().push(g);
+        if let Some(u) = super::fonts::glyph_name_to_unicode(n) {
+            by_unicode.entry(u).or_default().push(g);
+        }
+    }
+    let diffs = differences(doc, d);
+    for &c in codes {
+        let mut found: Vec<u16> = Vec::new();
+        if let Some(n) = diffs.get(&c) {
+            found.extend(by_name.get(n.as_str()).into_iter().flatten());
+        }
+        found.extend(builtin.get(c as usize).copied().flatten());
+        let unicodes = [
+            font.unicode(c).map(|u| u.into_owned()),
+            font.encoded_unicode(c).map(str::to_string),
+        ];
+        for u in unicodes.iter().flatten() {
+            found.extend(by_unicode.get(u).into_iter().flatten());
+        }
+        // A code no glyph is found for draws .notdef. That is certain when /Differences names a
+        // glyph the program lacks, or the code reads as nothing but white space; otherwise doubtful,
+        // and the program stays whole.
+        if found.is_empty()
+            && diffs
+                .get(&c)
+                .is_none_or(|n| by_name.contains_key(n.as_str()))
+            && unicodes
+                .iter()
+                .flatten()
+                .any(|u| !u.chars().all(char::is_whitespace))
+        {
+            return None;
+        }
+        gids.extend(found);
     }
     Some(gids)
+}
+
+/// A simple font's /Differences: code -> glyph name.
+fn differences(doc: &Document, d: &Dictionary) -> BTreeMap<u32, String> {
+    let mut out = BTreeMap::new();
+    let Some(Object::Dictionary(enc)) = super::get(doc, d, b"Encoding") else {
+        return out;
+    };
+    let Some(diffs) = get_array(doc, enc, b"Differences") else {
+        return out;
+    };
+    let mut code: i64 = -1;
+    for o in diffs {
+        match super::deref(doc, o) {
+            Object::Integer(i) => code = *i,
+            Object::Real(r) => code = *r as i64,
+            Object::Name(n) => {
+                if let Ok(c) = u32::try_from(code) {
+                    out.insert(c, String::from_utf8_lossy(n).into_owned());
+                }
+                code += 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A font dictionary's /Encoding without the /Differences entries of codes no longer drawn, and its
+/// descriptor without /CharSet and /CIDSet (lists of the glyphs the subset had).
+fn prune_descriptor(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>) {
+    let Ok(d) = doc.get_dictionary(font_id).cloned() else {
+        return;
+    };
+    let mut d = d;
+    if let Some(Object::Dictionary(enc)) = super::get(doc, &d, b"Encoding").cloned() {
+        if enc.has(b"Differences") {
+            let mut diffs: Vec<Object> = Vec::new();
+            let mut last: Option<u32> = None;
+            for (c, n) in differences(doc, &d) {
+                if !codes.contains(&c) {
+                    continue;
+                }
+                if last.is_none_or(|l| l + 1 != c) {
+                    diffs.push(Object::Integer(c as i64));
+                }
+                diffs.push(Object::Name(n.into_bytes()));
+                last = Some(c);
+            }
+            let mut enc = enc;
+            enc.set("Differences", Object::Array(diffs));
+            d.set("Encoding", Object::Dictionary(enc));
+        }
+    }
+    let strip = |fd: &mut Dictionary| {
+        fd.remove(b"CharSet");
+        fd.remove(b"CIDSet");
+    };
+    let kid = match get_array(doc, &d, b"DescendantFonts").and_then(|a| a.first()) {
+        Some(Object::Reference(k)) => Some(*k),
+        _ => None,
+    };
+    let mut refs: Vec<ObjectId> = Vec::new();
+    for holder in [Some(&d), kid.and_then(|k| doc.get_dictionary(k).ok())]
+        .into_iter()
+        .flatten()
+    {
+        if let Ok(Object::Reference(r)) = holder.get(b"FontDescriptor") {
+            refs.push(*r);
+        }
+    }
+    if let Ok(Object::Dictionary(fd)) = d.get_mut(b"FontDescriptor") {
+        strip(fd);
+    }
+    if let Some(Ok(k)) = kid.map(|k| doc.get_dictionary_mut(k)) {
+        if let Ok(Object::Dictionary(fd)) = k.get_mut(b"FontDescriptor") {
+            strip(fd);
+        }
+    }
+    for r in refs {
+        if let Ok(fd) = doc.get_dictionary_mut(r) {
+            strip(fd);
+        }
+    }
+    if let Ok(o) = doc.get_object_mut(font_id) {
+        *o = Object::Dictionary(d);
+    }
 }
 
 /// The /ToUnicode and widths of a font dictionary, down to the codes still drawn.
@@ -519,6 +818,15 @@ pub enum Pruned {
 /// `None` when the file cannot be read with confidence.
 pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
     let t = Tables::read(d)?;
+    if !t.0.contains_key(b"glyf") {
+        // An OpenType file with CFF outlines: the CFF program is pruned, the rest as below.
+        let (p, kept) = cff::prune(t.get(d, b"CFF ")?, keep)?;
+        let Pruned::New(new_cff) = p else {
+            return Some(Pruned::Whole);
+        };
+        let n = u16_at(t.get(d, b"maxp")?, 4)? as usize;
+        return rebuild_sfnt(d, &t, n, &kept, BTreeMap::from([(*b"CFF ", new_cff)]));
+    }
     let (long_loca, num_glyphs, offset) = glyph_offsets(d, &t)?;
     let glyf = t.get(d, b"glyf")?;
     let glyph = |g: usize| -> Option<&[u8]> {
@@ -594,6 +902,24 @@ pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
             .flat_map(|&o| ((o / 2) as u16).to_be_bytes())
             .collect()
     };
+    rebuild_sfnt(
+        d,
+        &t,
+        num_glyphs,
+        &keep,
+        BTreeMap::from([(*b"glyf", new_glyf), (*b"loca", loca_bytes)]),
+    )
+}
+
+/// An OpenType/TrueType file with the outline tables `outlines` in place of its own and, for the
+/// glyphs not in `keep`, no advance, no character-map entry and (post format 3) no names.
+fn rebuild_sfnt(
+    d: &[u8],
+    t: &Tables,
+    num_glyphs: usize,
+    keep: &BTreeSet<u16>,
+    outlines: BTreeMap<[u8; 4], Vec<u8>>,
+) -> Option<Pruned> {
     // hmtx: no advance or side bearing for the glyphs that went.
     let hmetrics = u16_at(t.get(d, b"hhea")?, 34)? as usize;
     let mut hmtx = t.get(d, b"hmtx")?.to_vec();
@@ -610,7 +936,7 @@ pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
     // cmap: each subtable without the glyphs that went (format 0 stays format 0, others become 4).
     let mut cmap = Vec::new();
     if t.0.contains_key(b"cmap") {
-        let maps = cmaps(d, &t)?;
+        let maps = cmaps(d, t)?;
         let c = t.get(d, b"cmap")?;
         let formats: Vec<u16> = (0..maps.len())
             .map(|k| {
@@ -663,9 +989,11 @@ pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
     // Write the file: the same tables, the changed ones replaced, checksums and head adjusted.
     let mut tables: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
     for tag in t.0.keys() {
+        if let Some(o) = outlines.get(tag) {
+            tables.insert(*tag, o.clone());
+            continue;
+        }
         let body = match tag {
-            b"glyf" => new_glyf.clone(),
-            b"loca" => loca_bytes.clone(),
             b"hmtx" => hmtx.clone(),
             b"cmap" => cmap.clone(),
             b"post" => post.clone().unwrap_or_default(),
@@ -736,6 +1064,31 @@ pub fn unicode_cmap_codes(d: &[u8]) -> Option<BTreeSet<u32>> {
             .flat_map(|(_, m)| m.into_keys())
             .collect(),
     )
+}
+
+/// A copy of a bare CFF program (FontFile3 /Type1C or /CIDFontType0C) in which only the glyphs
+/// `keep` (with .notdef and their accent components) draw anything (see `subset/cff.rs`); `None`
+/// when it cannot be read with confidence.
+pub fn prune_cff(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
+    cff::prune(d, keep).map(|(p, _)| p)
+}
+
+/// A copy of a Type 1 program (FontFile, with its /Length1 and /Length2 when known) with only the
+/// glyphs named in `keep` (with .notdef and their accent components), and its new /Length1, /Length2
+/// and /Length3 (see `subset/type1.rs`); `None` when nothing goes or it cannot be read with
+/// confidence.
+pub fn prune_type1(
+    d: &[u8],
+    lengths: (Option<usize>, Option<usize>),
+    keep: &BTreeSet<String>,
+) -> Option<(Vec<u8>, [usize; 3])> {
+    type1::Type1::parse(d, lengths.0, lengths.1)?.prune(keep)
+}
+
+/// The glyph names of a Type 1 program, in the order of its /CharStrings (for tests and checks).
+pub fn type1_glyph_names(d: &[u8]) -> Option<Vec<String>> {
+    let t = type1::Type1::parse(d, None, None)?;
+    Some(t.glyph_names().into_iter().map(str::to_string).collect())
 }
 
 /// Which glyphs of a TrueType file have an outline (for tests and checks).

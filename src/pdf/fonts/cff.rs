@@ -15,20 +15,20 @@ use super::tables::{
 
 /// An INDEX: `count` objects, the k-th at `data[base + off(k) .. base + off(k + 1)]`.
 #[derive(Clone, Copy)]
-struct Index<'a> {
+pub(crate) struct Index<'a> {
     data: &'a [u8],
-    count: usize,
-    off_size: usize,
+    pub(crate) count: usize,
+    pub(crate) off_size: usize,
     /// Where the offset array starts.
-    offsets: usize,
+    pub(crate) offsets: usize,
     /// Where the object data starts, less one (offsets are 1-based).
     base: usize,
     /// The first byte after the INDEX.
-    end: usize,
+    pub(crate) end: usize,
 }
 
 impl<'a> Index<'a> {
-    fn read(data: &'a [u8], at: usize) -> Option<Index<'a>> {
+    pub(crate) fn read(data: &'a [u8], at: usize) -> Option<Index<'a>> {
         let count = u16_at(data, at)? as usize;
         if count == 0 {
             return Some(Index {
@@ -64,20 +64,26 @@ impl<'a> Index<'a> {
         Some(b.iter().fold(0usize, |a, &x| a << 8 | x as usize))
     }
 
-    fn get(&self, k: usize) -> Option<&'a [u8]> {
+    pub(crate) fn get(&self, k: usize) -> Option<&'a [u8]> {
+        let (a, b) = self.range(k)?;
+        self.data.get(a..b)
+    }
+
+    /// Where the k-th object lies in the data.
+    pub(crate) fn range(&self, k: usize) -> Option<(usize, usize)> {
         if k >= self.count {
             return None;
         }
         let (a, b) = (self.offset(k)?, self.offset(k + 1)?);
-        if a == 0 || a > b {
+        if a == 0 || a > b || self.base + b > self.data.len() {
             return None;
         }
-        self.data.get(self.base + a..self.base + b)
+        Some((self.base + a, self.base + b))
     }
 }
 
 /// A DICT: operator (two-byte operators as 1200 + second byte) -> its operands.
-fn dict(d: &[u8]) -> Option<Vec<(u16, Vec<f64>)>> {
+pub(crate) fn dict(d: &[u8]) -> Option<Vec<(u16, Vec<f64>)>> {
     let mut out = Vec::new();
     let mut operands: Vec<f64> = Vec::new();
     let mut i = 0;
@@ -151,18 +157,18 @@ fn real(d: &[u8]) -> Option<(f64, usize)> {
     None
 }
 
-fn entry(dict: &[(u16, Vec<f64>)], op: u16) -> Option<&[f64]> {
+pub(crate) fn entry(dict: &[(u16, Vec<f64>)], op: u16) -> Option<&[f64]> {
     dict.iter()
         .find(|(o, _)| *o == op)
         .map(|(_, v)| v.as_slice())
 }
 
-fn first(dict: &[(u16, Vec<f64>)], op: u16) -> Option<f64> {
+pub(crate) fn first(dict: &[(u16, Vec<f64>)], op: u16) -> Option<f64> {
     entry(dict, op)?.first().copied()
 }
 
 /// An offset operand, checked to lie in the data.
-fn offset(v: f64, len: usize) -> Option<usize> {
+pub(crate) fn offset(v: f64, len: usize) -> Option<usize> {
     (v >= 0.0 && v <= len as f64).then_some(v as usize)
 }
 
@@ -234,6 +240,23 @@ impl<'a> Cff<'a> {
             }
         }
         Some(cff)
+    }
+
+    /// Whether the program is CID-keyed (its charset gives CIDs, not names).
+    pub fn is_cid(&self) -> bool {
+        self.cid
+    }
+
+    /// The glyph a CID-keyed program draws for a CID (`None` when it has none).
+    pub fn glyph_of_cid(&self, cid: u32) -> Option<u16> {
+        if !self.cid {
+            return None;
+        }
+        let cid = u16::try_from(cid).ok()?;
+        if cid == 0 {
+            return Some(0);
+        }
+        self.glyph_of_sid(cid)
     }
 
     /// The number of glyphs.
@@ -353,7 +376,7 @@ impl<'a> Cff<'a> {
 
 /// The charset: glyph -> SID (or CID). Predefined 0 (ISOAdobe), 1 (Expert), 2 (ExpertSubset), or
 /// formats 0, 1, 2 at an offset. Shorter than `n` when the charset names fewer glyphs.
-fn charset(d: &[u8], at: usize, n: usize, cid: bool) -> Option<Vec<u16>> {
+pub(crate) fn charset(d: &[u8], at: usize, n: usize, cid: bool) -> Option<Vec<u16>> {
     let mut out: Vec<u16> = vec![0];
     if n == 0 {
         return Some(Vec::new());
@@ -407,7 +430,7 @@ fn charset(d: &[u8], at: usize, n: usize, cid: bool) -> Option<Vec<u16>> {
 }
 
 /// The subroutine number bias of Type 2 charstrings.
-fn bias(count: usize) -> i64 {
+pub(crate) fn bias(count: usize) -> i64 {
     if count < 1240 {
         107
     } else if count < 33900 {
@@ -485,11 +508,11 @@ fn t2_width(cs: &[u8], gsubrs: &Index, subrs: Option<&Index>) -> Option<Option<f
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// An INDEX of `items` with one-byte offsets.
-    fn index(items: &[&[u8]]) -> Vec<u8> {
+    pub(crate) fn index(items: &[&[u8]]) -> Vec<u8> {
         let mut v = (items.len() as u16).to_be_bytes().to_vec();
         if items.is_empty() {
             return v;
@@ -507,8 +530,15 @@ mod tests {
         v
     }
 
+    /// A five-byte DICT integer (as an offset is written so that its size is known in advance).
+    pub(crate) fn i32op(v: usize) -> Vec<u8> {
+        let mut b = vec![29u8];
+        b.extend((v as i32).to_be_bytes());
+        b
+    }
+
     /// A one-byte DICT or charstring integer (-107 to 107).
-    fn int(v: i32) -> u8 {
+    pub(crate) fn int(v: i32) -> u8 {
         assert!((-107..=107).contains(&v));
         (v + 139) as u8
     }
@@ -555,11 +585,6 @@ mod tests {
         let charset_at = cs_at + charstrings.len();
         let enc_at = charset_at + charset.len();
         let priv_at = enc_at + if enc.len() > 1 { enc.len() } else { 0 };
-        let i32op = |v: usize| {
-            let mut b = vec![29u8];
-            b.extend((v as i32).to_be_bytes());
-            b
-        };
         let mut top = Vec::new();
         top.extend(i32op(cs_at));
         top.push(17);
