@@ -7,20 +7,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-/// A one-page PDF with one line of text per entry.
-fn pdf(lines: &[&str]) -> Vec<u8> {
-    let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
-    for l in lines {
-        let esc = l
-            .replace('\\', "\\\\")
-            .replace('(', "\\(")
-            .replace(')', "\\)");
-        content.push_str(&format!("({esc}) Tj T*\n"));
-    }
-    content.push_str("ET\n");
-    make_pdf(&content, vec![("F1", helvetica())], |_| {})
-}
-
 /// The batch: the name is found by the rules in `a` only (a title and a first name); `b` and `c`
 /// hold its surname alone and a line the rules do not take for a name.
 fn batch(dir: &Path, ext: &str) {
@@ -53,7 +39,7 @@ fn batch(dir: &Path, ext: &str) {
     for (stem, lines) in files {
         let path = dir.join(format!("{stem}.{ext}"));
         if ext == "pdf" {
-            std::fs::write(path, pdf(lines)).expect("write");
+            std::fs::write(path, lines_pdf(lines)).expect("write");
         } else {
             std::fs::write(path, lines.join("\n") + "\n").expect("write");
         }
@@ -169,7 +155,7 @@ fn a_surname_alone_in_the_same_document_goes_with_its_name() {
         ];
         let p = inp.join(format!("one.{ext}"));
         if ext == "pdf" {
-            std::fs::write(&p, pdf(&lines)).expect("write");
+            std::fs::write(&p, lines_pdf(&lines)).expect("write");
         } else {
             std::fs::write(&p, lines.join("\n")).expect("write");
         }
@@ -252,7 +238,7 @@ fn a_name_redacted_in_a_text_file_is_found_on_a_scan_of_the_batch() {
     std::fs::create_dir_all(&inp).expect("dir");
     std::fs::write(
         inp.join("a.pdf"),
-        pdf(&[
+        lines_pdf(&[
             "Decision notice",
             "The complainant, Mrs Gwendolyn Hartigan-Obi, objected to the fence.",
         ]),
@@ -262,7 +248,7 @@ fn a_name_redacted_in_a_text_file_is_found_on_a_scan_of_the_batch() {
     let text = d.path().join("b-text.pdf");
     std::fs::write(
         &text,
-        pdf(&[
+        lines_pdf(&[
             "Appeal outcome",
             "The appeal of Hartigan-Obi about the fence was heard on Monday.",
         ]),

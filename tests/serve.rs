@@ -410,16 +410,6 @@ fn an_officer_reviews_in_the_browser_and_applies() {
     );
 }
 
-/// A one-page Helvetica PDF with one line per entry.
-fn lines_pdf(lines: &[&str]) -> Vec<u8> {
-    let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
-    for l in lines {
-        content.push_str(&format!("({l}) Tj T*\n"));
-    }
-    content.push_str("ET\n");
-    common::make_pdf(&content, vec![("F1", common::helvetica())], |_| {})
-}
-
 #[test]
 fn a_proposal_another_document_caused_says_why_in_the_browser() {
     if !browser_ready() {
@@ -430,7 +420,7 @@ fn a_proposal_another_document_caused_says_why_in_the_browser() {
     std::fs::create_dir_all(&input).expect("dir");
     std::fs::write(
         input.join("a.pdf"),
-        lines_pdf(&[
+        common::lines_pdf(&[
             "Decision notice",
             "The complainant, Mrs Gwendolyn Hartigan-Obi, objected to the fence.",
         ]),
@@ -438,7 +428,7 @@ fn a_proposal_another_document_caused_says_why_in_the_browser() {
     .expect("write");
     std::fs::write(
         input.join("b.pdf"),
-        lines_pdf(&[
+        common::lines_pdf(&[
             "Appeal outcome",
             "Hartigan-Obi was told on Monday that the appeal had failed.",
         ]),

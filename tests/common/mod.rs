@@ -657,3 +657,17 @@ pub fn check_with(case: &str, pdf: Vec<u8>, keep: &[&str], blind: &[&str]) {
         }
     }
 }
+
+/// A one-page Helvetica PDF with one line of text per entry (`(`, `)` and `\\` escaped).
+pub fn lines_pdf(lines: &[&str]) -> Vec<u8> {
+    let mut content = String::from("BT /F1 11 Tf 72 720 Td 14 TL\n");
+    for l in lines {
+        let esc = l
+            .replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)");
+        content.push_str(&format!("({esc}) Tj T*\n"));
+    }
+    content.push_str("ET\n");
+    make_pdf(&content, vec![("F1", helvetica())], |_| {})
+}
