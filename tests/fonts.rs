@@ -304,3 +304,96 @@ fn type1_and_cff_programs_keep_no_glyph_only_redacted_text_used() {
         ["CIDFontType0C", "OpenType", "Type1", "Type1C"]
     );
 }
+
+/// Tables and figures beyond the glyphs (issue 21): a subset keeps layout tables (GPOS kerning pairs,
+/// GSUB ligatures, GDEF classes) that list the glyphs a removed name drew, and head, hhea and maxp
+/// figures a producer worked out from them (the widest advance, the bounding box). On the pairs'
+/// Chromium, fpdf2 and LibreOffice files (Chromium keeps GDEF, GPOS, GSUB and MATH, and the whole
+/// font's figures), read by fontTools (`tests/fonts/tables.py`): every TrueType program of the output
+/// holds only the tables a PDF reader draws with, and every figure is what its own glyphs give.
+#[test]
+fn pruned_programs_keep_no_layout_table_and_no_figure_of_glyphs_gone() {
+    if !require_tool("python3") {
+        return;
+    }
+    let d = tempdir();
+    let tables = |pdf: &Path| -> Vec<serde_json::Value> {
+        let o = std::process::Command::new("python3")
+            .arg(repo().join("tests/fonts/tables.py"))
+            .arg(pdf)
+            .output()
+            .expect("tables.py runs");
+        assert!(
+            o.status.success(),
+            "tables.py: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect()
+    };
+    let allowed = [
+        "OS/2", "cmap", "cvt ", "fpgm", "gasp", "glyf", "head", "hhea", "hmtx", "loca", "maxp",
+        "name", "post", "prep",
+    ];
+    let mut extra_in_inputs = 0;
+    let mut checked = 0;
+    for producer in ["chromium", "fpdf2", "libreoffice"] {
+        let input = repo().join(format!("tests/pairs/{producer}-aligned-a.pdf"));
+        if !input.exists() {
+            skip(
+                "FOIREDACT_REQUIRE_PAIRS",
+                &format!("tests/pairs has no {producer} aligned pair"),
+            );
+            continue;
+        }
+        for f in tables(&input) {
+            let t = f["tables"].as_array().expect("tables");
+            extra_in_inputs += t
+                .iter()
+                .filter(|t| !allowed.contains(&t.as_str().unwrap_or("")))
+                .count();
+            extra_in_inputs += f["figures"].as_array().expect("figures").len();
+        }
+        let out = d.path().join(producer);
+        run_ok(&[
+            "redact",
+            input.to_str().expect("utf8"),
+            "--terms",
+            repo().join("tests/pairs/names.txt").to_str().expect("utf8"),
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        let output = out.join(format!("{producer}-aligned-a.part1.pdf"));
+        for f in tables(&output) {
+            for t in f["tables"].as_array().expect("tables") {
+                assert!(
+                    allowed.contains(&t.as_str().unwrap_or("")),
+                    "{producer}: {} keeps table {t}",
+                    f["font"]
+                );
+            }
+            assert!(
+                f["figures"].as_array().expect("figures").is_empty(),
+                "{producer}: {} has figures its glyphs do not give: {}",
+                f["font"],
+                f["figures"]
+            );
+            // No more glyphs with outlines than codes drawn, and .notdef.
+            assert!(
+                f["outlined"].as_i64() <= f["codes"].as_i64().map(|c| c + 1),
+                "{producer}: {} keeps glyphs no code draws: {f}",
+                f["font"]
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0 || std::env::var("FOIREDACT_REQUIRE_PAIRS").as_deref() != Ok("1"));
+    if checked > 0 {
+        assert!(
+            extra_in_inputs > 0,
+            "the inputs have no table or figure to remove: the test would prove nothing"
+        );
+    }
+}

@@ -775,7 +775,12 @@ pub fn rewrite(data: &[u8], ops: &[Op], replace: &BTreeMap<usize, Vec<u8>>) -> V
     let (mut pos, mut next) = (0, 0);
     for (&i, bytes) in replace {
         let Some(op) = ops.get(i) else { continue };
-        copy(&mut out, &mut pos, &mut next, i, op.start);
+        // A deleted operation takes the space before it along: otherwise each one would leave a
+        // blank (a producer that draws a glyph per operation would leave one per letter of a
+        // redacted name, its length in the stream). The space after it still parts its neighbours,
+        // since every operator ends in a regular character.
+        let gap_to = if bytes.is_empty() { 0 } else { op.start };
+        copy(&mut out, &mut pos, &mut next, i, gap_to);
         out.extend_from_slice(bytes);
         pos = op.end;
         next = i + 1;
@@ -932,6 +937,37 @@ mod tests {
             out,
             b"BT 1.000001 0 0 1 0 0 Tm [(a) -500 (c)] TJ \nET".to_vec()
         );
+    }
+
+    #[test]
+    fn deleted_ops_leave_no_space_behind_so_their_number_does_not_show() {
+        // One glyph per operation (Chromium's way): deleting three or four of them must leave the
+        // same bytes, and the stream must still parse to the operations kept.
+        let src = |n: usize| {
+            let mut s = b"BT /F1 9 Tf\n1 0 Td [<0041>] TJ".to_vec();
+            for _ in 0..n {
+                s.extend_from_slice(b"\n9.3 0 Td [<0042>] TJ");
+            }
+            s.extend_from_slice(b"\n4.6 0 Td [<0043>] TJ\nET");
+            s
+        };
+        let out = |n: usize| {
+            let d = src(n);
+            let o = parse(&d, &ParseLimits::default()).expect("parses");
+            let rep: BTreeMap<usize, Vec<u8>> = (4..4 + 2 * n).map(|i| (i, Vec::new())).collect();
+            rewrite(&d, &o, &rep)
+        };
+        assert_eq!(out(3), out(4));
+        assert_eq!(
+            String::from_utf8_lossy(&out(3)),
+            "BT /F1 9 Tf\n1 0 Td [<0041>] TJ\n4.6 0 Td [<0043>] TJ\nET"
+        );
+        // Next to delimiters, with nothing between: still the same operations.
+        let d = b"q(a)Tj(b)Tj(c)Tj Q";
+        let o = parse(d, &ParseLimits::default()).expect("parses");
+        let r = rewrite(d, &o, &BTreeMap::from([(2, Vec::new())]));
+        assert_eq!(String::from_utf8_lossy(&r), "q(a)Tj(c)Tj Q");
+        assert_eq!(parse(&r, &ParseLimits::default()).expect("parses").len(), 4);
     }
 
     #[test]

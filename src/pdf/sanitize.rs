@@ -154,6 +154,13 @@ pub fn build_part(doc: &mut Document, keep: &[ObjectId], opts: &PartOptions<'_>)
         });
     }
     doc.prune_objects();
+    if !opts.keep_unused_glyphs {
+        // (After the objects of the other part are gone: a font they still named would look shared.)
+        crate::profile::time(crate::profile::Stage::Prune, || {
+            super::subset::canonical_codes(doc, keep)
+        });
+        doc.prune_objects();
+    }
     // Proof: the only page objects left are the kept ones.
     for (id, obj) in &doc.objects {
         if let Object::Dictionary(d) = obj {

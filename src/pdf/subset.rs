@@ -8,8 +8,11 @@
 //! `subset/type1.rs` for the programs that are not TrueType). A font it cannot read with confidence
 //! (another type, an unknown encoding, a damaged program, a code it cannot map) is left as it was.
 
+mod canon;
 mod cff;
 mod type1;
+
+pub use canon::canonical_codes;
 
 use super::content::{self, Operand};
 use super::fonts::sfnt::{cmaps, u16_at, u32_at, Tables};
@@ -208,6 +211,37 @@ fn collect(
         Some(Object::Reference(id)) => Some(*id),
         _ => None,
     };
+    // What draws with its own resources, apart from the content followed here (a tiling pattern's
+    // cells, a Type 3 font's glyphs): their fonts are not followed, so they stay whole.
+    for owner in [b"Pattern".as_slice(), b"Font"] {
+        for (_, v) in get_dict(doc, res, owner).into_iter().flat_map(|d| d.iter()) {
+            let d = match super::deref(doc, v) {
+                Object::Stream(s) => &s.dict,
+                Object::Dictionary(d) => d,
+                _ => continue,
+            };
+            if owner == b"Font" && get_name(doc, d, b"Subtype") != Some(b"Type3") {
+                continue;
+            }
+            if let Some(inner) = get_dict(doc, d, b"Resources") {
+                mark_all_unknown(doc, inner, used);
+            }
+        }
+    }
+    // A font the resources name but no text of the part draws (all it drew was a redacted name, in
+    // bold, say) keeps no glyph but .notdef: left whole, its program would spell the name's letters.
+    for (_, v) in fonts.into_iter().flat_map(|f| f.iter()) {
+        if let Object::Reference(id) = v {
+            if !used.contains_key(id) {
+                let font = loaded.entry(*id).or_insert_with(|| {
+                    doc.get_dictionary(*id)
+                        .ok()
+                        .and_then(|d| super::fonts::load_font(doc, d).ok())
+                });
+                used.insert(*id, font.is_some().then(BTreeSet::new));
+            }
+        }
+    }
     let mut stack: Vec<Option<ObjectId>> = Vec::new();
     let mut current: Option<ObjectId> = None;
     for op in &ops {
@@ -805,6 +839,159 @@ fn glyph_offsets<'a>(
     Some((long_loca, n, offset))
 }
 
+/// The components of a composite TrueType glyph, each with the offset of its glyph index in the
+/// glyph's data (none for a simple or empty glyph; `None` if the data is cut short).
+fn components(data: &[u8]) -> Option<Vec<(usize, u16)>> {
+    let mut out = Vec::new();
+    if data.len() < 10 || (u16_at(data, 0)? as i16) >= 0 {
+        return Some(out);
+    }
+    let mut p = 10;
+    for _ in 0..256 {
+        let flags = u16_at(data, p)?;
+        out.push((p + 2, u16_at(data, p + 2)?));
+        p += 4 + if flags & 1 != 0 { 4 } else { 2 };
+        p += if flags & 8 != 0 {
+            2
+        } else if flags & 0x40 != 0 {
+            4
+        } else if flags & 0x80 != 0 {
+            8
+        } else {
+            0
+        };
+        if flags & 0x20 == 0 {
+            break;
+        }
+    }
+    Some(out)
+}
+
+/// A TrueType file (glyf outlines) with only the glyphs `order` (old glyph ids; the first should be
+/// 0, .notdef) renumbered 0, 1, 2, ... in that order, followed by the components they are built from
+/// (in the order they are first met): glyf, loca (long), hmtx, hhea, maxp and the character maps
+/// follow the new numbers. Two files that hold the same glyphs give the same bytes for the same
+/// `order`, whatever numbers their glyphs had. `symbolic`: for a simple font, the (new code, old glyph)
+/// pairs its character maps are rebuilt from (else the file's own maps follow the new numbers).
+/// Returns the file and the full new order; `None` when the file cannot be read with confidence.
+pub fn renumber_truetype(
+    d: &[u8],
+    order: &[u16],
+    symbolic: Option<&[(u8, u16)]>,
+) -> Option<(Vec<u8>, Vec<u16>)> {
+    let t = Tables::read(d)?;
+    t.0.get(b"glyf")?;
+    let (_, num_glyphs, offset) = glyph_offsets(d, &t)?;
+    let glyf = t.get(d, b"glyf")?;
+    let glyph = |g: usize| -> Option<&[u8]> {
+        let (a, b) = (offset(g)?, offset(g + 1)?);
+        (a <= b).then_some(())?;
+        glyf.get(a..b)
+    };
+    let mut order: Vec<u16> = order.to_vec();
+    let mut index: HashMap<u16, u16> = HashMap::new();
+    for (k, &g) in order.iter().enumerate() {
+        if g as usize >= num_glyphs || index.insert(g, k as u16).is_some() {
+            return None;
+        }
+    }
+    let mut k = 0;
+    while k < order.len() {
+        for (_, comp) in components(glyph(order[k] as usize)?)? {
+            if comp as usize >= num_glyphs {
+                return None;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(comp) {
+                e.insert(u16::try_from(order.len()).ok()?);
+                order.push(comp);
+            }
+        }
+        k += 1;
+    }
+    let n = order.len();
+    let mut new_glyf = Vec::new();
+    let mut loca: Vec<u8> = Vec::with_capacity(4 * (n + 1));
+    for &g in &order {
+        loca.extend((new_glyf.len() as u32).to_be_bytes());
+        let mut data = glyph(g as usize)?.to_vec();
+        for (at, comp) in components(&data)? {
+            data.get_mut(at..at + 2)?
+                .copy_from_slice(&index.get(&comp)?.to_be_bytes());
+        }
+        new_glyf.extend(data);
+        while new_glyf.len() % 4 != 0 {
+            new_glyf.push(0);
+        }
+    }
+    loca.extend((new_glyf.len() as u32).to_be_bytes());
+    // Every glyph with a long metric of its own.
+    let hhea = t.get(d, b"hhea")?;
+    let long = (u16_at(hhea, 34)? as usize).clamp(1, num_glyphs.max(1));
+    let hmtx_old = t.get(d, b"hmtx")?;
+    let mut hmtx = Vec::with_capacity(4 * n);
+    for &g in &order {
+        let g = g as usize;
+        let (aw, lsb) = if g < long {
+            (u16_at(hmtx_old, 4 * g)?, u16_at(hmtx_old, 4 * g + 2)?)
+        } else {
+            (
+                u16_at(hmtx_old, 4 * (long - 1))?,
+                u16_at(hmtx_old, 4 * long + 2 * (g - long))?,
+            )
+        };
+        hmtx.extend(aw.to_be_bytes());
+        hmtx.extend(lsb.to_be_bytes());
+    }
+    let set16 = |table: &[u8], at: usize, v: u16| -> Option<Vec<u8>> {
+        let mut b = table.to_vec();
+        b.get_mut(at..at + 2)?.copy_from_slice(&v.to_be_bytes());
+        Some(b)
+    };
+    let n16 = u16::try_from(n).ok()?;
+    let mut tables: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::from([
+        (*b"glyf", new_glyf),
+        (*b"loca", loca),
+        (*b"hmtx", hmtx),
+        (*b"hhea", set16(hhea, 34, n16)?),
+        (*b"maxp", set16(t.get(d, b"maxp")?, 4, n16)?),
+        (*b"head", set16(t.get(d, b"head")?, 50, 1)?),
+    ]);
+    let remap = |g: u16| index.get(&g).copied();
+    if let Some(codes) = symbolic {
+        tables.insert(*b"cmap", symbolic_cmap(codes, &index)?);
+    } else if t.0.contains_key(b"cmap") {
+        tables.insert(*b"cmap", cmap_with(d, &t, remap)?);
+    }
+    Some((write_sfnt(d, &t, tables, remap)?, order))
+}
+
+/// The cmap of a symbolic simple font: (1, 0) format 0 from code to glyph, and (3, 0) format 4 from
+/// 0xF000 + code, for the (code, old glyph) pairs given and the new numbers `index`.
+fn symbolic_cmap(codes: &[(u8, u16)], index: &HashMap<u16, u16>) -> Option<Vec<u8>> {
+    let mut mac = vec![0u8, 0, 1, 6, 0, 0];
+    let mut by_code = [0u8; 256];
+    let mut win: BTreeMap<u32, u16> = BTreeMap::new();
+    for &(c, g) in codes {
+        let new = *index.get(&g)?;
+        by_code[c as usize] = u8::try_from(new).ok()?;
+        win.insert(0xF000 + c as u32, new);
+    }
+    mac.extend(by_code);
+    let win = cmap_format4(&win);
+    let mut cmap = Vec::new();
+    for v in [0u16, 2, 1, 0] {
+        cmap.extend(v.to_be_bytes());
+    }
+    cmap.extend(20u32.to_be_bytes());
+    for v in [3u16, 0] {
+        cmap.extend(v.to_be_bytes());
+    }
+    cmap.extend(((20 + mac.len()) as u32).to_be_bytes());
+    cmap.extend(mac);
+    cmap.extend(win);
+    Some(cmap)
+}
+
 /// What [`prune_truetype`] makes of a font file.
 pub enum Pruned {
     /// Every glyph stays (drawn, or a component of one drawn): the file need not change.
@@ -844,29 +1031,9 @@ pub fn prune_truetype(d: &[u8], keep: &BTreeSet<u16>) -> Option<Pruned> {
         .collect();
     let mut todo: Vec<u16> = keep.iter().copied().collect();
     while let Some(g) = todo.pop() {
-        let data = glyph(g as usize)?;
-        if data.len() < 10 || (u16_at(data, 0)? as i16) >= 0 {
-            continue;
-        }
-        let mut p = 10;
-        for _ in 0..256 {
-            let flags = u16_at(data, p)?;
-            let comp = u16_at(data, p + 2)?;
+        for (_, comp) in components(glyph(g as usize)?)? {
             if (comp as usize) < num_glyphs && keep.insert(comp) {
                 todo.push(comp);
-            }
-            p += 4 + if flags & 1 != 0 { 4 } else { 2 };
-            p += if flags & 8 != 0 {
-                2
-            } else if flags & 0x40 != 0 {
-                4
-            } else if flags & 0x80 != 0 {
-                8
-            } else {
-                0
-            };
-            if flags & 0x20 == 0 {
-                break;
             }
         }
     }
@@ -920,88 +1087,133 @@ fn rebuild_sfnt(
     keep: &BTreeSet<u16>,
     outlines: BTreeMap<[u8; 4], Vec<u8>>,
 ) -> Option<Pruned> {
-    // hmtx: no advance or side bearing for the glyphs that went.
-    let hmetrics = u16_at(t.get(d, b"hhea")?, 34)? as usize;
-    let mut hmtx = t.get(d, b"hmtx")?.to_vec();
-    for g in (0..num_glyphs).filter(|g| !keep.contains(&(*g as u16))) {
-        let (at, len) = if g < hmetrics {
-            (4 * g, 4)
-        } else {
-            (4 * hmetrics + 2 * (g - hmetrics), 2)
-        };
-        if let Some(s) = hmtx.get_mut(at..at + len) {
-            s.fill(0);
+    // hmtx (and vmtx): no advance or side bearing for the glyphs that went.
+    let metrics = |mtx: &[u8], long: usize| {
+        let mut mtx = mtx.to_vec();
+        for g in (0..num_glyphs).filter(|g| !keep.contains(&(*g as u16))) {
+            let (at, len) = if g < long {
+                (4 * g, 4)
+            } else {
+                (4 * long + 2 * (g - long), 2)
+            };
+            if let Some(s) = mtx.get_mut(at..at + len) {
+                s.fill(0);
+            }
         }
+        mtx
+    };
+    let mut tables = outlines;
+    tables.insert(
+        *b"hmtx",
+        metrics(t.get(d, b"hmtx")?, u16_at(t.get(d, b"hhea")?, 34)? as usize),
+    );
+    if let (Some(vhea), Some(vmtx)) = (t.get(d, b"vhea"), t.get(d, b"vmtx")) {
+        tables.insert(*b"vmtx", metrics(vmtx, u16_at(vhea, 34)? as usize));
+        tables.insert(*b"vhea", vhea.to_vec());
     }
-    // cmap: each subtable without the glyphs that went (format 0 stays format 0, others become 4).
-    let mut cmap = Vec::new();
+    let same = |g: u16| keep.contains(&g).then_some(g);
     if t.0.contains_key(b"cmap") {
-        let maps = cmaps(d, t)?;
-        let c = t.get(d, b"cmap")?;
-        let formats: Vec<u16> = (0..maps.len())
-            .map(|k| {
-                let off = u32_at(c, 4 + 8 * k + 4).unwrap_or(0) as usize;
-                u16_at(c, off).unwrap_or(4)
-            })
-            .collect();
-        let subs: Vec<((u16, u16), Vec<u8>)> = maps
-            .iter()
-            .zip(&formats)
-            .map(|((key, m), f)| {
-                let m: BTreeMap<u32, u16> = m
-                    .iter()
-                    .filter(|(_, g)| keep.contains(g))
-                    .map(|(c, g)| (*c, *g))
-                    .collect();
-                let body = if *f == 0 {
-                    let mut b = vec![0u8, 0, 1, 6, 0, 0];
-                    b.extend((0..256u32).map(|c| *m.get(&c).unwrap_or(&0) as u8));
-                    b
-                } else {
-                    cmap_format4(&m)
-                };
-                (*key, body)
-            })
-            .collect();
-        cmap.extend(0u16.to_be_bytes());
-        cmap.extend((subs.len() as u16).to_be_bytes());
-        let mut off = 4 + 8 * subs.len();
-        for (key, body) in &subs {
-            cmap.extend(key.0.to_be_bytes());
-            cmap.extend(key.1.to_be_bytes());
-            cmap.extend((off as u32).to_be_bytes());
-            off += body.len();
-        }
-        for (_, body) in &subs {
-            cmap.extend(body);
-        }
+        tables.insert(*b"cmap", cmap_with(d, t, same)?);
     }
-    // post: format 3 (no glyph names), the header kept.
-    let post = t.get(d, b"post").map(|p| {
+    Some(Pruned::New(write_sfnt(d, t, tables, same)?))
+}
+
+/// A font's cmap table with every subtable's glyphs passed through `remap` (`None`: the code goes);
+/// format 0 stays format 0, the others become format 4.
+fn cmap_with(d: &[u8], t: &Tables, remap: impl Fn(u16) -> Option<u16>) -> Option<Vec<u8>> {
+    let maps = cmaps(d, t)?;
+    let c = t.get(d, b"cmap")?;
+    let formats: Vec<u16> = (0..maps.len())
+        .map(|k| {
+            let off = u32_at(c, 4 + 8 * k + 4).unwrap_or(0) as usize;
+            u16_at(c, off).unwrap_or(4)
+        })
+        .collect();
+    let subs: Vec<((u16, u16), Vec<u8>)> = maps
+        .iter()
+        .zip(&formats)
+        .map(|((key, m), f)| {
+            let m: BTreeMap<u32, u16> = m
+                .iter()
+                .filter_map(|(c, g)| Some((*c, remap(*g)?)))
+                .collect();
+            let body = if *f == 0 {
+                let mut b = vec![0u8, 0, 1, 6, 0, 0];
+                b.extend((0..256u32).map(|c| *m.get(&c).unwrap_or(&0) as u8));
+                b
+            } else {
+                cmap_format4(&m)
+            };
+            (*key, body)
+        })
+        .collect();
+    let mut cmap = Vec::new();
+    cmap.extend(0u16.to_be_bytes());
+    cmap.extend((subs.len() as u16).to_be_bytes());
+    let mut off = 4 + 8 * subs.len();
+    for (key, body) in &subs {
+        cmap.extend(key.0.to_be_bytes());
+        cmap.extend(key.1.to_be_bytes());
+        cmap.extend((off as u32).to_be_bytes());
+        off += body.len();
+    }
+    for (_, body) in &subs {
+        cmap.extend(body);
+    }
+    Some(cmap)
+}
+
+/// The tables a PDF reader draws an embedded TrueType or OpenType font with. Every other table goes
+/// from a rebuilt file: layout tables (GSUB, GPOS, GDEF, kern, MATH, JSTF, BASE) list glyphs and
+/// pairs of glyphs, device metrics (hdmx, LTSH, VDMX) and bitmaps or colour glyphs (EBDT, CBDT, sbix,
+/// SVG, COLR) hold glyphs of their own, and variation data (gvar, HVAR, ...) per-glyph deltas; a
+/// reader of a PDF uses none of them (the PDF places every glyph itself), and each would still say
+/// which glyphs a removed name drew.
+const KEPT_TABLES: [&[u8; 4]; 14] = [
+    b"CFF ", b"OS/2", b"cmap", b"cvt ", b"fpgm", b"gasp", b"glyf", b"head", b"hhea", b"hmtx",
+    b"loca", b"maxp", b"name", b"prep",
+];
+
+/// Writes a TrueType/OpenType file: the tables given, then those of `KEPT_TABLES` that `d` has and
+/// were not given (post in format 3, without glyph names; OS/2 with the first and last character of
+/// the Unicode character maps as `remap` leaves them), with checksums and head's adjustment.
+fn write_sfnt(
+    d: &[u8],
+    t: &Tables,
+    mut tables: BTreeMap<[u8; 4], Vec<u8>>,
+    remap: impl Fn(u16) -> Option<u16>,
+) -> Option<Vec<u8>> {
+    for tag in t.0.keys() {
+        if tables.contains_key(tag) || !KEPT_TABLES.contains(&tag) {
+            continue;
+        }
+        let mut body = t.get(d, tag)?.to_vec();
+        if tag == b"OS/2" {
+            let codes: BTreeSet<u32> = cmaps(d, t)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|((p, e), _)| *p == 0 || (*p == 3 && (*e == 1 || *e == 10)))
+                .flat_map(|(_, m)| m.into_iter().filter(|(_, g)| remap(*g).is_some()))
+                .map(|(c, _)| c.min(0xFFFF))
+                .collect();
+            let first = codes.first().copied().unwrap_or(0) as u16;
+            let last = codes.last().copied().unwrap_or(0) as u16;
+            if let Some(s) = body.get_mut(64..68) {
+                s[..2].copy_from_slice(&first.to_be_bytes());
+                s[2..].copy_from_slice(&last.to_be_bytes());
+            }
+        }
+        tables.insert(*tag, body);
+    }
+    maxima(d, t, &mut tables);
+    if let Some(p) = t.get(d, b"post") {
         let mut h = p
             .get(..32)
             .map(<[u8]>::to_vec)
             .unwrap_or_else(|| vec![0; 32]);
         h.resize(32, 0);
         h[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
-        h
-    });
-    // Write the file: the same tables, the changed ones replaced, checksums and head adjusted.
-    let mut tables: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
-    for tag in t.0.keys() {
-        if let Some(o) = outlines.get(tag) {
-            tables.insert(*tag, o.clone());
-            continue;
-        }
-        let body = match tag {
-            b"hmtx" => hmtx.clone(),
-            b"cmap" => cmap.clone(),
-            b"post" => post.clone().unwrap_or_default(),
-            // Digital signatures would no longer match.
-            b"DSIG" => continue,
-            _ => t.get(d, tag)?.to_vec(),
-        };
-        tables.insert(*tag, body);
+        tables.insert(*b"post", h);
     }
     if let Some(h) = tables.get_mut(b"head") {
         if let Some(s) = h.get_mut(8..12) {
@@ -1042,7 +1254,164 @@ fn rebuild_sfnt(
         out.get_mut(h + 8..h + 12)?
             .copy_from_slice(&adj.to_be_bytes());
     }
-    Some(Pruned::New(out))
+    Some(out)
+}
+
+/// What [`maxima`] works out: head's box, hhea's widest advance and (smallest left and right side
+/// bearings, largest extent), maxp's maxima (points, contours, composite points and contours,
+/// instructions, component elements and depth).
+struct Figures {
+    bbox: [i16; 4],
+    aw_max: u16,
+    sides: [i16; 3],
+    maxp: [u16; 7],
+}
+
+/// The figures a producer works out from the glyphs it wrote (head's bounding box; hhea's widest
+/// advance, smallest side bearings and largest extent; maxp's largest glyph, composite and
+/// instructions), worked out again from the glyphs left: a subset's figures may come from a removed
+/// name's widest letter. For glyf outlines only; the tables come from `tables` if there, else `d`.
+fn maxima(d: &[u8], t: &Tables, tables: &mut BTreeMap<[u8; 4], Vec<u8>>) {
+    let figures = || -> Option<Figures> {
+        let table = |tag: &[u8; 4]| tables.get(tag).map(Vec::as_slice).or_else(|| t.get(d, tag));
+        let (glyf, loca, head) = (table(b"glyf")?, table(b"loca")?, table(b"head")?);
+        let n = u16_at(table(b"maxp")?, 4)? as usize;
+        let long_loca = u16_at(head, 50)? == 1;
+        let at = |g: usize| -> Option<usize> {
+            if long_loca {
+                Some(u32_at(loca, 4 * g)? as usize)
+            } else {
+                Some(u16_at(loca, 2 * g)? as usize * 2)
+            }
+        };
+        let glyph = |g: usize| -> Option<&[u8]> {
+            let (a, b) = (at(g)?, at(g + 1)?);
+            glyf.get(a..b.max(a))
+        };
+        let hmtx = table(b"hmtx")?;
+        let long = (u16_at(table(b"hhea")?, 34)? as usize).clamp(1, n.max(1));
+        let i16_at = |b: &[u8], o: usize| u16_at(b, o).map(|v| v as i16);
+        // Points and contours of a glyph, composites flattened; (points, contours, elements, depth).
+        fn size<'a>(
+            glyph: &dyn Fn(usize) -> Option<&'a [u8]>,
+            g: usize,
+            depth: usize,
+        ) -> Option<(u32, u32, u32, u32)> {
+            let data = glyph(g)?;
+            if data.len() < 10 || depth > 16 {
+                return Some((0, 0, 0, 0));
+            }
+            let nc = u16_at(data, 0)? as i16;
+            if nc >= 0 {
+                let pts = if nc == 0 {
+                    0
+                } else {
+                    u16_at(data, 10 + 2 * (nc as usize - 1))? as u32 + 1
+                };
+                return Some((pts, nc as u32, 0, 0));
+            }
+            let comps = components(data)?;
+            let (mut p, mut c, mut dp) = (0, 0, 0);
+            for (_, comp) in &comps {
+                let s = size(glyph, *comp as usize, depth + 1)?;
+                p += s.0;
+                c += s.1;
+                dp = dp.max(s.3);
+            }
+            Some((p, c, comps.len() as u32, dp + 1))
+        }
+        let mut bbox: Option<[i16; 4]> = None;
+        let (mut aw_max, mut lsb_min, mut rsb_min, mut ext_max) =
+            (0u16, i16::MAX, i16::MAX, i16::MIN);
+        let mut mp = [0u16; 7];
+        for g in 0..n {
+            let aw = u16_at(hmtx, 4 * g.min(long - 1))?;
+            aw_max = aw_max.max(aw);
+            let data = glyph(g)?;
+            if data.len() < 10 {
+                continue;
+            }
+            let b = [
+                i16_at(data, 2)?,
+                i16_at(data, 4)?,
+                i16_at(data, 6)?,
+                i16_at(data, 8)?,
+            ];
+            bbox = Some(match bbox {
+                None => b,
+                Some(o) => [
+                    o[0].min(b[0]),
+                    o[1].min(b[1]),
+                    o[2].max(b[2]),
+                    o[3].max(b[3]),
+                ],
+            });
+            let lsb = if g < long {
+                i16_at(hmtx, 4 * g + 2)?
+            } else {
+                i16_at(hmtx, 4 * long + 2 * (g - long))?
+            };
+            let extent = lsb as i32 + (b[2] as i32 - b[0] as i32);
+            lsb_min = lsb_min.min(lsb);
+            rsb_min = rsb_min.min((aw as i32 - extent).clamp(-32768, 32767) as i16);
+            ext_max = ext_max.max(extent.clamp(-32768, 32767) as i16);
+            let (p, c, e, dp) = size(&glyph, g, 0)?;
+            let nc = u16_at(data, 0)? as i16;
+            let clamp = |v: u32| v.min(0xFFFF) as u16;
+            if nc >= 0 {
+                mp[0] = mp[0].max(clamp(p));
+                mp[1] = mp[1].max(clamp(c));
+                let ins = 10 + 2 * nc as usize;
+                mp[4] = mp[4].max(u16_at(data, ins).unwrap_or(0));
+            } else {
+                mp[2] = mp[2].max(clamp(p));
+                mp[3] = mp[3].max(clamp(c));
+                mp[5] = mp[5].max(clamp(e));
+                mp[6] = mp[6].max(clamp(dp));
+            }
+        }
+        if bbox.is_none() {
+            (lsb_min, rsb_min, ext_max) = (0, 0, 0);
+        }
+        Some(Figures {
+            bbox: bbox.unwrap_or([0; 4]),
+            aw_max,
+            sides: [lsb_min, rsb_min, ext_max],
+            maxp: mp,
+        })
+    };
+    let Some(Figures {
+        bbox,
+        aw_max,
+        sides: [lsb, rsb, ext],
+        maxp: mp,
+    }) = figures()
+    else {
+        return;
+    };
+    let mut set = |tag: &[u8; 4], at: usize, v: u16| {
+        if !tables.contains_key(tag) {
+            let Some(b) = t.get(d, tag) else { return };
+            tables.insert(*tag, b.to_vec());
+        }
+        if let Some(s) = tables.get_mut(tag).and_then(|b| b.get_mut(at..at + 2)) {
+            s.copy_from_slice(&v.to_be_bytes());
+        }
+    };
+    for (k, v) in bbox.iter().enumerate() {
+        set(b"head", 36 + 2 * k, *v as u16);
+    }
+    set(b"hhea", 10, aw_max);
+    set(b"hhea", 12, lsb as u16);
+    set(b"hhea", 14, rsb as u16);
+    set(b"hhea", 16, ext as u16);
+    // maxp 1.0: maxPoints, maxContours, maxCompositePoints, maxCompositeContours (6..14),
+    // maxSizeOfInstructions (26), maxComponentElements (28), maxComponentDepth (30).
+    if t.get(d, b"maxp").is_some_and(|m| m.len() >= 32) {
+        for (at, v) in [6, 8, 10, 12, 26, 28, 30].into_iter().zip(mp) {
+            set(b"maxp", at, v);
+        }
+    }
 }
 
 fn checksum(b: &[u8]) -> u32 {

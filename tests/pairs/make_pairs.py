@@ -2,8 +2,9 @@
 """Makes the document pairs of tests/pairs.rs: for each producer, two PDFs identical except for one
 planted name of a private individual. The names are invented.
 
-- `lengths`, `letters` (reportlab, fpdf2, LibreOffice): the name in a justified paragraph and in a
-  `Name:` field line; names of different lengths, and of the same length with different letters.
+- `lengths`, `letters` (reportlab, fpdf2, LibreOffice, Ghostscript): the name in a justified paragraph
+  (Ghostscript: a left-aligned one, broken by characters) and in a `Name:` field line; names of
+  different lengths, and of the same length with different letters (Ghostscript: also a bold name).
 - `aligned` (reportlab, fpdf2, Chromium headless print-to-pdf, LibreOffice, groff): the name in a
   centred line, a right-aligned line, a centred line with the name in bold, and a bordered table's
   centred and right-aligned cells, around a name-free justified paragraph; two names of the same width
@@ -12,8 +13,8 @@ planted name of a private individual. The names are invented.
 - `buckets`: the `aligned` document with names of different buckets ("Eve Hill", "Evangeline Marsh"):
   the outputs may differ only by the box width.
 
-Needs: pip install reportlab fpdf2; Debian chromium, libreoffice-writer-nogui, groff (with gropdf) and
-fonts-dejavu-core. A producer that is not installed is skipped with a loud `SKIP:` line and its
+Needs: pip install reportlab fpdf2; Debian chromium, libreoffice-writer-nogui, groff (with gropdf), ghostscript,
+fonts-urw-base35 and fonts-dejavu-core. A producer that is not installed is skipped with a loud `SKIP:` line and its
 committed files are left as they are.
 
 Usage: python3 tests/pairs/make_pairs.py [PAIR[:PRODUCER] ...]   (writes
@@ -57,6 +58,29 @@ def reportlab_pdf(name, out):
     story = [Paragraph(LINES[0], base), Paragraph(PARA.format(n=name), just),
              Paragraph(LINES[2].format(n=name), base), Paragraph(LINES[3], base)]
     SimpleDocTemplate(out, pagesize=A4, invariant=1).build(story)
+
+
+def ghostscript_pdf(name, out):
+    """PostScript set in Nimbus Sans (URW, fonts-urw-base35) and turned into PDF by Ghostscript's
+    pdfwrite: CFF (Type1C) subsets whose glyph order and FontBBox come from the glyphs drawn, and a
+    bold font that draws only the name."""
+    import textwrap
+    esc = lambda t: t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    # (Lines broken by characters, not widths: names of one length break alike.)
+    para = textwrap.wrap(PARA.format(n=name), 84)
+    lines = [LINES[0], *para, LINES[2].format(n=name), LINES[3]]
+    ps = ["%!PS", "<< /PageSize [595 842] >> setpagedevice"]
+    y = 780
+    for t in lines:
+        ps.append(f"/NimbusSans-Regular findfont 11 scalefont setfont 72 {y} moveto ({esc(t)}) show")
+        y -= 14
+    ps.append(f"/NimbusSans-Regular findfont 11 scalefont setfont 72 {y} moveto (Heard before ) show")
+    ps.append(f"/NimbusSans-Bold findfont 11 scalefont setfont ({esc(name)}) show")
+    ps.append("/NimbusSans-Regular findfont 11 scalefont setfont ( on appeal) show")
+    ps.append("showpage")
+    subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
+                    "-dCompressFonts=true", f"-sOutputFile={out}", "-"],
+                   input="\n".join(ps).encode(), check=True, capture_output=True)
 
 
 def fpdf2_start():
@@ -146,9 +170,11 @@ def fpdf2_aligned(name, out):
     pdf.output(out)
 
 
-def aligned_html(name):
+def aligned_html(name, widths=""):
+    """`widths`: attributes for each cell (LibreOffice's HTML import ignores `table-layout: fixed`
+    and sizes columns by their text unless each cell says its width)."""
     cells = lambda row, tag: "".join(
-        f'<{tag} style="text-align:{a}">{c.format(n=name)}</{tag}>'
+        f'<{tag}{widths} style="text-align:{a}">{c.format(n=name)}</{tag}>'
         for c, a in zip(row, ("left", "center", "right")))
     return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 2cm; }}
@@ -181,7 +207,7 @@ def chromium_aligned(name, out):
 def libreoffice_aligned(name, out):
     with tempfile.TemporaryDirectory() as d:
         src = os.path.join(d, "doc.html")
-        open(src, "w").write(aligned_html(name))
+        open(src, "w").write(aligned_html(name, ' width="200"'))
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf:writer_pdf_Export", "--outdir", d,
                         src], check=True, capture_output=True, env=dict(os.environ, HOME=d))
         shutil.copy(os.path.join(d, "doc.pdf"), out)
@@ -208,6 +234,7 @@ def available(producer):
         "chromium": lambda: shutil.which("chromium") or shutil.which("chromium-browser")
         or shutil.which("google-chrome"),
         "libreoffice": lambda: shutil.which("soffice"),
+        "ghostscript": lambda: shutil.which("gs"),
         "groff": lambda: shutil.which("groff") and subprocess.run(
             ["groff", "-Tpdf"], input=b"x", capture_output=True).returncode == 0,
     }[producer]
@@ -222,7 +249,8 @@ def available(producer):
 
 
 MAKERS = {
-    "lengths": [("reportlab", reportlab_pdf), ("fpdf2", fpdf2_pdf), ("libreoffice", libreoffice_pdf)],
+    "lengths": [("reportlab", reportlab_pdf), ("fpdf2", fpdf2_pdf), ("libreoffice", libreoffice_pdf),
+                ("ghostscript", ghostscript_pdf)],
     "aligned": [("reportlab", reportlab_aligned), ("fpdf2", fpdf2_aligned),
                 ("chromium", chromium_aligned), ("libreoffice", libreoffice_aligned),
                 ("groff", groff_aligned)],

@@ -35,12 +35,66 @@ struct Reached {
     untraceable: bool,
     /// Accent components (standard codes of base and accent), from `endchar` with four arguments.
     seac: Vec<(u8, u8)>,
+    /// Follow the outlines too: `bounds` is then the box of every point and control point drawn
+    /// (x0, y0, x1, y1, in glyph units), over all glyphs walked.
+    trace: bool,
+    bounds: Option<[f64; 4]>,
 }
 
 /// A copy of a CFF program in which only the glyphs `keep` (with .notdef and their accent
 /// components) draw anything, and the glyphs kept. `None` when the program cannot be read with
 /// confidence.
 pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>)> {
+    rebuild(data, keep, None)
+}
+
+/// A copy of a CFF program with only the glyphs `order` (old glyph ids, .notdef first), renumbered
+/// 0, 1, 2, ... in that order, then the accent components they are built from (by name): the
+/// charset, CharStrings, FDSelect and a custom built-in encoding follow (the encoding rewritten as
+/// code -> glyph name supplements, which do not depend on glyph numbers). `cids`: for a CID-keyed
+/// program, the CID of each glyph of `order` (else each keeps its own, or its name). Two programs
+/// holding the same glyphs give the same bytes for the same order, whatever numbers their glyphs
+/// had. `None` when the program cannot be read with confidence.
+pub fn renumber(data: &[u8], order: &[u16], cids: Option<&[u16]>) -> Option<Renumbered> {
+    let keep: BTreeSet<u16> = order.iter().copied().collect();
+    if keep.len() != order.len() || order.first() != Some(&0) {
+        return None;
+    }
+    let (Pruned::New(bytes), _) = rebuild(data, &keep, Some((order, cids)))? else {
+        return None;
+    };
+    // What the descriptor says of the glyphs: their box, and the dominant vertical stem.
+    let hdr = *bytes.get(2)? as usize;
+    let names = Index::read(&bytes, hdr)?;
+    let top = dict(Index::read(&bytes, names.end)?.get(0)?)?;
+    let bbox = entry(&top, 5).and_then(|b| <[f64; 4]>::try_from(b).ok());
+    let std_vw = entry(&top, 18).and_then(|p| {
+        let [size, at] = <[f64; 2]>::try_from(p).ok()?;
+        let (size, at) = (offset(size, bytes.len())?, offset(at, bytes.len())?);
+        first(&dict(bytes.get(at..at.checked_add(size)?)?)?, 11)
+    });
+    Some(Renumbered {
+        bytes,
+        bbox,
+        std_vw,
+    })
+}
+
+/// A renumbered CFF program, with its FontBBox and (when its Private DICT says) StdVW.
+pub struct Renumbered {
+    pub bytes: Vec<u8>,
+    pub bbox: Option<[f64; 4]>,
+    pub std_vw: Option<f64>,
+}
+
+/// A glyph order for [`rebuild`], with the CIDs to give the glyphs.
+type Order<'a> = (&'a [u16], Option<&'a [u16]>);
+
+fn rebuild(
+    data: &[u8],
+    keep: &BTreeSet<u16>,
+    order: Option<Order>,
+) -> Option<(Pruned, BTreeSet<u16>)> {
     let hdr = *data.get(2)? as usize;
     if *data.first()? != 1 || hdr < 4 {
         return None;
@@ -105,7 +159,10 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
         .filter(|&g| g < n)
         .collect();
     kept.insert(0);
-    let mut reached = Reached::default();
+    let mut reached = Reached {
+        trace: order.is_some(),
+        ..Default::default()
+    };
     let mut todo: Vec<usize> = kept.iter().copied().collect();
     while let Some(g) = todo.pop() {
         let fd = fd_of[g] as usize;
@@ -138,9 +195,27 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
             })
         }) || (0..gsubrs.count).any(|s| !reached.global.contains(&s)));
     let kept_ids: BTreeSet<u16> = kept.iter().filter_map(|&g| u16::try_from(g).ok()).collect();
-    if kept.len() == n && !subrs_go {
+    if kept.len() == n && !subrs_go && order.is_none() {
         return Some((Pruned::Whole, kept_ids));
     }
+    // The glyphs written, in order: every one in place, or only the kept ones in the order given
+    // (accent components not in it after, by name).
+    let glyphs: Vec<usize> = match order {
+        None => (0..n).collect(),
+        Some((o, cids)) => {
+            let mut g: Vec<usize> = o.iter().map(|&g| g as usize).collect();
+            if g.iter().any(|&x| x >= n) {
+                return None;
+            }
+            let mut rest: Vec<usize> = kept.iter().copied().filter(|x| !g.contains(x)).collect();
+            if cids.is_some() && !rest.is_empty() {
+                return None;
+            }
+            rest.sort_by_key(|&x| sids.get(x).copied().unwrap_or(0));
+            g.extend(rest);
+            g
+        }
+    };
     let gone: Vec<usize> = (1..n).filter(|g| !kept.contains(g)).collect();
     let keep_local = |k: usize, s: usize| {
         reached.untraceable || reached.local.get(&k).is_some_and(|r| r.contains(&s))
@@ -173,14 +248,22 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
     // The pieces, rebuilt.
     let strings_b = index_bytes(&strings, |k| !blank.contains(&k), &[])?;
     let gsubrs_b = index_bytes(&gsubrs, keep_gsubr, EMPTY_SUBR)?;
-    let cs_b = index_bytes(&charstrings, |g| kept.contains(&g), EMPTY_GLYPH)?;
+    let cs_b = match order {
+        None => index_bytes(&charstrings, |g| kept.contains(&g), EMPTY_GLYPH)?,
+        Some(_) => make_index(
+            &glyphs
+                .iter()
+                .map(|&g| charstrings.get(g).map(<[u8]>::to_vec))
+                .collect::<Option<Vec<_>>>()?,
+        ),
+    };
     // Charset, format 0: the glyphs that went are .notdef (CID 0).
     let mut charset_b = vec![0u8];
-    for g in 1..n {
-        let sid = if kept.contains(&g) {
-            sids.get(g).copied().unwrap_or(0)
-        } else {
-            0
+    for (k, &g) in glyphs.iter().enumerate().skip(1) {
+        let sid = match order {
+            Some((_, Some(cids))) => *cids.get(k)?,
+            _ if kept.contains(&g) => sids.get(g).copied().unwrap_or(0),
+            _ => 0,
         };
         charset_b.extend(sid.to_be_bytes());
     }
@@ -189,14 +272,30 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
     } else {
         offset(first(&top, 16).unwrap_or(0.0), len)?
     };
-    let enc_b: Option<Vec<u8>> = if enc_at > 1 {
+    let enc_b: Option<Vec<u8>> = if enc_at <= 1 {
+        None
+    } else if order.is_some() {
+        // Code -> glyph name for the glyphs written, as supplements only.
+        let names: BTreeSet<u16> = glyphs
+            .iter()
+            .filter_map(|&g| sids.get(g).copied())
+            .collect();
+        let pairs: BTreeMap<u8, u16> = encoding_pairs(data, enc_at, &sids)?
+            .into_iter()
+            .filter(|(_, sid)| *sid != 0 && names.contains(sid))
+            .collect();
+        let mut e = vec![0x80u8, 0, u8::try_from(pairs.len()).ok()?];
+        for (code, sid) in pairs {
+            e.push(code);
+            e.extend(sid.to_be_bytes());
+        }
+        Some(e)
+    } else {
         let mut e = data
             .get(enc_at..enc_at + encoding_len(data, enc_at)?)?
             .to_vec();
         rewrite_encoding(&mut e, 0, &kept, &gone_sids, n)?;
         Some(e)
-    } else {
-        None
     };
     // A Private DICT as it was, its local subroutines (pruned) at the same distance after it.
     let private_block = |p: &[f64], k: usize| -> Option<(usize, Vec<u8>)> {
@@ -215,7 +314,22 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
         }
         Some((size, b))
     };
-    let top_raw = raw_dict(tops.get(0)?)?;
+    let mut top_raw = raw_dict(tops.get(0)?)?;
+    // A renumbered program's FontBBox is that of the glyphs it keeps (a subset's may be that of a
+    // removed name's widest letter).
+    let bbox_bytes: Vec<u8> = match (order, reached.bounds) {
+        (Some(_), Some(b)) => [b[0].floor(), b[1].floor(), b[2].ceil(), b[3].ceil()]
+            .iter()
+            .flat_map(|&v| std::iter::once(29u8).chain((v as i32).to_be_bytes()))
+            .collect(),
+        (Some(_), None) => [0u8; 4].iter().flat_map(|_| [29u8, 0, 0, 0, 0]).collect(),
+        _ => Vec::new(),
+    };
+    if order.is_some() {
+        for e in top_raw.iter_mut().filter(|e| e.0 == 5) {
+            e.1 = &bbox_bytes;
+        }
+    }
     let names_b = data.get(..names.end)?;
     // The Top DICT with every offset as a five-byte integer: its size does not depend on them.
     let top_with = |offs: &BTreeMap<u16, Vec<usize>>| -> Vec<u8> { write_dict(&top_raw, offs) };
@@ -248,9 +362,16 @@ pub fn prune(data: &[u8], keep: &BTreeSet<u16>) -> Option<(Pruned, BTreeSet<u16>
     pos += cs_b.len();
     if cid {
         let sel_at = offset(first(&top, 1237)?, len)?;
-        let sel = data.get(sel_at..sel_at + fd_select_len(data, sel_at, n)?)?;
+        let sel = match order {
+            None => data
+                .get(sel_at..sel_at + fd_select_len(data, sel_at, n)?)?
+                .to_vec(),
+            Some(_) => std::iter::once(0u8)
+                .chain(glyphs.iter().map(|&g| fd_of[g]))
+                .collect(),
+        };
         offs.insert(1237, vec![pos]);
-        tail.extend(sel);
+        tail.extend(&sel);
         pos += sel.len();
         let fds = Index::read(data, offset(first(&top, 1236)?, len)?)?;
         let mut raws = Vec::new();
@@ -394,6 +515,46 @@ fn make_index(items: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
+/// A custom built-in encoding as (code, SID of the glyph it selects) pairs: formats 0 and 1 through
+/// the charset `sids`, and the supplements.
+fn encoding_pairs(d: &[u8], at: usize, sids: &[u16]) -> Option<Vec<(u8, u16)>> {
+    let format = *d.get(at)?;
+    let count = *d.get(at + 1)? as usize;
+    let mut out = Vec::new();
+    let sup_at = match format & 0x7F {
+        0 => {
+            for (i, &c) in d.get(at + 2..at + 2 + count)?.iter().enumerate() {
+                out.push((c, *sids.get(i + 1)?));
+            }
+            at + 2 + count
+        }
+        1 => {
+            let mut g = 1;
+            for r in 0..count {
+                let first = *d.get(at + 2 + 2 * r)? as usize;
+                let left = *d.get(at + 3 + 2 * r)? as usize;
+                for c in first..=first + left {
+                    out.push((u8::try_from(c).ok()?, *sids.get(g)?));
+                    g += 1;
+                }
+            }
+            at + 2 + 2 * count
+        }
+        _ => return None,
+    };
+    if format & 0x80 != 0 {
+        let sups = *d.get(sup_at)? as usize;
+        for k in 0..sups {
+            let p = sup_at + 1 + 3 * k;
+            out.push((
+                *d.get(p)?,
+                u16::from_be_bytes([*d.get(p + 1)?, *d.get(p + 2)?]),
+            ));
+        }
+    }
+    Some(out)
+}
+
 /// The bytes a custom encoding takes (formats 0 and 1, with supplements).
 fn encoding_len(d: &[u8], at: usize) -> Option<usize> {
     let format = *d.get(at)?;
@@ -524,6 +685,147 @@ fn rewrite_encoding(
     Some(())
 }
 
+impl Reached {
+    fn extend(&mut self, pts: &[(f64, f64)]) {
+        for &(x, y) in pts {
+            let b = self.bounds.get_or_insert([x, y, x, y]);
+            *b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        }
+    }
+}
+
+/// The points (and control points) a Type 2 path operator draws from the current point `at`, which
+/// it moves (operators 1234 to 1237 are the flex operators, 12 34 to 12 37). `None` when its
+/// operands do not fit it.
+fn path(op: u16, s: &[f64], at: &mut (f64, f64), out: &mut Vec<(f64, f64)>) -> Option<()> {
+    let mut put = |dx: f64, dy: f64| {
+        *at = (at.0 + dx, at.1 + dy);
+        out.push(*at);
+    };
+    let n = s.len();
+    match op {
+        21 => put(*s.first()?, *s.get(1)?),
+        22 => put(*s.first()?, 0.0),
+        4 => put(0.0, *s.first()?),
+        5 => s.chunks_exact(2).for_each(|c| put(c[0], c[1])),
+        6 | 7 => {
+            for (i, &v) in s.iter().enumerate() {
+                if (i % 2 == 0) == (op == 6) {
+                    put(v, 0.0);
+                } else {
+                    put(0.0, v);
+                }
+            }
+        }
+        8 | 1235 => {
+            let take = if op == 8 { n - n % 6 } else { 12 };
+            for p in s.get(..take)?.chunks_exact(2) {
+                put(p[0], p[1]);
+            }
+        }
+        24 => {
+            let curves = n.checked_sub(2)? / 6;
+            for c in s.chunks_exact(6).take(curves) {
+                put(c[0], c[1]);
+                put(c[2], c[3]);
+                put(c[4], c[5]);
+            }
+            put(*s.get(n - 2)?, *s.get(n - 1)?);
+        }
+        25 => {
+            let lines = n.checked_sub(6)? / 2;
+            for c in s.chunks_exact(2).take(lines) {
+                put(c[0], c[1]);
+            }
+            let c = s.get(2 * lines..2 * lines + 6)?;
+            put(c[0], c[1]);
+            put(c[2], c[3]);
+            put(c[4], c[5]);
+        }
+        26 | 27 => {
+            // vvcurveto (dx1? {dya dxb dyb dyc}+), hhcurveto (dy1? {dxa dxb dyb dxc}+).
+            let (first, rest) = if n % 4 == 1 {
+                (s[0], &s[1..])
+            } else {
+                (0.0, s)
+            };
+            for (k, c) in rest.chunks_exact(4).enumerate() {
+                let f = if k == 0 { first } else { 0.0 };
+                if op == 26 {
+                    put(f, c[0]);
+                    put(c[1], c[2]);
+                    put(0.0, c[3]);
+                } else {
+                    put(c[0], f);
+                    put(c[1], c[2]);
+                    put(c[3], 0.0);
+                }
+            }
+        }
+        30 | 31 => {
+            // vhcurveto, hvcurveto: curves alternating in direction, the last with an extra df.
+            let mut horizontal = op == 31;
+            let mut i = 0;
+            while i + 4 <= n {
+                let extra = if n - i == 5 { s[i + 4] } else { 0.0 };
+                if horizontal {
+                    put(s[i], 0.0);
+                    put(s[i + 1], s[i + 2]);
+                    put(extra, s[i + 3]);
+                } else {
+                    put(0.0, s[i]);
+                    put(s[i + 1], s[i + 2]);
+                    put(s[i + 3], extra);
+                }
+                horizontal = !horizontal;
+                i += 4;
+            }
+        }
+        1234 => {
+            let c = s.get(..7)?;
+            for (x, y) in [
+                (c[0], 0.0),
+                (c[1], c[2]),
+                (c[3], 0.0),
+                (c[4], 0.0),
+                (c[5], -c[2]),
+                (c[6], 0.0),
+            ] {
+                put(x, y);
+            }
+        }
+        1236 => {
+            let c = s.get(..9)?;
+            for (x, y) in [
+                (c[0], c[1]),
+                (c[2], c[3]),
+                (c[4], 0.0),
+                (c[5], 0.0),
+                (c[6], c[7]),
+                (c[8], -(c[1] + c[3] + c[7])),
+            ] {
+                put(x, y);
+            }
+        }
+        1237 => {
+            let c = s.get(..11)?;
+            let (mut dx, mut dy) = (0.0, 0.0);
+            for p in c[..10].chunks_exact(2) {
+                dx += p[0];
+                dy += p[1];
+                put(p[0], p[1]);
+            }
+            if dx.abs() > dy.abs() {
+                put(c[10], -dy);
+            } else {
+                put(-dx, c[10]);
+            }
+        }
+        _ => {}
+    }
+    Some(())
+}
+
 /// Follows a Type 2 charstring through its subroutines, noting which it calls and any accent
 /// components. `None` when it cannot be read with confidence.
 fn walk(
@@ -537,6 +839,10 @@ fn walk(
     let mut last_literal = false;
     let mut stems = 0usize;
     let mut frames: Vec<(&[u8], usize)> = vec![(cs, 0)];
+    // The current point, and whether the advance width (an optional first operand of the first
+    // stack-clearing operator) has been passed.
+    let mut at = (0.0, 0.0);
+    let mut width_done = false;
     for _ in 0..WALK_BUDGET {
         let Some(&(data, pos)) = frames.last() else {
             return Some(());
@@ -575,6 +881,25 @@ fn walk(
         frames.last_mut()?.1 = pos + 1;
         let was_literal = last_literal;
         last_literal = false;
+        if !width_done && matches!(b0, 1 | 3 | 4 | 14 | 18..=23) {
+            width_done = true;
+            let with_width = match b0 {
+                21 => stack.len() > 2,
+                22 | 4 => stack.len() > 1,
+                14 => stack.len() == 1 || stack.len() == 5,
+                _ => stack.len() % 2 == 1,
+            };
+            if with_width && !stack.is_empty() {
+                stack.remove(0);
+            }
+        }
+        if reached.trace && matches!(b0, 4..=8 | 21 | 22 | 24..=27 | 30 | 31) {
+            let mut pts = Vec::new();
+            path(b0 as u16, &stack, &mut at, &mut pts)?;
+            reached.extend(&pts);
+            stack.clear();
+            continue;
+        }
         match b0 {
             1 | 3 | 18 | 23 => {
                 stems += stack.len() / 2;
@@ -624,6 +949,11 @@ fn walk(
                 // Flex (35 to 37, and 34) and the deprecated dotsection clear the stack; the
                 // arithmetic and storage operators could compute a subroutine number.
                 if matches!(b1, 0 | 34..=37) {
+                    if reached.trace && b1 != 0 {
+                        let mut pts = Vec::new();
+                        path(1200 + b1 as u16, &stack, &mut at, &mut pts)?;
+                        reached.extend(&pts);
+                    }
                     stack.clear();
                 } else {
                     return None;
