@@ -867,10 +867,10 @@ fn components(data: &[u8]) -> Option<Vec<(usize, u16)>> {
     Some(out)
 }
 
-/// A TrueType file (glyf outlines) with only the glyphs `order` (old glyph ids; the first should be
-/// 0, .notdef) renumbered 0, 1, 2, ... in that order, followed by the components they are built from
-/// (in the order they are first met): glyf, loca (long), hmtx, hhea, maxp and the character maps
-/// follow the new numbers. Two files that hold the same glyphs give the same bytes for the same
+/// A TrueType file (glyf outlines, or an OpenType file with CFF outlines) with only the glyphs
+/// `order` (old glyph ids; the first should be 0, .notdef) renumbered 0, 1, 2, ... in that order,
+/// followed by the components they are built from (in the order they are first met): glyf and loca
+/// (long) or the CFF program, hmtx, hhea, maxp and the character maps follow the new numbers. Two files that hold the same glyphs give the same bytes for the same
 /// `order`, whatever numbers their glyphs had. `symbolic`: for a simple font, the (new code, old glyph)
 /// pairs its character maps are rebuilt from (else the file's own maps follow the new numbers).
 /// Returns the file and the full new order; `None` when the file cannot be read with confidence.
@@ -880,14 +880,7 @@ pub fn renumber_truetype(
     symbolic: Option<&[(u8, u16)]>,
 ) -> Option<(Vec<u8>, Vec<u16>)> {
     let t = Tables::read(d)?;
-    t.0.get(b"glyf")?;
-    let (_, num_glyphs, offset) = glyph_offsets(d, &t)?;
-    let glyf = t.get(d, b"glyf")?;
-    let glyph = |g: usize| -> Option<&[u8]> {
-        let (a, b) = (offset(g)?, offset(g + 1)?);
-        (a <= b).then_some(())?;
-        glyf.get(a..b)
-    };
+    let num_glyphs = u16_at(t.get(d, b"maxp")?, 4)? as usize;
     let mut order: Vec<u16> = order.to_vec();
     let mut index: HashMap<u16, u16> = HashMap::new();
     for (k, &g) in order.iter().enumerate() {
@@ -895,35 +888,59 @@ pub fn renumber_truetype(
             return None;
         }
     }
-    let mut k = 0;
-    while k < order.len() {
-        for (_, comp) in components(glyph(order[k] as usize)?)? {
-            if comp as usize >= num_glyphs {
-                return None;
+    // The outlines: glyf with its composites' components after the glyphs asked for, or (an
+    // OpenType file with CFF outlines) the CFF program renumbered alike.
+    let mut outlines: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
+    if let Some(cff) = t.get(d, b"CFF ") {
+        if t.0.contains_key(b"glyf") {
+            return None;
+        }
+        let r = cff::renumber(cff, &order, None)?;
+        // (Accent components a renumbered CFF would add have no place in the other tables.)
+        if cff::glyph_count(&r.bytes)? != order.len() {
+            return None;
+        }
+        outlines.insert(*b"CFF ", r.bytes);
+    } else {
+        let (_, n, offset) = glyph_offsets(d, &t)?;
+        let glyf = t.get(d, b"glyf")?;
+        let glyph = |g: usize| -> Option<&[u8]> {
+            let (a, b) = (offset(g)?, offset(g + 1)?);
+            (a <= b && g < n).then_some(())?;
+            glyf.get(a..b)
+        };
+        let mut k = 0;
+        while k < order.len() {
+            for (_, comp) in components(glyph(order[k] as usize)?)? {
+                if comp as usize >= num_glyphs {
+                    return None;
+                }
+                if let std::collections::hash_map::Entry::Vacant(e) = index.entry(comp) {
+                    e.insert(u16::try_from(order.len()).ok()?);
+                    order.push(comp);
+                }
             }
-            if let std::collections::hash_map::Entry::Vacant(e) = index.entry(comp) {
-                e.insert(u16::try_from(order.len()).ok()?);
-                order.push(comp);
+            k += 1;
+        }
+        let mut new_glyf = Vec::new();
+        let mut loca: Vec<u8> = Vec::with_capacity(4 * (order.len() + 1));
+        for &g in &order {
+            loca.extend((new_glyf.len() as u32).to_be_bytes());
+            let mut data = glyph(g as usize)?.to_vec();
+            for (at, comp) in components(&data)? {
+                data.get_mut(at..at + 2)?
+                    .copy_from_slice(&index.get(&comp)?.to_be_bytes());
+            }
+            new_glyf.extend(data);
+            while new_glyf.len() % 4 != 0 {
+                new_glyf.push(0);
             }
         }
-        k += 1;
+        loca.extend((new_glyf.len() as u32).to_be_bytes());
+        outlines.insert(*b"glyf", new_glyf);
+        outlines.insert(*b"loca", loca);
     }
     let n = order.len();
-    let mut new_glyf = Vec::new();
-    let mut loca: Vec<u8> = Vec::with_capacity(4 * (n + 1));
-    for &g in &order {
-        loca.extend((new_glyf.len() as u32).to_be_bytes());
-        let mut data = glyph(g as usize)?.to_vec();
-        for (at, comp) in components(&data)? {
-            data.get_mut(at..at + 2)?
-                .copy_from_slice(&index.get(&comp)?.to_be_bytes());
-        }
-        new_glyf.extend(data);
-        while new_glyf.len() % 4 != 0 {
-            new_glyf.push(0);
-        }
-    }
-    loca.extend((new_glyf.len() as u32).to_be_bytes());
     // Every glyph with a long metric of its own.
     let hhea = t.get(d, b"hhea")?;
     let long = (u16_at(hhea, 34)? as usize).clamp(1, num_glyphs.max(1));
@@ -948,9 +965,8 @@ pub fn renumber_truetype(
         Some(b)
     };
     let n16 = u16::try_from(n).ok()?;
-    let mut tables: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::from([
-        (*b"glyf", new_glyf),
-        (*b"loca", loca),
+    let mut tables = outlines;
+    tables.extend([
         (*b"hmtx", hmtx),
         (*b"hhea", set16(hhea, 34, n16)?),
         (*b"maxp", set16(t.get(d, b"maxp")?, 4, n16)?),

@@ -8,8 +8,9 @@ For every font of INPUT whose program is Type 1 (FontFile), CFF (FontFile3 /Type
 or OpenType with CFF outlines (FontFile3 /OpenType, or FontFile2 as fpdf2 writes it), the glyph each
 of LETTERS selects is found in INPUT: by its glyph name (the Adobe Glyph List name of the letter) in a
 name-keyed program, or, in a CID font, through the /ToUnicode code that gives the letter, its CID
-(Identity-H) and the CIDToGIDMap or the program's CID -> glyph map. The same glyph (same name, or same glyph id) is then
-looked up in the font of OUTPUT with the same /BaseFont. Prints JSON lines:
+(Identity-H) and the CIDToGIDMap or the program's CID -> glyph map. The letter is then looked up the
+same way in the font of OUTPUT with the same /BaseFont (its subset tag aside), and, in a name-keyed
+program, by its glyph name. Prints JSON lines:
 {"font", "program", "glyphs_in", "glyphs_out", "drawn_in": [letters], "drawn_out": [letters]}: the
 letters whose glyph has an outline (a non-empty bounding box) in each file, and the number of glyphs
 with outlines in each program.
@@ -97,13 +98,14 @@ def to_unicode(font):
 
 
 def fonts(pdf):
+    """/BaseFont without its subset tag (renumbering makes a new one) -> (font, program)."""
     out = {}
     for o in pdf.objects:
         if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/Font" \
                 and o.get("/Subtype") in ("/Type1", "/Type0", "/TrueType", "/MMType1"):
             p = program(o)
             if p is not None:
-                out[str(o.get("/BaseFont"))] = (o, p)
+                out[re.sub(r"^/[A-Z]{6}\+", "/", str(o.get("/BaseFont")))] = (o, p)
     return out
 
 
@@ -140,15 +142,15 @@ def main():
                    "glyphs_in": sum(has_outline(prog[1], g) for g in prog[1].keys()),
                    "drawn_in": sorted(c for c, g in names.items() if has_outline(prog[1], g))}
             if base in fb:
-                ob = fb[base][1]
-                gids_out = ob[2] if isinstance(ob[2], list) else None
+                fo, ob = fb[base]
+                # The letters as the output's font finds them (its own /ToUnicode and glyph ids:
+                # renumbering gives new codes and glyph ids), and, in a name-keyed program, any glyph
+                # still named for them.
+                out_names = glyph_names(fo, ob, letters)
                 drawn = []
                 for c, g in names.items():
-                    # In a program read by glyph id, the glyph at the same id (its name may differ).
-                    if prog[0] == "OpenType" and gids_out is not None and isinstance(prog[2], list):
-                        gid = prog[2].index(g)
-                        g = gids_out[gid] if gid < len(gids_out) else None
-                    if has_outline(ob[1], g):
+                    named = g if ob[0] in ("Type1", "Type1C") else None
+                    if has_outline(ob[1], out_names.get(c)) or has_outline(ob[1], named):
                         drawn.append(c)
                 row["drawn_out"] = sorted(drawn)
                 row["glyphs_out"] = sum(has_outline(ob[1], g) for g in ob[1].keys())

@@ -80,6 +80,15 @@ pub fn renumber(data: &[u8], order: &[u16], cids: Option<&[u16]>) -> Option<Renu
     })
 }
 
+/// How many glyphs a CFF program has.
+pub fn glyph_count(data: &[u8]) -> Option<usize> {
+    let hdr = *data.get(2)? as usize;
+    let names = Index::read(data, hdr)?;
+    let tops = Index::read(data, names.end)?;
+    let top = dict(tops.get(0)?)?;
+    Some(Index::read(data, offset(first(&top, 17)?, data.len())?)?.count)
+}
+
 /// A renumbered CFF program, with its FontBBox and (when its Private DICT says) StdVW.
 pub struct Renumbered {
     pub bytes: Vec<u8>,
@@ -317,12 +326,16 @@ fn rebuild(
     let mut top_raw = raw_dict(tops.get(0)?)?;
     // A renumbered program's FontBBox is that of the glyphs it keeps (a subset's may be that of a
     // removed name's widest letter).
+    // (Each number as a two-byte integer, operator 28: FreeType reads a negative five-byte one,
+    // operator 29, as a large positive number.)
     let bbox_bytes: Vec<u8> = match (order, reached.bounds) {
         (Some(_), Some(b)) => [b[0].floor(), b[1].floor(), b[2].ceil(), b[3].ceil()]
             .iter()
-            .flat_map(|&v| std::iter::once(29u8).chain((v as i32).to_be_bytes()))
+            .flat_map(|&v| {
+                std::iter::once(28u8).chain((v.clamp(-32768.0, 32767.0) as i16).to_be_bytes())
+            })
             .collect(),
-        (Some(_), None) => [0u8; 4].iter().flat_map(|_| [29u8, 0, 0, 0, 0]).collect(),
+        (Some(_), None) => [0u8; 4].iter().flat_map(|_| [28u8, 0, 0]).collect(),
         _ => Vec::new(),
     };
     if order.is_some() {
