@@ -254,17 +254,7 @@ fn a_name_redacted_in_a_text_file_is_found_on_a_scan_of_the_batch() {
         ]),
     )
     .expect("write");
-    let o = std::process::Command::new("gs")
-        .args(["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pdfimage8", "-r200"])
-        .arg(format!("-sOutputFile={}", inp.join("b.pdf").display()))
-        .arg(&text)
-        .output()
-        .expect("gs runs");
-    assert!(
-        o.status.success(),
-        "gs: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    run_gs(&["-sDEVICE=pdfimage8", "-r200"], &inp.join("b.pdf"), &text);
     assert!(
         pdf_text(&inp.join("b.pdf")).trim().is_empty(),
         "b is a scan"

@@ -290,7 +290,12 @@ fn type1_and_cff_programs_keep_no_glyph_only_redacted_text_used() {
         // program's FontBBox: a negative number written as a five-byte integer once read as a
         // large positive one, and moved glyphs by a pixel).
         for (tool, args) in [
-            ("mutool", &["draw", "-q", "-r", "72", "-c", "gray", "-F", "pgm", "-o", "-"][..]),
+            (
+                "mutool",
+                &[
+                    "draw", "-q", "-r", "72", "-c", "gray", "-F", "pgm", "-o", "-",
+                ][..],
+            ),
             ("pdftoppm", &["-r", "72", "-gray", "-singlefile"][..]),
         ] {
             if !require_tool(tool) {
@@ -403,6 +408,96 @@ fn pruned_programs_keep_no_layout_table_and_no_figure_of_glyphs_gone() {
         assert!(
             extra_in_inputs > 0,
             "the inputs have no table or figure to remove: the test would prove nothing"
+        );
+    }
+}
+
+/// The subset tag (issue 21): Ghostscript names a subset after a hash of the glyphs it holds, so
+/// after pruning the tag of `ABCDEF+NimbusSans-Regular` would still be a hash of the removed name's
+/// letters. Two Ghostscript files (Type 1 and CFF programs) that differ only in a name give outputs
+/// whose fonts have the same /BaseFont and byte-identical programs.
+#[test]
+fn subset_tags_and_programs_say_nothing_of_a_removed_name() {
+    if !require_tool("gs") {
+        return;
+    }
+    let d = tempdir();
+    let names = ["Quazex Zyx", "Jovik Wumb"];
+    std::fs::write(d.path().join("names.txt"), names.join("\n")).expect("write");
+    for (kind, args) in [
+        ("type1", &["-dCompatibilityLevel=1.1"][..]),
+        ("cff", &[][..]),
+    ] {
+        let mut outs = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            let ps = d.path().join(format!("{kind}-{k}.ps"));
+            std::fs::write(
+                &ps,
+                format!(
+                    "%!PS\n/NimbusSans-Regular findfont 11 scalefont setfont\n\
+                     72 760 moveto (Appeal by {name} about the fee) show\n\
+                     72 740 moveto (The request was refused under section 40.) show\nshowpage\n"
+                ),
+            )
+            .expect("write");
+            let pdf = d.path().join(format!("{kind}-{k}.pdf"));
+            run_gs(
+                &[&["-dSAFER", "-sDEVICE=pdfwrite"][..], args].concat(),
+                &pdf,
+                &ps,
+            );
+            let out = d.path().join(format!("out-{kind}-{k}"));
+            run_ok(&[
+                "redact",
+                pdf.to_str().expect("utf8"),
+                "--terms",
+                d.path().join("names.txt").to_str().expect("utf8"),
+                "--out",
+                out.to_str().expect("utf8"),
+            ]);
+            outs.push((pdf, out.join(format!("{kind}-{k}.part1.pdf"))));
+        }
+        let fonts = |p: &Path| -> Vec<(String, Vec<u8>)> {
+            let doc = Document::load(p).expect("loads");
+            let mut v = Vec::new();
+            for o in doc.objects.values() {
+                let Object::Dictionary(f) = o else { continue };
+                let Ok(desc) = f
+                    .get(b"FontDescriptor")
+                    .and_then(Object::as_reference)
+                    .and_then(|r| doc.get_dictionary(r))
+                else {
+                    continue;
+                };
+                let base = String::from_utf8_lossy(
+                    f.get(b"BaseFont").and_then(Object::as_name).expect("name"),
+                )
+                .into_owned();
+                for key in [b"FontFile".as_slice(), b"FontFile3"] {
+                    if let Ok(Object::Stream(s)) = desc
+                        .get(key)
+                        .and_then(Object::as_reference)
+                        .and_then(|r| doc.get_object(r))
+                    {
+                        v.push((base.clone(), s.decompressed_content().expect("inflates")));
+                    }
+                }
+            }
+            v.sort();
+            v
+        };
+        let (ia, ib) = (fonts(&outs[0].0), fonts(&outs[1].0));
+        assert_eq!(ia.len(), 1, "{kind}: one embedded font");
+        assert_ne!(
+            ia[0].0, ib[0].0,
+            "{kind}: the inputs' subset tags differ (the test proves nothing)"
+        );
+        let (oa, ob) = (fonts(&outs[0].1), fonts(&outs[1].1));
+        assert_eq!(oa.len(), 1, "{kind}: one embedded font in the output");
+        assert_eq!(oa[0].0, ob[0].0, "{kind}: the outputs' /BaseFont");
+        assert!(
+            oa[0].1 == ob[0].1,
+            "{kind}: the outputs' font programs differ"
         );
     }
 }

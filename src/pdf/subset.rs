@@ -89,6 +89,7 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
         }
     }
     let mut pruned: HashSet<ObjectId> = HashSet::new();
+    let mut tags: HashMap<ObjectId, Vec<u8>> = HashMap::new();
     for (program, gids) in keep {
         let Some(gids) = gids else { continue };
         let Ok(Object::Stream(s)) = doc.get_object(program) else {
@@ -162,6 +163,7 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
                 }
             }
         };
+        tags.insert(program, tag_of(&new));
         let mut st = Stream::new(dict, new);
         super::compress(&mut st);
         if let Ok(o) = doc.get_object_mut(program) {
@@ -177,7 +179,55 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
                 prune_font_dict(doc, font_id, &codes, font);
                 prune_descriptor(doc, font_id, &codes);
             }
+            if let Some(tag) = program_of(doc, font_id).and_then(|(p, _)| tags.get(&p)) {
+                retag(doc, font_id, tag);
+            }
         }
+    }
+}
+
+/// A six-letter subset tag made from `bytes` (a program as written): it says nothing the output does
+/// not.
+fn tag_of(bytes: &[u8]) -> Vec<u8> {
+    let h = crate::hash::fnv64(bytes);
+    (0..6).map(|i| b'A' + ((h >> (5 * i)) % 26) as u8).collect()
+}
+
+/// Gives font `fid` the subset tag `tag` in its /BaseFont (and its descendant's), and its
+/// descriptor's /FontName, where they have one (`ABCDEF+Name`); the descriptor's /CIDSet (a list of
+/// the subset's glyphs) goes. A producer may derive the tag from the glyphs its subset held
+/// (Ghostscript does): after pruning, that would be a hash of the removed name's letters.
+fn retag(doc: &mut Document, fid: ObjectId, tag: &[u8]) {
+    let retagged = |o: &Object| -> Option<Object> {
+        let n = o.as_name().ok()?;
+        let plus = n.iter().position(|&b| b == b'+').filter(|&i| i == 6)?;
+        let mut v = tag.to_vec();
+        v.extend_from_slice(&n[plus..]);
+        Some(Object::Name(v))
+    };
+    let Ok(d) = doc.get_dictionary(fid) else {
+        return;
+    };
+    let kid = get_array(doc, d, b"DescendantFonts")
+        .and_then(|a| a.first())
+        .and_then(|o| o.as_reference().ok());
+    let desc = doc
+        .get_dictionary(kid.unwrap_or(fid))
+        .ok()
+        .and_then(|k| super::ref_id(k, b"FontDescriptor"));
+    for (id, key) in [
+        (Some(fid), b"BaseFont".as_slice()),
+        (kid, b"BaseFont"),
+        (desc, b"FontName"),
+    ] {
+        let Some(id) = id else { continue };
+        let Ok(d) = doc.get_dictionary_mut(id) else {
+            continue;
+        };
+        if let Some(new) = d.get(key).ok().and_then(retagged) {
+            d.set(key, new);
+        }
+        d.remove(b"CIDSet");
     }
 }
 
@@ -737,17 +787,21 @@ fn prune_font_dict(
         super::get_num(doc, &d, b"FirstChar"),
         get_array(doc, &d, b"Widths").cloned(),
     ) {
-        let w: Vec<Object> = widths
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                if codes.contains(&(first as u32 + i as u32)) {
-                    o.clone()
-                } else {
-                    Object::Integer(0)
-                }
+        // Only the range of the codes still drawn (the subset's /FirstChar and /LastChar would
+        // say which were the lowest and highest codes anything drew, a removed name too).
+        let first = first as u32;
+        let (lo, hi) = match (codes.first(), codes.last()) {
+            (Some(&lo), Some(&hi)) if lo >= first => (lo, hi),
+            _ => (first, first),
+        };
+        let w: Vec<Object> = (lo..=hi)
+            .map(|c| match widths.get((c - first) as usize) {
+                Some(o) if codes.contains(&c) => o.clone(),
+                _ => Object::Integer(0),
             })
             .collect();
+        d.set("FirstChar", Object::Integer(lo as i64));
+        d.set("LastChar", Object::Integer(hi as i64));
         d.set("Widths", Object::Array(w));
     }
     if let Ok(o) = doc.get_object_mut(font_id) {

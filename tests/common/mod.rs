@@ -671,3 +671,20 @@ pub fn lines_pdf(lines: &[&str]) -> Vec<u8> {
     content.push_str("ET\n");
     make_pdf(&content, vec![("F1", helvetica())], |_| {})
 }
+
+/// Runs Ghostscript with `args` on `input`, writing `out`; a failure fails the test with its message.
+#[allow(dead_code)]
+pub fn run_gs(args: &[&str], out: &Path, input: &Path) {
+    let o = std::process::Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH"])
+        .args(args)
+        .arg(format!("-sOutputFile={}", out.display()))
+        .arg(input)
+        .output()
+        .expect("gs runs");
+    assert!(
+        o.status.success(),
+        "gs: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -562,8 +562,7 @@ fn renumber(doc: &Document, fid: ObjectId, c: &Candidate) -> Option<Renumbered> 
         }
     };
     // The subset tag: from what the new font holds, so that it says nothing the output does not.
-    let h = crate::hash::fnv64(&[program.as_slice(), cmap.as_bytes()].concat());
-    let tag: Vec<u8> = (0..6).map(|i| b'A' + ((h >> (5 * i)) % 26) as u8).collect();
+    let tag = super::tag_of(&[program.as_slice(), cmap.as_bytes()].concat());
     // The program's stream keeps its own keys (FontFile3's /Subtype) but its lengths and filters.
     let mut dict = s.dict.clone();
     for k in [
@@ -747,36 +746,6 @@ fn apply(doc: &mut Document, p: Plan) {
     }
     // The subset tag of the font's names (a producer may derive it from the glyphs it held).
     for (fid, tag) in tags {
-        let retag = |o: &Object| -> Option<Object> {
-            let n = o.as_name().ok()?;
-            let plus = n.iter().position(|&b| b == b'+').filter(|&i| i == 6)?;
-            let mut v = tag.clone();
-            v.extend_from_slice(&n[plus..]);
-            Some(Object::Name(v))
-        };
-        let Ok(d) = doc.get_dictionary(fid) else {
-            continue;
-        };
-        let kid = get_array(doc, d, b"DescendantFonts")
-            .and_then(|a| a.first())
-            .and_then(|o| o.as_reference().ok());
-        let desc = doc
-            .get_dictionary(kid.unwrap_or(fid))
-            .ok()
-            .and_then(|k| ref_id(k, b"FontDescriptor"));
-        for (id, key) in [
-            (Some(fid), b"BaseFont".as_slice()),
-            (kid, b"BaseFont"),
-            (desc, b"FontName"),
-        ] {
-            let Some(id) = id else { continue };
-            let Ok(d) = doc.get_dictionary_mut(id) else {
-                continue;
-            };
-            if let Some(new) = d.get(key).ok().and_then(retag) {
-                d.set(key, new);
-            }
-            d.remove(b"CIDSet");
-        }
+        super::retag(doc, fid, &tag);
     }
 }

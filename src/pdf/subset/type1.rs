@@ -430,13 +430,32 @@ impl Type1 {
             at = e;
         }
         plain.extend_from_slice(self.plain.get(at..)?);
-        // The clear text: the built-in encoding's entries for glyphs that went are blanked.
+        // `/CharStrings <n> dict`: the number of glyphs kept (the subset's would say how many went).
+        let cs = find(&plain, b"/CharStrings", 0)?;
+        let (n, n_end) = token(&plain, cs + 12)?;
+        if plain.get(n..n_end)?.iter().all(u8::is_ascii_digit) {
+            plain.splice(n..n_end, kept.len().to_string().into_bytes());
+        }
+        // The clear text: the built-in encoding's entries for glyphs that went leave, with the
+        // white space after them (blanked, their places in the code order would say which codes
+        // they were).
         let names: BTreeSet<&str> = kept.iter().map(|&g| self.glyphs[g].0.as_str()).collect();
         let mut clear = self.clear.clone();
-        for (_, name, (s, e)) in self.encoding_entries() {
-            if !names.contains(name.as_str()) {
-                clear.get_mut(s..e)?.fill(b' ');
+        let mut gone: Vec<(usize, usize)> = self
+            .encoding_entries()
+            .into_iter()
+            .filter(|(_, name, _)| !names.contains(name.as_str()))
+            .map(|(_, _, span)| span)
+            .collect();
+        gone.sort();
+        for (s, mut e) in gone.into_iter().rev() {
+            while clear
+                .get(e)
+                .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                e += 1;
             }
+            clear.drain(s..e);
         }
         let enc = encrypt(&plain, EEXEC_KEY);
         let lens = [clear.len(), enc.len(), self.trailer.len()];
