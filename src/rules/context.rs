@@ -183,7 +183,8 @@ enum Gap {
 }
 
 fn gap(s: &str) -> Gap {
-    if !s.is_empty() && s.chars().all(|c| c == ' ' || c == '\u{a0}') {
+    // (Three spaces or more are a column gap: a table's next cell, the padding groff writes.)
+    if !s.is_empty() && s.chars().count() <= 2 && s.chars().all(|c| c == ' ' || c == '\u{a0}') {
         Gap::Space
     } else if s.chars().filter(|&c| c == '\n').count() == 1
         && s.chars().all(|c| c == ' ' || c == '\n')
@@ -627,6 +628,23 @@ mod tests {
     /// The words and shapes the one-pass reading gives are those of reading each word again for its
     /// digits and lower-case letters: on random texts of letters of every case (ASCII, accented,
     /// Greek, German ß), digits, apostrophes, hyphens, white space and punctuation.
+    /// A run of capitalised words stops at a column gap: "Evangeline Marsh", then the padding of a
+    /// table cell, then "Seen by ..." in the next cell (groff writes the padding as spaces).
+    #[test]
+    fn a_name_does_not_run_on_over_a_column_gap() {
+        let rs = crate::rules::RuleSet::defaults().expect("default rules");
+        let text = "Appellant      Evangeline Marsh                   Seen by Evangeline Marsh\n";
+        let found: Vec<&str> = crate::detect::detect(&rs, text)
+            .into_iter()
+            .map(|f| &text[f.span])
+            .collect();
+        assert!(
+            found.iter().all(|f| !f.contains("Seen")),
+            "{found:?} runs on into the next cell"
+        );
+        assert!(found.contains(&"Evangeline Marsh"), "{found:?}");
+    }
+
     #[test]
     fn words_read_in_one_pass() {
         let slow = |text: &str| -> Vec<(usize, usize, Shape)> {
