@@ -353,7 +353,7 @@ fn relayout(
         let mut cursor = 0.0f64;
         let mut end = 0.0f64;
         let mut targets: Vec<(usize, f64)> = Vec::new();
-        let mut new_boxes: Vec<(usize, f64, f64)> = Vec::new();
+        let mut new_boxes: Vec<(usize, f64, f64, (f64, f64))> = Vec::new();
         let mut in_box: Vec<usize> = Vec::new();
         for &g in gl {
             let gg = &page.glyphs[g];
@@ -401,7 +401,7 @@ fn relayout(
                     w = wide;
                     pp.boxes[*b].anonymity = Some(n);
                 }
-                new_boxes.push((*b, cursor, w));
+                new_boxes.push((*b, cursor, w, (gg.origin.1, gg.size)));
                 cursor += w;
                 end = cursor;
                 in_box.extend(fg.iter().copied());
@@ -443,10 +443,16 @@ fn relayout(
         for (g, t) in targets {
             pp.moves.push((g, start + t * k - page.glyphs[g].origin.0));
         }
-        for (b, x0, w) in new_boxes {
+        for (b, x0, w, (base, size)) in new_boxes {
             let r = &mut pp.boxes[b].rect;
             r.x0 = grid(start + x0 * k);
             r.x1 = grid(r.x0 + w * k);
+            // Its height in eighths of the font size from the baseline: the glyphs' extent comes
+            // from the font's /Ascent and /Descent, which a producer may work out from its subset,
+            // the name's letters among them (Ghostscript: 741 with a "Q", 732 without).
+            let q = (size / 8.0).max(0.25);
+            r.y0 = grid(base - ((base - r.y0) / q - 1e-6).ceil() * q);
+            r.y1 = grid(base + ((r.y1 - base) / q - 1e-6).ceil() * q);
         }
         placed_end[ci] = Some(start + end * k);
     }
