@@ -611,7 +611,18 @@ fn run_rule(rs: &RuleSet, i: usize, text: &str, norm: &Normalized) -> Vec<Findin
                         && rs.lexicon.contains(vocab, &first)
                         && !rs.lexicon.contains(surnames, &last)
                 });
-                if !exclude.contains(&last) && !exclude.contains(&first) && !vague {
+                // A surname wrapped onto the next line ("Evie\nBriggs"), but no role, heading or
+                // institution word starting that line ("Cruz\nResident", "Jane\nChair": a common word
+                // and no listed surname), and no label of a form ("Evie\nPosition:").
+                let next_line = text[m.clone()].rsplit('\n').next().map(str::trim);
+                let wrapped = text[m.clone()].contains('\n')
+                    && next_line == words.last().copied()
+                    && (text[m.end..].starts_with(':')
+                        || ambiguous.is_some_and(|(vocab, surnames)| {
+                            rs.lexicon.contains(vocab, &last)
+                                && !rs.lexicon.contains(surnames, &last)
+                        }));
+                if !exclude.contains(&last) && !exclude.contains(&first) && !vague && !wrapped {
                     spans.push(m);
                 }
             }

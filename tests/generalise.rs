@@ -219,3 +219,138 @@ fn the_names_rule_survives_any_text() {
         }
     }
 }
+
+/// Whether one finding is exactly `want`.
+fn finds(rs: &RuleSet, text: &str, want: &str) {
+    let f = found(rs, text);
+    assert!(
+        f.iter().any(|x| x == want),
+        "{text:?}: want {want:?}, got {f:?}"
+    );
+}
+
+/// The family name first, in capitals, then the given names in mixed case (UK court, immigration and
+/// police papers): the whole name is found wherever the mixed-case form would be, by a cue before it, a
+/// cell or a line of its own, or a listed first name or surname. Chinese, Vietnamese, Korean, Japanese,
+/// Hungarian, Nigerian and British names; some listed, some not.
+#[test]
+fn family_name_first_in_capitals() {
+    let rs = rules();
+    for (t, want) in [
+        ("Interpreter: WANG Xiaoming", "WANG Xiaoming"),
+        ("The interpreter, NGUYEN Van An, attended.", "NGUYEN Van An"),
+        ("Statement taken from KIM Min-jun on 3 May.", "KIM Min-jun"),
+        (
+            "Present: TANAKA Hiroshi (interpreter) and LI Na.",
+            "TANAKA Hiroshi",
+        ),
+        ("Present: TANAKA Hiroshi (interpreter) and LI Na.", "LI Na"),
+        ("Translator: HORVÁTH Zsófia", "HORVÁTH Zsófia"),
+        ("SMITH John\tResident", "SMITH John"),
+        ("PHAM Thi Lan\t07700 900123", "PHAM Thi Lan"),
+        (
+            "Officers spoke to QUENNEBY Zorvath about it.",
+            "QUENNEBY Zorvath",
+        ),
+        (
+            "The statement of OKONKWO Chiamaka was read.",
+            "OKONKWO Chiamaka",
+        ),
+        (
+            "Yesterday KOVÁCS Katalin telephoned the office.",
+            "KOVÁCS Katalin",
+        ),
+        (
+            "It was translated by PARK Seo-yeon on 3 May.",
+            "PARK Seo-yeon",
+        ),
+    ] {
+        finds(&rs, t, want);
+    }
+}
+
+/// Headings, acronyms and labels in capitals before a capitalised word are no names, even on lines
+/// of their own or after a cue.
+#[test]
+fn capitals_before_a_word_that_are_no_name_are_kept() {
+    let rs = rules();
+    for t in [
+        "PART I",
+        "FOIA Request",
+        "NHS Trust",
+        "DECISION Notice",
+        "ANNEX A",
+        "SECTION 40",
+        "PERSONAL Data",
+        "OFFICIAL Sensitive",
+        "CCTV Footage",
+        "Present: FOIA Officer",
+        "The reply was sent by WESTSHIRE Council on Monday.",
+        "PART I\n\nInterpreter services",
+        "Interpreter: URGENT Action\nFOIA Request",
+    ] {
+        kept(&rs, t);
+    }
+}
+
+/// Particles inside or before the surname (Spanish, Dutch, Malay, Arabic, Italian, Portuguese,
+/// German): the whole run is one name.
+#[test]
+fn names_with_particles_are_found_whole() {
+    let rs = rules();
+    for (t, want) in [
+        ("The tenant, Maria de la Cruz", "Maria de la Cruz"),
+        (
+            "Officers spoke to Jan van der Berg about it.",
+            "Jan van der Berg",
+        ),
+        (
+            "A complaint from Ahmed bin Salleh was received.",
+            "Ahmed bin Salleh",
+        ),
+        (
+            "Abdullah al-Rashid attended the meeting.",
+            "Abdullah al-Rashid",
+        ),
+        ("Luca di Marco said so.", "Luca di Marco"),
+        ("João dos Santos\tResident", "João dos Santos"),
+        ("Ursula von Trier wrote to the council.", "Ursula von Trier"),
+        ("Signed by Siti binti Rahman.", "Siti binti Rahman"),
+    ] {
+        finds(&rs, t, want);
+    }
+    for t in [
+        "The route follows the Tour de France.",
+        "They met on the Rue de la Paix.",
+    ] {
+        kept(&rs, t);
+    }
+}
+
+/// A name never runs on over a line end into a role, heading or institution word, or a form's label;
+/// a surname wrapped onto the next line still is part of the name.
+#[test]
+fn a_name_stops_at_a_role_on_the_next_line() {
+    let rs = rules();
+    for (t, name, role) in [
+        (
+            "The tenant, Maria de la Cruz\nResident since 2019.",
+            "Maria de la Cruz",
+            "Resident",
+        ),
+        ("Attendees: Jane Smith\nChair", "Jane Smith", "Chair"),
+        ("Ravi Patel\nWitness", "Ravi Patel", "Witness"),
+        ("Received from Cruz\nResident since 2019.", "", "Resident"),
+        ("Taken by Evie\nPosition: Officer", "", "Position"),
+    ] {
+        let f = found(&rs, t);
+        assert!(
+            f.iter().all(|x| !x.contains(role)),
+            "{t:?}: {role} redacted in {f:?}"
+        );
+        if !name.is_empty() {
+            assert!(f.iter().any(|x| x == name), "{t:?}: {f:?}");
+        }
+    }
+    finds(&rs, "the surveyor, Evie\nBriggs who", "Evie\nBriggs");
+}

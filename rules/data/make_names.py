@@ -98,6 +98,30 @@ HAND = {
         Al-Masri Al-Rashid Al-Khatib Al-Najjar Al-Tamimi Al-Zahrani Abboud Aboud Asfour Bitar Chalabi
         Dabbagh Farah Ghazal Hakim Hammoud Jabbour Kanaan Khatib Mourad Najjar Qureshi Rashed Saab
         Salameh Tannous Younes""",
+    # Family-name-first origins (written "NGUYEN Van An", "KIM Min-jun", "TANAKA Hiroshi", "SZABÓ Péter" in
+    # UK court, immigration and police papers).
+    ("vi", "first"): """An Anh Binh Chau Cuong Dat Duc Dung Giang Ha Hai Hanh Hieu Hoa Hung Huong Huy Khanh Khoa
+        Lan Linh Long Mai Minh Nam Nga Ngoc Phuong Quang Quynh Thanh Thao Thu Thuy Trang Tuan Tung Van Vy
+        Xuan Yen""",
+    ("vi", "last"): """Nguyen Tran Le Pham Hoang Huynh Phan Vu Vo Dang Bui Do Ho Ngo Duong Ly Truong Dinh Lam
+        Trinh Doan Luong Cao Thai Quach Kieu Vuong Tong Ha Lai Mac Trieu Luu""",
+    ("ko", "first"): """Min-jun Seo-yeon Ji-woo Ha-eun Do-yun Seo-jun Ji-ho Su-bin Ye-jin Hyun-woo Ji-hoon
+        Min-seo Eun-ji Jae-won Sung-min Young-ho Hye-jin Jin-woo Dong-hyun Yu-na Soo-ah Tae-yang Ji-min
+        Seung-woo Na-yeon Min-ho Jung-hoon Kyung-soo Sun-hee Mi-kyung Joon-young Hee-jin Sang-woo""",
+    ("ko", "last"): """Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song Yoo
+        Hong Jeon Ko Moon Yang Son Bae Baek Heo Nam Noh Ryu Chung Yeo""",
+    ("ja", "first"): """Hiroshi Takashi Kenji Yuki Haruto Sota Yuto Ren Daiki Kaito Satoshi Akira Kazuki Takumi
+        Naoki Yui Aoi Hina Sakura Yuna Mei Rin Haruka Misaki Ayaka Nanami Emi Keiko Yoko Tomoko Kaori Mariko
+        Shota Ryota Kenta Yusuke Daisuke Hiroko Noriko""",
+    ("ja", "last"): """Sato Suzuki Takahashi Tanaka Watanabe Ito Yamamoto Nakamura Kobayashi Kato Yoshida
+        Yamada Sasaki Yamaguchi Matsumoto Inoue Kimura Hayashi Shimizu Yamazaki Mori Abe Ikeda Hashimoto
+        Ishikawa Ogawa Fujita Okada Goto Hasegawa Murakami Kondo Ishii Saito Sakamoto Endo Aoki Fujii""",
+    ("hu", "first"): """Péter László István József Zoltán Sándor Gábor Ferenc Attila Tamás Zsolt Balázs Csaba
+        Tibor Levente Bence Dániel Ádám Mária Erzsébet Katalin Éva Ilona Anikó Zsuzsanna Judit Ágnes
+        Krisztina Eszter Réka Noémi Zsófia Gergely Márton Botond Enikő Tünde Orsolya""",
+    ("hu", "last"): """Nagy Kovács Tóth Szabó Horváth Varga Kiss Molnár Németh Farkas Balogh Papp Takács
+        Juhász Lakatos Mészáros Oláh Simon Rácz Fekete Szilágyi Török Fehér Balázs Gál Kis Szűcs Kocsis
+        Orsós Pintér Fodor Szalai Sipos Magyar Lukács Gulyás Biró Király Katona""",
 }
 
 
@@ -190,8 +214,8 @@ def write(kind, names):
     with open(path, "w", encoding="utf-8") as f:
         f.write(f"# {HEADER[kind]}: one a line, then a tab and the origins of the lists it came from. Built by\n"
                 "# rules/data/make_names.py; sources and licences in rules/data/README.md. Origins: us = US Census\n"
-                "# 1990; gb ie pl ro lt pk in ng gh zh pt = Faker's locale lists; sc cy bd so ar mixed = compiled by\n"
-                "# the foiredact authors (CC0).\n")
+                "# 1990; gb ie pl ro lt pk in ng gh zh pt = Faker's locale lists; sc cy bd so ar vi ko ja hu mixed =\n"
+                "# compiled by the foiredact authors (CC0).\n")
         for n in sorted(names, key=lambda x: (fold(x).lower(), x)):
             f.write(f"{n}\t{','.join(sorted(names[n]))}\n")
     print(f"{path}: {len(names)}")

@@ -18,8 +18,18 @@
 //! Leading common words are dropped first (`Yesterday Morag Ahmed`), and a run is cut at a line break
 //! before a common word, even a listed surname (a heading or a sentence on the next line). A cell of the shape `Surname,
 //! Firstname` is a name when both words are name words.
+//!
+//! Two more shapes are read with the same cues:
+//! - the family name first, in capitals, then one to three given names in mixed case (`WANG Xiaoming`,
+//!   `NGUYEN Van An`, `KIM Min-jun`, `SMITH John`), as UK court, immigration and police papers write them:
+//!   the capitals must be a listed surname or a word that is no common word, place, institution word or
+//!   acronym (`FOIA`, `DECISION`, `NHS` are not), and every given name a name word; both words listed
+//!   (a surname in capitals, a first name after it) is a name without a cue;
+//! - a first name, particles and a surname (`Maria de la Cruz`, `Jan van der Berg`, `Abdullah al-Rashid`):
+//!   one name, the particles as [`particle_tail`] reads them.
 
 use super::lexicon::{Lexicon, WordList};
+use super::particles::particle_tail;
 use std::ops::Range;
 
 /// The rule's word lists are lists of the rule set's [`Lexicon`] (one look-up classes a word).
@@ -418,8 +428,17 @@ impl Context {
             i = j;
         }
         self.inverted(&mut cls, &mut out);
+        self.family_first(&mut cls, &mut out);
+        self.particled(&mut cls, &mut out);
         out.sort_by_key(|r| r.start);
-        out.dedup_by(|b, a| b.start < a.end);
+        // Overlapping spans are one name ("Pieter Jan" and "Jan van der Berg").
+        out.dedup_by(|b, a| {
+            let overlap = b.start < a.end;
+            if overlap {
+                a.end = a.end.max(b.end);
+            }
+            overlap
+        });
         out
     }
 
@@ -487,12 +506,32 @@ impl Context {
         {
             return;
         }
+        let middle_ok = cls[1..n - 1]
+            .iter()
+            .zip(&run[1..n - 1])
+            .all(|(c, w)| w.shape == Shape::Initial || c.namey());
+        if self.named(text, start..end, cls, (cls[0], cls[n - 1]), middle_ok) {
+            out.push(start..end);
+        }
+    }
+
+    /// Whether the run `span` of words classed `cls` is a name, by its words and its cues; `first` and
+    /// `last` are the classes of its first given name and of its surname (the last word but for a
+    /// family name written first), `middle_ok` whether the words between are name words or initials.
+    fn named(
+        &self,
+        text: &str,
+        span: Range<usize>,
+        cls: &[Class],
+        (first, last): (Class, Class),
+        middle_ok: bool,
+    ) -> bool {
+        let (start, end, n) = (span.start, span.end, cls.len());
         // Words that only a name is made of: not common words, places or institution words.
         let names = cls
             .iter()
             .filter(|c| !c.head && !c.place && !c.vocab)
             .count();
-        let (first, last) = (cls[0], cls[n - 1]);
         let f_ok = if first.vocab {
             first.first && last.last && !last.vocab
         } else {
@@ -503,10 +542,6 @@ impl Context {
         } else {
             last.last || (!last.place && !last.head)
         };
-        let middle_ok = cls[1..n - 1]
-            .iter()
-            .zip(&run[1..n - 1])
-            .all(|(c, w)| w.shape == Shape::Initial || c.namey());
         let bare = f_ok && l_ok && middle_ok;
         let all_plain = cls.iter().all(|c| c.plain());
         let weak = || {
@@ -517,11 +552,126 @@ impl Context {
             let cell = cell_start && (tail.is_empty() || tail.starts_with(['\t', '\n']));
             cell || self.followed_by(text, end) || self.ends_with(text, start, &self.weak_before)
         };
-        let ok = bare
-            || (names >= 1 && !all_plain && weak())
-            || (!(all_plain && n > 2) && self.ends_with(text, start, &self.strong_before));
-        if ok {
-            out.push(start..end);
+        bare || (names >= 1 && !all_plain && weak())
+            || (!(all_plain && n > 2) && self.ends_with(text, start, &self.strong_before))
+    }
+
+    /// The family name first, in capitals, then one to three given names in mixed case on the same line
+    /// ("WANG Xiaoming", "NGUYEN Van An", "KIM Min-jun").
+    fn family_first(&self, cls: &mut Classes, out: &mut Vec<Range<usize>>) {
+        let (text, ws) = (cls.text, cls.ws);
+        let spaced = |a: &Word, b: &Word| gap(&text[a.end..b.start]) == Gap::Space;
+        for k in 0..ws.len().saturating_sub(1) {
+            if ws[k].shape != Shape::Caps
+                || ws[k + 1].shape != Shape::Title
+                || !spaced(&ws[k], &ws[k + 1])
+            {
+                continue;
+            }
+            // The capitals start the run: after other capitals they end a heading ("FOR OFFICIAL Use"),
+            // but for a title ("MR WANG Xiaoming").
+            if k > 0
+                && ws[k - 1].shape == Shape::Caps
+                && spaced(&ws[k - 1], &ws[k])
+                && !matches!(
+                    &text[ws[k - 1].start..ws[k - 1].end],
+                    "MR" | "MRS" | "MS" | "MISS" | "MX" | "DR" | "PROF" | "CLLR"
+                )
+            {
+                continue;
+            }
+            let mut j = k + 1;
+            while j < ws.len()
+                && j - k <= 4
+                && ws[j].shape == Shape::Title
+                && spaced(&ws[j - 1], &ws[j])
+            {
+                j += 1;
+            }
+            // One to three given names: more is a heading or a sentence in title case.
+            if j - k > 4 {
+                continue;
+            }
+            let family = cls.get(k);
+            let caps = &text[ws[k].start..ws[k].end];
+            // Never an institution word or an abbreviation without a vowel (NHS, CCTV).
+            if family.head
+                || !caps
+                    .chars()
+                    .any(|c| matches!(c, 'A' | 'E' | 'I' | 'O' | 'U' | 'Y'))
+            {
+                continue;
+            }
+            let mut c: smallvec::SmallVec<[Class; 4]> = smallvec::SmallVec::new();
+            c.push(family);
+            for g in k + 1..j {
+                c.push(cls.get(g));
+            }
+            // Every given name a name word (not "FOIA Request", "PERSONAL Data").
+            if !c[1..].iter().all(|g| g.namey()) {
+                continue;
+            }
+            // A listed surname ("KIM", "SMITH"), or a word of four letters or more that is no common
+            // word or place, is a family name by its words too; any other word ("KO", "PRICE") only by a
+            // cue, and then only before given names that are no common words.
+            let plain_family = family.last || (!family.vocab && !family.place && !is_acronym(caps));
+            if !plain_family && !c[1..].iter().all(|g| g.first || !g.vocab) {
+                continue;
+            }
+            let span = ws[k].start..ws[j - 1].end;
+            // (A listed surname in capitals and a listed first name after it: a name as it stands.)
+            let listed = family.last && c[1].first;
+            if listed || self.named(text, span.clone(), &c, (c[1], family), plain_family) {
+                out.push(span);
+            }
+        }
+    }
+
+    /// A first name, particles and a surname ("Maria de la Cruz", "Jan van der Berg", "Abdullah
+    /// al-Rashid"), with up to two more given names before it.
+    fn particled(&self, cls: &mut Classes, out: &mut Vec<Range<usize>>) {
+        let (text, ws) = (cls.text, cls.ws);
+        for k in 0..ws.len().saturating_sub(1) {
+            if ws[k].shape != Shape::Title || ws[k + 1].shape != Shape::Lower {
+                continue;
+            }
+            let Some(end) = particle_tail(text, ws[k].end) else {
+                continue;
+            };
+            // The surname: the word that ends where the particles' surname ends.
+            let Some(m) = (k + 1..ws.len()).find(|&m| ws[m].end >= end) else {
+                continue;
+            };
+            let family = cls.get(m);
+            // The given names: this word and up to two more in mixed case before it, leading common
+            // words off ("Yesterday", "The").
+            let mut s = k;
+            while s > 0
+                && k - s < 2
+                && ws[s - 1].shape == Shape::Title
+                && gap(&text[ws[s - 1].end..ws[s].start]) == Gap::Space
+            {
+                s -= 1;
+            }
+            while s < k && {
+                let c = cls.get(s);
+                c.plain() || (c.vocab && !c.first)
+            } {
+                s += 1;
+            }
+            let mut c: smallvec::SmallVec<[Class; 4]> = smallvec::SmallVec::new();
+            for g in s..=k {
+                c.push(cls.get(g));
+            }
+            if family.head || c.iter().any(|g| g.head) {
+                continue;
+            }
+            let middle_ok = c[1..].iter().all(|g| g.namey());
+            let given = c[0];
+            c.push(family);
+            if self.named(text, ws[s].start..end, &c, (given, family), middle_ok) {
+                out.push(ws[s].start..end);
+            }
         }
     }
 

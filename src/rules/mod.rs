@@ -31,6 +31,7 @@ use regex::{Regex, RegexBuilder};
 
 pub mod context;
 pub mod lexicon;
+pub mod particles;
 pub mod person;
 pub mod phrases;
 pub mod re;
