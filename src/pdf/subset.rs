@@ -101,17 +101,7 @@ pub fn prune_fonts(doc: &mut Document, pages: &[ObjectId]) {
         let Some(&kind) = kinds.get(&program) else {
             continue;
         };
-        let mut dict = s.dict.clone();
-        for k in [
-            b"Filter".as_slice(),
-            b"DecodeParms",
-            b"Length",
-            b"Length1",
-            b"Length2",
-            b"Length3",
-        ] {
-            dict.remove(k);
-        }
+        let mut dict = program_dict(&s.dict);
         let new = match kind {
             Kind::Sfnt | Kind::Cff => {
                 let p = if kind == Kind::Cff {
@@ -693,6 +683,53 @@ fn prune_descriptor(doc: &mut Document, font_id: ObjectId, codes: &BTreeSet<u32>
     }
 }
 
+/// A /ToUnicode CMap for `(code, text)` pairs, one- or two-byte codes, 100 `bfchar` lines to a
+/// block (as the standard allows).
+fn to_unicode_cmap(entries: &[(u32, String)], two_byte: bool) -> Vec<u8> {
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n",
+    );
+    cmap.push_str(if two_byte {
+        "<0000> <FFFF>\n"
+    } else {
+        "<00> <FF>\n"
+    });
+    cmap.push_str("endcodespacerange\n");
+    for chunk in entries.chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for (c, u) in chunk {
+            let hex: String = u.encode_utf16().map(|w| format!("{w:04X}")).collect();
+            if two_byte {
+                cmap.push_str(&format!("<{c:04X}> <{hex}>\n"));
+            } else {
+                cmap.push_str(&format!("<{c:02X}> <{hex}>\n"));
+            }
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    cmap.into_bytes()
+}
+
+/// A font program stream's dictionary for new contents: its own keys (FontFile3's /Subtype) without
+/// its filters and lengths.
+fn program_dict(d: &Dictionary) -> Dictionary {
+    let mut dict = d.clone();
+    for k in [
+        b"Filter".as_slice(),
+        b"DecodeParms",
+        b"Length",
+        b"Length1",
+        b"Length2",
+        b"Length3",
+    ] {
+        dict.remove(k);
+    }
+    dict
+}
+
 /// The /ToUnicode and widths of a font dictionary, down to the codes still drawn.
 fn prune_font_dict(
     doc: &mut Document,
@@ -708,35 +745,12 @@ fn prune_font_dict(
     // (A font read through its program's glyph names loses them with the pruning: it gets a
     // /ToUnicode in their place.)
     if d.has(b"ToUnicode") || font.unicode_from_program() {
-        let mut cmap = String::from(
-            "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-             /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-             /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n",
-        );
-        cmap.push_str(if two_byte {
-            "<0000> <FFFF>\n"
-        } else {
-            "<00> <FF>\n"
-        });
-        cmap.push_str("endcodespacerange\n");
         let entries: Vec<(u32, String)> = codes
             .iter()
             .filter_map(|&c| font.unicode(c).map(|u| (c, u.to_string())))
             .collect();
-        for chunk in entries.chunks(100) {
-            cmap.push_str(&format!("{} beginbfchar\n", chunk.len()));
-            for (c, u) in chunk {
-                let hex: String = u.encode_utf16().map(|w| format!("{w:04X}")).collect();
-                if two_byte {
-                    cmap.push_str(&format!("<{c:04X}> <{hex}>\n"));
-                } else {
-                    cmap.push_str(&format!("<{c:02X}> <{hex}>\n"));
-                }
-            }
-            cmap.push_str("endbfchar\n");
-        }
-        cmap.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-        let mut st = Stream::new(Dictionary::new(), cmap.into_bytes());
+        let cmap = to_unicode_cmap(&entries, two_byte);
+        let mut st = Stream::new(Dictionary::new(), cmap);
         super::compress(&mut st);
         let id = doc.add_object(st);
         d.set("ToUnicode", Object::Reference(id));

@@ -477,7 +477,7 @@ fn renumber(doc: &Document, fid: ObjectId, c: &Candidate) -> Option<Renumbered> 
     let mut order: Vec<u16> = vec![0];
     let mut gids: Vec<u16> = Vec::with_capacity(c.order.len());
     let mut codes = HashMap::new();
-    let mut cmap = String::new();
+    let mut unicode: Vec<(u32, String)> = Vec::new();
     let mut widths: Vec<Object> = Vec::new();
     for (k, &code) in c.order.iter().enumerate() {
         let new = u32::try_from(k + 1).ok().filter(|&n| n <= 0xFFFF)?;
@@ -492,12 +492,7 @@ fn renumber(doc: &Document, fid: ObjectId, c: &Candidate) -> Option<Renumbered> 
         codes.insert(code, new);
         if renumbered {
             let text = c.font.unicode(code).filter(|t| !t.is_empty())?;
-            let utf16: String = text.encode_utf16().map(|u| format!("{u:04X}")).collect();
-            cmap.push_str(&if simple {
-                format!("<{new:02X}> <{utf16}>\n")
-            } else {
-                format!("<{new:04X}> <{utf16}>\n")
-            });
+            unicode.push((new, text.into_owned()));
             widths.push(number(c.font.advance(code) / c.font.scale));
         }
     }
@@ -562,29 +557,16 @@ fn renumber(doc: &Document, fid: ObjectId, c: &Candidate) -> Option<Renumbered> 
         }
     };
     // The subset tag: from what the new font holds, so that it says nothing the output does not.
-    let tag = super::tag_of(&[program.as_slice(), cmap.as_bytes()].concat());
-    // The program's stream keeps its own keys (FontFile3's /Subtype) but its lengths and filters.
-    let mut dict = s.dict.clone();
-    for k in [
-        "Filter",
-        "DecodeParms",
-        "Length",
-        "Length1",
-        "Length2",
-        "Length3",
-    ] {
-        dict.remove(k.as_bytes());
-    }
+    let cmap = super::to_unicode_cmap(&unicode, !simple);
+    let tag = super::tag_of(&[program.as_slice(), &cmap].concat());
+    let mut dict = super::program_dict(&s.dict);
     if !c.cff {
         dict.set("Length1", program.len() as i64);
     }
     let mut prog = Stream::new(dict, program);
     super::super::compress(&mut prog);
     let to_unicode = renumbered.then(|| {
-        let mut tu = Stream::new(
-            Dictionary::new(),
-            to_unicode_cmap(&cmap, if simple { 1 } else { 2 }).into_bytes(),
-        );
+        let mut tu = Stream::new(Dictionary::new(), cmap);
         super::super::compress(&mut tu);
         tu
     });
@@ -636,33 +618,6 @@ fn number(v: f64) -> Object {
     } else {
         Object::Real(r as f32)
     }
-}
-
-/// A /ToUnicode CMap of `bytes`-byte codes from its `bfchar` lines (100 to a block, as the standard
-/// allows).
-fn to_unicode_cmap(lines: &str, bytes: usize) -> String {
-    let space = if bytes == 1 {
-        "<00> <FF>"
-    } else {
-        "<0000> <FFFF>"
-    };
-    let mut s = format!(
-        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
-         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
-         /CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n\
-         1 begincodespacerange\n{space}\nendcodespacerange\n"
-    );
-    let lines: Vec<&str> = lines.lines().collect();
-    for block in lines.chunks(100) {
-        s.push_str(&format!("{} beginbfchar\n", block.len()));
-        for l in block {
-            s.push_str(l);
-            s.push('\n');
-        }
-        s.push_str("endbfchar\n");
-    }
-    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
-    s
 }
 
 /// A text operation with its strings in the new codes (hex strings), its numbers as they were.
