@@ -16,8 +16,10 @@ command -v python3 >/dev/null || die "python3 not found"
 python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
   || die "python3 >= 3.10 needed (found $(python3 --version 2>&1))"
 
-# System tools: /usr/bin/time (peak RSS), qpdf (big files), poppler-utils (pdfinfo, for a look by hand).
+# System tools: /usr/bin/time (peak RSS), qpdf (big files), poppler-utils (pdfinfo, for a look by hand),
+# tesseract (foiredact reads pages drawn as outlines by OCR; the OCR figure times it).
 need=""
+command -v tesseract >/dev/null || need="$need tesseract-ocr tesseract-ocr-eng"
 [ -x /usr/bin/time ] || need="$need time"
 command -v qpdf >/dev/null || need="$need qpdf"
 command -v pdfinfo >/dev/null || need="$need poppler-utils"
