@@ -462,7 +462,7 @@ pub fn batch_texts(
     )?;
     let all: Vec<crate::detect::spread::FoundText> =
         found.into_iter().filter_map(|r| r.ok()).flatten().collect();
-    Ok(crate::detect::spread::BatchTexts::new(&all))
+    Ok(crate::detect::spread::BatchTexts::new(rules, &all))
 }
 
 fn run_one(

@@ -123,16 +123,7 @@ fn spread_findings(
                 })
         })
         .collect();
-    let names: Vec<(&str, crate::model::Why)> = own
-        .into_iter()
-        .chain(
-            batch
-                .into_iter()
-                .flat_map(|b| b.names())
-                .map(|(t, w)| (t, w.clone())),
-        )
-        .collect();
-    let surnames = spread::Surnames::new(rules, &names);
+    let surnames = spread::Surnames::new(rules, &own, batch.map_or(&[], |b| b.surnames()));
     pages
         .par_iter()
         .zip(findings)

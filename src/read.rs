@@ -155,6 +155,59 @@ pub fn ocr_pages(
         .collect()
 }
 
+/// What a page's regions read, by the file's bytes, the password, the page and what the reading
+/// depends on of the page's text ([`eyes_key`]). Pass one of a `--consistent` batch and pass two
+/// read the same files: the page is rendered and read once. Bounded ([`EYES_REMEMBERED_MAX`] glyphs);
+/// once full, nothing more is kept. Rendering and OCR give the same for the same input, so what is
+/// read does not depend on whether it was remembered.
+type EyesKey = (u64, u64, usize, u64);
+/// The glyphs held, and the readings by key.
+type EyesRemembered = (
+    usize,
+    std::collections::HashMap<EyesKey, crate::pdf::eyes::Reading>,
+);
+static EYES_REMEMBERED: std::sync::OnceLock<std::sync::Mutex<EyesRemembered>> =
+    std::sync::OnceLock::new();
+/// The most glyphs of readings remembered (about 200 bytes each).
+const EYES_REMEMBERED_MAX: usize = 1 << 18;
+
+/// The key of a page's reading: the file ([`crate::hash`] of its bytes and the password, and its
+/// length), the page's place, and a hash of the regions and of the page's glyphs (which words are
+/// left out as read already).
+fn eyes_key(file: (u64, u64), page: &PageText, regions: &[crate::pdf::eyes::Region]) -> EyesKey {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for r in regions {
+        for v in [r.rect.x0, r.rect.y0, r.rect.x1, r.rect.y1] {
+            v.to_bits().hash(&mut h);
+        }
+        r.causes.hash(&mut h);
+    }
+    for g in &page.glyphs {
+        g.text.as_str().hash(&mut h);
+        for v in [g.bbox.x0, g.bbox.y0, g.bbox.x1, g.bbox.y1] {
+            v.to_bits().hash(&mut h);
+        }
+        (g.invisible, g.ours, g.at.stream, &*g.font).hash(&mut h);
+    }
+    (file.0, file.1, page.page, h.finish())
+}
+
+fn eyes_remembered(key: &EyesKey) -> Option<crate::pdf::eyes::Reading> {
+    let m = EYES_REMEMBERED.get()?.lock().ok()?;
+    m.1.get(key).cloned()
+}
+
+fn eyes_remember(key: EyesKey, r: &crate::pdf::eyes::Reading) {
+    let m = EYES_REMEMBERED.get_or_init(Default::default);
+    if let Ok(mut m) = m.lock() {
+        if m.0 + r.glyphs.len() <= EYES_REMEMBERED_MAX {
+            m.0 += r.glyphs.len();
+            m.1.insert(key, r.clone());
+        }
+    }
+}
+
 /// Reads from the rendered page what its text layer does not show (`pdf::eyes`): the pages of `pages`
 /// with regions to read (and no problem but glyphs with no Unicode) are rendered from `bytes` and the
 /// regions OCR'd; the words read become glyphs of the page and its `Unmapped` problems are resolved.
@@ -175,8 +228,26 @@ pub fn eyes_pages(
     if todo.is_empty() {
         return Vec::new();
     }
-    // Pages are named by their place in the page tree, as the renderer counts them.
-    let indices: Vec<usize> = todo.iter().map(|(k, _)| pages[*k].1.page - 1).collect();
+    let file = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        password.hash(&mut h);
+        (crate::hash::fnv64(bytes), h.finish() ^ bytes.len() as u64)
+    };
+    let keys: Vec<EyesKey> = todo
+        .iter()
+        .map(|(k, r)| eyes_key(file, &pages[*k].1, r))
+        .collect();
+    let known: Vec<Option<crate::pdf::eyes::Reading>> = keys.iter().map(eyes_remembered).collect();
+    // Pages are named by their place in the page tree, as the renderer counts them; those read before
+    // are not rendered again.
+    let indices: Vec<usize> = todo
+        .iter()
+        .zip(&known)
+        .filter(|(_, r)| r.is_none())
+        .map(|((k, _), _)| pages[*k].1.page - 1)
+        .collect();
     let rasters = crate::pdf::render::render_pages(
         std::sync::Arc::new(bytes.to_vec()),
         password,
@@ -185,30 +256,46 @@ pub fn eyes_pages(
         page_count,
         crate::pdf::render::PAGE_TIME,
     );
+    let mut rasters = rasters.into_iter();
     let jobs: Vec<(
         usize,
         Vec<crate::pdf::eyes::Region>,
         std::result::Result<_, Problem>,
+        EyesKey,
     )> = todo
         .into_iter()
-        .zip(rasters)
-        .map(|((k, r), raster)| (k, r, raster))
+        .zip(known.into_iter().zip(keys))
+        .map(|((k, r), (known, key))| {
+            let got = match known {
+                Some(reading) => Ok(Err(reading)),
+                None => rasters
+                    .next()
+                    .unwrap_or_else(|| Err(Problem::unreadable("nothing was rendered")))
+                    .map(Ok),
+            };
+            (k, r, got, key)
+        })
         .collect();
     let read: Vec<(
         usize,
         std::result::Result<crate::pdf::eyes::Reading, Problem>,
-    )> =
-        jobs.par_iter()
-            .map(|(k, regions, raster)| {
-                let p = &pages[*k].1;
-                let r = raster.as_ref().map_err(Clone::clone).and_then(|raster| {
-                    crate::pdf::eyes::read_regions(raster, p, regions, OCR_TIME)
-                });
-                (*k, r)
-            })
-            .collect();
+    )> = jobs
+        .par_iter()
+        .map(|(k, regions, got, key)| {
+            let p = &pages[*k].1;
+            let r = match got {
+                Ok(Err(known)) => Ok(known.clone()),
+                Ok(Ok(raster)) => crate::pdf::eyes::read_regions(raster, p, regions, OCR_TIME)
+                    .inspect(|r| {
+                        eyes_remember(*key, r);
+                    }),
+                Err(q) => Err(q.clone()),
+            };
+            (*k, r)
+        })
+        .collect();
     let mut out = Vec::new();
-    for ((k, r), (_, regions, _)) in read.into_iter().zip(&jobs) {
+    for ((k, r), (_, regions, ..)) in read.into_iter().zip(&jobs) {
         let p = &mut pages[k].1;
         let mut causes: Vec<crate::pdf::eyes::Cause> =
             regions.iter().flat_map(|r| r.causes.clone()).collect();

@@ -14,7 +14,7 @@ use crate::model::Why;
 pub use crate::rules::particles::particle_tail;
 use crate::rules::particles::{is_name_word, is_particle};
 use crate::rules::{Matcher, RuleSet};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// The rule name of a surname found alone.
@@ -366,24 +366,58 @@ pub struct Surnames {
     whys: HashMap<String, (Why, bool)>,
 }
 
-impl Surnames {
-    /// `names`: each name's text and why its surname is redacted (rule [`SURNAME_RULE`], the name's
-    /// category and exemption, the cause). The first name of a surname gives its why.
-    pub fn new(rs: &RuleSet, names: &[(&str, Why)]) -> Option<Surnames> {
-        let mut whys: HashMap<String, (Why, bool)> = HashMap::new();
-        let mut texts: Vec<String> = Vec::new();
-        for (name, why) in names {
-            for s in surnames_of(rs, name) {
-                let k = crate::text_fold::key(&s);
-                if let std::collections::hash_map::Entry::Vacant(e) = whys.entry(k) {
-                    e.insert((why.clone(), common(rs, &s)));
-                    texts.push(s);
-                }
+/// A surname to look for, made from a name: its folded key, its text, why it is redacted and whether
+/// it needs the person context (a common word).
+#[derive(Debug, Clone)]
+pub struct Surname {
+    key: String,
+    text: String,
+    why: Why,
+    needs_context: bool,
+}
+
+/// The surnames of `names`, the first name of a surname giving its why, appended to `out` unless
+/// `seen` (folded keys) already holds them.
+fn surnames_into<'n>(
+    rs: &RuleSet,
+    names: impl IntoIterator<Item = (&'n str, &'n Why)>,
+    seen: &mut HashSet<String>,
+    out: &mut Vec<Surname>,
+) {
+    for (name, why) in names {
+        for s in surnames_of(rs, name) {
+            let key = crate::text_fold::key(&s);
+            if seen.insert(key.clone()) {
+                out.push(Surname {
+                    key,
+                    needs_context: common(rs, &s),
+                    text: s,
+                    why: why.clone(),
+                });
             }
         }
-        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    }
+}
+
+impl Surnames {
+    /// `names`: each name's text and why its surname is redacted (rule [`SURNAME_RULE`], the name's
+    /// category and exemption, the cause); then the batch's surnames ([`BatchTexts::surnames`], worked
+    /// out once for the batch). The first name of a surname gives its why.
+    pub fn new(rs: &RuleSet, names: &[(&str, Why)], batch: &[Surname]) -> Option<Surnames> {
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut all: Vec<Surname> = Vec::new();
+        surnames_into(rs, names.iter().map(|(n, w)| (*n, w)), &mut seen, &mut all);
+        let mut whys: HashMap<String, (Why, bool)> = HashMap::new();
+        let mut texts: Vec<&str> = Vec::new();
+        for s in all
+            .iter()
+            .chain(batch.iter().filter(|s| !seen.contains(&s.key)))
+        {
+            whys.insert(s.key.clone(), (s.why.clone(), s.needs_context));
+            texts.push(&s.text);
+        }
         Some(Surnames {
-            phrases: Phrases::new(&refs)?,
+            phrases: Phrases::new(&texts)?,
             whys,
         })
     }
@@ -500,9 +534,12 @@ pub struct BatchTexts {
     /// The texts folded for fuzzy matching (as `--terms` are), with their folded key: on a page read
     /// by OCR, they are also found with a few OCR slips ([`super::ocr_slips`]).
     fuzzy: Vec<(Vec<char>, String)>,
-    /// The names among them, for their surnames (cause `consistent:<file>#<id>`, rule
-    /// [`SURNAME_RULE`]).
-    names: Vec<(Sensitive<String>, Why)>,
+    /// The surnames of the names among them (cause `consistent:<file>#<id>`, rule
+    /// [`SURNAME_RULE`]), each once (the first name of a surname gives its why): worked out once here
+    /// rather than for every document of the batch.
+    surnames: Vec<Surname>,
+    /// Whether any of the texts is a name.
+    has_names: bool,
     /// A hash of the texts and causes: outputs made with other batch texts are not current.
     pub key: u64,
 }
@@ -511,7 +548,7 @@ impl BatchTexts {
     /// From pass one's texts, in batch order (the first occurrence of a text gives its cause). A
     /// surname found alone is not spread as a text (it needs its context where it stands); its name
     /// is, with its surname.
-    pub fn new(found: &[FoundText]) -> BatchTexts {
+    pub fn new(rs: &RuleSet, found: &[FoundText]) -> BatchTexts {
         let mut origin: HashMap<String, Why> = HashMap::new();
         let mut texts: Vec<&str> = Vec::new();
         let mut names = Vec::new();
@@ -530,7 +567,7 @@ impl BatchTexts {
             let one_word = lines.len() == 1 && lines[0] == t.trim() && surname_word(t).is_some();
             for l in lines {
                 names.push((
-                    Sensitive::new(l.to_string()),
+                    l,
                     Why {
                         rule: if one_word {
                             CONSISTENT_RULE
@@ -571,11 +608,19 @@ impl BatchTexts {
             })
             .filter(|(f, _)| super::ocr_slips(f.len()).is_some())
             .collect();
+        let mut surnames = Vec::new();
+        surnames_into(
+            rs,
+            names.iter().map(|(n, w)| (*n, w)),
+            &mut HashSet::new(),
+            &mut surnames,
+        );
         BatchTexts {
             fuzzy,
             phrases: Phrases::new(&texts),
             origin,
-            names,
+            surnames,
+            has_names: !names.is_empty(),
             key: crate::hash::fnv64(&h),
         }
     }
@@ -586,7 +631,7 @@ impl BatchTexts {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.origin.is_empty() && self.names.is_empty()
+        self.origin.is_empty() && !self.has_names
     }
 
     /// The batch's texts in `text`.
@@ -636,9 +681,9 @@ impl BatchTexts {
         out
     }
 
-    /// The names found in the batch, with the why of their surnames.
-    pub fn names(&self) -> impl Iterator<Item = (&str, &Why)> {
-        self.names.iter().map(|(t, w)| (t.expose().as_str(), w))
+    /// The surnames of the names found in the batch, each once.
+    pub fn surnames(&self) -> &[Surname] {
+        &self.surnames
     }
 }
 
@@ -723,7 +768,7 @@ mod tests {
             why: Why::new("terms", "term", "s40(2)"),
             at: "a.pdf#p1-r1".into(),
         }];
-        let b = BatchTexts::new(&found);
+        let b = BatchTexts::new(&crate::rules::RuleSet::default(), &found);
         let page = "A letter to Tobiah Quenne11-Varga was sent.";
         assert!(b.find(page).is_empty(), "no slip on a text layer");
         let f = b.find_ocr(page);

@@ -15,7 +15,7 @@ use crate::model::{Glyph, PageText};
 use std::time::Duration;
 
 /// Why a region is read from the page's pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Cause {
     /// Curved vector paths the size of letters, in lines: text drawn as outlines.
@@ -169,7 +169,7 @@ fn inked(r: &Raster) -> bool {
 }
 
 /// What OCR read in a page's regions.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Reading {
     /// The words not read by the text layer already, as glyphs (in no content stream).
     pub glyphs: Vec<Glyph>,

@@ -107,7 +107,13 @@ impl Metrics {
 
 /// The candidate widths (per point of size) for a redacted text of `words` words: single names, or
 /// first names and surnames to be added (with a space between).
-pub(super) enum Candidates {
+pub(super) struct Candidates {
+    widths: Widths,
+    /// Counts already made, by the bounds' bits: a page's names of one size fall in a few buckets.
+    counted: std::cell::RefCell<HashMap<(u64, u64), u64>>,
+}
+
+enum Widths {
     Single(Vec<f64>),
     /// First names' widths with the space, and surnames' widths sorted.
     Pairs(Vec<f64>, Vec<f64>),
@@ -116,21 +122,36 @@ pub(super) enum Candidates {
 impl Candidates {
     pub fn new(m: &Metrics, words: usize) -> Candidates {
         let l = lists();
-        if words <= 1 {
-            return Candidates::Single(l.single.iter().map(|w| m.width(w)).collect());
+        let widths = if words <= 1 {
+            Widths::Single(l.single.iter().map(|w| m.width(w)).collect())
+        } else {
+            let space = m.width(" ");
+            let first = l.first.iter().map(|w| m.width(w) + space).collect();
+            let mut last: Vec<f64> = l.surnames.iter().map(|w| m.width(w)).collect();
+            last.sort_unstable_by(f64::total_cmp);
+            Widths::Pairs(first, last)
+        };
+        Candidates {
+            widths,
+            counted: Default::default(),
         }
-        let space = m.width(" ");
-        let first = l.first.iter().map(|w| m.width(w) + space).collect();
-        let mut last: Vec<f64> = l.surnames.iter().map(|w| m.width(w)).collect();
-        last.sort_unstable_by(f64::total_cmp);
-        Candidates::Pairs(first, last)
     }
 
     /// How many candidates are wider than `lo` and at most `hi` wide (per point of size).
     fn count(&self, lo: f64, hi: f64) -> u64 {
-        match self {
-            Candidates::Single(v) => v.iter().filter(|&&w| w > lo && w <= hi).count() as u64,
-            Candidates::Pairs(first, last) => first
+        let key = (lo.to_bits(), hi.to_bits());
+        if let Some(&n) = self.counted.borrow().get(&key) {
+            return n;
+        }
+        let n = self.count_all(lo, hi);
+        self.counted.borrow_mut().insert(key, n);
+        n
+    }
+
+    fn count_all(&self, lo: f64, hi: f64) -> u64 {
+        match &self.widths {
+            Widths::Single(v) => v.iter().filter(|&&w| w > lo && w <= hi).count() as u64,
+            Widths::Pairs(first, last) => first
                 .iter()
                 .map(|f| {
                     let a = last.partition_point(|&w| w + f <= lo);
