@@ -18,10 +18,46 @@ use std::sync::OnceLock;
 
 /// The reference lists: first names and surnames, as listed (the part of each line before a tab).
 struct Lists {
+    #[cfg(test)]
     first: Vec<&'static str>,
+    #[cfg(test)]
     surnames: Vec<&'static str>,
     /// Both, once each.
+    #[cfg(test)]
     single: Vec<&'static str>,
+    /// The same, laid out to be measured fast.
+    first_flat: Flat,
+    surnames_flat: Flat,
+    single_flat: Flat,
+}
+
+/// A list of names laid out to be measured ([`Metrics::widths`]): the ASCII names by length, each
+/// length's names one after another in one buffer, and the others. The names come out of it in
+/// another order than the list's; every use of their widths sorts them or counts them.
+struct Flat {
+    by_len: Vec<(usize, Vec<u8>)>,
+    other: Vec<&'static str>,
+}
+
+impl Flat {
+    fn new(names: &[&'static str]) -> Flat {
+        let mut by_len: std::collections::BTreeMap<usize, Vec<u8>> = Default::default();
+        let mut other = Vec::new();
+        for n in names {
+            if n.is_ascii() {
+                by_len
+                    .entry(n.len())
+                    .or_default()
+                    .extend_from_slice(n.as_bytes());
+            } else {
+                other.push(*n);
+            }
+        }
+        Flat {
+            by_len: by_len.into_iter().collect(),
+            other,
+        }
+    }
 }
 
 fn lists() -> &'static Lists {
@@ -48,8 +84,14 @@ fn lists() -> &'static Lists {
         single.sort_unstable();
         single.dedup();
         Lists {
+            first_flat: Flat::new(&first),
+            surnames_flat: Flat::new(&surnames),
+            single_flat: Flat::new(&single),
+            #[cfg(test)]
             first,
+            #[cfg(test)]
             surnames,
+            #[cfg(test)]
             single,
         }
     })
@@ -103,6 +145,27 @@ impl Metrics {
             .map(|c| self.widths.get(&c).copied().unwrap_or(self.mean))
             .sum()
     }
+
+    /// [`Metrics::width`] of every name of `names` (in its order: by length, then the others). The
+    /// same additions in the same order as `width`, so the same figures; names of one length are
+    /// measured without a branch on where each ends.
+    fn widths(&self, names: &Flat) -> Vec<f64> {
+        let zero: f64 = std::iter::empty::<f64>().sum();
+        let mut out = Vec::with_capacity(
+            names.by_len.iter().map(|(l, b)| b.len() / l).sum::<usize>() + names.other.len(),
+        );
+        for (len, bytes) in &names.by_len {
+            out.extend(bytes.chunks_exact(*len).map(|name| {
+                let mut w = zero;
+                for &b in name {
+                    w += self.ascii[usize::from(b & 0x7f)];
+                }
+                w
+            }));
+        }
+        out.extend(names.other.iter().map(|n| self.width(n)));
+        out
+    }
 }
 
 /// Sorts widths (none negative, no NaN: then their bits sort as they do, and compare faster).
@@ -132,12 +195,16 @@ impl Candidates {
     pub fn new(m: &Metrics, words: usize) -> Candidates {
         let l = lists();
         let widths = if words <= 1 {
-            Widths::Single(l.single.iter().map(|w| m.width(w)).collect())
+            Widths::Single(m.widths(&l.single_flat))
         } else {
             let space = m.width(" ");
-            let mut first: Vec<f64> = l.first.iter().map(|w| m.width(w) + space).collect();
+            let mut first: Vec<f64> = m
+                .widths(&l.first_flat)
+                .into_iter()
+                .map(|w| w + space)
+                .collect();
             sort_widths(&mut first);
-            let mut last: Vec<f64> = l.surnames.iter().map(|w| m.width(w)).collect();
+            let mut last: Vec<f64> = m.widths(&l.surnames_flat);
             sort_widths(&mut last);
             Widths::Pairs(first, last)
         };
@@ -256,8 +323,8 @@ mod tests {
         }
     }
 
-    /// Sorting by the widths' bits and the merged count give exactly what a sort by comparison and a
-    /// binary search per first name give.
+    /// Measuring names by length, sorting by the widths' bits and the merged count give exactly what
+    /// measuring each name, a sort by comparison and a binary search per first name give.
     #[test]
     fn candidates_are_counted_as_one_name_at_a_time_would_count_them() {
         let m = Metrics::new(
@@ -278,6 +345,14 @@ mod tests {
             by_bits.iter().map(|w| w.to_bits()).collect::<Vec<_>>(),
             last.iter().map(|w| w.to_bits()).collect::<Vec<_>>()
         );
+        // The widths measured by length are each name's width, in another order.
+        for (names, flat) in [(&l.first, &l.first_flat), (&l.single, &l.single_flat)] {
+            let mut want: Vec<u64> = names.iter().map(|n| m.width(n).to_bits()).collect();
+            let mut got: Vec<u64> = m.widths(flat).iter().map(|w| w.to_bits()).collect();
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want);
+        }
         let c = Candidates::new(&m, 2);
         for (lo, hi) in [
             (f64::NEG_INFINITY, 3.0),
