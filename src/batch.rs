@@ -456,13 +456,13 @@ pub fn batch_texts(
             for t in &mut texts {
                 t.at = format!("{}#{}", i.rel.to_string_lossy(), t.at);
             }
-            Ok(texts)
+            Ok(crate::detect::spread::FileTexts::new(texts))
         },
         |_, _, _| {},
     )?;
-    let all: Vec<crate::detect::spread::FoundText> =
-        found.into_iter().filter_map(|r| r.ok()).flatten().collect();
-    Ok(crate::detect::spread::BatchTexts::new(rules, &all))
+    let files: Vec<crate::detect::spread::FileTexts> =
+        found.into_iter().filter_map(|r| r.ok()).collect();
+    Ok(crate::detect::spread::BatchTexts::new(rules, &files))
 }
 
 fn run_one(

@@ -455,6 +455,47 @@ impl Surnames {
     }
 }
 
+/// What pass one keeps of one document: the texts it redacts that can spread (not surnames found
+/// alone, nor texts that stay only where their context is), each text with its why once (a name found
+/// ten times spreads as the first of them would: the first occurrence in the batch gives the why), and
+/// a hash of all of them with where they are (for the run key). A batch of ten thousand documents
+/// held every occurrence until the last document was read.
+#[derive(Debug, Clone)]
+pub struct FileTexts {
+    pub key: u64,
+    pub texts: Vec<FoundText>,
+}
+
+impl FileTexts {
+    pub fn new(found: Vec<FoundText>) -> FileTexts {
+        let mut h: Vec<u8> = Vec::new();
+        let mut seen: HashSet<(String, String, String, String)> = HashSet::new();
+        let mut texts = Vec::new();
+        for f in found {
+            if f.why.rule == SURNAME_RULE || stays_elsewhere(&f.why) {
+                continue;
+            }
+            for b in [f.text.expose().as_bytes(), &[0], f.at.as_bytes(), &[0]] {
+                h.extend_from_slice(b);
+            }
+            let k = (
+                f.text.expose().clone(),
+                f.why.rule.clone(),
+                f.why.category.clone(),
+                f.why.exemption.clone(),
+            );
+            if seen.insert(k) {
+                texts.push(f);
+            }
+        }
+        texts.shrink_to_fit();
+        FileTexts {
+            key: crate::hash::fnv64(&h),
+            texts,
+        }
+    }
+}
+
 /// A text redacted in one document of the batch, for the others.
 #[derive(Debug, Clone)]
 pub struct FoundText {
@@ -548,19 +589,16 @@ impl BatchTexts {
     /// From pass one's texts, in batch order (the first occurrence of a text gives its cause). A
     /// surname found alone is not spread as a text (it needs its context where it stands); its name
     /// is, with its surname.
-    pub fn new(rs: &RuleSet, found: &[FoundText]) -> BatchTexts {
+    pub fn new(rs: &RuleSet, files: &[FileTexts]) -> BatchTexts {
         let mut origin: HashMap<String, Why> = HashMap::new();
         let mut texts: Vec<&str> = Vec::new();
         let mut names = Vec::new();
         let mut h: Vec<u8> = Vec::new();
-        for f in found {
-            if f.why.rule == SURNAME_RULE || stays_elsewhere(&f.why) {
-                continue;
-            }
+        for file in files {
+            h.extend_from_slice(&file.key.to_le_bytes());
+        }
+        for f in files.iter().flat_map(|f| &f.texts) {
             let t = f.text.expose();
-            for b in [t.as_bytes(), &[0], f.at.as_bytes(), &[0]] {
-                h.extend_from_slice(b);
-            }
             let lines = name_lines(&f.why, t);
             // A name of one word (a surname after a title: "Mr Baker") spreads as a surname: alone
             // where it is no common word, with the person context where it is one.
@@ -761,6 +799,48 @@ mod tests {
         }
     }
 
+    /// The batch's surnames are worked out once for the batch; a document's own names still give the
+    /// why of a surname they share with the batch, and among the batch's names the first gives it.
+    #[test]
+    fn a_documents_own_name_gives_the_why_of_a_surname_before_the_batchs() {
+        let rs = RuleSet::defaults().expect("default rules");
+        let found = |text: &str, at: &str| FoundText {
+            text: Sensitive::new(text.into()),
+            why: Why::new("person", "name", "s40(2)"),
+            at: at.into(),
+        };
+        let b = BatchTexts::new(
+            &rs,
+            &[
+                FileTexts::new(vec![found("Tobiah Quennell", "a.pdf#p1-r1")]),
+                FileTexts::new(vec![
+                    found("Marta Quennell", "b.pdf#p1-r1"),
+                    found("Ines Varga", "b.pdf#p1-r2"),
+                ]),
+            ],
+        );
+        // Once each, the first name of the batch giving its why.
+        let keys: Vec<&str> = b.surnames().iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(keys, ["Quennell", "Varga"]);
+        assert_eq!(b.surnames()[0].why.cause, "consistent:a.pdf#p1-r1");
+        let own = Why {
+            rule: SURNAME_RULE.into(),
+            category: "name".into(),
+            exemption: "s40(2)".into(),
+            cause: "surname:p1-r3".into(),
+        };
+        let s = Surnames::new(&rs, &[("Kit Varga", own)], b.surnames()).expect("surnames");
+        let page = "Then Varga wrote to Quennell.";
+        let f = s.find(page);
+        let cause = |w: &str| {
+            f.iter()
+                .find(|f| f.text.expose() == w)
+                .map(|f| f.why.cause.clone())
+        };
+        assert_eq!(cause("Varga").as_deref(), Some("surname:p1-r3"));
+        assert_eq!(cause("Quennell").as_deref(), Some("consistent:a.pdf#p1-r1"));
+    }
+
     #[test]
     fn the_batchs_texts_are_found_with_ocr_slips_on_an_ocr_page_only() {
         let found = [FoundText {
@@ -768,7 +848,10 @@ mod tests {
             why: Why::new("terms", "term", "s40(2)"),
             at: "a.pdf#p1-r1".into(),
         }];
-        let b = BatchTexts::new(&crate::rules::RuleSet::default(), &found);
+        let b = BatchTexts::new(
+            &crate::rules::RuleSet::default(),
+            &[FileTexts::new(found.to_vec())],
+        );
         let page = "A letter to Tobiah Quenne11-Varga was sent.";
         assert!(b.find(page).is_empty(), "no slip on a text layer");
         let f = b.find_ocr(page);
