@@ -193,6 +193,13 @@ fn eyes_key(file: (u64, u64), page: &PageText, regions: &[crate::pdf::eyes::Regi
     (file.0, file.1, page.page, h.finish())
 }
 
+/// A page to be read by eye: read before, rendered now, or not renderable.
+enum Got {
+    Known(crate::pdf::eyes::Reading),
+    Rendered(crate::pdf::render::Raster),
+    Failed(Problem),
+}
+
 fn eyes_remembered(key: &EyesKey) -> Option<crate::pdf::eyes::Reading> {
     let m = EYES_REMEMBERED.get()?.lock().ok()?;
     m.1.get(key).cloned()
@@ -257,21 +264,17 @@ pub fn eyes_pages(
         crate::pdf::render::PAGE_TIME,
     );
     let mut rasters = rasters.into_iter();
-    let jobs: Vec<(
-        usize,
-        Vec<crate::pdf::eyes::Region>,
-        std::result::Result<_, Problem>,
-        EyesKey,
-    )> = todo
+    let jobs: Vec<(usize, Vec<crate::pdf::eyes::Region>, Got, EyesKey)> = todo
         .into_iter()
         .zip(known.into_iter().zip(keys))
         .map(|((k, r), (known, key))| {
             let got = match known {
-                Some(reading) => Ok(Err(reading)),
-                None => rasters
-                    .next()
-                    .unwrap_or_else(|| Err(Problem::unreadable("nothing was rendered")))
-                    .map(Ok),
+                Some(reading) => Got::Known(reading),
+                None => match rasters.next() {
+                    Some(Ok(raster)) => Got::Rendered(raster),
+                    Some(Err(q)) => Got::Failed(q),
+                    None => Got::Failed(Problem::unreadable("nothing was rendered")),
+                },
             };
             (k, r, got, key)
         })
@@ -284,12 +287,13 @@ pub fn eyes_pages(
         .map(|(k, regions, got, key)| {
             let p = &pages[*k].1;
             let r = match got {
-                Ok(Err(known)) => Ok(known.clone()),
-                Ok(Ok(raster)) => crate::pdf::eyes::read_regions(raster, p, regions, OCR_TIME)
-                    .inspect(|r| {
+                Got::Known(known) => Ok(known.clone()),
+                Got::Rendered(raster) => {
+                    crate::pdf::eyes::read_regions(raster, p, regions, OCR_TIME).inspect(|r| {
                         eyes_remember(*key, r);
-                    }),
-                Err(q) => Err(q.clone()),
+                    })
+                }
+                Got::Failed(q) => Err(q.clone()),
             };
             (*k, r)
         })
