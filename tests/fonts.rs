@@ -12,6 +12,25 @@ use std::path::Path;
 
 /// Per embedded TrueType font of a PDF: (characters its /ToUnicode maps, Unicode characters its
 /// program's cmap maps, glyphs with outlines).
+/// Runs `tests/fonts/<script>` (fontTools) with `args`; its output, one JSON object a line. A
+/// failure fails the test with the script's message.
+fn json_lines(script: &str, args: &[&std::ffi::OsStr], what: &str) -> Vec<serde_json::Value> {
+    let o = std::process::Command::new("python3")
+        .arg(repo().join("tests/fonts").join(script))
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        o.status.success(),
+        "{what}: {script}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect()
+}
+
 fn fonts_of(path: &Path) -> Vec<(BTreeSet<char>, BTreeSet<char>, usize)> {
     let doc = Document::load(path).expect("loads");
     let mut out = Vec::new();
@@ -235,21 +254,15 @@ fn type1_and_cff_programs_keep_no_glyph_only_redacted_text_used() {
         );
         assert_qpdf(&pa, name);
         // The fonts, read by fontTools.
-        let o = std::process::Command::new("python3")
-            .arg(repo().join("tests/fonts/glyphs.py"))
-            .args([&input, &pa])
-            .arg(&letters)
-            .output()
-            .expect("glyphs.py runs");
-        assert!(
-            o.status.success(),
-            "{name}: glyphs.py: {}",
-            String::from_utf8_lossy(&o.stderr)
+        let rows = json_lines(
+            "glyphs.py",
+            &[
+                input.as_os_str(),
+                pa.as_os_str(),
+                std::ffi::OsStr::new(&letters),
+            ],
+            name,
         );
-        let rows: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("json"))
-            .collect();
         let want = f["program"].as_str().expect("program");
         let row = rows
             .iter()
@@ -331,22 +344,7 @@ fn pruned_programs_keep_no_layout_table_and_no_figure_of_glyphs_gone() {
         return;
     }
     let d = tempdir();
-    let tables = |pdf: &Path| -> Vec<serde_json::Value> {
-        let o = std::process::Command::new("python3")
-            .arg(repo().join("tests/fonts/tables.py"))
-            .arg(pdf)
-            .output()
-            .expect("tables.py runs");
-        assert!(
-            o.status.success(),
-            "tables.py: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("json"))
-            .collect()
-    };
+    let tables = |pdf: &Path| json_lines("tables.py", &[pdf.as_os_str()], "tables");
     let allowed = [
         "OS/2", "cmap", "cvt ", "fpgm", "gasp", "glyf", "head", "hhea", "hmtx", "loca", "maxp",
         "name", "post", "prep",
